@@ -1,0 +1,46 @@
+"""Pelican settings for the studio's portal site (local builds and preview).
+
+Production builds use ``publishconf.py``, which starts from these.
+"""
+
+SITENAME = "Northwind Studio · Client portals"
+SITEURL = ""
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "en"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["courtside"]
+
+COURTSIDE = {
+    "studio": {"name": "Northwind Studio", "email": "hello@northwind.example"},
+    "timezone": "Europe/Berlin",
+    "clients_path": "clients",
+    "agreements_path": "agreements",
+}
+
+# The site is a landing page plus private portals: no blog machinery, so
+# nothing that lists pages (indexes, archives, tags, feeds) ever exists.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS = ["pages"]
+DIRECT_TEMPLATES: list[str] = []
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+AUTHOR_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+
+RELATIVE_URLS = True

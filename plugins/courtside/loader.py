@@ -1,0 +1,268 @@
+"""Client files in, typed model out, with every mistake found in one pass.
+
+Each file is read once: composed into located data (``yamlsource``), checked
+against the schema (``schema``), turned into the model, then checked for what
+a schema cannot say (unique ids and tokens, agreement placeholders). Problems
+carry file, line, column and key path; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from unidecode import unidecode
+
+from .agreement import AgreementTemplate, agreement_context, load_template
+from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
+from .problems import Problem, display_path
+from .schema import parse_date, parse_due, schema_problems
+from .yamlsource import Document, read_document
+
+CLIENT_SUFFIX = ".yaml"
+CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: A client file larger than this is a mistake (or an attack), not a client.
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Every client of the studio, and the agreement templates they use."""
+
+    clients: tuple[Client, ...] = ()
+    templates: Mapping[str, AgreementTemplate] = field(default_factory=dict)
+
+    def published(self):
+        """``(client, project)`` for every project that gets a portal."""
+        for client in self.clients:
+            for project in client.projects:
+                if project.published:
+                    yield client, project
+
+
+def slugify(title: str) -> str:
+    """A milestone's default id. Kept deliberately simple and fixed, because
+    calendar entries are identified by it: changing it would duplicate them."""
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(title).lower()).strip("-")
+
+
+def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The client files in ``folder``, sorted; misnamed files are problems."""
+    if not folder.is_dir():
+        return [], [Problem(display_path(folder), 0, 0, "", "clients folder not found")]
+    files, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".")) or not path.is_file():
+            continue
+        if path.suffix == ".yml":
+            problems.append(Problem(display_path(path), 0, 0, "",
+                                    f"client files end in {CLIENT_SUFFIX}; rename it"))
+        elif path.suffix == CLIENT_SUFFIX:
+            if CLIENT_ID.fullmatch(path.stem):
+                files.append(path)
+            else:
+                problems.append(Problem(
+                    display_path(path), 0, 0, "",
+                    "a client file's name is its id: use lowercase letters, digits and "
+                    "hyphens, starting with a letter or digit (or start it with _ "
+                    "to keep a file that is not a client)"))
+    return files, problems
+
+
+def load_portfolio(clients_folder: Path, agreements_folder: Path, *,
+                   default_timezone: str, studio: Mapping[str, Any]) -> tuple[Portfolio, list[Problem]]:
+    """Load and check every client file; the portfolio holds the clients that
+    loaded, the problems say what is wrong with the rest."""
+    files, problems = client_files(clients_folder)
+    clients: list[Client] = []
+    documents: dict[str, Document] = {}
+    for path in files:
+        client, document, file_problems = load_client(path, default_timezone)
+        problems += file_problems
+        if client is not None:
+            clients.append(client)
+            documents[client.id] = document
+    problems += _duplicate_tokens(clients, documents)
+    templates, template_problems = _check_agreements(clients, documents, agreements_folder, studio)
+    problems += template_problems
+    return Portfolio(tuple(clients), templates), sorted(problems)
+
+
+def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Document | None, list[Problem]]:
+    """One client file: the client, its located data, and its problems."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, None, [Problem(shown, 0, 0, "", f"file is {size:,} bytes; a client "
+                                        f"file may be at most {MAX_FILE_BYTES:,}")]
+        text = path.read_bytes().decode("utf-8-sig")  # a BOM is accepted and ignored
+    except UnicodeDecodeError as error:
+        return None, None, [Problem(shown, 0, 0, "", f"not UTF-8 text ({error.reason} "
+                                    f"at byte {error.start})")]
+    except OSError as error:
+        return None, None, [Problem(shown, 0, 0, "", f"cannot read: {error.strerror}")]
+
+    document, problems = read_document(text, shown)
+    if document is None:
+        return None, None, problems
+    problems += schema_problems(document)
+    if problems:
+        return None, document, problems
+    client = _client(document, path, default_timezone)
+    problems += _client_problems(client, document)
+    return (None if problems else client), document, problems
+
+
+def _client(document: Document, path: Path, default_timezone: str) -> Client:
+    data = document.data
+    contact = data.get("contact")
+    return Client(
+        id=path.stem,
+        name=data["name"],
+        timezone=data.get("timezone", default_timezone),
+        projects=tuple(_project(p) for p in data["projects"]),
+        contact=Contact(**contact) if contact else None,
+        source=path,
+    )
+
+
+def _optional_date(text: str | None):
+    return parse_date(text) if text is not None else None
+
+
+def _project(data: dict) -> Project:
+    agreement = data.get("agreement", {})
+    return Project(
+        id=data["id"],
+        title=data["title"],
+        token=data["token"],
+        status=data.get("status", "active"),
+        paused_reason=data.get("paused_reason"),
+        start=_optional_date(data.get("start")),
+        password_env=data.get("password_env"),
+        calendar=data.get("calendar", True),
+        agreement=Agreement(
+            template=agreement.get("template", "standard"),
+            signed=_optional_date(agreement.get("signed")),
+            terms=agreement.get("terms", {}),
+            clauses=agreement.get("clauses"),
+        ),
+        milestones=tuple(_milestone(m) for m in data["milestones"]),
+        log=tuple(_log_entry(entry) for entry in data.get("log", [])),
+    )
+
+
+def _milestone(data: dict) -> Milestone:
+    due, due_time = parse_due(data["due"])
+    return Milestone(
+        id=data.get("id") or slugify(data["title"]),
+        title=data["title"],
+        owner=data["owner"],
+        due=due,
+        due_time=due_time,
+        done=_optional_date(data.get("done")),
+        note=data.get("note"),
+    )
+
+
+def _log_entry(data: dict) -> LogEntry:
+    change = data.get("change")
+    return LogEntry(
+        date=parse_date(data["date"]),
+        by=data["by"],
+        text=data["text"],
+        change=Change(**change) if change else None,
+    )
+
+
+def _client_problems(client: Client, document: Document) -> list[Problem]:
+    """What the schema cannot say about one client file."""
+    problems = []
+    seen_projects: dict[str, int] = {}
+    for p_index, project in enumerate(client.projects):
+        at = ("projects", p_index)
+        if project.id in seen_projects:
+            problems.append(document.problem(
+                at + ("id",), f"{project.id!r} is already the id of projects[{seen_projects[project.id]}]"))
+        seen_projects.setdefault(project.id, p_index)
+        if project.password_env:
+            problems.append(document.problem(
+                at + ("password_env",), "password protection is not available in this "
+                "version of Courtside; remove password_env (the portal would be "
+                "published without a password)", key=True))
+        seen_milestones: dict[str, int] = {}
+        for m_index, milestone in enumerate(project.milestones):
+            m_at = at + ("milestones", m_index)
+            if not milestone.id:
+                problems.append(document.problem(
+                    m_at + ("title",), "cannot make an id from this title; give the milestone an id"))
+            elif milestone.id in seen_milestones:
+                given = "id" in document.data["projects"][p_index]["milestones"][m_index]
+                problems.append(document.problem(
+                    m_at + (("id",) if given else ("title",)),
+                    f"milestone id {milestone.id!r} is already used by "
+                    f"milestones[{seen_milestones[milestone.id]}]"
+                    + ("" if given else " (ids default to the title; give this one an id)")))
+            seen_milestones.setdefault(milestone.id, m_index)
+            if milestone.done and project.start and milestone.done < project.start:
+                problems.append(document.problem(
+                    m_at + ("done",), f"{milestone.done} is before the project's start "
+                    f"({project.start})"))
+    return problems
+
+
+def _duplicate_tokens(clients: list[Client], documents: Mapping[str, Document]) -> list[Problem]:
+    """A token opens exactly one portal, so it must be unique across clients."""
+    problems, first_use = [], {}
+    for client in clients:
+        document = documents[client.id]
+        for index, project in enumerate(client.projects):
+            path = ("projects", index, "token")
+            if project.token in first_use:
+                other = first_use[project.token]
+                problems.append(document.problem(
+                    path, f"this token is already used by {other}; give this project "
+                    "a fresh one (python -c \"import secrets; print(secrets.token_urlsafe(16))\")"))
+            else:
+                line = document.locate(path)[0]
+                first_use[project.token] = f"{document.file}:{line}"
+    return problems
+
+
+def _check_agreements(clients, documents, folder: Path, studio) -> tuple[dict, list[Problem]]:
+    """Load each template once; every placeholder must have a value in every
+    published project that uses it."""
+    templates: dict[str, AgreementTemplate] = {}
+    unusable: dict[str, str] = {}  # template name -> why
+    problems: list[Problem] = []
+    for client in clients:
+        document = documents[client.id]
+        for index, project in enumerate(client.projects):
+            if not project.published:
+                continue
+            name = project.agreement.template
+            at = ("projects", index, "agreement")
+            if name not in templates and name not in unusable:
+                template, template_problems = load_template(name, folder)
+                if template is None:
+                    unusable[name] = template_problems[0].message
+                    if template_problems[0].line:  # an error inside the template itself
+                        problems += template_problems
+                else:
+                    templates[name] = template
+            if name in unusable:
+                problems.append(document.problem(
+                    at + ("template",), f"agreement template {name!r}: {unusable[name]} "
+                    f"({display_path(folder / (name + '.md'))})"))
+                continue
+            template = templates[name]
+            context = agreement_context(studio, client, project)
+            for placeholder in template.missing(context):
+                place = at + ("terms",) if placeholder.chain[0] == "terms" else at
+                problems.append(document.problem(
+                    place, f"no value for {placeholder}, which "
+                    f"{display_path(template.path)}:{placeholder.line} uses"))
+    return templates, problems

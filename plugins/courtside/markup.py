@@ -1,0 +1,49 @@
+"""Markdown from client files and agreement templates, rendered safely.
+
+Raw HTML is shown as text, not interpreted; ``javascript:``, ``vbscript:``,
+``file:`` and ``data:`` links are dropped by markdown-it's own link check; and
+every link gets ``rel="noopener noreferrer"`` so following it tells nobody
+the portal's secret address.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+
+def _link_open(renderer, tokens, index, options, env):
+    tokens[index].attrSet("rel", "noopener noreferrer")
+    return renderer.renderToken(tokens, index, options, env)
+
+
+def _heading_open(renderer, tokens, index, options, env):
+    # Markdown inside a page section starts below the section's own heading.
+    token = tokens[index]
+    level = min(int(token.tag[1]) + env.get("heading_offset", 0), 6)
+    token.tag = f"h{level}"
+    return renderer.renderToken(tokens, index, options, env)
+
+
+def _heading_close(renderer, tokens, index, options, env):
+    return _heading_open(renderer, tokens, index, options, env)
+
+
+@cache
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["table", "strikethrough", "replacements", "smartquotes"])
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("heading_open", _heading_open)
+    md.add_render_rule("heading_close", _heading_close)
+    return md
+
+
+def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
+    """HTML for ``text``, safe to put on a page as it is; ``heading_offset``
+    moves its headings down (1: ``#`` becomes ``<h2>``)."""
+    if not text:
+        return Markup("")
+    return Markup(_renderer().render(text, {"heading_offset": heading_offset}))

@@ -1,0 +1,97 @@
+"""The typed model of a client file: what the rules and templates work on.
+
+Everything here has been validated; dates are dates, parties are
+``"studio"`` or ``"client"``, and optional things are ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+Party = Literal["studio", "client"]
+PARTIES: tuple[Party, ...] = ("studio", "client")
+PUBLISHED_STATUSES = ("active", "paused", "done")
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    title: str
+    owner: Party
+    due: dt.date
+    #: Local time of day for a timed milestone ("2026-10-22 14:00"), else None.
+    due_time: dt.time | None = None
+    done: dt.date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    status: Literal["proposed", "approved", "declined"]
+    days: int | None = None
+    cost: str | None = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    date: dt.date
+    by: Party
+    text: str
+    change: Change | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    template: str = "standard"
+    signed: dt.date | None = None
+    #: The terms as written, for the template's ``{{ terms.NAME }}``.
+    terms: Mapping[str, Any] = field(default_factory=dict)
+    clauses: str | None = None
+
+    def per_party(self, name: str) -> Mapping[str, Any]:
+        """A known per-party term (``response_days``, ``grace_days``,
+        ``consequences``), or an empty mapping when the terms lack it."""
+        return self.terms.get(name) or {}
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    title: str
+    token: str
+    milestones: tuple[Milestone, ...]
+    status: Literal["active", "paused", "done", "archived"] = "active"
+    paused_reason: str | None = None
+    start: dt.date | None = None
+    password_env: str | None = None
+    calendar: bool = True
+    agreement: Agreement = field(default_factory=Agreement)
+    log: tuple[LogEntry, ...] = ()
+
+    @property
+    def published(self) -> bool:
+        return self.status in PUBLISHED_STATUSES
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    timezone: str
+    projects: tuple[Project, ...]
+    contact: Contact | None = None
+    #: The file it came from, for messages.
+    source: Path | None = None
+
+    def party_name(self, party: Party, studio_name: str) -> str:
+        return studio_name if party == "studio" else self.name

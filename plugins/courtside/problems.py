@@ -1,0 +1,77 @@
+"""Problems found in the studio's input, and the error that stops a build.
+
+Every mistake in a client file, an agreement template or the settings becomes
+one ``Problem`` that points at the exact spot; a build collects all of them
+before it gives up, so the studio can fix everything in one go.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake, as ``file:line:column: key.path: message``."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    path: str = ""
+    message: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        what = f"{self.path}: {self.message}" if self.path else self.message
+        return f"{where}: {what}"
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the studio would type it: relative to the working folder
+    when it lies below it, absolute otherwise."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class CourtsideError(Exception):
+    """The studio's input is wrong; the message says where and why.
+
+    Pelican ends a run on any exception with ``sys.exit(e.exitcode)``; the
+    ``exitcode`` keeps that a plain 1, and ``QuietCourtsideErrors`` keeps the
+    traceback out of the log, because the problems are the whole story.
+    """
+
+    exitcode = 1
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], summary: str):
+        self.problems = tuple(sorted(problems))
+        self.summary = summary
+        lines = [summary, *(f"  {problem}" for problem in self.problems)]
+        super().__init__("\n".join(lines))
+
+
+class QuietCourtsideErrors(logging.Filter):
+    """Drop the traceback Pelican attaches when a ``CourtsideError`` ends a run.
+
+    Pelican logs a fatal exception with ``exc_info=True``; for an input
+    mistake the traceback points into Courtside's code instead of at the
+    studio's file, so only the message is kept.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc_info = record.exc_info
+        if exc_info and isinstance(exc_info[1], CourtsideError):
+            record.msg, record.args = "%s", (str(exc_info[1]),)
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -1,0 +1,199 @@
+"""Check a client document against ``client.schema.json``.
+
+The schema is the one description of the format: the build validates with it
+here, and editors read the same file through the ``$schema`` line at the top
+of each client file. This module only adds the two formats the schema names
+but JSON Schema does not define, and turns the validator's errors into
+messages a studio can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import zoneinfo
+from functools import cache
+from importlib import resources
+
+import jsonschema
+
+from .problems import Problem
+from .yamlsource import Document
+
+SCHEMA_FILE = "client.schema.json"
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LOCAL_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date, or None when it is not a real date."""
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_due(text: str) -> tuple[dt.date, dt.time | None] | None:
+    """A due date, or a local date and time (``2026-10-22 14:00``)."""
+    day = parse_date(text)
+    if day is not None:
+        return day, None
+    if not _LOCAL_DATETIME.fullmatch(text):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.date(), moment.time()
+
+
+def is_timezone(text: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_FORMATS = jsonschema.FormatChecker(["email"])
+_FORMATS.checks("date")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
+_FORMATS.checks("courtside-due")(lambda value: not isinstance(value, str) or parse_due(value) is not None)
+_FORMATS.checks("timezone")(lambda value: not isinstance(value, str) or is_timezone(value))
+
+_FORMAT_MESSAGES = {
+    "date": "is not a date (use YYYY-MM-DD)",
+    "courtside-due": "is not a date (use YYYY-MM-DD, or YYYY-MM-DD HH:MM for a local time)",
+    "timezone": "is not a known time zone (use an IANA name such as Europe/Berlin)",
+    "email": "is not an email address",
+}
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "null": "empty",
+}
+
+
+@cache
+def client_schema() -> dict:
+    return json.loads(resources.files(__package__).joinpath(SCHEMA_FILE).read_text("utf-8"))
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = client_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=_FORMATS)
+
+
+def schema_problems(document: Document) -> list[Problem]:
+    """Every way ``document`` breaks the schema, one problem per mistake."""
+    problems: list[Problem] = []
+    for error in _validator().iter_errors(document.data):
+        problems.extend(_describe(error, document))
+    return problems
+
+
+def _shown(value) -> str:
+    """A value as the studio wrote it, quoted when it is text."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return str(value)
+
+
+def _kind(value) -> str:
+    for name, python_type in (("true or false", bool), ("a number", (int, float)),
+                              ("text", str), ("a list", list), ("a mapping", dict)):
+        if isinstance(value, python_type):
+            return name
+    return "nothing"
+
+
+def _describe(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    value, schema, rule = error.instance, error.schema, error.validator
+
+    if rule == "additionalProperties":
+        known = sorted(schema.get("properties", {}))
+        allowed = schema.get("additionalProperties")
+        if isinstance(allowed, dict):  # free-form keys with typed values; not this error
+            return [document.problem(path, error.message)]
+        problems = []
+        for key in value:
+            if key in known:
+                continue
+            message = "unknown key"
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            message += f"; did you mean {close[0]}?" if close else f" (allowed here: {', '.join(known)})"
+            problems.append(document.problem(path + (key,), message, key=True))
+        return problems
+
+    if rule == "required":
+        missing = [key for key in error.validator_value if key not in value]
+        where = document.problem(path, "").path
+        return [document.problem(path, f"required key {key!r} is missing"
+                                 + (" here" if where else " at the top of the file"))
+                for key in missing]
+
+    if rule == "propertyNames":
+        return [document.problem(path + (value,), f"{_shown(value)}: "
+                                 + schema.get("x-hint", error.message), key=True)]
+
+    if rule == "format":
+        return [document.problem(path, f"{_shown(value)} {_FORMAT_MESSAGES[error.validator_value]}")]
+
+    if rule == "type":
+        expected = error.validator_value
+        if "format" in schema:
+            return [document.problem(path, f"{_shown(value)} {_FORMAT_MESSAGES[schema['format']]}"
+                                     + ("; write the date itself" if not isinstance(value, str) else ""))]
+        expected_names = [expected] if isinstance(expected, str) else expected
+        wanted = " or ".join(_TYPE_NAMES[name] for name in expected_names)
+        message = f"expected {wanted}, got {_shown(value)}"
+        if not isinstance(value, (list, dict)) and value is not None:
+            message += f" ({_kind(value)})"
+        if "string" in expected_names and not isinstance(value, (list, dict)) and value is not None:
+            message += "; put it in quotes to make it text"
+        return [document.problem(path, message)]
+
+    if rule == "enum":
+        options = error.validator_value
+        message = f"{_shown(value)} is not allowed; use one of: {', '.join(map(str, options))}"
+        if isinstance(value, str):
+            close = difflib.get_close_matches(value, [str(o) for o in options], n=1, cutoff=0.6)
+            if close:
+                message += f" (did you mean {close[0]}?)"
+        return [document.problem(path, message)]
+
+    if rule == "pattern":
+        return [document.problem(path, f"{_shown(value)} is not allowed; "
+                                 + schema.get("x-hint", f"it must match {error.validator_value}"))]
+
+    if rule == "minItems":
+        return [document.problem(path, "needs at least one entry")]
+
+    if rule == "minLength":
+        return [document.problem(path, "must not be empty")]
+
+    if rule == "minimum":
+        return [document.problem(path, f"{_shown(value)} must be {error.validator_value} or more")]
+
+    return [document.problem(path, error.message)]

@@ -1,0 +1,107 @@
+"""The ``COURTSIDE`` settings dict: defaults, and one check up front.
+
+All of Courtside's settings live in one dict in ``pelicanconf.py``::
+
+    COURTSIDE = {
+        "studio": {"name": "Northwind Studio", "email": "hello@northwind.example"},
+        "timezone": "Europe/Berlin",     # default for clients without one
+        "clients_path": "clients",       # relative to the folder that holds content/
+        "agreements_path": "agreements", # relative to content/
+    }
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .problems import CourtsideError, Problem
+from .schema import is_timezone
+
+SETTINGS_KEY = "COURTSIDE"
+STUDIO_KEYS = ("name", "email", "phone", "url")
+DEFAULTS: dict[str, Any] = {
+    "studio": None,
+    "timezone": None,  # None: Pelican's TIMEZONE
+    "clients_path": "clients",
+    "agreements_path": "agreements",
+}
+
+#: Portal pages live at ``<PORTALS_FOLDER>/<token>/``.
+PORTALS_FOLDER = "p"
+
+
+@dataclass(frozen=True)
+class CourtsideSettings:
+    studio: Mapping[str, str]
+    timezone: str
+    clients_folder: Path
+    agreements_folder: Path
+    #: Pelican's SITEURL, without a trailing slash ('' when unset).
+    siteurl: str
+
+    def portal_path(self, token: str) -> str:
+        """The portal's address relative to the site root."""
+        return f"{PORTALS_FOLDER}/{token}/"
+
+    def portal_url(self, token: str) -> str:
+        """Absolute when SITEURL is set, else site-relative."""
+        path = self.portal_path(token)
+        return f"{self.siteurl}/{path}" if self.siteurl else path
+
+
+def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
+    """Check ``settings[COURTSIDE]`` and resolve it; raise ``CourtsideError``
+    naming every wrong key at once."""
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem("settings", 0, 0, f"{SETTINGS_KEY}.{key}" if key else SETTINGS_KEY, message))
+
+    given = settings.get(SETTINGS_KEY)
+    if not isinstance(given, Mapping):
+        problem("", "missing or not a dict; add COURTSIDE = {\"studio\": {\"name\": ...}} "
+                "to your settings file")
+        raise CourtsideError(problems, "Courtside: the settings need fixing")
+
+    for key in given:
+        if key not in DEFAULTS:
+            close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
+            problem(str(key), "unknown setting" + (f"; did you mean {close[0]}?" if close
+                                                   else f" (known: {', '.join(DEFAULTS)})"))
+    options = {**DEFAULTS, **given}
+
+    studio = options["studio"]
+    if not isinstance(studio, Mapping) or not isinstance(studio.get("name"), str) \
+            or not studio["name"].strip():
+        problem("studio", "give at least the studio's name: {\"name\": \"Your Studio\"}")
+        studio = {}
+    else:
+        for key, value in studio.items():
+            if key not in STUDIO_KEYS:
+                problem(f"studio.{key}", f"unknown key (known: {', '.join(STUDIO_KEYS)})")
+            elif not isinstance(value, str):
+                problem(f"studio.{key}", "must be text")
+
+    timezone = options["timezone"] or settings.get("TIMEZONE") or "UTC"
+    if not isinstance(timezone, str) or not is_timezone(timezone):
+        problem("timezone", f"{timezone!r} is not a known time zone (use an IANA name "
+                "such as Europe/Berlin)")
+
+    for key in ("clients_path", "agreements_path"):
+        if not isinstance(options[key], (str, Path)) or not str(options[key]):
+            problem(key, "must be a folder path")
+    if problems:
+        raise CourtsideError(problems, "Courtside: the settings need fixing")
+
+    content = Path(settings["PATH"])
+    return CourtsideSettings(
+        studio={key: value for key, value in studio.items() if key in STUDIO_KEYS},
+        timezone=timezone,
+        # Relative to the project folder, beside content/, as the layout has it.
+        clients_folder=(content.parent / options["clients_path"]).resolve(),
+        agreements_folder=(content / options["agreements_path"]).resolve(),
+        siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
+    )
