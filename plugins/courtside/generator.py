@@ -17,7 +17,7 @@ from pelican.generators import Generator
 from .filters import FILTERS
 from .loader import load_portfolio
 from .portal import Portal, build_portal
-from .problems import CourtsideError
+from .problems import CourtsideError, report
 from .rules import build_moment, local_today
 from .settings import PORTALS_FOLDER, courtside_settings
 
@@ -35,12 +35,9 @@ class PortalGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = build_moment()
-        self.portfolio, problems = load_portfolio(
-            self.options.clients_folder, self.options.agreements_folder,
-            default_timezone=self.options.timezone, studio=self.options.studio)
+        self.portfolio, problems = load_portfolio(self.options)
         errors = [p for p in problems if p.severity == "error"]
-        for warning in (p for p in problems if p.severity != "error"):
-            logger.warning("Courtside: %s", warning)
+        report(p for p in problems if p.severity != "error")
         if errors:
             raise CourtsideError(errors, (
                 f"Courtside: {len(errors)} error{'s' if len(errors) != 1 else ''} in the "

@@ -18,6 +18,7 @@ from unidecode import unidecode
 from .agreement import AgreementTemplate, agreement_context, load_template
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
 from .problems import Problem, display_path
+from .settings import CourtsideSettings
 from .schema import parse_date, parse_due, schema_problems
 from .yamlsource import Document, read_document
 
@@ -71,21 +72,21 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_portfolio(clients_folder: Path, agreements_folder: Path, *,
-                   default_timezone: str, studio: Mapping[str, Any]) -> tuple[Portfolio, list[Problem]]:
+def load_portfolio(options: CourtsideSettings) -> tuple[Portfolio, list[Problem]]:
     """Load and check every client file; the portfolio holds the clients that
     loaded, the problems say what is wrong with the rest."""
-    files, problems = client_files(clients_folder)
+    files, problems = client_files(options.clients_folder)
     clients: list[Client] = []
     documents: dict[str, Document] = {}
     for path in files:
-        client, document, file_problems = load_client(path, default_timezone)
+        client, document, file_problems = load_client(path, options.timezone)
         problems += file_problems
         if client is not None:
             clients.append(client)
             documents[client.id] = document
     problems += _duplicate_tokens(clients, documents)
-    templates, template_problems = _check_agreements(clients, documents, agreements_folder, studio)
+    templates, template_problems = _check_agreements(
+        clients, documents, options.agreements_folder, options.studio)
     problems += template_problems
     return Portfolio(tuple(clients), templates), sorted(problems)
 
@@ -264,5 +265,5 @@ def _check_agreements(clients, documents, folder: Path, studio) -> tuple[dict, l
                 place = at + ("terms",) if placeholder.chain[0] == "terms" else at
                 problems.append(document.problem(
                     place, f"no value for {placeholder}, which "
-                    f"{display_path(template.path)}:{placeholder.line} uses"))
+                    f"{display_path(template.path)}:{placeholder.line} uses", key=True))
     return templates, problems

@@ -8,6 +8,7 @@ before it gives up, so the studio can fix everything in one go.
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,16 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
+def report(problems, stream=None) -> None:
+    """Print problems one per line, unwrapped, so editors and CI annotations
+    can jump to each ``file:line:column``."""
+    stream = stream or sys.stderr
+    for problem in sorted(problems):
+        severity = "" if problem.severity == "error" else f"{problem.severity}: "
+        print(f"{severity}{problem}", file=stream)
+    stream.flush()
+
+
 class CourtsideError(Exception):
     """The studio's input is wrong; the message says where and why.
 
@@ -61,17 +72,21 @@ class CourtsideError(Exception):
 
 
 class QuietCourtsideErrors(logging.Filter):
-    """Drop the traceback Pelican attaches when a ``CourtsideError`` ends a run.
+    """Print a ``CourtsideError``'s problems when Pelican logs it, and drop
+    the traceback.
 
     Pelican logs a fatal exception with ``exc_info=True``; for an input
     mistake the traceback points into Courtside's code instead of at the
-    studio's file, so only the message is kept.
+    studio's file. Its log handler also wraps long lines, so the problems
+    are printed as plain lines and only the summary goes to the log.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc_info = record.exc_info
         if exc_info and isinstance(exc_info[1], CourtsideError):
-            record.msg, record.args = "%s", (str(exc_info[1]),)
+            # One unwrapped line per problem, then the summary in the log.
+            report(exc_info[1].problems)
+            record.msg, record.args = "%s", (exc_info[1].summary,)
             record.exc_info = None
             record.exc_text = None
         return True

@@ -148,10 +148,8 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
 
     if rule == "required":
         missing = [key for key in error.validator_value if key not in value]
-        where = document.problem(path, "").path
-        return [document.problem(path, f"required key {key!r} is missing"
-                                 + (" here" if where else " at the top of the file"))
-                for key in missing]
+        # The path names the missing key; the location is its would-be parent.
+        return [document.problem(path + (key,), "required key is missing") for key in missing]
 
     if rule == "propertyNames":
         return [document.problem(path + (value,), f"{_shown(value)}: "

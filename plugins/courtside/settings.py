@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
 
 #: Portal pages live at ``<PORTALS_FOLDER>/<token>/``.
 PORTALS_FOLDER = "p"
+#: Each portal's milestone feed, beside its page.
+CALENDAR_FILE = "calendar.ics"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class CourtsideSettings:
         """Absolute when SITEURL is set, else site-relative."""
         path = self.portal_path(token)
         return f"{self.siteurl}/{path}" if self.siteurl else path
+
+    def calendar_url(self, token: str) -> str:
+        return self.portal_url(token) + CALENDAR_FILE
 
 
 def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:

@@ -45,13 +45,16 @@ class Document:
     keys: dict[KeyPath, Location] = field(default_factory=dict)
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
-        """Where the value at ``path`` (or its key) starts; the nearest
-        enclosing value when the path does not exist (a missing key)."""
+        """Where the value at ``path`` (or, with ``key``, its key) starts. For
+        a path that does not exist (a missing key), the line that introduces
+        the nearest enclosing value."""
         if key and path in self.keys:
             return self.keys[path]
-        while path not in self.values and path:
+        if path in self.values:
+            return self.values[path]
+        while path and path not in self.values:
             path = path[:-1]
-        return self.values.get(path, (1, 1))
+        return self.keys.get(path) or self.values.get(path, (1, 1))
 
     def problem(self, path: KeyPath, message: str, *, key: bool = False,
                 severity: str = "error") -> Problem:

@@ -1,0 +1,119 @@
+"""Shared test helpers: build real Pelican sites in temporary folders.
+
+Each site is a copy of the repository's layout (content, settings, example
+clients) with the theme and plugin linked in, built by the real ``pelican``
+command in a subprocess, exactly as a studio would run it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Monday 23 November 2026, 12:00 UTC: the "today" of every site test.
+TODAY = dt.date(2026, 11, 23)
+EPOCH = int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc).timestamp())
+
+#: The example clients' portal tokens, by (client, project).
+EXAMPLE_TOKENS = {
+    ("acme", "website-redesign"): "qute3LotaOrLZmGxI5KBkw",
+    ("acme", "brand-refresh"): "VeOAaKbrAGM6cszZG4UAGg",
+    ("mueller", "online-shop"): "YGCWLymbbu71QX9t0o7nSw",
+    ("mueller", "newsletter"): "l--OW63g9ta6CP7zKrUnWQ",
+    ("harbor", "annual-report"): "U4xh6fv82umY7hvLmBBEAg",
+    ("harbor", "podcast-site"): "MrPQxTKKA0ho3H4UaHEqGA",
+    ("harbor", "office-signage"): "wmr14QTwVoyIDC2Y5mOVkA",
+}
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def clients(self) -> Path:
+        return self.root / "clients"
+
+    def write_client(self, client_id: str, text: str) -> Path:
+        path = self.clients / f"{client_id}.yaml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def run(self, *args: str, epoch: int | None = EPOCH, env: dict | None = None):
+        environ = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        if epoch is not None:
+            environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        environ.update(env or {})
+        return subprocess.run(list(args), cwd=self.root, env=environ,
+                              capture_output=True, text=True, timeout=120)
+
+    def build(self, settings: str = "pelicanconf.py", **kwargs):
+        return self.run(sys.executable, "-m", "pelican", "-s", settings, **kwargs)
+
+    def courtside(self, *args: str, **kwargs):
+        return self.run(sys.executable, "-m", "courtside.cli", *args, **kwargs)
+
+    def portal_file(self, token: str) -> Path:
+        return self.output / "p" / token / "index.html"
+
+    def portal(self, token: str) -> BeautifulSoup:
+        return BeautifulSoup(self.portal_file(token).read_text(encoding="utf-8"), "html.parser")
+
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.output.rglob("*") if p.is_file())
+
+
+def new_site(root: Path, *, examples: bool = True) -> Site:
+    """A site folder like the repository's, with or without its example clients."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "content", root / "content")
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy(REPO / name, root / name)
+    (root / "theme").symlink_to(REPO / "theme")
+    (root / "plugins").symlink_to(REPO / "plugins")
+    if examples:
+        shutil.copytree(REPO / "clients", root / "clients")
+    else:
+        (root / "clients").mkdir()
+    return Site(root)
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    """A fresh site with the example clients, not built yet."""
+    return new_site(tmp_path / "site")
+
+
+@pytest.fixture
+def empty_site(tmp_path) -> Site:
+    """A fresh site with no client files."""
+    return new_site(tmp_path / "site", examples=False)
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory) -> Site:
+    """The example clients, built once on Mon 23 Nov 2026."""
+    built = new_site(tmp_path_factory.mktemp("examples") / "site")
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return built
+
+
+def text_of(node) -> str:
+    """Visible text with whitespace folded, as a reader would see it."""
+    return " ".join(node.get_text().split())

@@ -1,0 +1,173 @@
+"""A mistake in a client file stops the build with a precise message, no
+traceback, and the previous output left alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import EXAMPLE_TOKENS
+
+GOOD_PROJECT = """\
+name: Beta GmbH
+projects:
+  - id: app
+    title: App
+    token: Zx8qW3rT5yU7iO9pA1sD2f
+    milestones:
+      - title: Brief
+        owner: client
+        due: 2026-11-30
+    agreement:
+      template: short
+      terms:
+        response_days: {studio: 1, client: 2}
+"""
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_clean_failure(result):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.fixture
+def beta(empty_site):
+    (empty_site.root / "content" / "agreements" / "short.md").write_text(
+        "We answer within {{ terms.response_days.studio | business_days }}.\n", "utf-8")
+    return empty_site
+
+
+@pytest.mark.parametrize("edit, where, message", [
+    (("due: 2026-11-30", "due: 2026-13-01"), ":9:14: projects[0].milestones[0].due",
+     '"2026-13-01" is not a date'),
+    (("due: 2026-11-30", "due: 2026-02-30"), ":9:14: projects[0].milestones[0].due",
+     "is not a date"),
+    (("        owner: client", "        ownr: client"), ":8:9: projects[0].milestones[0].ownr",
+     "unknown key; did you mean owner?"),
+    (("        owner: client", "        owner: customer"), ":8:16: projects[0].milestones[0].owner",
+     "use one of: studio, client"),
+    (("    title: App\n", "    title: App\n    title: Application\n"), ":5:5: projects[0].title",
+     "duplicate key (first given on line 4)"),
+    (("  - id: app", "  - id: App_1"), ":3:9: projects[0].id", "lowercase letters"),
+    (("token: Zx8qW3rT5yU7iO9pA1sD2f", "token: tooshort"), ":5:12: projects[0].token",
+     "at least 22 URL-safe characters"),
+    (("name: Beta GmbH\n", ""), ":1:1: name", "required key is missing"),
+    (("      template: short", "      template: long"), ":11:17: projects[0].agreement.template",
+     "agreement template 'long': agreement template not found"),
+    (("due: 2026-11-30", "due: 20261130"), ":9:14: projects[0].milestones[0].due",
+     "20261130 is not a date"),
+])
+def test_a_mistake_is_reported_at_its_file_line_and_key(beta, edit, where, message):
+    beta.write_client("beta", GOOD_PROJECT.replace(*edit))
+    result = beta.build()
+    assert_clean_failure(result)
+    assert f"clients/beta.yaml{where}: " in result.stderr, result.stderr
+    line = next(l for l in result.stderr.splitlines() if where in l)
+    assert message in line
+
+
+def test_a_good_file_builds(beta):
+    beta.write_client("beta", GOOD_PROJECT)
+    result = beta.build()
+    assert result.returncode == 0, result.stderr
+    assert "We answer within" in beta.portal_file("Zx8qW3rT5yU7iO9pA1sD2f").read_text("utf-8")
+
+
+def test_every_error_in_every_file_is_reported_in_one_run(beta):
+    beta.write_client("beta", GOOD_PROJECT.replace("owner: client", "ownr: client"))
+    beta.write_client("gamma", GOOD_PROJECT.replace("Zx8qW3rT5yU7iO9pA1sD2f", "Gq8qW3rT5yU7iO9pA1sD2f")
+                      .replace("due: 2026-11-30", "due: soon"))
+    result = beta.build()
+    assert_clean_failure(result)
+    problems = [l for l in result.stderr.splitlines() if l.startswith("clients/")]
+    assert [p.split(":")[0] for p in problems] == ["clients/beta.yaml", "clients/beta.yaml",
+                                                   "clients/gamma.yaml"]
+    assert "2 errors" not in result.stdout  # three: unknown key, missing owner, bad date
+    assert "3 errors in the client files" in " ".join(result.stdout.split())
+
+
+def test_an_unknown_placeholder_names_the_template_and_the_name(beta):
+    (beta.root / "content" / "agreements" / "short.md").write_text(
+        "Intro.\n\nDeposit: {{ terms.deposit }}.\n", "utf-8")
+    beta.write_client("beta", GOOD_PROJECT)
+    result = beta.build()
+    assert_clean_failure(result)
+    assert re.search(r"clients/beta\.yaml:12:7: projects\[0\]\.agreement\.terms: "
+                     r"no value for \{\{ terms\.deposit \}\}, which "
+                     r"content/agreements/short\.md:3 uses", result.stderr), result.stderr
+
+
+def test_a_token_used_twice_is_an_error_naming_both_places(beta):
+    beta.write_client("beta", GOOD_PROJECT)
+    beta.write_client("gamma", GOOD_PROJECT)
+    result = beta.build()
+    assert_clean_failure(result)
+    assert "clients/gamma.yaml:5:12: projects[0].token: this token is already used by " \
+           "clients/beta.yaml:5" in result.stderr
+
+
+def test_a_milestone_id_used_twice_is_an_error(beta):
+    beta.write_client("beta", GOOD_PROJECT.replace("    agreement:", """\
+      - title: Brief
+        owner: studio
+        due: 2026-12-04
+    agreement:"""))
+    result = beta.build()
+    assert_clean_failure(result)
+    assert "projects[0].milestones[1].title: milestone id 'brief' is already used by " \
+           "milestones[0] (ids default to the title; give this one an id)" in result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: [unclosed\n", "not valid YAML"),
+    ("", "the file holds no YAML document"),
+    ("- just\n- a list\n", "expected a mapping of keys to values, got a list"),
+    ("name: A\n\tprojects: []\n", "not valid YAML"),
+    ("name: !!python/object:os.system x\nprojects: []\n", "unsupported YAML tag"),
+])
+def test_broken_yaml_is_an_error_not_a_traceback(beta, text, message):
+    beta.write_client("beta", text)
+    result = beta.build()
+    assert_clean_failure(result)
+    assert message in result.stderr and "clients/beta.yaml:" in result.stderr
+
+
+def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(site):
+    # publishconf.py empties the output folder before building; a client
+    # mistake must be found before that happens.
+    first = site.build("publishconf.py", env={"SITEURL": "https://portals.example"})
+    assert first.returncode == 0, first.stderr
+    before = tree(site.output)
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace("due: 2026-11-06", "due: 2026-11-31"), "utf-8")
+    second = site.build("publishconf.py", env={"SITEURL": "https://portals.example"})
+    assert_clean_failure(second)
+    assert "clients/acme.yaml:" in second.stderr
+    assert tree(site.output) == before
+    assert site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).exists()
+
+
+def test_wrong_settings_are_reported_up_front(site):
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(conf.read_text("utf-8").replace('"timezone": "Europe/Berlin",',
+                                                    '"timezone": "Europe/Berlni", "studios": 1,'))
+    result = site.build()
+    assert_clean_failure(result)
+    assert "settings: COURTSIDE.timezone: 'Europe/Berlni' is not a known time zone" in result.stderr
+    assert "settings: COURTSIDE.studios: unknown setting; did you mean studio?" in result.stderr
+    assert not site.output.exists()
+
+
+def test_password_protection_is_refused_rather_than_published_in_the_clear(beta):
+    beta.write_client("beta", GOOD_PROJECT.replace("    title: App\n",
+                                                   "    title: App\n    password_env: BETA_PW\n"))
+    result = beta.build()
+    assert_clean_failure(result)
+    assert "projects[0].password_env: password protection is not available" in result.stderr
+    assert not beta.output.exists()

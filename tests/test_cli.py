@@ -1,0 +1,59 @@
+"""``courtside links``: the links a studio sends, from the same loader."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import EXAMPLE_TOKENS
+
+PUBLISHED = [key for key in EXAMPLE_TOKENS if key[1] != "brand-refresh"]
+
+
+def test_links_json_lists_every_published_project_with_site_relative_urls(site):
+    result = site.courtside("links", "--json")
+    assert result.returncode == 0, result.stderr
+    links = json.loads(result.stdout)
+    assert sorted((l["client"], l["project"]) for l in links) == sorted(PUBLISHED)
+    for link in links:
+        token = EXAMPLE_TOKENS[link["client"], link["project"]]
+        assert link["url"] == f"p/{token}/"
+        assert link["calendar_url"] == f"p/{token}/calendar.ics"
+
+
+def test_links_are_absolute_with_a_siteurl(site):
+    result = site.courtside("links", "--json", "--settings", "publishconf.py",
+                            env={"SITEURL": "https://portals.example/"})
+    assert result.returncode == 0, result.stderr
+    urls = {(l["client"], l["project"]): l["url"] for l in json.loads(result.stdout)}
+    token = EXAMPLE_TOKENS["acme", "website-redesign"]
+    assert urls["acme", "website-redesign"] == f"https://portals.example/p/{token}/"
+
+
+def test_links_every_url_points_at_a_page_the_build_writes(site):
+    assert site.build().returncode == 0
+    for link in json.loads(site.courtside("links", "--json").stdout):
+        assert (site.output / link["url"] / "index.html").is_file()
+
+
+def test_a_project_without_a_calendar_has_no_calendar_url(site):
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace(
+        "    start: 2026-10-20\n", "    start: 2026-10-20\n    calendar: false\n"), "utf-8")
+    links = {l["project"]: l for l in json.loads(site.courtside("links", "--json").stdout)}
+    assert links["website-redesign"]["calendar_url"] is None
+    assert links["online-shop"]["calendar_url"] is not None
+
+
+def test_links_with_a_broken_client_file_fails_with_the_problem(site):
+    site.write_client("zeta", "name: Zeta\nprojects: []\n")
+    result = site.courtside("links", "--json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "clients/zeta.yaml:2:11: projects: needs at least one entry" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_links_with_a_missing_settings_file_says_so(site):
+    result = site.courtside("links", "--settings", "nope.py")
+    assert result.returncode != 0
+    assert "settings file 'nope.py' not found" in result.stderr

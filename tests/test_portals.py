@@ -1,0 +1,178 @@
+"""The example clients, built into a real site on Mon 23 Nov 2026, show every
+state a portal can be in, and each page says the right thing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import EXAMPLE_TOKENS, text_of
+
+
+def court(examples, client, project) -> str:
+    page = examples.portal(EXAMPLE_TOKENS[client, project])
+    return text_of(page.select_one("section.court"))
+
+
+def test_every_published_project_gets_a_portal_and_archived_ones_do_not(examples):
+    written = {p.parent.name for p in (examples.output / "p").glob("*/index.html")}
+    published = {token for (client, project), token in EXAMPLE_TOKENS.items()
+                 if project != "brand-refresh"}
+    assert written == published
+    assert not (examples.output / "p" / EXAMPLE_TOKENS["acme", "brand-refresh"]).exists()
+
+
+def test_waiting_on_the_client_past_grace_shows_the_consequence(examples):
+    text = court(examples, "acme", "website-redesign")
+    assert text.startswith("Waiting on Acme Corp")
+    assert "since Tue 3 Nov 2026 · 14 business days" in text
+    assert "overdue by 11 business days" in text
+    assert "Current step: Content and brand assets, due Fri 6 Nov 2026" in text
+    assert "Past the 10-business-day grace period." in text
+    assert "As agreed: The project pauses and moves to our next free slot." in text
+
+
+def test_waiting_on_the_studio_and_on_time(examples):
+    text = court(examples, "mueller", "online-shop")
+    assert text.startswith("Waiting on Northwind Studio")
+    assert "since Wed 18 Nov 2026 · 3 business days · on time" in text
+    assert "Zahlungsanbieter einrichten, due Fri 4 Dec 2026" in text
+    assert "overdue" not in text and "grace" not in text
+
+
+def test_due_soon_with_a_timed_milestone(examples):
+    text = court(examples, "mueller", "newsletter")
+    assert text.startswith("Waiting on Bäckerei Müller & Söhne")
+    assert "since Thu 19 Nov 2026 · 2 business days" in text
+    assert "due soon: 2 business days left" in text
+    assert "Review call, due Wed 25 Nov 2026, 10:00" in text
+
+
+def test_overdue_on_the_studio_within_grace(examples):
+    text = court(examples, "harbor", "office-signage")
+    assert text.startswith("Waiting on Northwind Studio")
+    assert "since Thu 5 Nov 2026 · 12 business days · overdue by 2 business days" in text
+    assert "The agreed grace period is 5 business days; 3 business days of it remain." in text
+    assert "As agreed" not in text
+
+
+def test_paused_shows_the_reason_instead_of_a_ball_in_court(examples):
+    text = court(examples, "harbor", "annual-report")
+    assert text.startswith("Paused")
+    assert "board reviews the budget" in text
+    assert "Waiting on" not in text
+
+
+def test_done_shows_the_project_complete(examples):
+    text = court(examples, "harbor", "podcast-site")
+    assert text.startswith("Project complete")
+    assert "All 3 milestones are done; the last was finished on Fri 17 Jul 2026." in text
+
+
+def test_the_ball_in_court_panel_comes_first(examples):
+    page = examples.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
+    headings = [h.get_text(" ", strip=True) for h in page.select("main h2")]
+    assert headings[0] == "Waiting on Acme Corp"
+    assert headings[1:] == ["Schedule", "How we work together", "Paper trail"]
+
+
+def test_the_schedule_lists_owner_due_done_and_slip(examples):
+    page = examples.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
+    rows = [[" ".join(cell.get_text(" ").split()) for cell in row.find_all(["th", "td"])]
+            for row in page.select("table.schedule tbody tr")]
+    assert [row[0].split(" Agenda")[0].split(" Texts")[0] for row in rows] == [
+        "Kickoff call", "Design concepts", "Content and brand assets",
+        "Build and first review", "Launch review"]
+    assert rows[0][1:] == ["Northwind Studio", "Thu 22 Oct 2026", "Thu 22 Oct 2026", "Done, on time"]
+    assert rows[1][1:] == ["Northwind Studio", "Fri 30 Oct 2026", "Tue 3 Nov 2026",
+                           "Done, late by 2 business days"]
+    assert rows[2][1:] == ["Acme Corp", "Fri 6 Nov 2026", "—",
+                           "Current step, overdue by 11 business days"]
+    assert rows[4][1:] == ["Acme Corp", "Thu 10 Dec 2026, 15:00", "—", "Upcoming"]
+    current = page.select('table.schedule tr[aria-current="step"]')
+    assert len(current) == 1 and "Content and brand assets" in current[0].get_text()
+
+
+def test_early_finish_is_shown(examples):
+    page = examples.portal(EXAMPLE_TOKENS["harbor", "podcast-site"])
+    statuses = [text_of(row.find_all("td")[-1]) for row in page.select("table.schedule tbody tr")]
+    assert statuses == ["Done, early by 2 business days", "Done, late by 3 business days",
+                        "Done, on time"]
+
+
+def test_the_agreement_is_filled_with_the_projects_terms(examples):
+    page = examples.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
+    text = text_of(page.select_one("section.agreement"))
+    assert "Agreed on Tue 20 Oct 2026." in text
+    assert "Northwind Studio answers your messages within 1 business day." in text
+    assert "We ask Acme Corp to answer our messages within 2 business days." in text
+    assert "more than 10 business days late, this applies: The project pauses" in text
+    assert "We invoice 50% of the fee" in text
+    assert "For this project Hosting is billed separately" in text
+    assert "{{" not in text and "terms." not in text
+    other = text_of(examples.portal(EXAMPLE_TOKENS["mueller", "online-shop"]).select_one("section.agreement"))
+    assert "within 3 business days" in other and "We invoice 30% of the fee" in other
+
+
+def test_the_paper_trail_lists_change_requests_with_their_effect(examples):
+    page = examples.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
+    changes = [[text_of(cell) for cell in row.find_all(["th", "td"])]
+               for row in page.select("table.changes tbody tr")]
+    assert changes == [
+        ["Mon 16 Nov 2026", "Would like a German version of the whole site.", "Proposed",
+         "+10 days", "€2,400"],
+        ["Mon 2 Nov 2026", "Asked for an extra careers page.", "Approved", "+5 days", "€800"],
+    ]
+    log = [text_of(item.select_one(".meta")) for item in page.select("ol.trail li")]
+    assert log == [  # newest first
+        "Mon 16 Nov 2026 · Acme Corp · change request, proposed",
+        "Tue 3 Nov 2026 · Northwind Studio",
+        "Mon 2 Nov 2026 · Acme Corp · change request, approved",
+        "Thu 22 Oct 2026 · Northwind Studio",
+    ]
+
+
+def test_the_page_says_as_of_when_in_the_clients_time_zone(examples):
+    page = examples.portal(EXAMPLE_TOKENS["harbor", "office-signage"])
+    assert "As of Mon 23 Nov 2026 (America/New_York)." in text_of(page.select_one("footer"))
+
+
+def test_non_ascii_names_survive(examples):
+    page = examples.portal(EXAMPLE_TOKENS["mueller", "newsletter"])
+    assert page.select_one("h1").get_text() == "Newsletter „Frisch aus dem Ofen“"
+    raw = examples.portal_file(EXAMPLE_TOKENS["mueller", "newsletter"]).read_text("utf-8")
+    assert "Bäckerei Müller &amp; Söhne" in raw
+
+
+@pytest.mark.parametrize("key", sorted(k for k in EXAMPLE_TOKENS if k[1] != "brand-refresh"))
+def test_every_portal_is_noindex_no_referrer_and_loads_nothing_from_elsewhere(examples, key):
+    page = examples.portal(EXAMPLE_TOKENS[key])
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    assert page.find("meta", attrs={"name": "referrer"})["content"] == "no-referrer"
+    for tag in page.find_all(src=True):
+        assert not re.match(r"^([a-z]+:)?//", tag["src"]), tag
+    for tag in page.find_all(href=True):
+        assert tag["href"].startswith(("mailto:", "#", "../")) or not re.match(r"^[a-z]+:|//", tag["href"]), tag
+
+
+def test_no_token_appears_outside_its_own_portal_folder(examples):
+    for path in examples.files():
+        content = path.read_bytes()
+        for token in EXAMPLE_TOKENS.values():
+            if token.encode() in content:
+                assert path.parent.name == token, f"{token} leaks into {path}"
+
+
+def test_the_folder_of_portals_has_an_index_that_reveals_nothing(examples):
+    index = (examples.output / "p" / "index.html").read_text("utf-8")
+    assert "noindex" in index
+    assert not any(token in index for token in EXAMPLE_TOKENS.values())
+
+
+def test_the_landing_page_links_to_no_portal_and_agreements_are_not_pages(examples):
+    landing = (examples.output / "index.html").read_text("utf-8")
+    assert "/p/" not in landing and "Client portals" in landing
+    names = {p.relative_to(examples.output).as_posix() for p in examples.files()}
+    assert not any("agreement" in name or "standard" in name for name in names)
+    assert not any(name.endswith((".xml", ".atom", ".rss")) for name in names)
