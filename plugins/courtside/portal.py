@@ -13,6 +13,7 @@ from typing import Literal, Mapping
 from markupsafe import Markup
 
 from .agreement import AgreementTemplate, agreement_context
+from .filters import business_days
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
 from .rules import ProjectState, Slip, business_days_between, project_state
@@ -28,6 +29,22 @@ class ScheduleRow:
     #: Business days past due for a milestone that is not done, else 0.
     late_days: int
     note: Markup
+
+    @property
+    def status(self) -> tuple[str, str]:
+        """``(kind, words)``: how the milestone stands, for the page and the
+        calendar alike; the kind names a style, the words say it."""
+        if self.slip is not None:
+            if self.slip.kind == "on_time":
+                return "done", "Done, on time"
+            kind = "late" if self.slip.kind == "late" else "done"
+            return kind, f"Done, {self.slip.kind} by {business_days(self.slip.business_days)}"
+        if self.state == "current":
+            overdue = f", overdue by {business_days(self.late_days)}" if self.late_days else ""
+            return "current", "Current step" + overdue
+        if self.late_days:
+            return "overdue", f"Not started, {business_days(self.late_days)} past due"
+        return "upcoming", "Upcoming"
 
 
 @dataclass(frozen=True)
