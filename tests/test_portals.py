@@ -74,7 +74,8 @@ def test_the_ball_in_court_panel_comes_first(examples):
     page = examples.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
     headings = [h.get_text(" ", strip=True) for h in page.select("main h2")]
     assert headings[0] == "Waiting on Acme Corp"
-    assert headings[1:] == ["Schedule", "How we work together", "Paper trail"]
+    assert headings[1:] == ["Schedule", "Milestones in your calendar", "How we work together",
+                            "Paper trail"]
 
 
 def test_the_schedule_lists_owner_due_done_and_slip(examples):

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from .calendar import portal_calendar
 from .filters import FILTERS
 from .loader import load_portfolio
-from .portal import Portal, build_portal
+from .portal import Portal, build_portal, is_absolute
 from .problems import CourtsideError, report
 from .rules import build_moment, local_today
-from .settings import PORTALS_FOLDER, courtside_settings
+from .settings import CALENDAR_FILE, PORTALS_FOLDER, courtside_settings
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,19 @@ class PortalGenerator(Generator):
         self.portals: list[Portal] = []
 
     def generate_context(self):
+        options, absolute = self.options, is_absolute(self.options.siteurl)
         self.portals = [
             build_portal(
                 client, project,
                 today=local_today(self.moment, client.timezone),
-                studio=self.options.studio,
+                updated=self.moment,
+                studio=options.studio,
                 template=self.portfolio.templates[project.agreement.template],
-                path=self.options.portal_path(project.token),
+                path=options.portal_path(project.token),
+                url=options.portal_url(project.token) if absolute else None,
+                # Without a SITEURL the page links to its feed beside it.
+                feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
+                if project.calendar else None,
             )
             for client, project in self.portfolio.published()
         ]
@@ -66,18 +73,23 @@ class PortalGenerator(Generator):
         # search-index plugins listening to it would publish the secret link.
         template = self.portal_env.get_template(PORTAL_TEMPLATE)
         for portal in self.portals:
-            self._write(portal.path, template, portal=portal)
-        self._write(f"{PORTALS_FOLDER}/", self.portal_env.get_template(PLACEHOLDER_TEMPLATE))
+            self._write_page(portal.path, template, portal=portal)
+            if portal.subscription:
+                self._write(portal.path + CALENDAR_FILE, portal_calendar(portal).to_ical())
+        self._write_page(f"{PORTALS_FOLDER}/", self.portal_env.get_template(PLACEHOLDER_TEMPLATE))
         clients = {portal.client.id for portal in self.portals}
         logger.info("Courtside: wrote %d portal%s for %d client%s", len(self.portals),
                     "" if len(self.portals) == 1 else "s", len(clients),
                     "" if len(clients) == 1 else "s")
 
-    def _write(self, folder: str, template, **values) -> None:
-        target = Path(self.output_path, folder, "index.html")
+    def _write_page(self, folder: str, template, **values) -> None:
         depth = folder.rstrip("/").count("/") + 1
         siteurl = (os.path.join(*[".."] * depth) if self.settings.get("RELATIVE_URLS")
                    else self.settings.get("SITEURL", ""))
         html = template.render({**self.context, "SITEURL": siteurl, **values})
+        self._write(folder + "index.html", html.encode("utf-8"))
+
+    def _write(self, relative_path: str, data: bytes) -> None:
+        target = Path(self.output_path, relative_path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        target.write_bytes(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, Mapping
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
@@ -53,6 +54,39 @@ class TrailEntry:
     text: Markup
 
 
+def is_absolute(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The ways to subscribe to a feed, as shown on the portal page."""
+
+    #: The feed's address: absolute when the site has a SITEURL.
+    url: str
+    webcal: str | None = None
+    google: str | None = None
+    #: Outlook.com (personal accounts) and Microsoft 365 (work or school).
+    outlook: str | None = None
+    outlook_work: str | None = None
+
+
+def subscription(feed_url: str, name: str) -> Subscription:
+    """Subscribe links for ``feed_url``; the app links need an absolute URL."""
+    if not is_absolute(feed_url):
+        return Subscription(feed_url)
+    webcal = "webcal://" + feed_url.split("://", 1)[1]
+    add_from_web = "/calendar/0/addfromweb?url=" + quote(feed_url, safe="") \
+        + "&name=" + quote(name, safe="")
+    return Subscription(
+        url=feed_url,
+        webcal=webcal,
+        google="https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
+        outlook="https://outlook.live.com" + add_from_web,
+        outlook_work="https://outlook.office.com" + add_from_web,
+    )
+
+
 @dataclass(frozen=True)
 class Portal:
     client: Client
@@ -65,6 +99,12 @@ class Portal:
     clauses: Markup
     #: Address of the page relative to the site root, ``p/<token>/``.
     path: str
+    #: The instant the page and its feed were built (UTC).
+    updated: dt.datetime
+    #: The page's own address for links that leave the site: absolute, or None.
+    url: str | None = None
+    #: How to subscribe to the milestone feed; None when the project has none.
+    subscription: Subscription | None = None
 
     def party_name(self, party: Party) -> str:
         return self.client.party_name(party, self.studio["name"])
@@ -75,8 +115,17 @@ class Portal:
         return tuple(item for item in self.trail if item.entry.change is not None)
 
 
-def build_portal(client: Client, project: Project, *, today: dt.date,
-                 studio: Mapping[str, str], template: AgreementTemplate, path: str) -> Portal:
+def calendar_name(client: Client, project: Project) -> str:
+    """How the feed is called in the client's calendar app."""
+    return f"{client.name} · {project.title}"
+
+
+def build_portal(client: Client, project: Project, *, today: dt.date, updated: dt.datetime,
+                 studio: Mapping[str, str], template: AgreementTemplate, path: str,
+                 url: str | None = None, feed_url: str | None = None) -> Portal:
+    """``url`` is the page's absolute address (None in a build without
+    SITEURL); ``feed_url`` the calendar's address as the page links to it,
+    None when the project publishes no feed."""
     state = project_state(project, today)
     current = state.current
     schedule = tuple(
@@ -99,5 +148,6 @@ def build_portal(client: Client, project: Project, *, today: dt.date,
         # The page puts both under an <h2>, so their "##" becomes <h3>.
         agreement=render_markdown(agreement, heading_offset=1),
         clauses=render_markdown(project.agreement.clauses, heading_offset=2),
-        path=path,
+        path=path, updated=updated, url=url,
+        subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
     )

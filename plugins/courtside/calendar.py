@@ -1,0 +1,110 @@
+"""The milestone feed of one portal, built with the icalendar library.
+
+A client subscribes once; from then on the feed must update their calendar
+without ever duplicating an event or showing a date a day off:
+
+- an event's UID comes from the client, project and milestone ids only, so a
+  renamed or moved milestone updates the same entry;
+- date-only milestones are all-day events (``VALUE=DATE``, exclusive end);
+  timed ones are the instant they name in the client's time zone, written in
+  UTC, which every parser reads the same way (no VTIMEZONE to misread);
+- ``SEQUENCE`` rises with each build's moment (see ``revision``), DTSTAMP is
+  the build's moment in UTC, so two builds of one commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vDuration
+
+from .filters import clock_time, long_date
+from .portal import Portal, ScheduleRow, calendar_name, is_absolute
+
+PRODID = "-//Courtside//Client portal milestones//EN"
+#: How often calendar apps are asked to fetch the feed again.
+REFRESH_INTERVAL = dt.timedelta(hours=4)
+UID_DOMAIN = "courtside"
+_REVISION_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def event_uid(client_id: str, project_id: str, milestone_id: str) -> str:
+    return f"{client_id}.{project_id}.{milestone_id}@{UID_DOMAIN}"
+
+
+def calendar_uid(client_id: str, project_id: str) -> str:
+    return f"{client_id}.{project_id}@{UID_DOMAIN}"
+
+
+def revision(moment: dt.datetime) -> int:
+    """The SEQUENCE of every event in a feed built at ``moment``: whole
+    minutes since 2024.
+
+    A static build keeps no memory of the feeds it wrote before, so it cannot
+    tell which events changed. A number that rises with the build's moment
+    rises with every change (Google ignores a changed event otherwise), and
+    stays put for two builds of the same input at the same
+    ``SOURCE_DATE_EPOCH``. Unchanged events going up too is harmless: a
+    calendar app just takes them again.
+    """
+    return max(int((moment - _REVISION_EPOCH).total_seconds() // 60), 0)
+
+
+def milestone_event(portal: Portal, row: ScheduleRow) -> Event:
+    """One milestone as an event."""
+    milestone, client = row.milestone, portal.client
+    owner = portal.party_name(milestone.owner)
+    done = "✓ " if milestone.done else ""
+    if milestone.due_time is None:
+        start: dt.date | dt.datetime = milestone.due
+        end: dt.date | None = milestone.due + dt.timedelta(days=1)
+        due_text = long_date(milestone.due)
+    else:
+        local = dt.datetime.combine(milestone.due, milestone.due_time, ZoneInfo(client.timezone))
+        start, end = local.astimezone(dt.timezone.utc), None  # an instant: no DTEND
+        due_text = f"{long_date(milestone.due)}, {clock_time(milestone.due_time)} ({client.timezone})"
+    _, status = row.status
+    lines = [
+        f"Project: {portal.project.title}",
+        f"Owner: {owner}",
+        f"Due: {due_text}",
+        f"State: {status}" + (f" (finished {long_date(milestone.done)})" if milestone.done else ""),
+    ]
+    if portal.url:
+        lines.append(f"Portal: {portal.url}")
+    return Event.new(
+        uid=event_uid(client.id, portal.project.id, milestone.id),
+        summary=f"{done}{owner}: {milestone.title}",
+        description="\n".join(lines),
+        start=start,
+        end=end,
+        stamp=portal.updated.astimezone(dt.timezone.utc),
+        sequence=revision(portal.updated),
+        transparency="TRANSPARENT",  # a deadline does not block anyone's time
+        status="CONFIRMED",
+        url=portal.url,
+    )
+
+
+def portal_calendar(portal: Portal) -> Calendar:
+    """The feed of every milestone of ``portal``'s project."""
+    client, project = portal.client, portal.project
+    calendar = Calendar.new(
+        prodid=PRODID,
+        uid=calendar_uid(client.id, project.id),
+        name=calendar_name(client, project),
+        description=f"Milestones of {project.title}, with who must act.",
+        method="PUBLISH",
+        calscale="GREGORIAN",
+        url=portal.url,
+        source=feed if portal.subscription and is_absolute(feed := portal.subscription.url) else None,
+        subcomponents=[milestone_event(portal, row) for row in portal.schedule],
+    )
+    # icalendar writes REFRESH-INTERVAL without the VALUE=DURATION that
+    # RFC 7986 requires, and a bare timedelta in X-PUBLISHED-TTL as "4:00:00".
+    calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    calendar.add("x-wr-timezone", client.timezone)
+    return calendar
