@@ -24,7 +24,11 @@ publish: $(BIN)/courtside
 serve: $(BIN)/courtside
 	$(BIN)/pelican -s pelicanconf.py --autoreload --listen --port $(PORT) $(PELICAN_OPTS)
 
-test: $(BIN)/courtside
+# The calendar tests read the feeds with an independent parser (ical.js).
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund
+
+test: $(BIN)/courtside tests/js/node_modules/.package-lock.json
 	$(BIN)/pytest
 
 clean:

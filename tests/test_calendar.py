@@ -1,0 +1,256 @@
+"""Milestone feeds: parsed back by icalendar and by Mozilla's ical.js, they
+hold every milestone once, at the right date or instant, with identities
+that survive edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from conftest import EPOCH, EXAMPLE_TOKENS, REPO, text_of
+
+ICAL_JS = REPO / "tests" / "js" / "parse_ics.mjs"
+TOKEN = "Ca1endarTest0Token1Abcd"
+SITEURL = "https://portals.example"
+
+DST_CLIENT = """\
+name: Zeit, Raum & Co; KG
+timezone: Europe/Berlin
+projects:
+  - id: launch
+    title: Launch
+    token: {token}
+    agreement:
+      template: plain
+    milestones:
+      - id: brief
+        title: Brief
+        owner: client
+        due: 2026-10-23
+        done: 2026-10-23
+      - id: before
+        title: Call before the change
+        owner: studio
+        due: 2026-10-24 14:00
+      - id: night
+        title: Late call, still summer time
+        owner: client
+        due: 2026-10-25 01:30
+      - id: twice
+        title: Call at 02:30, a time that happens twice
+        owner: client
+        due: 2026-10-25 02:30
+      - id: after
+        title: Call after the change
+        owner: studio
+        due: 2026-10-25 03:30
+      - id: review
+        title: "Review, sign-off; and \\"final\\" check — Übergabe"
+        owner: client
+        due: 2026-10-26 09:00
+      - id: handover
+        title: Handover
+        owner: studio
+        due: 2026-11-02
+"""
+
+#: What each milestone above is, in UTC, worked out by hand: Berlin leaves
+#: summer time (UTC+2) for winter time (UTC+1) at 03:00 on Sun 25 Oct 2026;
+#: a time that happens twice is taken at its first occurrence.
+EXPECTED_INSTANTS = {
+    "before": "2026-10-24T12:00:00Z",
+    "night": "2026-10-24T23:30:00Z",
+    "twice": "2026-10-25T00:30:00Z",
+    "after": "2026-10-25T02:30:00Z",
+    "review": "2026-10-26T08:00:00Z",
+}
+EXPECTED_DAYS = {"brief": ("2026-10-23", "2026-10-24"), "handover": ("2026-11-02", "2026-11-03")}
+
+
+def ical_js(*paths: Path) -> list[dict]:
+    """The feeds as Mozilla's ical.js reads them."""
+    result = subprocess.run(["node", str(ICAL_JS), *map(str, paths)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def parse(path: Path) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(path.read_bytes())
+
+
+def events_by_id(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
+    return {str(e["UID"]).split(".")[2].split("@")[0]: e for e in calendar.walk("VEVENT")}
+
+
+@pytest.fixture
+def dst_site(empty_site):
+    (empty_site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
+    empty_site.write_client("zeit", DST_CLIENT.format(token=TOKEN))
+    return empty_site
+
+
+def build(site, **kwargs):
+    result = site.build("publishconf.py", env={"SITEURL": SITEURL}, **kwargs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site.output / "p" / TOKEN / "calendar.ics"
+
+
+def test_every_milestone_appears_once_at_the_right_day_or_instant(dst_site):
+    feed = build(dst_site)
+    events = events_by_id(parse(feed))
+    assert sorted(events) == sorted([*EXPECTED_INSTANTS, *EXPECTED_DAYS])
+    for key, (start, end) in EXPECTED_DAYS.items():
+        assert events[key].decoded("DTSTART") == dt.date.fromisoformat(start)
+        assert events[key].decoded("DTEND") == dt.date.fromisoformat(end)
+        assert "VALUE=DATE" in events[key]["DTSTART"].to_ical().decode() or \
+            events[key]["DTSTART"].params.get("VALUE") == "DATE"
+    for key, instant in EXPECTED_INSTANTS.items():
+        start = events[key].decoded("DTSTART")
+        assert start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") == instant, key
+        assert "DTEND" not in events[key]
+
+
+def test_ical_js_reads_the_same_days_and_instants(dst_site):
+    feed = build(dst_site)
+    [calendar] = ical_js(feed)
+    events = {e["uid"].split(".")[2].split("@")[0]: e for e in calendar["events"]}
+    assert len(calendar["events"]) == len(events) == 7
+    for key, instant in EXPECTED_INSTANTS.items():
+        assert events[key]["start"] == {"utc": instant.replace("Z", ".000Z")}, key
+        assert events[key]["end"] is None
+    for key, (start, end) in EXPECTED_DAYS.items():
+        assert events[key]["start"] == {"date": start}
+        assert events[key]["end"] == {"date": end}
+
+
+def test_text_with_commas_semicolons_newlines_and_umlauts_survives(dst_site):
+    feed = build(dst_site)
+    title = 'Review, sign-off; and "final" check — Übergabe'
+    summary = f"Zeit, Raum & Co; KG: {title}"
+    ours = events_by_id(parse(feed))["review"]
+    assert str(ours["SUMMARY"]) == summary
+    description = str(ours["DESCRIPTION"])
+    assert description.splitlines()[:3] == [
+        "Project: Launch", "Owner: Zeit, Raum & Co; KG",
+        "Due: Mon 26 Oct 2026, 09:00 (Europe/Berlin)"]
+    [theirs] = ical_js(feed)
+    js_review = next(e for e in theirs["events"] if e["uid"].startswith("zeit.launch.review@"))
+    assert js_review["summary"] == summary
+    assert js_review["description"] == description
+    assert theirs["name"] == "Zeit, Raum & Co; KG · Launch"
+
+
+def test_lines_are_folded_at_75_octets_and_end_in_crlf(dst_site):
+    data = build(dst_site).read_bytes()
+    assert data.endswith(b"\r\n")
+    lines = data.split(b"\r\n")[:-1]
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    assert max(len(line) for line in lines) <= 75
+    assert any(line.startswith(b" ") for line in lines)  # long text really was folded
+
+
+def test_calendar_properties(dst_site):
+    data = build(dst_site).read_bytes().decode()
+    calendar = parse(dst_site.output / "p" / TOKEN / "calendar.ics")
+    assert str(calendar["PRODID"]) == "-//Courtside//Client portal milestones//EN"
+    assert str(calendar["UID"]) == "zeit.launch@courtside"
+    assert str(calendar["X-WR-CALNAME"]) == "Zeit, Raum & Co; KG · Launch"
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in data
+    assert "\r\nX-PUBLISHED-TTL:PT4H\r\n" in data
+    assert str(calendar["SOURCE"]) == f"{SITEURL}/p/{TOKEN}/calendar.ics"
+    for event in calendar.walk("VEVENT"):
+        assert str(event["TRANSP"]) == "TRANSPARENT"
+        assert event["DTSTAMP"].to_ical().endswith(b"Z")
+        assert str(event["URL"]) == f"{SITEURL}/p/{TOKEN}/"
+        assert f"Portal: {SITEURL}/p/{TOKEN}/" in str(event["DESCRIPTION"])
+
+
+def test_description_gives_owner_and_state(dst_site):
+    build(dst_site)  # on Mon 23 Nov 2026 everything after the brief is overdue
+    events = events_by_id(parse(dst_site.output / "p" / TOKEN / "calendar.ics"))
+    assert "State: Done, on time (finished Fri 23 Oct 2026)" in str(events["brief"]["DESCRIPTION"])
+    assert str(events["brief"]["SUMMARY"]).startswith("✓ ")
+    assert "State: Current step, overdue by 21 business days" in str(events["before"]["DESCRIPTION"])
+    assert "Owner: Northwind Studio" in str(events["before"]["DESCRIPTION"])
+    assert "State: Not started, 15 business days past due" in str(events["handover"]["DESCRIPTION"])
+
+
+def test_two_builds_of_the_same_input_give_identical_feeds(dst_site):
+    first = build(dst_site).read_bytes()
+    assert build(dst_site).read_bytes() == first
+
+
+def test_renamed_moved_and_removed_milestones_update_the_same_events(dst_site):
+    first = events_by_id(parse(build(dst_site)))
+    client = dst_site.clients / "zeit.yaml"
+    text = client.read_text("utf-8")
+    text = text.replace("title: Handover", "title: Final handover")       # rename
+    text = text.replace("due: 2026-10-26 09:00", "due: 2026-10-27 10:00")  # move
+    text = text.replace("""      - id: night
+        title: Late call, still summer time
+        owner: client
+        due: 2026-10-25 01:30
+""", "")                                                                    # remove
+    client.write_text(text, "utf-8")
+    second = events_by_id(parse(build(dst_site, epoch=EPOCH + 3600)))
+    assert set(second) == set(first) - {"night"}
+    assert second["handover"]["UID"] == first["handover"]["UID"]
+    assert str(second["handover"]["SUMMARY"]) == "Northwind Studio: Final handover"
+    assert second["review"]["UID"] == first["review"]["UID"]
+    assert second["review"].decoded("DTSTART") == dt.datetime(2026, 10, 27, 9, tzinfo=dt.timezone.utc)
+    assert second["review"]["SEQUENCE"] > first["review"]["SEQUENCE"]
+    assert second["handover"]["SEQUENCE"] > first["handover"]["SEQUENCE"]
+
+
+def test_no_two_events_share_a_uid_across_all_example_projects(site):
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    feeds = sorted(site.output.glob("p/*/calendar.ics"))
+    published = [t for (c, p), t in EXAMPLE_TOKENS.items() if p != "brand-refresh"]
+    assert sorted(f.parent.name for f in feeds) == sorted(published)
+    uids = [str(e["UID"]) for feed in feeds for e in parse(feed).walk("VEVENT")]
+    milestones = sum(len(site.portal(t).select("table.schedule tbody tr")) for t in published)
+    assert len(uids) == len(set(uids)) == milestones
+    assert sorted(e["uid"] for c in ical_js(*feeds) for e in c["events"]) == sorted(uids)
+
+
+def test_the_portal_offers_every_way_to_subscribe(dst_site):
+    build(dst_site)
+    page = dst_site.portal(TOKEN)
+    block = page.select_one("section.subscribe")
+    feed = f"{SITEURL}/p/{TOKEN}/calendar.ics"
+    hrefs = [a["href"] for a in block.find_all("a")]
+    assert f"webcal://portals.example/p/{TOKEN}/calendar.ics" in hrefs
+    assert ("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Fportals.example%2Fp%2F"
+            f"{TOKEN}%2Fcalendar.ics") in hrefs
+    assert any(h.startswith("https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2F") for h in hrefs)
+    assert feed in hrefs
+    for link in block.find_all("a", href=lambda h: h.startswith("https://") and "portals.example" not in h):
+        assert link["rel"] == ["noopener", "noreferrer"]
+    text = text_of(block)
+    assert "Google Calendar only every 8 to 24 hours" in text
+    assert "last updated on Mon 23 Nov 2026, 12:00 UTC" in text
+
+
+def test_without_a_siteurl_the_page_links_its_feed_beside_it(site):
+    assert site.build().returncode == 0
+    token = EXAMPLE_TOKENS["acme", "website-redesign"]
+    block = site.portal(token).select_one("section.subscribe")
+    assert [a["href"] for a in block.find_all("a")] == ["calendar.ics"]
+    feed = site.output / "p" / token / "calendar.ics"
+    assert "URL" not in parse(feed).walk("VEVENT")[0]
+
+
+def test_a_project_can_turn_its_feed_off(dst_site):
+    client = dst_site.clients / "zeit.yaml"
+    client.write_text(client.read_text("utf-8").replace("    title: Launch\n",
+                                                        "    title: Launch\n    calendar: false\n"))
+    feed = build(dst_site)
+    assert not feed.exists()
+    assert dst_site.portal(TOKEN).select_one("section.subscribe") is None
