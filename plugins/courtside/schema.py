@@ -104,8 +104,10 @@ def schema_problems(document: Document) -> list[Problem]:
     return problems
 
 
-def _shown(value) -> str:
+def _shown(value, written: str | None = None) -> str:
     """A value as the studio wrote it, quoted when it is text."""
+    if written is not None:
+        return written
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
@@ -130,6 +132,7 @@ def _kind(value) -> str:
 def _describe(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
     path = tuple(error.absolute_path)
     value, schema, rule = error.instance, error.schema, error.validator
+    shown = _shown(value, document.written.get(path))
 
     if rule == "additionalProperties":
         known = sorted(schema.get("properties", {}))
@@ -152,20 +155,20 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         return [document.problem(path + (key,), "required key is missing") for key in missing]
 
     if rule == "propertyNames":
-        return [document.problem(path + (value,), f"{_shown(value)}: "
+        return [document.problem(path + (value,), f"{shown}: "
                                  + schema.get("x-hint", error.message), key=True)]
 
     if rule == "format":
-        return [document.problem(path, f"{_shown(value)} {_FORMAT_MESSAGES[error.validator_value]}")]
+        return [document.problem(path, f"{shown} {_FORMAT_MESSAGES[error.validator_value]}")]
 
     if rule == "type":
         expected = error.validator_value
         if "format" in schema:
-            return [document.problem(path, f"{_shown(value)} {_FORMAT_MESSAGES[schema['format']]}"
+            return [document.problem(path, f"{shown} {_FORMAT_MESSAGES[schema['format']]}"
                                      + ("; write the date itself" if not isinstance(value, str) else ""))]
         expected_names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPE_NAMES[name] for name in expected_names)
-        message = f"expected {wanted}, got {_shown(value)}"
+        message = f"expected {wanted}, got {shown}"
         if not isinstance(value, (list, dict)) and value is not None:
             message += f" ({_kind(value)})"
         if "string" in expected_names and not isinstance(value, (list, dict)) and value is not None:
@@ -174,7 +177,7 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
 
     if rule == "enum":
         options = error.validator_value
-        message = f"{_shown(value)} is not allowed; use one of: {', '.join(map(str, options))}"
+        message = f"{shown} is not allowed; use one of: {', '.join(map(str, options))}"
         if isinstance(value, str):
             close = difflib.get_close_matches(value, [str(o) for o in options], n=1, cutoff=0.6)
             if close:
@@ -182,7 +185,7 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         return [document.problem(path, message)]
 
     if rule == "pattern":
-        return [document.problem(path, f"{_shown(value)} is not allowed; "
+        return [document.problem(path, f"{shown} is not allowed; "
                                  + schema.get("x-hint", f"it must match {error.validator_value}"))]
 
     if rule == "minItems":
@@ -192,6 +195,6 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         return [document.problem(path, "must not be empty")]
 
     if rule == "minimum":
-        return [document.problem(path, f"{_shown(value)} must be {error.validator_value} or more")]
+        return [document.problem(path, f"{shown} must be {error.validator_value} or more")]
 
     return [document.problem(path, error.message)]

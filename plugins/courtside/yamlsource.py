@@ -43,6 +43,9 @@ class Document:
     file: str
     values: dict[KeyPath, Location] = field(default_factory=dict)
     keys: dict[KeyPath, Location] = field(default_factory=dict)
+    #: Scalars that YAML turned into something other than text, as written:
+    #: ``14:00`` is the integer 840 to YAML, and a message must say "14:00".
+    written: dict[KeyPath, str] = field(default_factory=dict)
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """Where the value at ``path`` (or, with ``key``, its key) starts. For
@@ -130,6 +133,7 @@ class _Converter:
         if node.tag in _TEXT_TAGS:
             return node.value
         if node.tag in _CONSTRUCTED_TAGS:
+            self.document.written[path] = node.value
             return self.constructor.construct_object(node)
         self.problems.append(self.document.problem(
             path, f"unsupported YAML tag {node.tag.replace(_TAG, '!!')}; "
