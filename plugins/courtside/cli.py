@@ -3,33 +3,67 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 from .loader import Portfolio, load_portfolio
-from .problems import CourtsideError, report
+from .problems import CourtsideError, Problem, report
 from .settings import CourtsideSettings, courtside_settings
 
 DEFAULT_SETTINGS = "pelicanconf.py"
 
 
-def _load(settings_file: str) -> tuple[CourtsideSettings, Portfolio]:
-    """Read the Pelican settings and every client file, or raise
-    ``CourtsideError`` with all that is wrong."""
+def _read(settings_file: str, only: list[Path] | None = None
+          ) -> tuple[CourtsideSettings, Portfolio, list[Problem]]:
+    """The settings and every client file with all their problems; raises
+    ``CourtsideError`` when the settings themselves are wrong."""
     from pelican.settings import read_settings
 
     if not Path(settings_file).is_file():
         raise SystemExit(f"courtside: settings file {settings_file!r} not found "
                          "(run from the site's folder, or give --settings)")
     options = courtside_settings(read_settings(settings_file))
-    portfolio, problems = load_portfolio(options)
+    portfolio, problems = load_portfolio(options, only)
+    return options, portfolio, problems
+
+
+def _load(settings_file: str) -> tuple[CourtsideSettings, Portfolio]:
+    """Like ``_read``, for commands that need every client file to be right:
+    warnings are printed, errors raise ``CourtsideError``."""
+    options, portfolio, problems = _read(settings_file)
     errors = [p for p in problems if p.severity == "error"]
     report(p for p in problems if p.severity != "error")
     if errors:
-        raise CourtsideError(errors, f"courtside: {len(errors)} error"
-                             f"{'s' if len(errors) != 1 else ''} in the client files")
+        raise CourtsideError(errors, f"courtside: {_count(errors, 'error')} in the client files")
     return options, portfolio
+
+
+def _count(items, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def check(args: argparse.Namespace) -> int:
+    only = [Path(name) for name in args.files] or None
+    try:
+        _, portfolio, problems = _read(args.settings, only)
+        checked = len(portfolio.files)
+    except CourtsideError as error:  # the settings are wrong: nothing else can be checked
+        problems, checked = list(error.problems), 0
+    if args.fatal == "warnings":
+        problems = [dataclasses.replace(p, severity="error") for p in problems]
+    errors = [p for p in problems if p.severity == "error"]
+    if args.format == "json":
+        print(json.dumps([dataclasses.asdict(p) for p in sorted(problems)], indent=2,
+                         ensure_ascii=False))
+    else:
+        report(problems, sys.stdout)
+        warnings = len(problems) - len(errors)
+        verdict = "no problems" if not problems else \
+            f"{_count(errors, 'error')}, {_count(range(warnings), 'warning')}"
+        print(f"courtside: {_count(range(checked), 'client file')} checked: {verdict}")
+    return 1 if errors else 0
 
 
 def links(args: argparse.Namespace) -> int:
@@ -55,14 +89,27 @@ def links(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="courtside", description="Private client portals from YAML files.")
+    settings = argparse.ArgumentParser(add_help=False)
+    settings.add_argument("--settings", default=DEFAULT_SETTINGS, metavar="FILE",
+                          help=f"Pelican settings file (default: {DEFAULT_SETTINGS})")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    check_parser = commands.add_parser(
+        "check", parents=[settings], help="check the client files without building",
+        description="Check every client file (or the ones given) as a build would, and "
+                    "report every problem; exit 1 when there is an error.")
+    check_parser.add_argument("files", nargs="*", metavar="FILE",
+                              help="check only these client files")
+    check_parser.add_argument("--format", choices=("text", "json"), default="text",
+                              help="json: a list of {file, line, column, path, message, severity}")
+    check_parser.add_argument("--fatal", choices=("errors", "warnings"), default="errors",
+                              help="warnings: fail on warnings too")
+    check_parser.set_defaults(run=check)
+
     links_parser = commands.add_parser(
-        "links", help="list the link of every published portal",
+        "links", parents=[settings], help="list the link of every published portal",
         description="List the private link and calendar link of every published project.")
     links_parser.add_argument("--json", action="store_true", help="print a JSON list")
-    links_parser.add_argument("--settings", default=DEFAULT_SETTINGS, metavar="FILE",
-                              help=f"Pelican settings file (default: {DEFAULT_SETTINGS})")
     links_parser.set_defaults(run=links)
     return parser
 

@@ -18,7 +18,7 @@ from .calendar import portal_calendar
 from .filters import FILTERS
 from .loader import load_portfolio
 from .portal import Portal, build_portal, is_absolute
-from .problems import CourtsideError, report
+from .problems import CourtsideError, Problem, report
 from .rules import build_moment, local_today
 from .settings import CALENDAR_FILE, PORTALS_FOLDER, courtside_settings
 
@@ -29,16 +29,32 @@ PORTAL_TEMPLATE = "portal.html"
 PLACEHOLDER_TEMPLATE = "private.html"
 
 
+def _warnings_are_fatal() -> bool:
+    """Whether Pelican runs with ``--fatal warnings``. Pelican keeps that on
+    its logger class; Courtside's warnings are printed, not logged (the log
+    wraps long lines), so they are made errors here instead."""
+    return getattr(logging.getLoggerClass(), "fatal_lvl", logging.CRITICAL + 1) <= logging.WARNING
+
+
+def _build_moment():
+    try:
+        return build_moment()
+    except ValueError:
+        raise CourtsideError([Problem("environment", 0, 0, "SOURCE_DATE_EPOCH",
+                                      "must be a whole number of seconds since 1970")],
+                             "Courtside: the environment needs fixing") from None
+
+
 class PortalGenerator(Generator):
     """Writes ``p/<token>/index.html`` for every published project."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
-        self.moment = build_moment()
+        self.moment = _build_moment()
         self.portfolio, problems = load_portfolio(self.options)
-        errors = [p for p in problems if p.severity == "error"]
-        report(p for p in problems if p.severity != "error")
+        errors = [p for p in problems if p.severity == "error" or _warnings_are_fatal()]
+        report(p for p in problems if p not in errors)
         if errors:
             raise CourtsideError(errors, (
                 f"Courtside: {len(errors)} error{'s' if len(errors) != 1 else ''} in the "

@@ -8,10 +8,12 @@ carry file, line, column and key path; nothing is dropped silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from zoneinfo import ZoneInfo
 
 from unidecode import unidecode
 
@@ -34,6 +36,8 @@ class Portfolio:
 
     clients: tuple[Client, ...] = ()
     templates: Mapping[str, AgreementTemplate] = field(default_factory=dict)
+    #: Every client file that was read, including those with errors.
+    files: tuple[Path, ...] = ()
 
     def published(self):
         """``(client, project)`` for every project that gets a portal."""
@@ -72,10 +76,11 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_portfolio(options: CourtsideSettings) -> tuple[Portfolio, list[Problem]]:
-    """Load and check every client file; the portfolio holds the clients that
-    loaded, the problems say what is wrong with the rest."""
-    files, problems = client_files(options.clients_folder)
+def load_portfolio(options: CourtsideSettings,
+                   only: list[Path] | None = None) -> tuple[Portfolio, list[Problem]]:
+    """Load and check every client file (or ``only`` these); the portfolio
+    holds the clients that loaded, the problems say what is wrong."""
+    files, problems = (list(only), []) if only is not None else client_files(options.clients_folder)
     clients: list[Client] = []
     documents: dict[str, Document] = {}
     for path in files:
@@ -88,7 +93,7 @@ def load_portfolio(options: CourtsideSettings) -> tuple[Portfolio, list[Problem]
     templates, template_problems = _check_agreements(
         clients, documents, options.agreements_folder, options.studio)
     problems += template_problems
-    return Portfolio(tuple(clients), templates), sorted(problems)
+    return Portfolio(tuple(clients), templates, tuple(files)), sorted(problems)
 
 
 def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Document | None, list[Problem]]:
@@ -114,7 +119,8 @@ def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Docum
         return None, document, problems
     client = _client(document, path, default_timezone)
     problems += _client_problems(client, document)
-    return (None if problems else client), document, problems
+    failed = any(problem.severity == "error" for problem in problems)
+    return (None if failed else client), document, problems
 
 
 def _client(document: Document, path: Path, default_timezone: str) -> Client:
@@ -212,7 +218,43 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
                 problems.append(document.problem(
                     m_at + ("done",), f"{milestone.done} is before the project's start "
                     f"({project.start})"))
+        problems += _schedule_warnings(client, project, document, at)
     return problems
+
+
+#: A due date this far from the project's first date is probably a typo.
+IMPLAUSIBLE_SPAN = dt.timedelta(days=2 * 365)
+
+
+def _schedule_warnings(client: Client, project: Project, document: Document,
+                       at: tuple) -> list[Problem]:
+    """Things that are allowed but usually a slip of the keyboard."""
+    warnings = []
+    first = project.start or project.agreement.signed or project.milestones[0].due
+    for index, (before, milestone) in enumerate(zip((None, *project.milestones), project.milestones)):
+        due_at = at + ("milestones", index, "due")
+        if before is not None and milestone.due < before.due:
+            warnings.append(document.problem(
+                due_at, f"due {milestone.due}, before the milestone listed above it "
+                f"({before.due}); milestones are listed in the order the work happens",
+                severity="warning"))
+        if abs(milestone.due - first) > IMPLAUSIBLE_SPAN:
+            warnings.append(document.problem(
+                due_at, f"due {milestone.due}, more than two years from the project's "
+                f"first date ({first}); a typo in the year?", severity="warning"))
+        if milestone.due_time is not None and not _local_time_exists(
+                milestone.due, milestone.due_time, client.timezone):
+            warnings.append(document.problem(
+                due_at, f"{milestone.due_time:%H:%M} does not exist on {milestone.due} in "
+                f"{client.timezone} (the clocks jump forward); it is read as the time after "
+                "the jump", severity="warning"))
+    return warnings
+
+
+def _local_time_exists(day: dt.date, time: dt.time, timezone: str) -> bool:
+    local = dt.datetime.combine(day, time, ZoneInfo(timezone))
+    return local.astimezone(dt.timezone.utc).astimezone(local.tzinfo).replace(tzinfo=None) \
+        == local.replace(tzinfo=None)
 
 
 def _duplicate_tokens(clients: list[Client], documents: Mapping[str, Document]) -> list[Problem]:
