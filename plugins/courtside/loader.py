@@ -62,14 +62,14 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
         if path.name.startswith(("_", ".")) or not path.is_file():
             continue
         if path.suffix == ".yml":
-            problems.append(Problem(display_path(path), 0, 0, "",
+            problems.append(Problem(display_path(path), 1, 1, "",
                                     f"client files end in {CLIENT_SUFFIX}; rename it"))
         elif path.suffix == CLIENT_SUFFIX:
             if CLIENT_ID.fullmatch(path.stem):
                 files.append(path)
             else:
                 problems.append(Problem(
-                    display_path(path), 0, 0, "",
+                    display_path(path), 1, 1, "",
                     "a client file's name is its id: use lowercase letters, digits and "
                     "hyphens, starting with a letter or digit (or start it with _ "
                     "to keep a file that is not a client)"))
@@ -102,14 +102,17 @@ def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Docum
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, None, [Problem(shown, 0, 0, "", f"file is {size:,} bytes; a client "
+            return None, None, [Problem(shown, 1, 1, "", f"file is {size:,} bytes; a client "
                                         f"file may be at most {MAX_FILE_BYTES:,}")]
-        text = path.read_bytes().decode("utf-8-sig")  # a BOM is accepted and ignored
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")  # a BOM is accepted and ignored
     except UnicodeDecodeError as error:
-        return None, None, [Problem(shown, 0, 0, "", f"not UTF-8 text ({error.reason} "
-                                    f"at byte {error.start})")]
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, None, [Problem(shown, line, column, "", "not UTF-8 text (save the file "
+                                    "as UTF-8)")]
     except OSError as error:
-        return None, None, [Problem(shown, 0, 0, "", f"cannot read: {error.strerror}")]
+        return None, None, [Problem(shown, 1, 1, "", f"cannot read: {error.strerror}")]
 
     document, problems = read_document(text, shown)
     if document is None:

@@ -144,7 +144,7 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
             if key in known:
                 continue
             message = "unknown key"
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
             message += f"; did you mean {close[0]}?" if close else f" (allowed here: {', '.join(known)})"
             problems.append(document.problem(path + (key,), message, key=True))
         return problems
@@ -154,8 +154,8 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         # The path names the missing key; the location is its would-be parent.
         return [document.problem(path + (key,), "required key is missing") for key in missing]
 
-    if rule == "propertyNames":
-        return [document.problem(path + (value,), f"{shown}: "
+    if "propertyNames" in error.schema_path:  # a key's name is wrong, not its value
+        return [document.problem(path + (value,), f"{shown} is not allowed as a name; "
                                  + schema.get("x-hint", error.message), key=True)]
 
     if rule == "format":

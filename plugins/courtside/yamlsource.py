@@ -88,7 +88,7 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = error.problem or error.context or "not valid YAML"
+        reason = ", ".join(part for part in (error.context, error.problem) if part) or "not valid YAML"
         if "\t" in reason or "found character '\\t'" in reason:
             reason += " (indent with spaces, not tabs)"
         return None, [Problem(file, line, column, "", f"not valid YAML: {reason}")]
