@@ -47,6 +47,7 @@ CASES = [
     ("name missing", edit("name: Beta GmbH\n", ""), 1, 1, "name", "required key is missing"),
     ("top-level typo", edit("name: Beta GmbH", "nmae: Beta GmbH"), 1, 1, "nmae", "unknown key; did you mean name?"),
     ("unknown time zone", edit("Europe/Berlin", "Europe/Berln"), 2, 11, "timezone", "not a known time zone"),
+    ("time zone is a region", edit("Europe/Berlin", "Europe"), 2, 11, "timezone", "not a known time zone"),
     ("time zone is a number", edit("timezone: Europe/Berlin", "timezone: 5"), 2, 11, "timezone", "not a known time zone"),
     ("no projects", edit(BASE[BASE.index("  - id: app"):], "").replace("projects:\n", "projects: []\n"), 3, 11, "projects", "needs at least one entry"),
     ("projects is a mapping", "name: B\nprojects:\n  app: 1\n", 3, 3, "projects", "expected a list, got a mapping"),

@@ -1,11 +1,14 @@
 """Read one YAML document into plain data, keeping where every value stood.
 
 PyYAML's ``safe_load`` forgets line numbers, keeps the last of two equal keys
-without a word and raises a bare ``ValueError`` for ``2026-13-01``. So the
-text is only *composed* into nodes (with the C parser when it is there) and
-the nodes are turned into JSON-like data here, one pass, with a map from each
-key path to its ``(line, column)``. Dates stay the text they were written as;
-the schema and the model check and parse them.
+without a word, raises a bare ``ValueError`` for ``2026-13-01``, recurses
+once per level of nesting (a deeply nested file overflows the C stack) and
+expands alias chains until memory runs out. So the text is only *parsed*
+into events (with the C parser when it is there), and the events are built
+into JSON-like data here, in one pass and without recursion, with a map from
+each key path to its ``(line, column)``, a limit on nesting and a budget for
+what aliases expand to. Dates stay the text they were written as; the schema
+and the model check and parse them.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from .problems import Problem
 
-try:  # the C parser is several times faster; the pure one gives the same nodes
+try:  # the C parser is several times faster; the pure one gives the same events
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
@@ -26,13 +31,19 @@ KeyPath = tuple[str | int, ...]
 Location = tuple[int, int]
 
 #: Values one document may expand to. A client file with a dozen projects has
-#: a few thousand; an alias chain ("billion laughs") reaches this in
-#: microseconds instead of exhausting memory.
+#: a few thousand; an alias chain ("billion laughs") reaches this after a few
+#: thousand steps instead of exhausting memory.
 MAX_VALUES = 100_000
+#: Levels of nesting. A client file needs seven.
+MAX_DEPTH = 40
 
 _TAG = "tag:yaml.org,2002:"
 _CONSTRUCTED_TAGS = {_TAG + name for name in ("int", "float", "bool", "null")}
 _TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}
+_COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
+#: Stands for the key of a value that must be read but not kept (a duplicate
+#: key, a merge key, a key that is not a plain name).
+_DROP = object()
 
 
 @dataclass
@@ -73,100 +84,222 @@ def format_path(path: KeyPath) -> str:
     return text
 
 
-class _TooLarge(Exception):
-    pass
+class _Stop(Exception):
+    """Reading cannot go on; the problem says why."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
 
 
-def _mark(node: yaml.Node) -> Location:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _mark(mark) -> Location:
+    return mark.line + 1, mark.column + 1
 
 
 def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]:
-    """Compose ``text`` and convert it; YAML errors become problems."""
+    """Parse ``text``; YAML errors and every oddity become problems."""
+    builder = _Builder(file)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = ", ".join(part for part in (error.context, error.problem) if part) or "not valid YAML"
         if "\t" in reason or "found character '\\t'" in reason:
             reason += " (indent with spaces, not tabs)"
-        return None, [Problem(file, line, column, "", f"not valid YAML: {reason}")]
+        return None, [Problem(file, *(_mark(mark) if mark else (1, 1)), "", f"not valid YAML: {reason}")]
     except yaml.YAMLError as error:  # e.g. a reader error without a mark
         return None, [Problem(file, 1, 1, "", f"not valid YAML: {error}")]
-    if root is None:
+    except _Stop as stop:
+        return None, [stop.problem]
+    if not builder.has_root:
         return None, [Problem(file, 1, 1, "", "the file holds no YAML document")]
-
-    document = Document(data=None, file=file)
-    problems: list[Problem] = []
-    converter = _Converter(document, problems)
-    try:
-        document.data = converter.convert(root, ())
-    except _TooLarge:
-        return None, [Problem(
-            file, *_mark(root), "",
-            f"the document expands to more than {MAX_VALUES:,} values "
-            "(an alias/anchor chain?); write the values out instead")]
-    return document, problems
+    builder.document.data = builder.root
+    return builder.document, builder.problems
 
 
-class _Converter:
-    def __init__(self, document: Document, problems: list[Problem]):
-        self.document = document
-        self.problems = problems
-        self.budget = MAX_VALUES
-        self.constructor = yaml.constructor.SafeConstructor()
+@dataclass
+class _Frame:
+    """A mapping or list being built."""
 
-    def convert(self, node: yaml.Node, path: KeyPath) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _TooLarge
-        self.document.values.setdefault(path, _mark(node))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, path + (index,))
-                    for index, item in enumerate(node.value)]
-        return self._scalar(node, path)
-
-    def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
-        if node.tag in _TEXT_TAGS:
-            return node.value
-        if node.tag in _CONSTRUCTED_TAGS:
-            self.document.written[path] = node.value
-            return self.constructor.construct_object(node)
-        self.problems.append(self.document.problem(
-            path, f"unsupported YAML tag {node.tag.replace(_TAG, '!!')}; "
-            "write plain text, numbers, dates, lists and mappings"))
-        return node.value
-
-    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                self.problems.append(Problem(
-                    self.document.file, *_mark(key_node), _path_text(path, "<<"),
-                    "merge keys (<<) are not supported; write the keys out"))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Problem(
-                    self.document.file, *_mark(key_node), _path_text(path, None),
-                    "a key must be a plain name, not a list or mapping"))
-                continue
-            # Keys are names, so take them as written: ``on:`` or ``1:`` must
-            # not become True or 1 behind the studio's back.
-            key = key_node.value
-            if key in result:
-                first_line = self.document.keys[path + (key,)][0]
-                self.problems.append(Problem(
-                    self.document.file, *_mark(key_node), _path_text(path, key),
-                    f"duplicate key (first given on line {first_line}); "
-                    "YAML would silently keep only the last one"))
-                continue
-            self.document.keys[path + (key,)] = _mark(key_node)
-            result[key] = self.convert(value_node, path + (key,))
-        return result
+    container: dict | list
+    path: KeyPath
+    anchor: str | None
+    values_before: int
+    #: A list or mapping used as a key is read, to find its end, but kept nowhere.
+    as_key: bool = False
+    key: Any = None  # a mapping's pending key, once read
 
 
-def _path_text(path: KeyPath, key: str | None) -> str:
-    return format_path(path + (key,)) if key is not None else format_path(path)
+class _Builder:
+    """Builds data from parser events, iteratively."""
+
+    def __init__(self, file: str):
+        self.document = Document(data=None, file=file)
+        self.problems: list[Problem] = []
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, values in it)
+        self.values = 0
+        self.documents = 0
+        self.root: Any = None
+        self.has_root = False
+        self.resolver = Resolver()
+        self.constructor = SafeConstructor()
+
+    # -- where the next value goes ---------------------------------------------------
+
+    def _expecting_key(self) -> bool:
+        top = self.stack[-1] if self.stack else None
+        return top is not None and isinstance(top.container, dict) and top.key is None
+
+    def _next_path(self) -> KeyPath | None:
+        """The path of the value about to be read; None when it is not kept."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.path is None:
+            return None
+        if isinstance(top.container, list):
+            return top.path + (len(top.container),)
+        return None if top.key is _DROP else top.path + (top.key,)
+
+    def _place(self, value: Any) -> None:
+        if not self.stack:
+            self.root, self.has_root = value, True
+            return
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            top.container.append(value)
+        else:
+            if top.key is not _DROP:
+                top.container[top.key] = value
+            top.key = None
+
+    def _count(self, amount: int, mark) -> None:
+        self.values += amount
+        if self.values > MAX_VALUES:
+            raise _Stop(Problem(self.document.file, *_mark(mark), "",
+                                f"the document expands to more than {MAX_VALUES:,} values "
+                                "(an alias/anchor chain?); write the values out instead"))
+
+    def _problem(self, mark, path: KeyPath | None, message: str) -> None:
+        self.problems.append(Problem(self.document.file, *_mark(mark),
+                                     format_path(path) if path else "", message))
+
+    # -- events ------------------------------------------------------------------------
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _Stop(Problem(self.document.file, *_mark(event.start_mark), "",
+                                    "not valid YAML: expected a single document in the "
+                                    "stream, but found another document"))
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._start(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self._end()
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+
+    def _not_a_key(self, mark) -> None:
+        """A list, mapping or alias where a mapping's key belongs."""
+        top = self.stack[-1]
+        self._problem(mark, top.path, "a key must be a plain name, not a list, mapping or alias")
+        top.key = _DROP
+
+    def _start(self, event) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Stop(Problem(self.document.file, *_mark(event.start_mark), "",
+                                f"nested more than {MAX_DEPTH} levels deep"))
+        as_key = self._expecting_key()
+        path = None if as_key else self._next_path()
+        if as_key:
+            self._not_a_key(event.start_mark)
+        self._count(1, event.start_mark)
+        if path is not None:
+            self.document.values.setdefault(path, _mark(event.start_mark))
+        if event.tag not in _COLLECTION_TAGS:
+            self._problem(event.start_mark, path, f"unsupported YAML tag {_short(event.tag)}; "
+                          "write plain text, numbers, dates, lists and mappings")
+        container = {} if isinstance(event, yaml.MappingStartEvent) else []
+        self.stack.append(_Frame(container, path, event.anchor, self.values, as_key))
+
+    def _end(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.container, self.values - frame.values_before + 1)
+        if not frame.as_key:
+            self._place(frame.container)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        if self._expecting_key():
+            self._key(event)
+            return
+        path = self._next_path()
+        self._count(1, event.start_mark)
+        if path is not None:
+            self.document.values.setdefault(path, _mark(event.start_mark))
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag in _TEXT_TAGS:
+            value: Any = event.value
+        elif tag in _CONSTRUCTED_TAGS:
+            if path is not None:
+                self.document.written[path] = event.value
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            value = self.constructor.yaml_constructors[tag](self.constructor, node)
+        else:
+            self._problem(event.start_mark, path, f"unsupported YAML tag {_short(tag)}; "
+                          "write plain text, numbers, dates, lists and mappings")
+            value = event.value
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        self._place(value)
+
+    def _key(self, event: yaml.ScalarEvent) -> None:
+        top = self.stack[-1]
+        tag = event.tag or self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        # Keys are names, so take them as written: ``on:`` or ``1:`` must not
+        # become True or 1 behind the studio's back.
+        key = event.value
+        if tag == _TAG + "merge":
+            self._problem(event.start_mark, _join(top.path, "<<"),
+                          "merge keys (<<) are not supported; write the keys out")
+            top.key = _DROP
+        elif key in top.container or top.path is not None and top.path + (key,) in self.document.keys:
+            first_line = self.document.keys.get(_join(top.path, key), (0, 0))[0]
+            self._problem(event.start_mark, _join(top.path, key),
+                          f"duplicate key (first given on line {first_line}); "
+                          "YAML would silently keep only the last one")
+            top.key = _DROP
+        else:
+            if top.path is not None:
+                self.document.keys[top.path + (key,)] = _mark(event.start_mark)
+            top.key = key
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        if self._expecting_key():
+            self._not_a_key(event.start_mark)
+            return
+        if event.anchor not in self.anchors:
+            raise _Stop(Problem(self.document.file, *_mark(event.start_mark), "",
+                                f"not valid YAML: the alias *{event.anchor} names no anchor above it"))
+        value, size = self.anchors[event.anchor]
+        # The anchored value is shared, not copied, but everything that reads
+        # the data walks it again: count it every time it is used.
+        self._count(size, event.start_mark)
+        path = self._next_path()
+        if path is not None:
+            self.document.values.setdefault(path, _mark(event.start_mark))
+        self._place(value)
+
+
+def _join(path: KeyPath | None, key: str) -> KeyPath:
+    return (path or ()) + (key,)
+
+
+def _short(tag: str | None) -> str:
+    return (tag or "").replace(_TAG, "!!")
