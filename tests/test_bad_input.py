@@ -3,9 +3,12 @@ traceback, and the previous output left alone."""
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 
 import pytest
+import yaml
 
 from conftest import EXAMPLE_TOKENS
 
@@ -171,3 +174,87 @@ def test_password_protection_is_refused_rather_than_published_in_the_clear(beta)
     assert_clean_failure(result)
     assert "projects[0].password_env: password protection is not available" in result.stderr
     assert not beta.output.exists()
+
+
+WARNED = GOOD_PROJECT.replace("""        due: 2026-11-30
+""", """        due: 2026-11-30
+      - title: Sign-off
+        owner: client
+        due: 2026-11-20
+      - title: Launch
+        owner: studio
+        due: 2062-12-01
+""")
+
+
+def test_warnings_print_but_do_not_fail_the_build(beta):
+    beta.write_client("beta", WARNED)
+    result = beta.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("warning: clients/beta.yaml:12:14: projects[0].milestones[1].due: due 2026-11-20, "
+            "before the milestone listed above it (2026-11-30)") in result.stderr
+    assert ("warning: clients/beta.yaml:15:14: projects[0].milestones[2].due: due 2062-12-01, "
+            "more than two years from the project's first date") in result.stderr
+    assert beta.portal_file("Zx8qW3rT5yU7iO9pA1sD2f").exists()
+
+
+def test_fatal_warnings_fail_the_build_before_output_is_touched(beta):
+    beta.write_client("beta", GOOD_PROJECT)
+    assert beta.build().returncode == 0
+    before = tree(beta.output)
+    beta.write_client("beta", WARNED)
+    result = beta.run(sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "--fatal", "warnings")
+    assert_clean_failure(result)
+    assert "clients/beta.yaml:12:14: projects[0].milestones[1].due: due 2026-11-20" in result.stderr
+    assert tree(beta.output) == before
+
+
+def test_check_reports_warnings_and_fails_on_them_only_when_asked(beta):
+    beta.write_client("beta", WARNED)
+    plain = beta.courtside("check")
+    assert plain.returncode == 0
+    assert plain.stdout.splitlines()[-1] == "courtside: 1 client file checked: 0 errors, 2 warnings"
+    as_json = json.loads(beta.courtside("check", "--format", "json").stdout)
+    assert [(p["line"], p["column"], p["severity"]) for p in as_json] == [
+        (12, 14, "warning"), (15, 14, "warning")]
+    assert beta.courtside("check", "--fatal", "warnings").returncode == 1
+
+
+def test_a_nonexistent_local_time_is_a_warning(beta):
+    beta.write_client("beta", GOOD_PROJECT.replace("due: 2026-11-30", "due: 2027-03-28 02:30")
+                      .replace("    title: App\n", "    title: App\n    start: 2027-03-01\n"))
+    result = beta.courtside("check", "--format", "json")
+    [warning] = json.loads(result.stdout)
+    assert warning["severity"] == "warning" and warning["path"] == "projects[0].milestones[0].due"
+    assert "02:30 does not exist on 2027-03-28 in Europe/Berlin" in warning["message"]
+
+
+def test_check_without_problems(site):
+    result = site.courtside("check")
+    assert (result.returncode, result.stdout) == (0, "courtside: 3 client files checked: no problems\n")
+
+
+def test_every_example_names_the_schema_for_editors_and_passes_it():
+    import jsonschema
+    from conftest import REPO
+    from courtside.schema import client_schema
+
+    schema = client_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in sorted((REPO / "clients").glob("*.yaml")):
+        first = path.read_text("utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../plugins/courtside/client.schema.json"
+        assert (path.parent / "../plugins/courtside/client.schema.json").resolve().is_file()
+        # The editor's view: YAML as an editor's language server reads it
+        # (dates as text), checked by the plain schema, no Courtside code.
+        data = yaml.load(path.read_text("utf-8"), Loader=TextDatesLoader)
+        jsonschema.Draft202012Validator(schema).validate(data)
+
+
+class TextDatesLoader(yaml.SafeLoader):
+    """YAML 1.2 as editors read it: a date is text."""
+
+
+TextDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
