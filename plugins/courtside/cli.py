@@ -8,8 +8,10 @@ import json
 import sys
 from pathlib import Path
 
+from . import edit
 from .loader import Portfolio, load_portfolio
-from .problems import CourtsideError, Problem, report
+from .problems import CourtsideError, Problem, display_path, report
+from .rules import build_moment, local_today
 from .settings import CourtsideSettings, courtside_settings
 
 DEFAULT_SETTINGS = "pelicanconf.py"
@@ -19,12 +21,7 @@ def _read(settings_file: str, only: list[Path] | None = None
           ) -> tuple[CourtsideSettings, Portfolio, list[Problem]]:
     """The settings and every client file with all their problems; raises
     ``CourtsideError`` when the settings themselves are wrong."""
-    from pelican.settings import read_settings
-
-    if not Path(settings_file).is_file():
-        raise SystemExit(f"courtside: settings file {settings_file!r} not found "
-                         "(run from the site's folder, or give --settings)")
-    options = courtside_settings(read_settings(settings_file))
+    options = _settings(settings_file)
     portfolio, problems = load_portfolio(options, only)
     return options, portfolio, problems
 
@@ -64,6 +61,47 @@ def check(args: argparse.Namespace) -> int:
             f"{_count(errors, 'error')}, {_count(range(warnings), 'warning')}"
         print(f"courtside: {_count(range(checked), 'client file')} checked: {verdict}")
     return 1 if errors else 0
+
+
+def _settings(settings_file: str) -> CourtsideSettings:
+    from pelican.settings import read_settings
+
+    if not Path(settings_file).is_file():
+        raise SystemExit(f"courtside: settings file {settings_file!r} not found "
+                         "(run from the site's folder, or give --settings)")
+    return courtside_settings(read_settings(settings_file))
+
+
+def _today(options: CourtsideSettings):
+    return local_today(build_moment(), options.timezone)
+
+
+def new(args: argparse.Namespace) -> int:
+    options = _settings(args.settings)
+    path, token = edit.new_client(
+        options.clients_folder, args.client, args.name, project_id=args.project,
+        title=args.title or f"{args.name} project", today=_today(options),
+        schema=edit.schema_path())
+    print(f"Created {display_path(path)}; its project's link: {options.portal_url(token)}")
+    return 0
+
+
+def add_project(args: argparse.Namespace) -> int:
+    options = _settings(args.settings)
+    path = edit.client_path(options.clients_folder, args.client)
+    token = edit.add_project(path, args.project, args.title, _today(options))
+    print(f"Added {args.project!r} to {display_path(path)}; its link: {options.portal_url(token)}")
+    return 0
+
+
+def rotate(args: argparse.Namespace) -> int:
+    options = _settings(args.settings)
+    path = edit.client_path(options.clients_folder, args.client)
+    token = edit.rotate(path, args.project)
+    print(f"New link for {args.client}/{args.project}: {options.portal_url(token)}")
+    print("The old link and calendar feed stop working with the next deploy; send the "
+          "client the new ones.")
+    return 0
 
 
 def links(args: argparse.Namespace) -> int:
@@ -106,6 +144,34 @@ def build_parser() -> argparse.ArgumentParser:
                               help="warnings: fail on warnings too")
     check_parser.set_defaults(run=check)
 
+    new_parser = commands.add_parser(
+        "new", parents=[settings], help="create a client file with one project",
+        description="Create clients/CLIENT.yaml, ready to edit, with one project and a "
+                    "fresh token.")
+    new_parser.add_argument("client", metavar="CLIENT", help="the client's id, e.g. acme")
+    new_parser.add_argument("--name", required=True, help='the client\'s name, e.g. "Acme Corp"')
+    new_parser.add_argument("--project", default="first-project", metavar="ID",
+                            help="the project's id (default: first-project)")
+    new_parser.add_argument("--title", help="the project's title")
+    new_parser.set_defaults(run=new)
+
+    add_parser = commands.add_parser(
+        "add-project", parents=[settings], help="add a project to a client file",
+        description="Add a project with a fresh token to a client file, keeping every "
+                    "comment and line of it.")
+    add_parser.add_argument("client", metavar="CLIENT")
+    add_parser.add_argument("project", metavar="PROJECT", help="the new project's id")
+    add_parser.add_argument("--title", required=True)
+    add_parser.set_defaults(run=add_project)
+
+    rotate_parser = commands.add_parser(
+        "rotate", parents=[settings], help="give a project a new private link",
+        description="Replace a project's token, changing nothing else in the file, and "
+                    "print the new link. The old link is dead after the next deploy.")
+    rotate_parser.add_argument("client", metavar="CLIENT")
+    rotate_parser.add_argument("project", metavar="PROJECT")
+    rotate_parser.set_defaults(run=rotate)
+
     links_parser = commands.add_parser(
         "links", parents=[settings], help="list the link of every published portal",
         description="List the private link and calendar link of every published project.")
@@ -121,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     except CourtsideError as error:
         report(error.problems)
         print(error.summary, file=sys.stderr)
+        return 1
+    except edit.EditError as error:
+        print(f"courtside: {error}", file=sys.stderr)
         return 1
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -18,6 +19,7 @@ from .calendar import portal_calendar
 from .filters import FILTERS
 from .loader import load_portfolio
 from .portal import Portal, build_portal, is_absolute
+from .privacy import CONTENT_SECURITY_POLICY, headers_file, robots_txt
 from .problems import CourtsideError, Problem, report
 from .rules import build_moment, local_today
 from .settings import CALENDAR_FILE, PORTALS_FOLDER, courtside_settings
@@ -93,16 +95,28 @@ class PortalGenerator(Generator):
             if portal.subscription:
                 self._write(portal.path + CALENDAR_FILE, portal_calendar(portal).to_ical())
         self._write_page(f"{PORTALS_FOLDER}/", self.portal_env.get_template(PLACEHOLDER_TEMPLATE))
+        self._remove_stale_portals({portal.project.token for portal in self.portals})
+        self._write("_headers", headers_file().encode())
+        self._write("robots.txt", robots_txt().encode())
         clients = {portal.client.id for portal in self.portals}
         logger.info("Courtside: wrote %d portal%s for %d client%s", len(self.portals),
                     "" if len(self.portals) == 1 else "s", len(clients),
                     "" if len(clients) == 1 else "s")
 
+    def _remove_stale_portals(self, live_tokens: set[str]) -> None:
+        """A rotated token or an archived project must stop working with the
+        next deploy, even when the output folder is not emptied first."""
+        for folder in Path(self.output_path, PORTALS_FOLDER).iterdir():
+            if folder.is_dir() and folder.name not in live_tokens:
+                shutil.rmtree(folder)
+                logger.info("Courtside: removed a portal that is no longer published")
+
     def _write_page(self, folder: str, template, **values) -> None:
         depth = folder.rstrip("/").count("/") + 1
         siteurl = (os.path.join(*[".."] * depth) if self.settings.get("RELATIVE_URLS")
                    else self.settings.get("SITEURL", ""))
-        html = template.render({**self.context, "SITEURL": siteurl, **values})
+        html = template.render({**self.context, "SITEURL": siteurl,
+                                "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY, **values})
         self._write(folder + "index.html", html.encode("utf-8"))
 
     def _write(self, relative_path: str, data: bytes) -> None:

@@ -8,6 +8,7 @@ carry file, line, column and key path; nothing is dropped silently.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from .yamlsource import Document, read_document
 
 CLIENT_SUFFIX = ".yaml"
 CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: A random 22-character token has about 19 different characters; fewer
+#: than this means someone typed it.
+MIN_DISTINCT_TOKEN_CHARACTERS = 12
 #: A client file larger than this is a mistake (or an attack), not a client.
 MAX_FILE_BYTES = 1_000_000
 
@@ -119,11 +123,35 @@ def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Docum
         return None, None, problems
     problems += schema_problems(document)
     if problems:
-        return None, document, problems
+        return None, document, _with_token_fixes(problems, document, path.stem)
     client = _client(document, path, default_timezone)
-    problems += _client_problems(client, document)
+    problems = _with_token_fixes(problems + _client_problems(client, document), document, path.stem)
     failed = any(problem.severity == "error" for problem in problems)
     return (None if failed else client), document, problems
+
+
+_TOKEN_PATH = re.compile(r"projects\[(\d+)\]\.token")
+
+
+def _with_token_fixes(problems: list[Problem], document: Document, client_id: str) -> list[Problem]:
+    """A token problem says the command that fixes it."""
+    fixed = []
+    for problem in problems:
+        match = _TOKEN_PATH.fullmatch(problem.path)
+        project = _project_id(document, int(match[1])) if match else None
+        if project:
+            problem = dataclasses.replace(
+                problem, message=f"{problem.message}; run: courtside rotate {client_id} {project}")
+        fixed.append(problem)
+    return fixed
+
+
+def _project_id(document: Document, index: int) -> str | None:
+    try:
+        project_id = document.data["projects"][index]["id"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return project_id if isinstance(project_id, str) and CLIENT_ID.fullmatch(project_id) else None
 
 
 def _client(document: Document, path: Path, default_timezone: str) -> Client:
@@ -198,6 +226,10 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
             problems.append(document.problem(
                 at + ("id",), f"{project.id!r} is already the id of projects[{seen_projects[project.id]}]"))
         seen_projects.setdefault(project.id, p_index)
+        if len(set(project.token)) < MIN_DISTINCT_TOKEN_CHARACTERS:
+            problems.append(document.problem(
+                at + ("token",), "does not look random (too few different characters); "
+                "a token must be as hard to guess as a password"))
         if project.password_env:
             problems.append(document.problem(
                 at + ("password_env",), "password protection is not available in this "
@@ -269,9 +301,9 @@ def _duplicate_tokens(clients: list[Client], documents: Mapping[str, Document]) 
             path = ("projects", index, "token")
             if project.token in first_use:
                 other = first_use[project.token]
-                problems.append(document.problem(
-                    path, f"this token is already used by {other}; give this project "
-                    "a fresh one (python -c \"import secrets; print(secrets.token_urlsafe(16))\")"))
+                problems.append(_with_token_fixes([document.problem(
+                    path, f"this token is already used by {other}; give this project a "
+                    "fresh one")], document, client.id)[0])
             else:
                 line = document.locate(path)[0]
                 first_use[project.token] = f"{document.file}:{line}"

@@ -1,0 +1,218 @@
+"""The studio's commands that write client files: ``new``, ``add-project``
+and ``rotate``.
+
+Client files are written by hand and kept in git, so an edit must change only
+what it is asked to: every comment, blank line, quote and key order stays.
+Files are read and written with ruamel.yaml's round-trip mode, and before a
+file is replaced the edit is checked against the original text: a command
+that would touch any other line refuses instead of writing.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import io
+import os
+import secrets
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from .loader import CLIENT_ID, CLIENT_SUFFIX
+from .schema import SCHEMA_FILE
+
+#: 16 random bytes: 128 bits, 22 URL-safe characters.
+TOKEN_BYTES = 16
+
+
+class EditError(Exception):
+    """The edit cannot be made; the message says why."""
+
+
+def new_token() -> str:
+    """A fresh token that starts with a letter, so YAML can never read it as
+    a number or a list item: 21 random characters and a letter, 131 bits."""
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if token[0].isalpha():
+            return token
+
+
+def client_path(folder: Path, client_id: str) -> Path:
+    if not CLIENT_ID.fullmatch(client_id):
+        raise EditError(f"{client_id!r} cannot be a client id: use lowercase letters, digits "
+                        "and hyphens, starting with a letter or digit")
+    return folder / f"{client_id}{CLIENT_SUFFIX}"
+
+
+def _round_trip(text: str) -> YAML:
+    """A ruamel.yaml instance that writes the way ``text`` is written."""
+    _, sequence_indent, dash_offset = load_yaml_guess_indent(text)
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long line
+    yaml.indent(mapping=max(sequence_indent - dash_offset, 2) if dash_offset else sequence_indent,
+                sequence=sequence_indent, offset=dash_offset)
+    return yaml
+
+
+def _load(path: Path):
+    if not path.is_file():
+        raise EditError(f"{path} does not exist")
+    text = path.read_text("utf-8")
+    yaml = _round_trip(text)
+    data = yaml.load(text)
+    if not isinstance(data, CommentedMap) or not isinstance(data.get("projects"), CommentedSeq):
+        raise EditError(f"{path} has no list of projects; fix it first (courtside check)")
+    return text, yaml, data
+
+
+def _project(data: CommentedMap, path: Path, project_id: str) -> CommentedMap:
+    for project in data["projects"]:
+        if isinstance(project, CommentedMap) and project.get("id") == project_id:
+            return project
+    known = ", ".join(str(p.get("id")) for p in data["projects"] if isinstance(p, CommentedMap))
+    raise EditError(f"{path} has no project {project_id!r} (it has: {known or 'none'})")
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` in one step, so a crash leaves the old file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, "utf-8")
+    os.replace(temporary, path)
+
+
+def rotate(path: Path, project_id: str) -> str:
+    """Give a project a fresh token, changing nothing else; returns it."""
+    text, _, data = _load(path)
+    project = _project(data, path, project_id)
+    token = new_token()
+    if "token" not in project:
+        raise EditError(f"{path}: project {project_id!r} has no token line; add "
+                        f"'token: {token}' under its id")
+    # Splice the new token in where the old one stands: the one line changes,
+    # byte for byte, whatever the file's style.
+    line, column = project.lc.value("token")
+    lines = text.splitlines(keepends=True)
+    old = str(project["token"])
+    start = lines[line].index(old, column)
+    lines[line] = lines[line][:start] + token + lines[line][start + len(old):]
+    _replace(path, "".join(lines))
+    return token
+
+
+def add_project(path: Path, project_id: str, title: str, today: dt.date) -> str:
+    """Append a project with a fresh token, the agreement of the project
+    before it and one first milestone; returns the token."""
+    if not CLIENT_ID.fullmatch(project_id):
+        raise EditError(f"{project_id!r} cannot be a project id: use lowercase letters, digits "
+                        "and hyphens, starting with a letter or digit")
+    text, yaml, data = _load(path)
+    if any(isinstance(p, CommentedMap) and p.get("id") == project_id for p in data["projects"]):
+        raise EditError(f"{path} already has a project {project_id!r}")
+    token = new_token()
+    project = CommentedMap(id=project_id, title=title, token=token, start=today)
+    previous = next((p for p in reversed(data["projects"]) if isinstance(p, CommentedMap)
+                     and isinstance(p.get("agreement"), CommentedMap)), None)
+    if previous is not None:
+        agreement = CommentedMap()
+        for key in ("template", "terms"):
+            if key in previous["agreement"]:
+                # A copy: a shared object would be written as a YAML anchor.
+                agreement[key] = copy.deepcopy(previous["agreement"][key])
+        project["agreement"] = agreement
+    project["milestones"] = [CommentedMap(title="Kickoff call", owner="studio",
+                                          due=first_due(today))]
+    data["projects"].append(project)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    _only_added(path, text, out.getvalue())
+    _replace(path, out.getvalue())
+    return token
+
+
+def _only_added(path: Path, before: str, after: str) -> None:
+    """Refuse an edit that would change or drop any line of the file."""
+    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+    if any(op in ("replace", "delete") for op, *_ in matcher.get_opcodes()):
+        raise EditError(f"{path} is written in a style this command cannot keep exactly; "
+                        "add the project by hand (nothing was changed)")
+
+
+def first_due(today: dt.date) -> dt.date:
+    """Two business days from ``today``: a sensible first deadline to edit."""
+    day, left = today, 2
+    while left:
+        day += dt.timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
+NEW_CLIENT = """\
+# yaml-language-server: $schema={schema}
+# {name}: one file per client. The format is in the README; check it with
+# `courtside check`, list the links with `courtside links`.
+name: {name_yaml}
+# contact:
+#   name: Jane Doe
+#   email: jane@example.com
+# timezone: Europe/Berlin       # default: the studio's time zone
+
+projects:
+  - id: {project}
+    title: {title_yaml}
+    # The secret part of the portal's link. Never edit it by hand:
+    # `courtside rotate {client} {project}` makes a new one.
+    token: {token}
+    start: {today}
+    agreement:
+      template: standard
+      terms:
+        response_days: {{studio: 1, client: 2}}
+        grace_days: {{studio: 5, client: 10}}
+        consequences:
+          studio: We take 10% off the fee for the current phase.
+          client: The project pauses and moves to our next free slot.
+        deposit: 50%
+        payment_days: 14
+    milestones:
+      - title: Kickoff call
+        owner: studio
+        due: {first_due}
+"""
+
+
+def new_client(folder: Path, client_id: str, name: str, *, project_id: str, title: str,
+               today: dt.date, schema: Path) -> tuple[Path, str]:
+    """Create a ready-to-edit client file; returns its path and the token."""
+    path = client_path(folder, client_id)
+    if path.exists():
+        raise EditError(f"{path} already exists")
+    if not CLIENT_ID.fullmatch(project_id):
+        raise EditError(f"{project_id!r} cannot be a project id")
+    token = new_token()
+    dump = YAML(typ="safe", pure=True)
+    dump.width = 4096
+
+    def scalar(value: str) -> str:
+        out = io.StringIO()
+        dump.dump(value, out)
+        return out.getvalue().removesuffix("\n...\n").strip()
+
+    text = NEW_CLIENT.format(
+        schema=os.path.relpath(schema, folder), name=name.replace("\n", " "),
+        name_yaml=scalar(name), title_yaml=scalar(title), client=client_id, project=project_id,
+        token=token, today=today.isoformat(), first_due=first_due(today).isoformat())
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as file:  # never overwrite
+        file.write(text)
+    return path, token
+
+
+def schema_path() -> Path:
+    from importlib import resources
+    return Path(str(resources.files(__package__).joinpath(SCHEMA_FILE)))
