@@ -94,7 +94,7 @@ CASES = [
     ("term value is a list", edit("        response_days", "        deposit: [1, 2]\n        response_days"), 25, 18, "projects[0].agreement.terms.deposit", "expected text or a number or true or false"),
     ("placeholder without value", edit("        response_days: {studio: 1, client: 2}\n", "        deposit: 10%\n"), 24, 7, "projects[0].agreement.terms", "no value for {{ terms.response_days.studio }}, which content/agreements/short.md:1 uses"),
     ("contact key misspelt", edit("timezone:", "contact: {phone_number: '1'}\ntimezone:"), 2, 11, "contact.phone_number", "did you mean phone?"),
-    ("contact email", edit("timezone:", "contact: {email: nobody}\ntimezone:"), 2, 18, "contact.email", '"nobody" is not an email address'),
+    ("contact email", edit("timezone:", "contact: {email: nobody}\ntimezone:"), 2, 18, "contact.email", '"nobody" is not allowed; give one plain email address'),
     ("tab indentation", edit("    title: App", "\ttitle: App"), 5, 1, "", "not valid YAML"),
     ("unclosed bracket", "name: [Beta\nprojects: []\n", 2, 9, "", "not valid YAML"),
     ("empty file", "", 1, 1, "", "the file holds no YAML document"),

@@ -88,14 +88,20 @@ def milestone_event(portal: Portal, row: ScheduleRow) -> Event:
     )
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def portal_calendar(portal: Portal) -> Calendar:
     """The feed of every milestone of ``portal``'s project."""
     client, project = portal.client, portal.project
     calendar = Calendar.new(
         prodid=PRODID,
         uid=calendar_uid(client.id, project.id),
-        name=calendar_name(client, project),
-        description=f"Milestones of {project.title}, with who must act.",
+        # icalendar also writes these as X-WR-CALNAME and X-WR-CALDESC, which
+        # it does not escape: a line break in a title would break the feed.
+        name=_one_line(calendar_name(client, project)),
+        description=_one_line(f"Milestones of {project.title}, with who must act."),
         method="PUBLISH",
         calscale="GREGORIAN",
         url=portal.url,

@@ -81,7 +81,7 @@ def new(args: argparse.Namespace) -> int:
     path, token = edit.new_client(
         options.clients_folder, args.client, args.name, project_id=args.project,
         title=args.title or f"{args.name} project", today=_today(options),
-        schema=edit.schema_path())
+        schema=edit.schema_path(options.plugin_paths))
     print(f"Created {display_path(path)}; its project's link: {options.portal_url(token)}")
     return 0
 

@@ -10,7 +10,6 @@ that would touch any other line refuses instead of writing.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
 import io
@@ -19,6 +18,7 @@ import secrets
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -63,9 +63,13 @@ def _round_trip(text: str) -> YAML:
 def _load(path: Path):
     if not path.is_file():
         raise EditError(f"{path} does not exist")
-    text = path.read_text("utf-8")
-    yaml = _round_trip(text)
-    data = yaml.load(text)
+    try:
+        text = path.read_text("utf-8")
+        yaml = _round_trip(text)
+        data = yaml.load(text)
+    except (UnicodeDecodeError, YAMLError) as error:
+        raise EditError(f"{path} cannot be read ({error.__class__.__name__}); "
+                        "fix it first (courtside check)") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("projects"), CommentedSeq):
         raise EditError(f"{path} has no list of projects; fix it first (courtside check)")
     return text, yaml, data
@@ -122,17 +126,42 @@ def add_project(path: Path, project_id: str, title: str, today: dt.date) -> str:
         agreement = CommentedMap()
         for key in ("template", "terms"):
             if key in previous["agreement"]:
-                # A copy: a shared object would be written as a YAML anchor.
-                agreement[key] = copy.deepcopy(previous["agreement"][key])
+                # A plain copy: sharing the object would make it a YAML anchor,
+                # and a deep copy would carry the original's anchor and comments.
+                agreement[key] = _plain(previous["agreement"][key])
         project["agreement"] = agreement
     project["milestones"] = [CommentedMap(title="Kickoff call", owner="studio",
                                           due=first_due(today))]
     data["projects"].append(project)
+    _keep_anchors(data)
     out = io.StringIO()
     yaml.dump(data, out)
     _only_added(path, text, out.getvalue())
     _replace(path, out.getvalue())
     return token
+
+
+def _keep_anchors(value, seen: set[int] | None = None) -> None:
+    """ruamel.yaml drops an anchor that no alias uses; the studio wrote it."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:  # aliases share objects, and may even form a cycle
+        return
+    seen.add(id(value))
+    anchor = value.yaml_anchor() if hasattr(value, "yaml_anchor") else None
+    if anchor is not None and anchor.value:
+        value.yaml_set_anchor(anchor.value, always_dump=True)
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        _keep_anchors(child, seen)
+
+
+def _plain(value):
+    """``value`` as plain dicts and lists, without ruamel's comments and anchors."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _only_added(path: Path, before: str, after: str) -> None:
@@ -213,6 +242,13 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
     return path, token
 
 
-def schema_path() -> Path:
+def schema_path(plugin_paths: tuple[Path, ...] = ()) -> Path:
+    """The schema as the site sees it: in its plugins folder when it is there
+    (so the path written into client files stays inside the repository), else
+    where Python installed it."""
+    for folder in plugin_paths:
+        candidate = folder / __package__ / SCHEMA_FILE
+        if candidate.is_file():
+            return candidate
     from importlib import resources
     return Path(str(resources.files(__package__).joinpath(SCHEMA_FILE)))

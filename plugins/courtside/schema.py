@@ -63,7 +63,7 @@ def is_timezone(text: str) -> bool:
     return text in _timezones()
 
 
-_FORMATS = jsonschema.FormatChecker(["email"])
+_FORMATS = jsonschema.FormatChecker([])
 _FORMATS.checks("date")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
 _FORMATS.checks("courtside-due")(lambda value: not isinstance(value, str) or parse_due(value) is not None)
 _FORMATS.checks("timezone")(lambda value: not isinstance(value, str) or is_timezone(value))
@@ -72,7 +72,6 @@ _FORMAT_MESSAGES = {
     "date": "is not a date (use YYYY-MM-DD)",
     "courtside-due": "is not a date (use YYYY-MM-DD, or YYYY-MM-DD HH:MM for a local time)",
     "timezone": "is not a known time zone (use an IANA name such as Europe/Berlin)",
-    "email": "is not an email address",
 }
 
 _TYPE_NAMES = {

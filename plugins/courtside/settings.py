@@ -43,6 +43,8 @@ class CourtsideSettings:
     agreements_folder: Path
     #: Pelican's SITEURL, without a trailing slash ('' when unset).
     siteurl: str
+    #: Pelican's PLUGIN_PATHS, where this plugin's own files may be found.
+    plugin_paths: tuple[Path, ...] = ()
 
     def portal_path(self, token: str) -> str:
         """The portal's address relative to the site root."""
@@ -109,4 +111,5 @@ def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
         clients_folder=(content.parent / options["clients_path"]).resolve(),
         agreements_folder=(content / options["agreements_path"]).resolve(),
         siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
+        plugin_paths=tuple(Path(p) for p in settings.get("PLUGIN_PATHS") or ()),
     )

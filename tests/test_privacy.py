@@ -1,0 +1,261 @@
+"""A portal's link is its only lock: nothing in the built site reveals it,
+and a rotated or archived link stops working with the next build."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+
+import pytest
+
+from conftest import EXAMPLE_TOKENS, text_of
+
+PUBLISHED = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
+
+
+@pytest.fixture(scope="module")
+def with_sitemap(tmp_path_factory):
+    """The examples built with Pelican's sitemap plugin switched on, as a
+    studio might, and a production SITEURL."""
+    from conftest import new_site
+
+    site = new_site(tmp_path_factory.mktemp("sitemap") / "site")
+    result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py",
+                      "-e", 'PLUGINS=["courtside", "sitemap"]', 'SITEMAP={"format": "xml"}',
+                      env={"SITEURL": "https://portals.example"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
+    files = with_sitemap.files()
+    names = {p.relative_to(with_sitemap.output).as_posix() for p in files}
+    assert {"sitemap.xml", "robots.txt", "404.html", "index.html", "_headers"} <= names
+    for path in files:
+        content = path.read_bytes()
+        for token in EXAMPLE_TOKENS.values():
+            if token.encode() in content:
+                assert path.parent.name == token, f"{token} leaks into {path}"
+        relative = path.relative_to(with_sitemap.output).as_posix()
+        if not relative.startswith("p/"):
+            assert b"/p/" not in content or relative in ("robots.txt", "_headers"), relative
+
+
+def test_the_sitemap_lists_only_public_pages(with_sitemap):
+    sitemap = (with_sitemap.output / "sitemap.xml").read_text("utf-8")
+    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert locations and all("/p/" not in loc for loc in locations)
+
+
+def test_every_folder_on_the_way_to_a_portal_has_an_index_that_reveals_nothing(with_sitemap):
+    for key, token in PUBLISHED.items():
+        folder = with_sitemap.output / "p" / token
+        while folder != with_sitemap.output:
+            assert (folder / "index.html").is_file(), folder
+            folder = folder.parent
+    placeholder = (with_sitemap.output / "p" / "index.html").read_text("utf-8")
+    assert 'content="noindex, nofollow"' in placeholder
+    assert not re.search(r'href="[^"]*p/', placeholder)
+
+
+@pytest.mark.parametrize("key", sorted(PUBLISHED))
+def test_every_portal_page_keeps_its_address_to_itself(with_sitemap, key):
+    page = with_sitemap.portal(PUBLISHED[key])
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    assert page.find("meta", attrs={"name": "referrer"})["content"] == "no-referrer"
+    csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert "default-src 'none'" in csp and "style-src 'self'" in csp
+    for tag in page.find_all(src=True):  # nothing at all is loaded from another origin
+        assert tag["src"].startswith("https://portals.example/"), tag
+    for tag in page.find_all("link", href=True):
+        assert tag["href"].startswith("https://portals.example/"), tag
+    # The only links that leave the site are the calendar apps' own subscribe
+    # pages, which the client follows on purpose; no referrer goes with them.
+    for link in page.find_all("a", href=True):
+        href = link["href"]
+        if href.startswith(("https://portals.example/", "webcal://portals.example/", "mailto:", "#")):
+            continue
+        assert href.startswith(("https://calendar.google.com/", "https://outlook.live.com/",
+                                "https://outlook.office.com/")), href
+        assert link["rel"] == ["noopener", "noreferrer"]
+
+
+def test_headers_file_for_hosts_that_read_one(with_sitemap):
+    headers = (with_sitemap.output / "_headers").read_text("utf-8")
+    block = headers.split("/p/*/calendar.ics")[0]
+    assert block.startswith("/p/*\n")
+    assert "  X-Robots-Tag: noindex" in block
+    assert "  Referrer-Policy: no-referrer" in block
+    assert re.search(r"  Content-Security-Policy: default-src 'none';.*frame-ancestors 'none'", block)
+    assert "/p/*/calendar.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
+    robots = (with_sitemap.output / "robots.txt").read_text("utf-8")
+    assert robots == "User-agent: *\nDisallow: /p/\n"
+
+
+def test_the_404_page_is_neutral(with_sitemap):
+    page = (with_sitemap.output / "404.html").read_text("utf-8")
+    assert "Page not found" in page
+    assert not any(token in page for token in EXAMPLE_TOKENS.values())
+
+
+# --- gone means gone -----------------------------------------------------------------
+
+def test_rotating_a_token_kills_the_old_link_on_the_next_build(site):
+    assert site.build().returncode == 0
+    old = PUBLISHED["acme", "website-redesign"]
+    assert site.portal_file(old).exists()
+    result = site.courtside("rotate", "acme", "website-redesign")
+    assert result.returncode == 0, result.stderr
+    new = re.search(r"p/([A-Za-z0-9_-]{22,})/", result.stdout)[1]
+    assert new != old and "stop working with the next deploy" in result.stdout
+    assert site.build().returncode == 0  # pelicanconf.py: the output folder is not emptied
+    assert not (site.output / "p" / old).exists()
+    assert site.portal_file(new).exists()
+    assert (site.output / "p" / new / "calendar.ics").exists()
+    assert not any(old.encode() in p.read_bytes() for p in site.files())
+
+
+def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):
+    assert site.build().returncode == 0
+    token = PUBLISHED["mueller", "newsletter"]
+    assert (site.output / "p" / token / "calendar.ics").exists()
+    client = site.clients / "mueller.yaml"
+    client.write_text(client.read_text("utf-8").replace(
+        "    start: 2026-11-16\n", "    start: 2026-11-16\n    status: archived\n"), "utf-8")
+    assert site.build().returncode == 0
+    assert not (site.output / "p" / token).exists()
+    links = json.loads(site.courtside("links", "--json").stdout)
+    assert ("mueller", "newsletter") not in {(l["client"], l["project"]) for l in links}
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("token_line, words", [
+    ("", "projects[0].token: required key is missing"),
+    ("    token: Zx8qW3rT5yU7\n", "is not allowed; a token is at least 22 URL-safe characters"),
+    ("    token: Zx8qW3rT5yU7iO9pA1sD/f\n", "is not allowed; a token is at least 22"),
+    ("    token: aaaaaaaaaaaaaaaaaaaaaaaa\n", "does not look random"),
+])
+def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, token_line, words):
+    empty_site.write_client("beta", f"""\
+        name: Beta
+        projects:
+          - id: app
+            title: App
+        {token_line.strip() and "    " + token_line.strip()}
+            milestones:
+              - {{title: Brief, owner: client, due: 2026-11-30}}
+            agreement: {{template: none}}
+        """.replace("\n    \n", "\n"))
+    result = empty_site.build("publishconf.py", env={"SITEURL": "https://x.example"})
+    assert result.returncode == 1
+    line = next(l for l in result.stderr.splitlines() if ".token:" in l)
+    assert words in line and line.endswith("; run: courtside rotate beta app")
+    assert not empty_site.output.exists()
+
+
+def test_a_token_used_twice_names_the_fix(site):
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace(PUBLISHED["acme", "website-redesign"],
+                                                   PUBLISHED["harbor", "podcast-site"]), "utf-8")
+    result = site.build()
+    assert result.returncode == 1
+    assert ("projects[1].token: this token is already used by clients/acme.yaml:11; give this "
+            "project a fresh one; run: courtside rotate harbor podcast-site") in result.stderr
+
+
+# --- the studio's commands keep every other line --------------------------------------
+
+COMMENTED = """\
+# yaml-language-server: $schema=../plugins/courtside/client.schema.json
+# Gamma: signed in October. Ask Kim before changing the terms!
+
+name: "Gamma Ltd"   # as on the invoice
+timezone: Europe/London
+
+projects:
+  # The big one.
+  - id: shop          # keep this id: calendar entries depend on it
+    title: 'Shop'
+    token: Gx8qW3rT5yU7iO9pA1sD2f   # sent to Kim on 2026-10-02
+
+    agreement:
+      terms: &gamma
+        response_days: {studio: 1, client: 2}   # business days
+        grace_days: {studio: 5, client: 10}
+        consequences:
+          studio: We take 10% off.
+          client: "The project pauses."
+        deposit: 50%
+        payment_days: 14
+    milestones:
+      # Kickoff first.
+      - title: Kickoff
+        owner: studio
+        due: 2026-10-22   # moved once
+        done: 2026-10-22
+
+      - title: Content
+        owner: client
+        due: 2026-12-01
+# Trailing comment, about nothing.
+"""
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
+    removed = [l[1:] for l in diff if l.startswith("-") and not l.startswith("---")]
+    added = [l[1:] for l in diff if l.startswith("+") and not l.startswith("+++")]
+    return removed, added
+
+
+def test_rotate_changes_the_token_and_nothing_else(empty_site):
+    path = empty_site.write_client("gamma", COMMENTED)
+    result = empty_site.courtside("rotate", "gamma", "shop")
+    assert result.returncode == 0, result.stderr
+    removed, added = changed_lines(COMMENTED, path.read_text("utf-8"))
+    assert removed == ["    token: Gx8qW3rT5yU7iO9pA1sD2f   # sent to Kim on 2026-10-02"]
+    [line] = added
+    new = re.fullmatch(r"    token: ([A-Za-z][A-Za-z0-9_-]{21})   # sent to Kim on 2026-10-02", line)[1]
+    assert f"p/{new}/" in result.stdout
+
+
+def test_add_project_only_adds_lines(empty_site):
+    path = empty_site.write_client("gamma", COMMENTED)
+    result = empty_site.courtside("add-project", "gamma", "app", "--title", "App: phase 2")
+    assert result.returncode == 0, result.stderr
+    removed, added = changed_lines(COMMENTED, path.read_text("utf-8"))
+    assert removed == []
+    assert added[:3] == ["  - id: app", "    title: 'App: phase 2'", added[2]]
+    assert re.fullmatch(r"    token: [A-Za-z][A-Za-z0-9_-]{21}", added[2])
+    assert "        deposit: 50%" in added  # the agreement terms of the project before
+    check = empty_site.courtside("check", "--format", "json")
+    assert json.loads(check.stdout) == [], check.stdout
+
+
+def test_new_creates_a_client_that_builds(empty_site):
+    result = empty_site.courtside("new", "delta", "--name", "Delta & Co: \"Neu\"",
+                                  "--project", "site", "--title", "New site")
+    assert result.returncode == 0, result.stderr
+    text = (empty_site.clients / "delta.yaml").read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../plugins/courtside/client.schema.json\n")
+    assert empty_site.courtside("check").returncode == 0
+    built = empty_site.build()
+    assert built.returncode == 0, built.stderr
+    token = re.search(r"token: (\S+)", text)[1]
+    page = empty_site.portal(token)
+    assert page.select_one("h1").get_text() == "New site"
+    assert text_of(page.select_one(".eyebrow")) == 'Delta & Co: "Neu"'
+    again = empty_site.courtside("new", "delta", "--name", "Other")
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_the_commands_refuse_what_they_cannot_do(empty_site):
+    empty_site.write_client("gamma", COMMENTED)
+    assert "has no project 'nope' (it has: shop)" in \
+        empty_site.courtside("rotate", "gamma", "nope").stderr
+    assert "already has a project 'shop'" in \
+        empty_site.courtside("add-project", "gamma", "shop", "--title", "X").stderr
+    assert "does not exist" in empty_site.courtside("rotate", "nobody", "shop").stderr
