@@ -7,7 +7,16 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish serve test clean
+.PHONY: html publish serve check test clean rsync_upload s3_upload
+
+# Deploy targets (see "Deploying" in the README).
+SSH_HOST ?=
+SSH_PORT ?= 22
+SSH_USER ?=
+SSH_TARGET_DIR ?=
+RSYNC_TARGET ?= $(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)
+S3_BUCKET ?=
+CHECK_FORMAT ?= text
 
 $(BIN)/courtside: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +27,15 @@ $(BIN)/courtside: pyproject.toml
 html: $(BIN)/courtside
 	$(BIN)/pelican -s pelicanconf.py $(PELICAN_OPTS)
 
+# Production build: needs SITEURL in the environment; any warning is fatal.
 publish: $(BIN)/courtside
-	$(BIN)/pelican -s publishconf.py $(PELICAN_OPTS)
+	$(BIN)/pelican -s publishconf.py --fatal warnings $(PELICAN_OPTS)
+
+check: $(BIN)/courtside
+	$(BIN)/courtside check --format $(CHECK_FORMAT)
 
 serve: $(BIN)/courtside
-	$(BIN)/pelican -s pelicanconf.py --autoreload --listen --port $(PORT) $(PELICAN_OPTS)
+	$(BIN)/courtside serve --port $(PORT)
 
 # The calendar tests read the feeds with an independent parser (ical.js).
 tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
@@ -33,3 +46,15 @@ test: $(BIN)/courtside tests/js/node_modules/.package-lock.json
 
 clean:
 	rm -rf output cache
+
+# Copy the production build to a server; --delete removes what the build no
+# longer has (a rotated link, an archived project).
+rsync_upload: publish
+	@test "$(RSYNC_TARGET)" != "@:" || { echo "Set SSH_HOST, SSH_USER and SSH_TARGET_DIR (or RSYNC_TARGET)."; exit 1; }
+	rsync -rlz --delete --checksum --chmod=Du=rwx,Dgo=rx,Fu=rw,Fgo=r -e "ssh -p $(SSH_PORT)" output/ "$(RSYNC_TARGET)/"
+
+# Copy the production build to an S3 bucket that must not allow listing (see
+# the README); --delete removes what the build no longer has.
+s3_upload: publish
+	@test -n "$(S3_BUCKET)" || { echo "Set S3_BUCKET."; exit 1; }
+	aws s3 sync output/ "s3://$(S3_BUCKET)/" --delete --exclude _headers

@@ -1,6 +1,11 @@
-"""Pelican settings for production builds: ``pelican -s publishconf.py``.
+"""Pelican settings for production builds: ``make publish``.
 
-Starts from ``pelicanconf.py``; ``SITEURL`` comes from the environment.
+Starts from ``pelicanconf.py``. Read from the environment:
+
+- ``SITEURL`` (required): the site's full address, such as
+  ``https://portals.example.com``; calendar feeds and subscribe links need it.
+- ``SOURCE_DATE_EPOCH`` (optional): the build's "today" in seconds since 1970;
+  the deploy workflows set it, so a rebuild of a commit is byte-identical.
 """
 
 import os
@@ -8,8 +13,12 @@ import sys
 
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F401,F403
+from pelicanconf import COURTSIDE  # noqa: E402
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 RELATIVE_URLS = False
-# Start from an empty folder so nothing from an earlier build survives.
+# Start from an empty folder so nothing from an earlier build survives. Client
+# files are checked before this happens: a mistake leaves the last site alone.
 DELETE_OUTPUT_DIRECTORY = True
+# A full SITEURL is required and Courtside's warnings stop the build.
+COURTSIDE = {**COURTSIDE, "strict": True}

@@ -54,6 +54,9 @@ def check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([dataclasses.asdict(p) for p in sorted(problems)], indent=2,
                          ensure_ascii=False))
+    elif args.format == "github":
+        for problem in sorted(problems):
+            print(_github_annotation(problem))
     else:
         report(problems, sys.stdout)
         warnings = len(problems) - len(errors)
@@ -63,13 +66,30 @@ def check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _settings(settings_file: str) -> CourtsideSettings:
+def _pelican_settings(settings_file: str) -> dict:
     from pelican.settings import read_settings
 
     if not Path(settings_file).is_file():
         raise SystemExit(f"courtside: settings file {settings_file!r} not found "
                          "(run from the site's folder, or give --settings)")
-    return courtside_settings(read_settings(settings_file))
+    return read_settings(settings_file)
+
+
+def _settings(settings_file: str) -> CourtsideSettings:
+    return courtside_settings(_pelican_settings(settings_file))
+
+
+def serve(args: argparse.Namespace) -> int:
+    from . import preview
+
+    settings = _pelican_settings(args.settings)
+    options = courtside_settings(settings)
+    settings_file = Path(args.settings).resolve()
+    watched = [options.clients_folder, Path(settings["PATH"]), Path(settings["THEME"]),
+               settings_file, *options.plugin_paths]
+    preview.serve(settings_file, Path(settings["OUTPUT_PATH"]), watched,
+                  bind=args.bind, port=args.port)
+    return 0
 
 
 def _today(options: CourtsideSettings):
@@ -102,6 +122,22 @@ def rotate(args: argparse.Namespace) -> int:
     print("The old link and calendar feed stop working with the next deploy; send the "
           "client the new ones.")
     return 0
+
+
+def _github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command, which shows up on the file's line."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    where = [f"file={prop(problem.file)}"]
+    if problem.line:
+        where += [f"line={problem.line}", f"col={problem.column}"]
+    if problem.path:
+        where.append(f"title={prop(problem.path)}")
+    return f"::{problem.severity} {','.join(where)}::{data(problem.message)}"
 
 
 def links(args: argparse.Namespace) -> int:
@@ -138,8 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "report every problem; exit 1 when there is an error.")
     check_parser.add_argument("files", nargs="*", metavar="FILE",
                               help="check only these client files")
-    check_parser.add_argument("--format", choices=("text", "json"), default="text",
-                              help="json: a list of {file, line, column, path, message, severity}")
+    check_parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                              help="json: a list of {file, line, column, path, message, "
+                                   "severity}; github: GitHub Actions annotations")
     check_parser.add_argument("--fatal", choices=("errors", "warnings"), default="errors",
                               help="warnings: fail on warnings too")
     check_parser.set_defaults(run=check)
@@ -171,6 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     rotate_parser.add_argument("client", metavar="CLIENT")
     rotate_parser.add_argument("project", metavar="PROJECT")
     rotate_parser.set_defaults(run=rotate)
+
+    serve_parser = commands.add_parser(
+        "serve", parents=[settings], help="preview the site, rebuilding on every change",
+        description="Build the site, serve it locally and rebuild whenever a client file, "
+                    "the content, the theme or the settings change. A failed build keeps "
+                    "the last good one served.")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--bind", default="127.0.0.1")
+    serve_parser.set_defaults(run=serve)
 
     links_parser = commands.add_parser(
         "links", parents=[settings], help="list the link of every published portal",

@@ -55,7 +55,8 @@ class PortalGenerator(Generator):
         self.options = courtside_settings(self.settings)
         self.moment = _build_moment()
         self.portfolio, problems = load_portfolio(self.options)
-        errors = [p for p in problems if p.severity == "error" or _warnings_are_fatal()]
+        strict = self.options.strict or _warnings_are_fatal()
+        errors = [p for p in problems if p.severity == "error" or strict]
         report(p for p in problems if p not in errors)
         if errors:
             raise CourtsideError(errors, (

@@ -7,12 +7,14 @@ All of Courtside's settings live in one dict in ``pelicanconf.py``::
         "timezone": "Europe/Berlin",     # default for clients without one
         "clients_path": "clients",       # relative to the folder that holds content/
         "agreements_path": "agreements", # relative to content/
+        "strict": False,                 # True in publishconf.py; see DEFAULTS
     }
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -27,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "timezone": None,  # None: Pelican's TIMEZONE
     "clients_path": "clients",
     "agreements_path": "agreements",
+    # Production builds (publishconf.py): SITEURL must be a full address and
+    # warnings stop the build like errors.
+    "strict": False,
 }
 
 #: Portal pages live at ``<PORTALS_FOLDER>/<token>/``.
@@ -45,6 +50,7 @@ class CourtsideSettings:
     siteurl: str
     #: Pelican's PLUGIN_PATHS, where this plugin's own files may be found.
     plugin_paths: tuple[Path, ...] = ()
+    strict: bool = False
 
     def portal_path(self, token: str) -> str:
         """The portal's address relative to the site root."""
@@ -100,6 +106,14 @@ def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
     for key in ("clients_path", "agreements_path"):
         if not isinstance(options[key], (str, Path)) or not str(options[key]):
             problem(key, "must be a folder path")
+    if not isinstance(options["strict"], bool):
+        problem("strict", "must be True or False")
+    siteurl = str(settings.get("SITEURL") or "").rstrip("/")
+    if options["strict"] is True and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):
+        problems.append(Problem("settings", 0, 0, "SITEURL", (
+            f"{siteurl!r} is not a full address; a production build needs one, such as "
+            "https://portals.example.com (publishconf.py reads it from the SITEURL "
+            "environment variable)")))
     if problems:
         raise CourtsideError(problems, "Courtside: the settings need fixing")
 
@@ -110,6 +124,7 @@ def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
         # Relative to the project folder, beside content/, as the layout has it.
         clients_folder=(content.parent / options["clients_path"]).resolve(),
         agreements_folder=(content / options["agreements_path"]).resolve(),
-        siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
+        siteurl=siteurl,
         plugin_paths=tuple(Path(p) for p in settings.get("PLUGIN_PATHS") or ()),
+        strict=options["strict"],
     )

@@ -1,0 +1,64 @@
+"""``courtside serve``: a local preview that rebuilds when anything changes.
+
+Pelican's own autoreload watches only the settings file, the theme and the
+content folder, so an edit to a client file would not show. This watches the
+client files too, rebuilds with the real ``pelican`` command in a separate
+process (every build starts from a clean slate, as in CI), and serves the
+output folder. A build that fails prints its problems and leaves the last
+good build in place and served.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from watchfiles import watch
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".ics": "text/calendar; charset=utf-8"}
+
+    def end_headers(self):
+        # The same promises the _headers file makes on a real host.
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Robots-Tag", "noindex, nofollow")
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # keep the terminal for build output
+        pass
+
+
+def build(settings_file: Path) -> bool:
+    """One ``pelican`` build; its messages go straight to the terminal."""
+    result = subprocess.run([sys.executable, "-m", "pelican", "-s", str(settings_file)],
+                            cwd=settings_file.parent)
+    if result.returncode != 0:
+        print("Courtside: the build failed; still serving the last good build.", flush=True)
+    return result.returncode == 0
+
+
+def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, port: int,
+          stop: threading.Event | None = None) -> None:
+    """Build, serve ``output`` on ``bind:port``, rebuild on every change."""
+    build(settings_file)
+    output.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_Handler, directory=str(output))
+    server = http.server.ThreadingHTTPServer((bind, port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Courtside: serving {output} at http://{bind}:{server.server_port}/ ; "
+          f"watching {', '.join(str(p) for p in watched)}", flush=True)
+    try:
+        for changes in watch(*[p for p in watched if p.exists()], stop_event=stop,
+                             raise_interrupt=False):
+            names = sorted({Path(path).name for _, path in changes})
+            print(f"Courtside: {', '.join(names)} changed; rebuilding", flush=True)
+            build(settings_file)
+    finally:
+        server.shutdown()

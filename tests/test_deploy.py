@@ -1,0 +1,180 @@
+"""Production builds, deploy recipes and the live preview."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EPOCH, EXAMPLE_TOKENS, REPO
+
+BIN = Path(sys.executable).parent
+SITEURL = "https://portals.example"
+TOKEN = EXAMPLE_TOKENS["acme", "website-redesign"]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- production builds -------------------------------------------------------------------
+
+def test_two_builds_of_the_same_input_are_byte_identical(site):
+    first = site.build("publishconf.py", env={"SITEURL": SITEURL})
+    assert first.returncode == 0, first.stderr
+    before = tree(site.output)
+    shutil.rmtree(site.output)
+    second = site.build("publishconf.py", env={"SITEURL": SITEURL})
+    assert second.returncode == 0, second.stderr
+    assert tree(site.output) == before
+    assert f"p/{TOKEN}/calendar.ics" in before
+
+
+def test_a_production_build_uses_absolute_urls(site):
+    assert site.build("publishconf.py", env={"SITEURL": SITEURL + "/"}).returncode == 0
+    page = site.portal(TOKEN)
+    assert page.find("link", rel="stylesheet")["href"] == f"{SITEURL}/theme/css/courtside.css"
+    assert f'href="webcal://portals.example/p/{TOKEN}/calendar.ics"' in str(page)
+
+
+def test_a_production_build_needs_a_siteurl(site):
+    result = site.build("publishconf.py")
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert "settings: SITEURL: '' is not a full address" in result.stderr
+    assert not site.output.exists()
+
+
+def test_a_production_build_stops_on_warnings(site):
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace("due: 2026-12-04", "due: 2026-10-01"), "utf-8")
+    assert site.build().returncode == 0  # a preview shows the warning and builds
+    result = site.build("publishconf.py", env={"SITEURL": SITEURL})
+    assert result.returncode == 1
+    assert "projects[0].milestones[3].due: due 2026-10-01, before the milestone" in result.stderr
+
+
+# --- deploy recipes --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, schema", [
+    (".github/workflows/deploy.yml", "vendor.github-workflows"),
+    (".gitlab-ci.yml", "vendor.gitlab-ci"),
+])
+def test_workflow_files_match_their_published_schemas(path, schema):
+    result = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", schema, str(REPO / path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_github_workflow_builds_daily_and_on_push_and_deploys_privately():
+    workflow = yaml.safe_load((REPO / ".github/workflows/deploy.yml").read_text("utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+    assert triggers["push"]["branches"] == ["main"] and triggers["schedule"][0]["cron"]
+    steps = workflow["jobs"]["deploy"]["steps"]
+    runs = "\n".join(step.get("run", "") for step in steps)
+    assert "SOURCE_DATE_EPOCH=$epoch" in runs and "git log -1 --format=%ct" in runs
+    assert "make publish" in runs and "make check" in runs
+    assert "wrangler@4 pages deploy output" in runs and "netlify-cli@27 deploy --prod --dir output" in runs
+    env = workflow["jobs"]["deploy"]["env"]
+    assert env["CLOUDFLARE_API_TOKEN"] == "${{ secrets.CLOUDFLARE_API_TOKEN }}"
+    assert env["NETLIFY_AUTH_TOKEN"] == "${{ secrets.NETLIFY_AUTH_TOKEN }}"
+
+
+def test_the_gitlab_pipeline_builds_and_deploys():
+    pipeline = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text("utf-8"))
+    script = "\n".join(pipeline["build"]["script"])
+    assert "SOURCE_DATE_EPOCH" in script and "make publish" in script
+    assert pipeline["build"]["artifacts"]["paths"] == ["output/"]
+    assert "wrangler@4 pages deploy output" in pipeline["deploy-cloudflare"]["script"][0]
+
+
+def make(site, *targets: str, **variables: str):
+    """The repository's Makefile, run in a test site, with this Python's
+    environment instead of a new one."""
+    shutil.copy(REPO / "Makefile", site.root / "Makefile")
+    args = ["make", "--no-print-directory", "-o", f"{BIN}/courtside", f"BIN={BIN}",
+            *[f"{key}={value}" for key, value in variables.items()], *targets]
+    return site.run(*args, env={"SITEURL": SITEURL})
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is installed by .ci/run")
+def test_rsync_upload_mirrors_the_build_and_removes_what_is_gone(site, tmp_path):
+    target = tmp_path / "server"
+    target.mkdir()
+    first = make(site, "rsync_upload", RSYNC_TARGET=str(target))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert tree(target) == tree(site.output)
+    assert (target / "p" / TOKEN / "calendar.ics").is_file()
+    assert site.courtside("rotate", "acme", "website-redesign").returncode == 0
+    second = make(site, "rsync_upload", RSYNC_TARGET=str(target))
+    assert second.returncode == 0, second.stderr
+    assert not (target / "p" / TOKEN).exists()
+    assert tree(target) == tree(site.output)
+
+
+def test_s3_upload_syncs_with_delete_and_no_headers_file(site):
+    dry = make(site, "-n", "s3_upload", S3_BUCKET="studio-portals")
+    assert dry.returncode == 0, dry.stderr
+    assert 'aws s3 sync output/ "s3://studio-portals/" --delete --exclude _headers' in dry.stdout
+    assert "Set S3_BUCKET" in make(site, "s3_upload").stdout
+
+
+# --- live preview ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, timeout: float = 60.0):
+    """Poll until ``condition()`` is truthy; a bound on waiting, not a timing test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("gave up waiting")
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_the_preview_rebuilds_on_a_client_change_and_survives_a_mistake(site, tmp_path):
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "courtside.cli", "serve", "--port", str(port)],
+        cwd=site.root, stdout=log, stderr=subprocess.STDOUT,
+        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": str(EPOCH)})
+    url = f"http://127.0.0.1:{port}/p/{TOKEN}/"
+    acme = site.clients / "acme.yaml"
+    try:
+        assert "<h1>Website redesign</h1>" in wait_for(lambda: fetch(url))
+        acme.write_text(acme.read_text("utf-8").replace("title: Website redesign",
+                                                        "title: Website relaunch"), "utf-8")
+        wait_for(lambda: "<h1>Website relaunch</h1>" in (fetch(url) or ""))
+        acme.write_text(acme.read_text("utf-8").replace("due: 2026-11-06", "due: 2026-11-36"), "utf-8")
+        wait_for(lambda: "still serving the last good build" in Path(log.name).read_text())
+        assert "<h1>Website relaunch</h1>" in fetch(url)
+        assert re.search(r"clients/acme\.yaml:\d+:\d+: projects\[0\]\.milestones\[2\]\.due",
+                         Path(log.name).read_text())
+        with urllib.request.urlopen(url + "calendar.ics", timeout=5) as response:
+            assert response.headers["Content-Type"].startswith("text/calendar")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
