@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish serve check test clean rsync_upload s3_upload
+.PHONY: html publish serve check test clean rsync_upload s3_upload system-packages
 
 # Deploy targets (see "Deploying" in the README).
 SSH_HOST ?=
@@ -37,11 +37,15 @@ check: $(BIN)/courtside
 serve: $(BIN)/courtside
 	$(BIN)/courtside serve --port $(PORT)
 
-# The calendar tests read the feeds with an independent parser (ical.js).
-tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+# The tests read the feeds with Mozilla's ical.js and check the pages with
+# axe-core in Debian's chromium; this installs whatever of that is missing.
+system-packages:
+	.ci/install-system-packages
+
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json | system-packages
 	npm ci --prefix tests/js --no-audit --no-fund
 
-test: $(BIN)/courtside tests/js/node_modules/.package-lock.json
+test: system-packages $(BIN)/courtside tests/js/node_modules/.package-lock.json
 	$(BIN)/pytest
 
 clean:

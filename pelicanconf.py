@@ -19,6 +19,8 @@ COURTSIDE = {
     "timezone": "Europe/Berlin",
     "clients_path": "clients",
     "agreements_path": "agreements",
+    "accent": "#2f5d8a",
+    "logo": {"src": "images/northwind.svg", "width": 176, "height": 32},
 }
 
 # The site is a landing page plus private portals: no blog machinery, so

@@ -11,8 +11,12 @@ from conftest import EXAMPLE_TOKENS, text_of
 
 
 def court(examples, client, project) -> str:
-    page = examples.portal(EXAMPLE_TOKENS[client, project])
-    return text_of(page.select_one("section.court"))
+    """The ball-in-court panel's text as a reader sees it (hidden parts are
+    there only for the in-page script)."""
+    panel = examples.portal(EXAMPLE_TOKENS[client, project]).select_one("section.court")
+    for hidden in panel.select("[hidden]"):
+        hidden.decompose()
+    return text_of(panel)
 
 
 def test_every_published_project_gets_a_portal_and_archived_ones_do_not(examples):
@@ -53,7 +57,7 @@ def test_overdue_on_the_studio_within_grace(examples):
     text = court(examples, "harbor", "office-signage")
     assert text.startswith("Waiting on Northwind Studio")
     assert "since Thu 5 Nov 2026 · 12 business days · overdue by 2 business days" in text
-    assert "The agreed grace period is 5 business days; 3 business days of it remain." in text
+    assert "Still within the agreed grace period of 5 business days." in text
     assert "As agreed" not in text
 
 
@@ -177,3 +181,29 @@ def test_the_landing_page_links_to_no_portal_and_agreements_are_not_pages(exampl
     names = {p.relative_to(examples.output).as_posix() for p in examples.files()}
     assert not any("agreement" in name or "standard" in name for name in names)
     assert not any(name.endswith((".xml", ".atom", ".rss")) for name in names)
+
+
+@pytest.mark.parametrize("key", sorted(k for k in EXAMPLE_TOKENS if k[1] != "brand-refresh"))
+def test_a_portal_page_with_its_stylesheet_stays_under_40_kb(examples, key):
+    page = examples.portal_file(EXAMPLE_TOKENS[key])
+    css = examples.output / "theme" / "css" / "courtside.css"
+    assert page.stat().st_size + css.stat().st_size < 40_000
+
+
+def test_the_timeline_draws_every_milestone_with_its_state(examples):
+    page = examples.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
+    wide = page.select_one("svg.timeline--wide")
+    assert wide["role"] == "img"
+    assert wide.select_one("title").get_text() == "Timeline of Website redesign"
+    assert wide.select_one("desc").get_text() == (
+        "5 milestones from Thu 22 Oct 2026 to Thu 10 Dec 2026; 2 done. Current step: Content "
+        "and brand assets, for Acme Corp, overdue by 11 business days. The schedule table "
+        "lists every milestone.")
+    marks = wide.select(".tl-mark")
+    assert [m.name for m in marks] == ["rect", "rect", "circle", "rect", "circle"]  # studio, client
+    assert [("tl-done" in m["class"]) for m in marks] == [True, True, False, False, False]
+    assert len(wide.select(".tl-ring")) == 1 and len(wide.select(".tl-overdue")) == 1
+    assert len(wide.select(".tl-today")) == 1
+    labels = [t.get_text() for t in page.select("svg.timeline--narrow .tl-label")]
+    assert labels == ["Kickoff call", "Design concepts", "Content and brand assets",
+                      "Build and first review", "Launch review"]

@@ -13,16 +13,20 @@ import os
 import shutil
 from pathlib import Path
 
+from importlib import resources
+
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from .calendar import portal_calendar
 from .filters import FILTERS
 from .loader import load_portfolio
 from .portal import Portal, build_portal, is_absolute
-from .privacy import CONTENT_SECURITY_POLICY, headers_file, robots_txt
+from .privacy import content_security_policy, headers_file, robots_txt
 from .problems import CourtsideError, Problem, report
 from .rules import build_moment, local_today
 from .settings import CALENDAR_FILE, PORTALS_FOLDER, courtside_settings
+from .timeline import LAYOUTS, timeline_svg
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +51,22 @@ def _build_moment():
                              "Courtside: the environment needs fixing") from None
 
 
+def live_script() -> Markup:
+    """``live.js`` without its comments, as the page carries it inline."""
+    source = resources.files(__package__).joinpath("live.js").read_text("utf-8")
+    return Markup("\n".join(line for line in source.splitlines()
+                             if not line.lstrip().startswith("//")))
+
+
+def accent_style(accent: str | None) -> Markup | None:
+    """The studio's colour for the page's frame, in light mode only: the dark
+    theme keeps its own colours, which are checked for contrast."""
+    if not accent:
+        return None
+    return Markup(":root{--brand:%s}@media (prefers-color-scheme:dark){:root{--brand:var(--accent)}}"
+                  % accent)
+
+
 class PortalGenerator(Generator):
     """Writes ``p/<token>/index.html`` for every published project."""
 
@@ -66,6 +86,12 @@ class PortalGenerator(Generator):
         # environment does not autoescape, so portals get an overlay that does.
         self.portal_env = self.env.overlay(autoescape=True)
         self.portal_env.filters.update(FILTERS)
+        self.portal_env.globals["timeline"] = lambda portal, name: timeline_svg(portal, LAYOUTS[name])
+        # The page's only inline code, allowed by its hash in the page's CSP.
+        self.inline = {"script": live_script(), "style": accent_style(self.options.accent)}
+        self.csp = {header: content_security_policy(
+            scripts=(self.inline["script"],), styles=tuple(filter(None, [self.inline["style"]])),
+            header=header) for header in (False, True)}
         self.portals: list[Portal] = []
 
     def generate_context(self):
@@ -97,7 +123,7 @@ class PortalGenerator(Generator):
                 self._write(portal.path + CALENDAR_FILE, portal_calendar(portal).to_ical())
         self._write_page(f"{PORTALS_FOLDER}/", self.portal_env.get_template(PLACEHOLDER_TEMPLATE))
         self._remove_stale_portals({portal.project.token for portal in self.portals})
-        self._write("_headers", headers_file().encode())
+        self._write("_headers", headers_file(self.csp[True]).encode())
         self._write("robots.txt", robots_txt().encode())
         clients = {portal.client.id for portal in self.portals}
         logger.info("Courtside: wrote %d portal%s for %d client%s", len(self.portals),
@@ -116,8 +142,9 @@ class PortalGenerator(Generator):
         depth = folder.rstrip("/").count("/") + 1
         siteurl = (os.path.join(*[".."] * depth) if self.settings.get("RELATIVE_URLS")
                    else self.settings.get("SITEURL", ""))
-        html = template.render({**self.context, "SITEURL": siteurl,
-                                "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY, **values})
+        html = template.render({**self.context, "SITEURL": siteurl, "courtside": self.options,
+                                "CONTENT_SECURITY_POLICY": self.csp[False],
+                                "INLINE": self.inline, **values})
         self._write(folder + "index.html", html.encode("utf-8"))
 
     def _write(self, relative_path: str, data: bytes) -> None:

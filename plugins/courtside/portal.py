@@ -110,6 +110,16 @@ class Portal:
         return self.client.party_name(party, self.studio["name"])
 
     @property
+    def grace_days(self) -> int | None:
+        """The agreed grace period of whoever holds the ball."""
+        return self.project.agreement.per_party("grace_days").get(self.state.ball)
+
+    @property
+    def consequence(self) -> str | None:
+        """What was agreed for the party holding the ball, past its grace."""
+        return self.project.agreement.per_party("consequences").get(self.state.ball)
+
+    @property
     def changes(self) -> tuple[TrailEntry, ...]:
         """Scope change requests, newest first."""
         return tuple(item for item in self.trail if item.entry.change is not None)

@@ -8,26 +8,44 @@ indexing, nothing loaded from elsewhere, nothing that lists the links.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from .settings import CALENDAR_FILE, PORTALS_FOLDER
 
-#: Everything a portal needs comes from its own site; nothing else may load
-#: and no form may post anywhere. Portal pages carry this in a <meta> tag.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
-)
-#: As a response header it can also forbid other sites to frame the page
-#: (browsers ignore frame-ancestors in a <meta> tag).
-CONTENT_SECURITY_POLICY_HEADER = CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'"
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def headers_file() -> str:
+def content_security_policy(*, scripts: tuple[str, ...] = (), styles: tuple[str, ...] = (),
+                            header: bool = False) -> str:
+    """Everything a portal needs comes from its own site; nothing else may
+    load and no form may post anywhere. Inline scripts and styles are allowed
+    by their exact hash only. Portal pages carry this in a <meta> tag; as a
+    response header (``header``) it also forbids other sites to frame the
+    page, which browsers ignore in a <meta> tag."""
+    policy = [
+        "default-src 'none'",
+        " ".join(["script-src", *map(_sha256, scripts)]) if scripts else "script-src 'none'",
+        " ".join(["style-src 'self'", *map(_sha256, styles)]),
+        "img-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    if header:
+        policy.append("frame-ancestors 'none'")
+    return "; ".join(policy)
+
+
+def headers_file(policy: str) -> str:
     """``_headers`` for Netlify and Cloudflare Pages; other hosts ignore it."""
     private = f"/{PORTALS_FOLDER}/*"
     return "\n".join([
         private,
         "  X-Robots-Tag: noindex, nofollow, noarchive",
         "  Referrer-Policy: no-referrer",
-        f"  Content-Security-Policy: {CONTENT_SECURITY_POLICY_HEADER}",
+        f"  Content-Security-Policy: {policy}",
         "  X-Content-Type-Options: nosniff",
         "  Cache-Control: private, no-cache",
         f"/{PORTALS_FOLDER}/*/{CALENDAR_FILE}",

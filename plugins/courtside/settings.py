@@ -32,7 +32,14 @@ DEFAULTS: dict[str, Any] = {
     # Production builds (publishconf.py): SITEURL must be a full address and
     # warnings stop the build like errors.
     "strict": False,
+    # The studio's colour (#rrggbb) for the page's frame, and its logo:
+    # {"src": "images/logo.svg", "width": 160, "height": 32}, a file Pelican
+    # copies from content/ (STATIC_PATHS); the size keeps the page from shifting.
+    "accent": None,
+    "logo": None,
 }
+#: The light theme's page background, which the accent must stand out from.
+LIGHT_BACKGROUND = "#fbfaf8"
 
 #: Portal pages live at ``<PORTALS_FOLDER>/<token>/``.
 PORTALS_FOLDER = "p"
@@ -51,6 +58,8 @@ class CourtsideSettings:
     #: Pelican's PLUGIN_PATHS, where this plugin's own files may be found.
     plugin_paths: tuple[Path, ...] = ()
     strict: bool = False
+    accent: str | None = None
+    logo: Mapping[str, Any] | None = None
 
     def portal_path(self, token: str) -> str:
         """The portal's address relative to the site root."""
@@ -108,6 +117,19 @@ def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
             problem(key, "must be a folder path")
     if not isinstance(options["strict"], bool):
         problem("strict", "must be True or False")
+    accent = options["accent"]
+    if accent is not None:
+        if not isinstance(accent, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", accent):
+            problem("accent", f"{accent!r} is not a colour; write it as #rrggbb")
+        elif contrast(accent, LIGHT_BACKGROUND) < 3:
+            problem("accent", f"{accent} is too light to see against the page "
+                    f"(contrast {contrast(accent, LIGHT_BACKGROUND):.1f}:1, at least 3:1 needed)")
+    logo = options["logo"]
+    if logo is not None and not (
+            isinstance(logo, Mapping) and isinstance(logo.get("src"), str) and logo["src"]
+            and all(isinstance(logo.get(k), int) and logo[k] > 0 for k in ("width", "height"))
+            and set(logo) <= {"src", "width", "height"}):
+        problem("logo", 'give {"src": "images/logo.svg", "width": 160, "height": 32}')
     siteurl = str(settings.get("SITEURL") or "").rstrip("/")
     if options["strict"] is True and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):
         problems.append(Problem("settings", 0, 0, "SITEURL", (
@@ -127,4 +149,16 @@ def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
         siteurl=siteurl,
         plugin_paths=tuple(Path(p) for p in settings.get("PLUGIN_PATHS") or ()),
         strict=options["strict"],
+        accent=accent,
+        logo=logo,
     )
+
+
+def contrast(colour: str, other: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    lighter, darker = sorted((luminance(colour), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

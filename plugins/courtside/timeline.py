@@ -1,0 +1,134 @@
+"""The schedule as a picture: an inline SVG drawn at build time.
+
+One row per milestone on a shared date axis, in the order the work happens.
+Shape and fill say what colour also says, so no state is shown by colour
+alone: a square is the studio's step, a circle the client's; filled is done,
+hollow is still to do; the current step has a ring; a red bar runs from a
+missed due date to today. The schedule table on the page is the full text
+alternative; the SVG's own title and description summarise it.
+
+Two layouts are drawn from the same rows: wide (label beside the track) and
+narrow (label above it), and the stylesheet shows the one that fits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from .filters import business_days, long_date
+from .portal import Portal
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    width: int
+    label_width: int  # 0: the label sits above the track
+    row_height: int
+    max_label: int  # characters of a title before it is shortened
+
+    @property
+    def track(self) -> tuple[int, int]:
+        left = self.label_width + 16 if self.label_width else 12
+        return left, self.width - 16
+
+
+WIDE = Layout("wide", 720, 220, 30, 30)
+NARROW = Layout("narrow", 320, 0, 46, 38)
+LAYOUTS = {layout.name: layout for layout in (WIDE, NARROW)}
+_AXIS = 34  # room above the rows for month names and "Today"
+
+
+def _span(portal: Portal) -> tuple[dt.date, dt.date]:
+    """The dates the axis must show, with a little room on both sides."""
+    days = [m.due for m in portal.project.milestones]
+    days += [m.done for m in portal.project.milestones if m.done]
+    days += [portal.state.today] + [d for d in (portal.project.start,) if d]
+    first, last = min(days), max(days)
+    pad = dt.timedelta(days=max(2, (last - first).days // 20))
+    return first - pad, last + pad
+
+
+def _short(title: str, limit: int) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def timeline_svg(portal: Portal, layout: Layout) -> Markup:
+    first, last = _span(portal)
+    left, right = layout.track
+    scale = (right - left) / max((last - first).days, 1)
+
+    def x(day: dt.date) -> float:
+        return round(left + (day - first).days * scale, 1)
+
+    rows = portal.schedule
+    height = _AXIS + len(rows) * layout.row_height + 8
+    today = portal.state.today
+    parts = []
+
+    # Month ticks along the top.
+    month = dt.date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first:
+            parts.append(f'<line class="tl-tick" x1="{x(month)}" y1="{_AXIS - 6}" '
+                         f'x2="{x(month)}" y2="{height - 4}"/>')
+            parts.append(f'<text class="tl-month" x="{x(month) + 3}" y="{_AXIS - 10}">'
+                         f'{_MONTHS[month.month - 1]}</text>')
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+    for index, row in enumerate(rows):
+        m = row.milestone
+        top = _AXIS + index * layout.row_height
+        mid = top + layout.row_height - 11 if not layout.label_width else top + layout.row_height // 2
+        label_x, label_y = (0, mid + 4) if layout.label_width else (left, top + 15)
+        owner = m.owner
+        parts.append(f'<text class="tl-label{" tl-label--current" if row.state == "current" else ""}" '
+                     f'x="{label_x}" y="{label_y}">{escape(_short(m.title, layout.max_label))}</text>')
+        parts.append(f'<line class="tl-row" x1="{left}" y1="{mid}" x2="{right}" y2="{mid}"/>')
+        if row.late_days and not m.done:  # still open and past due: red to today
+            parts.append(f'<rect class="tl-overdue" x="{x(m.due)}" y="{mid - 3}" '
+                         f'width="{max(x(today) - x(m.due), 2)}" height="6" rx="3"/>')
+        if m.done and m.done != m.due:  # how far the finish moved from the plan
+            a, b = sorted((x(m.due), x(m.done)))
+            parts.append(f'<line class="tl-slip" x1="{a}" y1="{mid}" x2="{b}" y2="{mid}"/>')
+        at = x(m.done or m.due)
+        state = "done" if m.done else "open"
+        shape = (f'<rect class="tl-mark tl-{owner} tl-{state}" x="{at - 6}" y="{mid - 6}" '
+                 f'width="12" height="12" rx="2"/>' if owner == "studio" else
+                 f'<circle class="tl-mark tl-{owner} tl-{state}" cx="{at}" cy="{mid}" r="6.5"/>')
+        if row.state == "current":
+            parts.append(f'<circle class="tl-ring" cx="{at}" cy="{mid}" r="11"/>')
+        parts.append(shape)
+
+    parts.append(f'<line class="tl-today" x1="{x(today)}" y1="{_AXIS - 4}" x2="{x(today)}" '
+                 f'y2="{height - 4}"/>')
+    anchor = "end" if x(today) > right - 40 else "start"
+    parts.append(f'<text class="tl-today-label" x="{x(today) + (-4 if anchor == "end" else 4)}" '
+                 f'y="{_AXIS - 22}" text-anchor="{anchor}">Today</text>')
+
+    title_id, desc_id = f"tl-{layout.name}-title", f"tl-{layout.name}-desc"
+    return Markup(
+        f'<svg class="timeline timeline--{layout.name}" viewBox="0 0 {layout.width} {height}" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
+        f'<title id="{title_id}">Timeline of {escape(portal.project.title)}</title>'
+        f'<desc id="{desc_id}">{escape(describe(portal))}</desc>'
+        + "".join(parts) + "</svg>")
+
+
+def describe(portal: Portal) -> str:
+    """The picture in one or two sentences, for screen readers."""
+    rows = portal.schedule
+    milestones = [row.milestone for row in rows]
+    done = sum(1 for m in milestones if m.done)
+    text = (f"{len(milestones)} milestones from {long_date(min(m.due for m in milestones))} "
+            f"to {long_date(max(m.due for m in milestones))}; {done} done.")
+    current = next((row for row in rows if row.state == "current"), None)
+    if current is not None:
+        text += f" Current step: {current.milestone.title}, for {portal.party_name(current.milestone.owner)}"
+        text += f", overdue by {business_days(current.late_days)}." if current.late_days else "."
+    return text + " The schedule table lists every milestone."
