@@ -20,7 +20,11 @@ COURTSIDE = {
     "clients_path": "clients",
     "agreements_path": "agreements",
     "accent": "#2f5d8a",
-    "logo": {"src": "images/northwind.svg", "width": 176, "height": 32},
+    "logo": {"src": "images/northwind.svg", "width": 196, "height": 32},
+    # The studio's own dashboard of every project, at studio/<token>/. This
+    # sample token is for the example site; a real studio sets its own here or
+    # in the COURTSIDE_STUDIO_TOKEN environment variable (`courtside token`).
+    "studio_token": "Sx3kQ9vTnW2yLp7RbM4cHd",
 }
 
 # The site is a landing page plus private portals: no blog machinery, so

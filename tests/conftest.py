@@ -37,6 +37,26 @@ EXAMPLE_TOKENS = {
 }
 
 
+#: The example site's studio dashboard token (pelicanconf.py).
+STUDIO_TOKEN = "Sx3kQ9vTnW2yLp7RbM4cHd"
+
+
+def assert_no_leaks(output: Path, project_tokens=EXAMPLE_TOKENS.values(),
+                    studio_token: str | None = STUDIO_TOKEN) -> None:
+    """No file names a private link outside the private page it belongs to:
+    a portal's token appears only in its own folder and on the studio's
+    dashboard; the dashboard's token only in the dashboard's folder."""
+    dashboard = output / "studio" / studio_token if studio_token else None
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        content = path.read_bytes()
+        on_dashboard = dashboard is not None and dashboard in path.parents
+        for token in project_tokens:
+            if token.encode() in content:
+                assert path.parent.name == token or on_dashboard, f"{token} leaks into {path}"
+        if studio_token and studio_token.encode() in content:
+            assert on_dashboard, f"the studio token leaks into {path}"
+
+
 @dataclass
 class Site:
     root: Path

@@ -176,3 +176,22 @@ def test_screenshots_for_people_to_look_at(browser, base_url, name, viewport, sc
     page.screenshot(path=str(path), full_page=True)
     context.close()
     assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_studio_dashboard_is_accessible_and_fits_a_phone(browser, base_url, scheme):
+    from conftest import STUDIO_TOKEN
+
+    url = f"{base_url}/studio/{STUDIO_TOKEN}/"
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme, viewport=PHONE)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url, wait_until="networkidle")
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run()).violations.map(v => v.id)")
+    context.close()
+    assert violations == []
+    assert widths[0] <= widths[1]
+    assert all(url.startswith(base_url + "/") for url in requests if not url.endswith("axe.min.js"))

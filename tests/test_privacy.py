@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, text_of
+from conftest import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
 
 PUBLISHED = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
 
@@ -33,14 +33,11 @@ def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
     files = with_sitemap.files()
     names = {p.relative_to(with_sitemap.output).as_posix() for p in files}
     assert {"sitemap.xml", "robots.txt", "404.html", "index.html", "_headers"} <= names
+    assert_no_leaks(with_sitemap.output)
     for path in files:
-        content = path.read_bytes()
-        for token in EXAMPLE_TOKENS.values():
-            if token.encode() in content:
-                assert path.parent.name == token, f"{token} leaks into {path}"
         relative = path.relative_to(with_sitemap.output).as_posix()
-        if not relative.startswith("p/"):
-            assert b"/p/" not in content or relative in ("robots.txt", "_headers"), relative
+        if not relative.startswith(("p/", "studio/")):
+            assert b"/p/" not in path.read_bytes() or relative in ("robots.txt", "_headers"), relative
 
 
 def test_the_sitemap_lists_only_public_pages(with_sitemap):
@@ -50,14 +47,15 @@ def test_the_sitemap_lists_only_public_pages(with_sitemap):
 
 
 def test_every_folder_on_the_way_to_a_portal_has_an_index_that_reveals_nothing(with_sitemap):
-    for key, token in PUBLISHED.items():
-        folder = with_sitemap.output / "p" / token
+    for folder in [*(with_sitemap.output / "p" / t for t in PUBLISHED.values()),
+                   with_sitemap.output / "studio" / STUDIO_TOKEN]:
         while folder != with_sitemap.output:
             assert (folder / "index.html").is_file(), folder
             folder = folder.parent
-    placeholder = (with_sitemap.output / "p" / "index.html").read_text("utf-8")
-    assert 'content="noindex, nofollow"' in placeholder
-    assert not re.search(r'href="[^"]*p/', placeholder)
+    for placeholder in ("p/index.html", "studio/index.html"):
+        text = (with_sitemap.output / placeholder).read_text("utf-8")
+        assert 'content="noindex, nofollow"' in text
+        assert not re.search(r'href="[^"]*(p|studio)/', text)
 
 
 @pytest.mark.parametrize("key", sorted(PUBLISHED))
@@ -84,14 +82,16 @@ def test_every_portal_page_keeps_its_address_to_itself(with_sitemap, key):
 
 def test_headers_file_for_hosts_that_read_one(with_sitemap):
     headers = (with_sitemap.output / "_headers").read_text("utf-8")
-    block = headers.split("/p/*/calendar.ics")[0]
+    block = headers.split("/p/*/*.ics")[0]
     assert block.startswith("/p/*\n")
     assert "  X-Robots-Tag: noindex" in block
     assert "  Referrer-Policy: no-referrer" in block
     assert re.search(r"  Content-Security-Policy: default-src 'none';.*frame-ancestors 'none'", block)
-    assert "/p/*/calendar.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
+    assert "/p/*/*.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
+    assert "/studio/*\n  X-Robots-Tag: noindex" in headers
+    assert "/studio/*/*.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
     robots = (with_sitemap.output / "robots.txt").read_text("utf-8")
-    assert robots == "User-agent: *\nDisallow: /p/\n"
+    assert robots == "User-agent: *\nDisallow: /p/\nDisallow: /studio/\n"
 
 
 def test_the_404_page_is_neutral(with_sitemap):
@@ -115,6 +115,7 @@ def test_rotating_a_token_kills_the_old_link_on_the_next_build(site):
     assert site.portal_file(new).exists()
     assert (site.output / "p" / new / "calendar.ics").exists()
     assert not any(old.encode() in p.read_bytes() for p in site.files())
+    assert_no_leaks(site.output, [*EXAMPLE_TOKENS.values(), new])
 
 
 def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):

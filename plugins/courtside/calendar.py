@@ -52,8 +52,8 @@ def revision(moment: dt.datetime) -> int:
     return max(int((moment - _REVISION_EPOCH).total_seconds() // 60), 0)
 
 
-def milestone_event(portal: Portal, row: ScheduleRow) -> Event:
-    """One milestone as an event."""
+def milestone_event(portal: Portal, row: ScheduleRow, prefix: str = "") -> Event:
+    """One milestone as an event; the same UID wherever it appears."""
     milestone, client = row.milestone, portal.client
     owner = portal.party_name(milestone.owner)
     done = "✓ " if milestone.done else ""
@@ -76,7 +76,7 @@ def milestone_event(portal: Portal, row: ScheduleRow) -> Event:
         lines.append(f"Portal: {portal.url}")
     return Event.new(
         uid=event_uid(client.id, portal.project.id, milestone.id),
-        summary=f"{done}{owner}: {milestone.title}",
+        summary=f"{done}{prefix}{owner}: {milestone.title}",
         description="\n".join(lines),
         start=start,
         end=end,
@@ -88,29 +88,58 @@ def milestone_event(portal: Portal, row: ScheduleRow) -> Event:
     )
 
 
+def portal_calendar(portal: Portal) -> Calendar:
+    """The feed of every milestone of ``portal``'s project."""
+    client, project = portal.client, portal.project
+    feed = portal.subscription.url if portal.subscription else None
+    return _calendar(
+        uid=calendar_uid(client.id, project.id),
+        name=calendar_name(client, project),
+        description=f"Milestones of {project.title}, with who must act.",
+        timezone=client.timezone,
+        url=portal.url,
+        source=feed if feed and is_absolute(feed) else None,
+        events=[milestone_event(portal, row) for row in portal.schedule],
+    )
+
+
+def studio_calendar(portals: list[Portal], *, name: str, uid: str, timezone: str,
+                    owner: str | None = None, url: str | None = None,
+                    source: str | None = None) -> Calendar:
+    """Every milestone of every portal (or only those ``owner`` must act
+    on), each summary prefixed with its client; the UIDs are the ones the
+    project feeds use."""
+    return _calendar(
+        uid=uid, name=name, timezone=timezone, url=url, source=source,
+        description="Milestones of every project" + (", the studio's own steps" if owner else ""),
+        events=[milestone_event(portal, row, prefix=f"{portal.client.name} · ")
+                for portal in portals for row in portal.schedule
+                if owner is None or row.milestone.owner == owner],
+    )
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def portal_calendar(portal: Portal) -> Calendar:
-    """The feed of every milestone of ``portal``'s project."""
-    client, project = portal.client, portal.project
+def _calendar(*, uid: str, name: str, description: str, timezone: str, url: str | None,
+              source: str | None, events: list[Event]) -> Calendar:
     calendar = Calendar.new(
         prodid=PRODID,
-        uid=calendar_uid(client.id, project.id),
+        uid=uid,
         # icalendar also writes these as X-WR-CALNAME and X-WR-CALDESC, which
         # it does not escape: a line break in a title would break the feed.
-        name=_one_line(calendar_name(client, project)),
-        description=_one_line(f"Milestones of {project.title}, with who must act."),
+        name=_one_line(name),
+        description=_one_line(description),
         method="PUBLISH",
         calscale="GREGORIAN",
-        url=portal.url,
-        source=feed if portal.subscription and is_absolute(feed := portal.subscription.url) else None,
-        subcomponents=[milestone_event(portal, row) for row in portal.schedule],
+        url=url,
+        source=source,
+        subcomponents=events,
     )
     # icalendar writes REFRESH-INTERVAL without the VALUE=DURATION that
     # RFC 7986 requires, and a bare timedelta in X-PUBLISHED-TTL as "4:00:00".
     calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
-    calendar.add("x-wr-timezone", client.timezone)
+    calendar.add("x-wr-timezone", timezone)
     return calendar

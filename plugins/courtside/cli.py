@@ -11,7 +11,9 @@ from pathlib import Path
 from . import edit
 from .loader import Portfolio, load_portfolio
 from .problems import CourtsideError, Problem, display_path, report
-from .rules import build_moment, local_today
+from .rules import build_moment, local_today, project_state
+from .studio import StudioRow, counts, matches, ranked
+from .tokens import new_token
 from .settings import CourtsideSettings, courtside_settings
 
 DEFAULT_SETTINGS = "pelicanconf.py"
@@ -140,6 +142,49 @@ def _github_annotation(problem: Problem) -> str:
     return f"::{problem.severity} {','.join(where)}::{data(problem.message)}"
 
 
+def token(args: argparse.Namespace) -> int:
+    print(new_token())
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    options, portfolio = _load(args.settings)
+    moment = build_moment()
+    rows = ranked(
+        StudioRow(client, project, project_state(project, local_today(moment, client.timezone)),
+                  options.portal_url(project.token), options.studio["name"])
+        for client, project in portfolio.published())
+    rows = [row for row in rows if matches(row, owner=args.owner, overdue=args.overdue,
+                                           client=args.client)]
+    if args.json:
+        print(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    colours = {"past_grace": "bold red", "overdue": "red", "due_soon": "yellow", "on_time": "green"}
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Client", "Project", "Ball", "Waiting", "Current step", "State", "Next",
+                   "Changes"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        step, following = row.state.current, row.next_milestone
+        # Client text is escaped: rich would read "[bold]" in a title as markup.
+        table.add_row(
+            escape(row.client.name), escape(row.project.title), escape(row.ball_name or "—"),
+            str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
+            escape(f"{step.title} ({step.due:%d %b})") if step else "—",
+            f"[{colours.get(row.due_kind, 'dim')}]{escape(row.due_text)}[/]",
+            escape(f"{following.title} ({following.due:%d %b})") if following else "—",
+            str(row.open_changes or "—"))
+    # Colours on a terminal; plain, unwrapped lines when piped into a file or grep.
+    console = Console() if sys.stdout.isatty() else Console(width=240, no_color=True)
+    console.print(table)
+    console.print(counts(rows).summary().removeprefix("Courtside: "), style="dim")
+    return 0
+
+
 def links(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
     rows = [
@@ -217,6 +262,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--bind", default="127.0.0.1")
     serve_parser.set_defaults(run=serve)
+
+    status_parser = commands.add_parser(
+        "status", parents=[settings], help="every project's state, most urgent first",
+        description="Every published project, most urgent first: whose court the ball is "
+                    "in, for how long, and how it stands against its due date.")
+    status_parser.add_argument("--owner", choices=("studio", "client"),
+                               help="only projects waiting on the studio, or on clients")
+    status_parser.add_argument("--overdue", action="store_true", help="only overdue projects")
+    status_parser.add_argument("--client", metavar="ID", help="only this client's projects")
+    status_parser.add_argument("--json", action="store_true", help="print a JSON list")
+    status_parser.set_defaults(run=status)
+
+    token_parser = commands.add_parser(
+        "token", help="print a fresh token (for the studio dashboard)",
+        description="Print a fresh 128-bit token, e.g. for COURTSIDE_STUDIO_TOKEN.")
+    token_parser.set_defaults(run=token)
 
     links_parser = commands.add_parser(
         "links", parents=[settings], help="list the link of every published portal",

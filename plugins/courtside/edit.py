@@ -14,7 +14,6 @@ import datetime as dt
 import difflib
 import io
 import os
-import secrets
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -24,22 +23,10 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from .loader import CLIENT_ID, CLIENT_SUFFIX
 from .schema import SCHEMA_FILE
-
-#: 16 random bytes: 128 bits, 22 URL-safe characters.
-TOKEN_BYTES = 16
-
+from .tokens import new_token
 
 class EditError(Exception):
     """The edit cannot be made; the message says why."""
-
-
-def new_token() -> str:
-    """A fresh token that starts with a letter, so YAML can never read it as
-    a number or a list item: 21 random characters and a letter, 131 bits."""
-    while True:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        if token[0].isalpha():
-            return token
 
 
 def client_path(folder: Path, client_id: str) -> Path:

@@ -17,20 +17,26 @@ from importlib import resources
 
 from markupsafe import Markup
 from pelican.generators import Generator
+from pelican.log import console
+from rich.progress import track
 
-from .calendar import portal_calendar
+from .calendar import portal_calendar, studio_calendar
 from .filters import FILTERS
 from .loader import load_portfolio
 from .portal import Portal, build_portal, is_absolute
 from .privacy import content_security_policy, headers_file, robots_txt
 from .problems import CourtsideError, Problem, report
 from .rules import build_moment, local_today
-from .settings import CALENDAR_FILE, PORTALS_FOLDER, courtside_settings
+from .settings import CALENDAR_FILE, PORTALS_FOLDER, STUDIO_FOLDER, courtside_settings
+from .studio import StudioRow, counts, ranked
 from .timeline import LAYOUTS, timeline_svg
 
 logger = logging.getLogger(__name__)
 
 PORTAL_TEMPLATE = "portal.html"
+DASHBOARD_TEMPLATE = "studio.html"
+#: Beyond this many portals a terminal shows a progress bar while they are written.
+PROGRESS_FROM = 200
 #: Written into ``p/`` so a host's directory listing never shows the tokens.
 PLACEHOLDER_TEMPLATE = "private.html"
 
@@ -49,6 +55,13 @@ def _build_moment():
         raise CourtsideError([Problem("environment", 0, 0, "SOURCE_DATE_EPOCH",
                                       "must be a whole number of seconds since 1970")],
                              "Courtside: the environment needs fixing") from None
+
+
+def _progress(items: list, description: str):
+    """A progress bar on a terminal for long builds, as Pelican shows its own."""
+    if len(items) < PROGRESS_FROM or not console.is_terminal:
+        return items
+    return track(items, description=description, console=console, transient=True)
 
 
 def live_script() -> Markup:
@@ -117,26 +130,54 @@ class PortalGenerator(Generator):
         # that sends ``content_written`` with the page's path, and sitemap or
         # search-index plugins listening to it would publish the secret link.
         template = self.portal_env.get_template(PORTAL_TEMPLATE)
-        for portal in self.portals:
+        placeholder = self.portal_env.get_template(PLACEHOLDER_TEMPLATE)
+        for portal in _progress(self.portals, "Courtside: writing portals"):
             self._write_page(portal.path, template, portal=portal)
             if portal.subscription:
                 self._write(portal.path + CALENDAR_FILE, portal_calendar(portal).to_ical())
-        self._write_page(f"{PORTALS_FOLDER}/", self.portal_env.get_template(PLACEHOLDER_TEMPLATE))
-        self._remove_stale_portals({portal.project.token for portal in self.portals})
+        self._write_page(f"{PORTALS_FOLDER}/", placeholder)
+        self._remove_stale(PORTALS_FOLDER, {portal.project.token for portal in self.portals})
+
+        rows = ranked(StudioRow(p.client, p.project, p.state, p.path, self.options.studio["name"])
+                      for p in self.portals)
+        token = self.options.studio_token
+        if token:
+            self._write_dashboard(rows)
+            self._write_page(f"{STUDIO_FOLDER}/", placeholder)
+        self._remove_stale(STUDIO_FOLDER, {token} if token else set())
+
         self._write("_headers", headers_file(self.csp[True]).encode())
         self._write("robots.txt", robots_txt().encode())
-        clients = {portal.client.id for portal in self.portals}
-        logger.info("Courtside: wrote %d portal%s for %d client%s", len(self.portals),
-                    "" if len(self.portals) == 1 else "s", len(clients),
-                    "" if len(clients) == 1 else "s")
+        console.print(counts(rows).summary(), soft_wrap=True)
 
-    def _remove_stale_portals(self, live_tokens: set[str]) -> None:
+    def _write_dashboard(self, rows: list[StudioRow]) -> None:
+        options = self.options
+        folder = options.dashboard_path()
+        absolute = f"{options.siteurl}/{folder}" if is_absolute(options.siteurl) else None
+        feeds = {"all": "calendar.ics", "ours": "studio-steps.ics"}
+        studio = options.studio["name"]
+        for kind, owner in (("all", None), ("ours", "studio")):
+            calendar = studio_calendar(
+                self.portals, owner=owner, timezone=options.timezone,
+                uid=f"studio.{kind}@courtside",
+                name=f"{studio} · " + ("all projects" if owner is None else "our steps"),
+                url=absolute, source=absolute + feeds[kind] if absolute else None)
+            self._write(folder + feeds[kind], calendar.to_ical())
+        self._write_page(folder, self.portal_env.get_template(DASHBOARD_TEMPLATE), rows=rows,
+                         counts=counts(rows), feeds=feeds, updated=self.moment)
+
+    def _remove_stale(self, parent: str, live_tokens: set[str]) -> None:
         """A rotated token or an archived project must stop working with the
         next deploy, even when the output folder is not emptied first."""
-        for folder in Path(self.output_path, PORTALS_FOLDER).iterdir():
-            if folder.is_dir() and folder.name not in live_tokens:
-                shutil.rmtree(folder)
-                logger.info("Courtside: removed a portal that is no longer published")
+        folder = Path(self.output_path, parent)
+        if not folder.is_dir():
+            return
+        for child in folder.iterdir():
+            if child.is_dir() and child.name not in live_tokens:
+                shutil.rmtree(child)
+                logger.info("Courtside: removed a private page that is no longer published")
+        if not live_tokens:  # nothing private is left here, not even a placeholder
+            shutil.rmtree(folder)
 
     def _write_page(self, folder: str, template, **values) -> None:
         depth = folder.rstrip("/").count("/") + 1

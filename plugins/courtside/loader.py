@@ -22,14 +22,12 @@ from .agreement import AgreementTemplate, agreement_context, load_template
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
 from .problems import Problem, display_path
 from .settings import CourtsideSettings
+from .tokens import token_problem
 from .schema import parse_date, parse_due, schema_problems
 from .yamlsource import Document, read_document
 
 CLIENT_SUFFIX = ".yaml"
 CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-#: A random 22-character token has about 19 different characters; fewer
-#: than this means someone typed it.
-MIN_DISTINCT_TOKEN_CHARACTERS = 12
 #: A client file larger than this is a mistake (or an attack), not a client.
 MAX_FILE_BYTES = 1_000_000
 
@@ -93,7 +91,7 @@ def load_portfolio(options: CourtsideSettings,
         if client is not None:
             clients.append(client)
             documents[client.id] = document
-    problems += _duplicate_tokens(clients, documents)
+    problems += _duplicate_tokens(clients, documents, options.studio_token)
     templates, template_problems = _check_agreements(
         clients, documents, options.agreements_folder, options.studio)
     problems += template_problems
@@ -226,10 +224,8 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
             problems.append(document.problem(
                 at + ("id",), f"{project.id!r} is already the id of projects[{seen_projects[project.id]}]"))
         seen_projects.setdefault(project.id, p_index)
-        if len(set(project.token)) < MIN_DISTINCT_TOKEN_CHARACTERS:
-            problems.append(document.problem(
-                at + ("token",), "does not look random (too few different characters); "
-                "a token must be as hard to guess as a password"))
+        if weakness := token_problem(project.token):  # the schema checked the pattern
+            problems.append(document.problem(at + ("token",), weakness))
         if project.password_env:
             problems.append(document.problem(
                 at + ("password_env",), "password protection is not available in this "
@@ -292,9 +288,13 @@ def _local_time_exists(day: dt.date, time: dt.time, timezone: str) -> bool:
         == local.replace(tzinfo=None)
 
 
-def _duplicate_tokens(clients: list[Client], documents: Mapping[str, Document]) -> list[Problem]:
-    """A token opens exactly one portal, so it must be unique across clients."""
+def _duplicate_tokens(clients: list[Client], documents: Mapping[str, Document],
+                      studio_token: str | None = None) -> list[Problem]:
+    """A token opens exactly one private page, so it must be unique across
+    clients and differ from the studio dashboard's."""
     problems, first_use = [], {}
+    if studio_token:
+        first_use[studio_token] = "the studio dashboard"
     for client in clients:
         document = documents[client.id]
         for index, project in enumerate(client.projects):

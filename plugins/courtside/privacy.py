@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from .settings import CALENDAR_FILE, PORTALS_FOLDER
+from .settings import CALENDAR_FILE, PORTALS_FOLDER, STUDIO_FOLDER
 
 
 def _sha256(text: str) -> str:
@@ -40,21 +40,22 @@ def content_security_policy(*, scripts: tuple[str, ...] = (), styles: tuple[str,
 
 def headers_file(policy: str) -> str:
     """``_headers`` for Netlify and Cloudflare Pages; other hosts ignore it."""
-    private = f"/{PORTALS_FOLDER}/*"
-    return "\n".join([
-        private,
-        "  X-Robots-Tag: noindex, nofollow, noarchive",
-        "  Referrer-Policy: no-referrer",
-        f"  Content-Security-Policy: {policy}",
-        "  X-Content-Type-Options: nosniff",
-        "  Cache-Control: private, no-cache",
-        f"/{PORTALS_FOLDER}/*/{CALENDAR_FILE}",
-        "  Content-Type: text/calendar; charset=utf-8",
-        "",
-    ])
+    lines = []
+    for folder in (PORTALS_FOLDER, STUDIO_FOLDER):
+        lines += [
+            f"/{folder}/*",
+            "  X-Robots-Tag: noindex, nofollow, noarchive",
+            "  Referrer-Policy: no-referrer",
+            f"  Content-Security-Policy: {policy}",
+            "  X-Content-Type-Options: nosniff",
+            "  Cache-Control: private, no-cache",
+            f"/{folder}/*/*.ics",
+            "  Content-Type: text/calendar; charset=utf-8",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def robots_txt() -> str:
-    """Asks crawlers to stay out of the portals' folder. It names the folder,
-    which every link shows anyway, never a portal."""
-    return f"User-agent: *\nDisallow: /{PORTALS_FOLDER}/\n"
+    """Asks crawlers to stay out of the private folders. It names the
+    folders, which every link shows anyway, never a page in them."""
+    return f"User-agent: *\nDisallow: /{PORTALS_FOLDER}/\nDisallow: /{STUDIO_FOLDER}/\n"

@@ -14,6 +14,7 @@ All of Courtside's settings live in one dict in ``pelicanconf.py``::
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any, Mapping
 
 from .problems import CourtsideError, Problem
 from .schema import is_timezone
+from .tokens import token_problem
 
 SETTINGS_KEY = "COURTSIDE"
 STUDIO_KEYS = ("name", "email", "phone", "url")
@@ -37,7 +39,14 @@ DEFAULTS: dict[str, Any] = {
     # copies from content/ (STATIC_PATHS); the size keeps the page from shifting.
     "accent": None,
     "logo": None,
+    # The secret part of the studio dashboard's link, studio/<token>/. The
+    # environment variable COURTSIDE_STUDIO_TOKEN overrides it; without
+    # either, no dashboard is built.
+    "studio_token": None,
 }
+STUDIO_TOKEN_VARIABLE = "COURTSIDE_STUDIO_TOKEN"
+#: The dashboard and the combined calendars live at ``<STUDIO_FOLDER>/<token>/``.
+STUDIO_FOLDER = "studio"
 #: The light theme's page background, which the accent must stand out from.
 LIGHT_BACKGROUND = "#fbfaf8"
 
@@ -60,6 +69,10 @@ class CourtsideSettings:
     strict: bool = False
     accent: str | None = None
     logo: Mapping[str, Any] | None = None
+    studio_token: str | None = None
+
+    def dashboard_path(self) -> str:
+        return f"{STUDIO_FOLDER}/{self.studio_token}/"
 
     def portal_path(self, token: str) -> str:
         """The portal's address relative to the site root."""
@@ -74,7 +87,8 @@ class CourtsideSettings:
         return self.portal_url(token) + CALENDAR_FILE
 
 
-def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
+def courtside_settings(settings: Mapping[str, Any],
+                       environ: Mapping[str, str] = os.environ) -> CourtsideSettings:
     """Check ``settings[COURTSIDE]`` and resolve it; raise ``CourtsideError``
     naming every wrong key at once."""
     problems: list[Problem] = []
@@ -124,6 +138,14 @@ def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
         elif contrast(accent, LIGHT_BACKGROUND) < 3:
             problem("accent", f"{accent} is too light to see against the page "
                     f"(contrast {contrast(accent, LIGHT_BACKGROUND):.1f}:1, at least 3:1 needed)")
+    studio_token = environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"]
+    if studio_token is not None:
+        where = STUDIO_TOKEN_VARIABLE if environ.get(STUDIO_TOKEN_VARIABLE) else "studio_token"
+        weakness = token_problem(studio_token) if isinstance(studio_token, str) else "must be text"
+        if weakness:
+            problems.append(Problem("settings", 0, 0, where if where != "studio_token"
+                                    else f"{SETTINGS_KEY}.studio_token",
+                                    f"{weakness}; make one with: courtside token"))
     logo = options["logo"]
     if logo is not None and not (
             isinstance(logo, Mapping) and isinstance(logo.get("src"), str) and logo["src"]
@@ -151,6 +173,7 @@ def courtside_settings(settings: Mapping[str, Any]) -> CourtsideSettings:
         strict=options["strict"],
         accent=accent,
         logo=logo,
+        studio_token=studio_token,
     )
 
 

@@ -1,0 +1,148 @@
+"""The studio's view: every published project in one table, most urgent first.
+
+Pure functions of the model and the rules; the dashboard page, the combined
+calendar and ``courtside status`` all read the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from .filters import business_days
+from .model import Client, Milestone, Party, Project
+from .rules import ProjectState
+
+_PHASE_ORDER = {"active": 0, "paused": 1, "complete": 2}
+
+
+@dataclass(frozen=True)
+class StudioRow:
+    client: Client
+    project: Project
+    state: ProjectState
+    #: The portal's address, as the dashboard or the terminal shows it.
+    url: str
+    studio_name: str
+
+    @property
+    def ball_name(self) -> str | None:
+        return self.client.party_name(self.state.ball, self.studio_name) if self.state.ball else None
+
+    @property
+    def due_kind(self) -> str:
+        """past_grace, overdue, due_soon, on_time, paused or complete."""
+        if self.state.due is None:
+            return self.state.phase
+        return "past_grace" if self.state.due.past_grace else self.state.due.kind
+
+    @property
+    def due_text(self) -> str:
+        due = self.state.due
+        if due is None:
+            return {"paused": "paused", "complete": "complete"}[self.state.phase]
+        if due.kind == "overdue":
+            text = f"overdue by {business_days(due.business_days)}"
+            return text + (", past grace" if due.past_grace else "")
+        if due.kind == "due_soon":
+            return "due today" if due.business_days == 0 else f"due in {business_days(due.business_days)}"
+        return "on time"
+
+    @property
+    def next_milestone(self) -> Milestone | None:
+        """The step after the current one: what comes next."""
+        open_steps = [m for m in self.project.milestones if m.done is None]
+        return open_steps[1] if len(open_steps) > 1 else None
+
+    @property
+    def open_changes(self) -> int:
+        """Change requests still waiting for an answer."""
+        return sum(1 for entry in self.project.log
+                   if entry.change is not None and entry.change.status == "proposed")
+
+    def sort_key(self):
+        """Most urgent first: active before paused before complete; past grace,
+        then overdue (longest first), then due soon (soonest first); the
+        studio's own steps before the client's; then the longest wait."""
+        due = self.state.due
+        order = {"past_grace": 0, "overdue": 1, "due_soon": 2, "on_time": 3}.get(self.due_kind, 4)
+        urgency = -due.business_days if due and due.kind == "overdue" else due.business_days if due else 0
+        return (_PHASE_ORDER[self.state.phase], order, urgency,
+                0 if self.state.ball == "studio" else 1, -(self.state.waiting_days or 0),
+                self.client.id, self.project.id)
+
+    def as_json(self) -> dict:
+        step, following = self.state.current, self.next_milestone
+        return {
+            "client": self.client.id,
+            "client_name": self.client.name,
+            "project": self.project.id,
+            "title": self.project.title,
+            "url": self.url,
+            "phase": self.state.phase,
+            "ball": self.state.ball,
+            "since": _iso(self.state.since),
+            "waiting_days": self.state.waiting_days,
+            "current_step": step.title if step else None,
+            "current_due": _iso(step.due) if step else None,
+            "due_state": self.due_kind,
+            "days": self.state.due.business_days if self.state.due else None,
+            "past_grace": bool(self.state.due and self.state.due.past_grace),
+            "next_milestone": following.title if following else None,
+            "next_due": _iso(following.due) if following else None,
+            "open_changes": self.open_changes,
+        }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def ranked(rows: Iterable[StudioRow]) -> list[StudioRow]:
+    return sorted(rows, key=StudioRow.sort_key)
+
+
+@dataclass(frozen=True)
+class Counts:
+    portals: int
+    clients: int
+    waiting_on_clients: int
+    waiting_on_studio: int
+    overdue: int
+    past_grace: int
+    clients_past_grace: int
+    studio_overdue: int
+
+    def summary(self) -> str:
+        """The build's closing line."""
+        def plural(count: int, noun: str) -> str:
+            return f"{count} {noun}{'' if count == 1 else 's'}"
+        return (f"Courtside: {plural(self.portals, 'portal')} for {plural(self.clients, 'client')}; "
+                f"{self.waiting_on_clients} waiting on clients ({self.clients_past_grace} past grace), "
+                f"{self.waiting_on_studio} waiting on the studio ({self.studio_overdue} overdue)")
+
+
+def counts(rows: list[StudioRow]) -> Counts:
+    def ball(party: Party) -> list[StudioRow]:
+        return [r for r in rows if r.state.ball == party]
+    overdue = [r for r in rows if r.state.due and r.state.due.kind == "overdue"]
+    past_grace = [r for r in overdue if r.state.due.past_grace]
+    return Counts(
+        portals=len(rows),
+        clients=len({r.client.id for r in rows}),
+        waiting_on_clients=len(ball("client")),
+        waiting_on_studio=len(ball("studio")),
+        overdue=len(overdue),
+        past_grace=len(past_grace),
+        clients_past_grace=sum(1 for r in past_grace if r.state.ball == "client"),
+        studio_overdue=sum(1 for r in overdue if r.state.ball == "studio"),
+    )
+
+
+def matches(row: StudioRow, *, owner: str | None = None, overdue: bool = False,
+            client: str | None = None) -> bool:
+    """``courtside status`` filters."""
+    return ((owner is None or row.state.ball == owner)
+            and (not overdue or row.due_kind in ("overdue", "past_grace"))
+            and (client is None or row.client.id == client))

@@ -1,0 +1,152 @@
+"""The studio's side: the dashboard, the combined calendars, `courtside
+status` and the build's closing line, on the examples as of Mon 23 Nov 2026."""
+
+from __future__ import annotations
+
+import json
+
+import icalendar
+import pytest
+
+from conftest import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
+
+#: Most urgent first: past grace; overdue (the studio's own); due soon; on
+#: time; paused; complete.
+EXPECTED_ORDER = [
+    ("acme", "website-redesign"),
+    ("harbor", "office-signage"),
+    ("mueller", "newsletter"),
+    ("mueller", "online-shop"),
+    ("harbor", "annual-report"),
+    ("harbor", "podcast-site"),
+]
+
+
+def test_the_dashboard_lists_every_project_most_urgent_first(examples):
+    from bs4 import BeautifulSoup
+
+    folder = examples.output / "studio" / STUDIO_TOKEN
+    page = BeautifulSoup((folder / "index.html").read_text("utf-8"), "html.parser")
+    links = [a["href"] for a in page.select("table.dashboard tbody th a")]
+    assert links == [f"../../p/{EXAMPLE_TOKENS[key]}/" for key in EXPECTED_ORDER]
+    rows = [[text_of(cell) for cell in row.find_all(["th", "td"])]
+            for row in page.select("table.dashboard tbody tr")]
+    assert rows[0] == ["Website redesign Acme Corp", "Acme Corp", "14 business days",
+                       "Content and brand assets due Fri 6 Nov 2026",
+                       "overdue by 11 business days, past grace",
+                       "Build and first review Northwind Studio, Fri 4 Dec 2026", "1"]
+    assert rows[1][1:5] == ["Northwind Studio", "12 business days",
+                            "Sign drafts due Thu 19 Nov 2026", "overdue by 2 business days"]
+    assert rows[2][4] == "due in 2 business days"
+    assert rows[4][4] == "paused" and rows[5][4] == "complete"
+    counts = {li.strong["data-count"]: int(li.strong.get_text()) for li in page.select(".counts li")}
+    assert counts == {"waiting_on_clients": 2, "waiting_on_studio": 2, "overdue": 2, "past_grace": 1}
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    assert page.find("meta", attrs={"name": "referrer"})["content"] == "no-referrer"
+
+
+def feed_uids(path):
+    return [str(e["UID"]) for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
+
+
+def test_the_combined_calendar_holds_every_milestone_with_the_project_feeds_uids(examples):
+    folder = examples.output / "studio" / STUDIO_TOKEN
+    combined = icalendar.Calendar.from_ical((folder / "calendar.ics").read_bytes())
+    project_uids = [uid for feed in sorted(examples.output.glob("p/*/calendar.ics"))
+                    for uid in feed_uids(feed)]
+    uids = [str(e["UID"]) for e in combined.walk("VEVENT")]
+    assert sorted(uids) == sorted(project_uids) and len(uids) == len(set(uids)) == 20
+    summaries = {str(e["UID"]): str(e["SUMMARY"]) for e in combined.walk("VEVENT")}
+    assert summaries["acme.website-redesign.content@courtside"] == \
+        "Acme Corp · Acme Corp: Content and brand assets"
+    assert summaries["harbor.office-signage.drafts@courtside"] == \
+        "Harbor & Finch Ltd · Northwind Studio: Sign drafts"
+    assert summaries["acme.website-redesign.kickoff@courtside"].startswith("✓ Acme Corp · ")
+    ours = icalendar.Calendar.from_ical((folder / "studio-steps.ics").read_bytes())
+    assert ours.walk("VEVENT") and all(
+        "· Northwind Studio: " in str(e["SUMMARY"]) for e in ours.walk("VEVENT"))
+    assert len(ours.walk("VEVENT")) == sum(": " in s and "Northwind Studio:" in s
+                                           for s in summaries.values())
+
+
+def test_the_build_ends_with_a_summary_line(site):
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert ("Courtside: 6 portals for 3 clients; 2 waiting on clients (1 past grace), "
+            "2 waiting on the studio (1 overdue)") in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ([], EXPECTED_ORDER),
+    (["--owner", "studio"], [("harbor", "office-signage"), ("mueller", "online-shop")]),
+    (["--owner", "client"], [("acme", "website-redesign"), ("mueller", "newsletter")]),
+    (["--overdue"], [("acme", "website-redesign"), ("harbor", "office-signage")]),
+    (["--client", "harbor"], [("harbor", "office-signage"), ("harbor", "annual-report"),
+                              ("harbor", "podcast-site")]),
+    (["--owner", "client", "--overdue"], [("acme", "website-redesign")]),
+])
+def test_status_json_with_each_filter(site, filters, expected):
+    result = site.courtside("status", "--json", *filters)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["client"], r["project"]) for r in rows] == expected
+    if not filters:
+        assert rows[0] == {
+            "client": "acme", "client_name": "Acme Corp", "project": "website-redesign",
+            "title": "Website redesign", "url": f"p/{EXAMPLE_TOKENS['acme', 'website-redesign']}/",
+            "phase": "active", "ball": "client", "since": "2026-11-03", "waiting_days": 14,
+            "current_step": "Content and brand assets", "current_due": "2026-11-06",
+            "due_state": "past_grace", "days": 11, "past_grace": True,
+            "next_milestone": "Build and first review", "next_due": "2026-12-04",
+            "open_changes": 1}
+
+
+def test_status_as_a_table_is_plain_text_when_piped(site):
+    result = site.courtside("status")
+    assert result.returncode == 0
+    assert "\x1b[" not in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Client", "Project", "Ball", "Waiting", "Current", "step",
+                                "State", "Next", "Changes"]
+    assert lines[1].startswith("Acme Corp") and "past grace" in lines[1]
+
+
+def test_no_dashboard_without_a_token_and_a_new_token_replaces_the_old(site):
+    conf = site.root / "pelicanconf.py"
+    text = conf.read_text("utf-8")
+    conf.write_text(text.replace(f'"studio_token": "{STUDIO_TOKEN}",', ""), "utf-8")
+    assert site.build().returncode == 0
+    assert not (site.output / "studio").exists()
+    conf.write_text(text, "utf-8")
+    assert site.build().returncode == 0
+    assert (site.output / "studio" / STUDIO_TOKEN / "index.html").exists()
+    new = "Nw7fKp2QxZ9rTb4LmC8vHd"
+    result = site.build(env={"COURTSIDE_STUDIO_TOKEN": new})  # the environment wins
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (site.output / "studio").iterdir()) == [new, "index.html"]
+    assert_no_leaks(site.output, studio_token=new)
+
+
+@pytest.mark.parametrize("token, words", [
+    ("short", "a token is at least 22 URL-safe characters"),
+    ("aaaaaaaaaaaaaaaaaaaaaaaa", "does not look random"),
+])
+def test_a_weak_studio_token_is_refused(site, token, words):
+    result = site.build(env={"COURTSIDE_STUDIO_TOKEN": token})
+    assert result.returncode == 1
+    assert f"settings: COURTSIDE_STUDIO_TOKEN: {words}" in result.stderr
+    assert "make one with: courtside token" in result.stderr
+
+
+def test_the_studio_token_must_differ_from_every_portal_token(site):
+    token = EXAMPLE_TOKENS["acme", "website-redesign"]
+    result = site.build(env={"COURTSIDE_STUDIO_TOKEN": token})
+    assert result.returncode == 1
+    assert "projects[0].token: this token is already used by the studio dashboard" in result.stderr
+
+
+def test_courtside_token_prints_a_fresh_strong_token(site):
+    tokens = {site.courtside("token").stdout.strip() for _ in range(3)}
+    assert len(tokens) == 3
+    from courtside.tokens import token_problem
+    assert all(token_problem(t) is None and len(t) == 22 for t in tokens)
