@@ -1,0 +1,103 @@
+"""Synthetic but realistic sites for the benchmark: N clients with three
+projects of twelve milestones each, agreement terms and a paper trail, and
+the same number of plain Markdown pages of similar size for the baselines.
+
+Deterministic for a given N: the same files every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import string
+from pathlib import Path
+
+ALPHABET = string.ascii_letters + string.digits + "-_"
+WORDS = ("design content review launch brand assets copy images pages navigation "
+         "forms hosting analytics newsletter shop checkout payment photos sitemap "
+         "migration testing feedback approval workshop kickoff prototype").split()
+FIRST = date0 = dt.date(2026, 9, 1)
+
+
+def token(rng: random.Random) -> str:
+    return rng.choice(string.ascii_letters) + "".join(rng.choice(ALPHABET) for _ in range(21))
+
+
+def phrase(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+
+
+def milestones(rng: random.Random, start: dt.date, done_until: dt.date) -> list[dict]:
+    steps, day = [], start
+    for index in range(12):
+        day += dt.timedelta(days=rng.randint(3, 9))
+        step = {"id": f"step-{index + 1}", "title": phrase(rng, 3),
+                "owner": "studio" if index % 2 == 0 else "client", "due": day.isoformat()}
+        if index % 5 == 4:
+            step["due"] += " 14:00"
+        if day < done_until:
+            step["done"] = (day + dt.timedelta(days=rng.randint(-1, 3))).isoformat()
+        if index % 3 == 0:
+            step["note"] = phrase(rng, 12) + "."
+        steps.append(step)
+    return steps
+
+
+def client_yaml(index: int) -> str:
+    rng = random.Random(index)
+    lines = [f"name: Client {index} GmbH", "contact:", f"  name: Person {index}",
+             f"  email: person{index}@client{index}.example", "timezone: Europe/Berlin",
+             "", "projects:"]
+    for number in range(3):
+        start = date0 + dt.timedelta(days=rng.randint(0, 60))
+        lines += [f"  - id: project-{number + 1}", f"    title: {phrase(rng, 2)} project",
+                  f"    token: {token(rng)}", f"    start: {start.isoformat()}",
+                  "    agreement:", f"      signed: {start.isoformat()}", "      terms:",
+                  "        response_days: {studio: 1, client: 2}",
+                  f"        grace_days: {{studio: 5, client: {rng.choice([5, 10])}}}",
+                  "        consequences:",
+                  "          studio: We take 10% off the fee for the current phase.",
+                  "          client: The project pauses and moves to our next free slot.",
+                  f"        deposit: {rng.choice([30, 40, 50])}%",
+                  f"        payment_days: {rng.choice([14, 30])}",
+                  "      clauses: |", f"        {phrase(rng, 20)}.", "    milestones:"]
+        for step in milestones(rng, start, dt.date(2026, 11, 10)):
+            lines.append(f"      - id: {step['id']}")
+            for key in ("title", "owner", "due", "done", "note"):
+                if key in step:
+                    lines.append(f"        {key}: {step[key]}")
+        lines.append("    log:")
+        for entry in range(5):
+            day = start + dt.timedelta(days=7 * entry)
+            lines += [f"      - date: {day.isoformat()}", f"        by: {rng.choice(['studio', 'client'])}",
+                      f"        text: {phrase(rng, 10)}."]
+            if entry == 2:
+                lines += ["        change:", f"          status: {rng.choice(['proposed', 'approved'])}",
+                          f"          days: {rng.randint(1, 10)}", '          cost: "€800"']
+    return "\n".join(lines) + "\n"
+
+
+def write_clients(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        (folder / f"client-{index:05d}.yaml").write_text(client_yaml(index), "utf-8")
+
+
+def markdown_page(index: int, project: int, agreement: str) -> str:
+    """A plain page carrying what a portal shows, for the baselines."""
+    rng = random.Random(index * 10 + project)
+    rows = "\n".join(f"| {phrase(rng, 3)} | {rng.choice(['Studio', 'Client'])} | 2026-10-{day:02d} | |"
+                     for day in range(1, 13))
+    log = "\n".join(f"- 2026-10-{day:02d}: {phrase(rng, 10)}." for day in range(1, 6))
+    return (f"Title: Client {index} project {project}\nSlug: client-{index}-project-{project}\n\n"
+            f"## Waiting on Client {index}\n\nSince Tue 3 Nov 2026, 14 business days.\n\n"
+            f"## Schedule\n\n| Milestone | Owner | Due | Done |\n|---|---|---|---|\n{rows}\n\n"
+            f"## How we work together\n\n{agreement}\n\n## Paper trail\n\n{log}\n")
+
+
+def write_pages(folder: Path, count: int, agreement: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        for project in range(1, 4):
+            (folder / f"client-{index:05d}-{project}.md").write_text(
+                markdown_page(index, project, agreement), "utf-8")
