@@ -96,8 +96,27 @@ def markdown_page(index: int, project: int, agreement: str) -> str:
 
 
 def write_pages(folder: Path, count: int, agreement: str) -> None:
+    """Pelican pages, hidden as a studio would hide private pages."""
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(count):
         for project in range(1, 4):
             (folder / f"client-{index:05d}-{project}.md").write_text(
-                markdown_page(index, project, agreement), "utf-8")
+                markdown_page(index, project, agreement).replace("\n\n", "\nStatus: hidden\n\n", 1),
+                "utf-8")
+
+
+def write_hugo_pages(folder: Path, count: int, agreement: str) -> None:
+    """The same pages for Hugo, with their milestones in the front matter so
+    that Hugo can write a calendar for each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        rng = random.Random(index)
+        for project in range(1, 4):
+            body = markdown_page(index, project, agreement).split("\n\n", 1)[1]
+            steps = milestones(rng, date0, dt.date(2026, 11, 10))
+            front = [f'title: "Client {index} project {project}"', "milestones:"]
+            for step in steps:
+                front += [f'  - title: "{step["title"]}"', f'    due: "{step["due"][:10]}"',
+                          f'    owner: "{step["owner"]}"']
+            (folder / f"client-{index:05d}-{project}.md").write_text(
+                "---\n" + "\n".join(front) + "\n---\n" + body, "utf-8")

@@ -8,6 +8,7 @@ missing term is a precise error instead of a blank in a client's agreement.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -66,6 +67,17 @@ def agreement_context(studio: Mapping[str, Any], client: Client, project: Projec
 
 def load_template(name: str, folder: Path) -> tuple[AgreementTemplate | None, list[Problem]]:
     path = folder / f"{name}.md"
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    # Parsed once per process and file version: a build loads every client
+    # file on its own, and they mostly share one template.
+    return _load_template(name, path, stat and (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _load_template(name: str, path: Path, version) -> tuple[AgreementTemplate | None, list[Problem]]:
     shown = display_path(path)
     try:
         source = path.read_text(encoding="utf-8-sig")

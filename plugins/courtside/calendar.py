@@ -103,19 +103,19 @@ def portal_calendar(portal: Portal) -> Calendar:
     )
 
 
-def studio_calendar(portals: list[Portal], *, name: str, uid: str, timezone: str,
-                    owner: str | None = None, url: str | None = None,
-                    source: str | None = None) -> Calendar:
-    """Every milestone of every portal (or only those ``owner`` must act
-    on), each summary prefixed with its client; the UIDs are the ones the
-    project feeds use."""
-    return _calendar(
-        uid=uid, name=name, timezone=timezone, url=url, source=source,
-        description="Milestones of every project" + (", the studio's own steps" if owner else ""),
-        events=[milestone_event(portal, row, prefix=f"{portal.client.name} · ")
-                for portal in portals for row in portal.schedule
-                if owner is None or row.milestone.owner == owner],
-    )
+def studio_calendar(events: list[bytes], *, name: str, uid: str, timezone: str,
+                    description: str, url: str | None = None,
+                    source: str | None = None) -> bytes:
+    """A feed of many projects' events, each serialized by icalendar where
+    its project was built (``milestone_event(..., prefix=client)``), so that
+    every event is built once however many feeds it appears in. Their UIDs
+    are the ones the project feeds use."""
+    calendar = _calendar(uid=uid, name=name, description=description, timezone=timezone,
+                         url=url, source=source, events=[])
+    data = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert data.endswith(end)
+    return data[: -len(end)] + b"".join(events) + end
 
 
 def _one_line(text: str) -> str:

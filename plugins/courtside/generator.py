@@ -1,44 +1,58 @@
-"""The Pelican side: find the client files, write one page per portal.
+"""The Pelican side: find the client files, build them, write the pages.
 
-Loading and checking happen in the generator's constructor on purpose:
-Pelican creates every generator *before* it empties the output folder
-(``DELETE_OUTPUT_DIRECTORY``), so a mistake in a client file stops the build
-while the last good site is still there.
+Everything is loaded, checked and rendered in the generator's constructor,
+on purpose: Pelican creates every generator *before* it empties the output
+folder (``DELETE_OUTPUT_DIRECTORY``), so a mistake in a client file stops
+the build while the last good site is still there. Writing waits for
+``generate_output``.
+
+Each client file is built on its own (``render.build_client``), so the work
+can be spread over processes and reused from the cache when the file has not
+changed; all three paths produce the same bytes.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import itertools
 import logging
+import multiprocessing
 import os
 import shutil
-from pathlib import Path
-
+import sys
 from importlib import resources
+from pathlib import Path
 
 from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.log import console
 from rich.progress import track
 
-from .calendar import portal_calendar, studio_calendar
-from .filters import FILTERS
-from .loader import load_portfolio
-from .portal import Portal, build_portal, is_absolute
+from .cache import BuildCache, Manifest, build_and_store
+from .calendar import studio_calendar
+from .loader import client_files, duplicate_tokens
+from .portal import is_absolute
 from .privacy import content_security_policy, headers_file, robots_txt
 from .problems import CourtsideError, Problem, report
-from .rules import build_moment, local_today
-from .settings import CALENDAR_FILE, PORTALS_FOLDER, STUDIO_FOLDER, courtside_settings
+from .render import BuildContext, ClientBuild, render_page
+from .rules import build_moment
+from .settings import PORTALS_FOLDER, STUDIO_FOLDER, courtside_settings
 from .studio import StudioRow, counts, ranked
-from .timeline import LAYOUTS, timeline_svg
 
 logger = logging.getLogger(__name__)
 
-PORTAL_TEMPLATE = "portal.html"
 DASHBOARD_TEMPLATE = "studio.html"
-#: Beyond this many portals a terminal shows a progress bar while they are written.
-PROGRESS_FROM = 200
-#: Written into ``p/`` so a host's directory listing never shows the tokens.
+#: Written into ``p/`` and ``studio/`` so a host's directory listing never
+#: shows the tokens.
 PLACEHOLDER_TEMPLATE = "private.html"
+#: With this many client files to build, the work is spread over every core.
+PARALLEL_FROM = 40
+#: Threads that write the output files.
+WRITER_THREADS = 8
+#: Beyond this many portals a terminal shows a progress bar.
+PROGRESS_FROM = 200
+#: Settings the templates may read are passed on when they are plain data.
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def _warnings_are_fatal() -> bool:
@@ -57,18 +71,24 @@ def _build_moment():
                              "Courtside: the environment needs fixing") from None
 
 
-def _progress(items: list, description: str):
-    """A progress bar on a terminal for long builds, as Pelican shows its own."""
-    if len(items) < PROGRESS_FROM or not console.is_terminal:
-        return items
-    return track(items, description=description, console=console, transient=True)
+def _plain(value):
+    """``value`` when it is plain data all the way down, else None."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [_plain(item) for item in value]
+        return None if any(i is None and v is not None for i, v in zip(items, value)) else items
+    if isinstance(value, dict):
+        items = {k: _plain(v) for k, v in value.items() if isinstance(k, str)}
+        return None if any(items[k] is None and value[k] is not None for k in items) else items
+    return None
 
 
 def live_script() -> Markup:
     """``live.js`` without its comments, as the page carries it inline."""
     source = resources.files(__package__).joinpath("live.js").read_text("utf-8")
     return Markup("\n".join(line for line in source.splitlines()
-                             if not line.lstrip().startswith("//")))
+                            if not line.lstrip().startswith("//")))
 
 
 def accent_style(accent: str | None) -> Markup | None:
@@ -80,14 +100,69 @@ def accent_style(accent: str | None) -> Markup | None:
                   % accent)
 
 
+def _progress(items, total: int, description: str):
+    """A progress bar on a terminal for long builds, as Pelican shows its own."""
+    if total < PROGRESS_FROM or not console.is_terminal:
+        return items
+    return track(items, total=total, description=description, console=console, transient=True)
+
+
 class PortalGenerator(Generator):
-    """Writes ``p/<token>/index.html`` for every published project."""
+    """Writes ``p/<token>/`` for every published project and, with a studio
+    token, the studio's dashboard."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = _build_moment()
-        self.portfolio, problems = load_portfolio(self.options)
+        inline = {"script": live_script(), "style": accent_style(self.options.accent)}
+        scripts, styles = (inline["script"],), tuple(filter(None, [inline["style"]]))
+        self.header_csp = content_security_policy(scripts=scripts, styles=styles, header=True)
+        self.context_for_pages = BuildContext(
+            options=self.options,
+            moment=self.moment,
+            template_paths=tuple(str(p) for p in self._templates_path),
+            jinja_options=tuple(sorted(
+                (k, tuple(v) if isinstance(v, list) else v)
+                for k, v in self.settings["JINJA_ENVIRONMENT"].items())),
+            page_values={k: v for k, v in ((k, _plain(v)) for k, v in self.settings.items()
+                                           if k.isupper()) if v is not None},
+            relative_urls=bool(self.settings.get("RELATIVE_URLS")),
+            siteurl=self.settings.get("SITEURL", ""),
+            csp=content_security_policy(scripts=scripts, styles=styles),
+            inline=inline,
+        )
+        self.manifest: Manifest | None = None
+        self.builds = self._build_all()
+        self.rows = ranked(
+            StudioRow(build.client, project.project, project.state, project.path,
+                      self.options.studio["name"])
+            for build in self.builds for project in build.projects)
+
+    # -- loading, checking and rendering ------------------------------------------------------
+
+    def _build_all(self) -> list[ClientBuild]:
+        files, problems = client_files(self.options.clients_folder)
+        cache = manifest = None
+        if self.options.cache:
+            folder = Path(self.settings["CACHE_PATH"]) / "courtside"
+            cache = BuildCache(folder, self.context_for_pages)
+            # Pelican is about to empty the output folder: nothing in it counts.
+            if not self.settings.get("DELETE_OUTPUT_DIRECTORY"):
+                manifest = Manifest(folder, Path(self.output_path))
+        builds: dict[Path, ClientBuild] = {}
+        for path in files if manifest else ():
+            entry = cache.get(path)
+            if entry is not None and manifest.holds(entry):
+                builds[path] = entry  # its pages are in place: nothing to build or write
+        missing = [path for path in files if path not in builds]
+        builds.update(zip(missing, self._run(missing, cache)))
+        self.manifest = manifest
+
+        problems += [p for build in builds.values() for p in build.problems]
+        problems += duplicate_tokens((site for path in files for site in builds[path].token_sites),
+                                     self.options.studio_token)
+        problems = sorted(set(problems))
         strict = self.options.strict or _warnings_are_fatal()
         errors = [p for p in problems if p.severity == "error" or strict]
         report(p for p in problems if p not in errors)
@@ -95,76 +170,95 @@ class PortalGenerator(Generator):
             raise CourtsideError(errors, (
                 f"Courtside: {len(errors)} error{'s' if len(errors) != 1 else ''} in the "
                 "client files; nothing was built and the output folder is as it was"))
-        # Client text must never reach a page unescaped; Pelican's own
-        # environment does not autoescape, so portals get an overlay that does.
-        self.portal_env = self.env.overlay(autoescape=True)
-        self.portal_env.filters.update(FILTERS)
-        self.portal_env.globals["timeline"] = lambda portal, name: timeline_svg(portal, LAYOUTS[name])
-        # The page's only inline code, allowed by its hash in the page's CSP.
-        self.inline = {"script": live_script(), "style": accent_style(self.options.accent)}
-        self.csp = {header: content_security_policy(
-            scripts=(self.inline["script"],), styles=tuple(filter(None, [self.inline["style"]])),
-            header=header) for header in (False, True)}
-        self.portals: list[Portal] = []
+        if cache:
+            for path in missing:
+                cache.keep(path)
+            cache.prune()
+        return [builds[path] for path in files]
 
-    def generate_context(self):
-        options, absolute = self.options, is_absolute(self.options.siteurl)
-        self.portals = [
-            build_portal(
-                client, project,
-                today=local_today(self.moment, client.timezone),
-                updated=self.moment,
-                studio=options.studio,
-                template=self.portfolio.templates[project.agreement.template],
-                path=options.portal_path(project.token),
-                url=options.portal_url(project.token) if absolute else None,
-                # Without a SITEURL the page links to its feed beside it.
-                feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
-                if project.calendar else None,
-            )
-            for client, project in self.portfolio.published()
-        ]
+    def _run(self, paths: list[Path], cache: BuildCache | None) -> list[ClientBuild]:
+        """Build client files (and store them in the cache), in several
+        processes when that pays."""
+        context = self.context_for_pages
+        workers = self.options.workers or (os.cpu_count() or 1)
+        if self.options.workers is None and len(paths) < PARALLEL_FROM:
+            workers = 1
+        workers = min(workers, len(paths))
+        if workers <= 1:
+            return [build_and_store(path, context, cache)
+                    for path in _progress(paths, len(paths), "Courtside: building")]
+        # Workers import this package by name: make sure they can find it
+        # even when Pelican loaded it from PLUGIN_PATHS.
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        if package_parent not in sys.path:
+            sys.path.append(package_parent)
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                    workers, mp_context=multiprocessing.get_context(method)) as pool:
+                chunk = max(1, len(paths) // (workers * 8))
+                results = pool.map(build_and_store, paths, itertools.repeat(context),
+                                   itertools.repeat(cache), chunksize=chunk)
+                return list(_progress(results, len(paths), "Courtside: building"))
+        except (concurrent.futures.process.BrokenProcessPool, OSError) as error:
+            # Workers could not start here (a sandbox, an odd __main__): the
+            # same work in this process gives the same result, only slower.
+            logger.warning("Courtside: building in one process (%s)", error)
+            return [build_and_store(path, context, cache) for path in paths]
+
+    # -- writing ---------------------------------------------------------------------------
 
     def generate_output(self, writer):
         # Pages are written here rather than through ``writer.write_file``:
         # that sends ``content_written`` with the page's path, and sitemap or
         # search-index plugins listening to it would publish the secret link.
-        template = self.portal_env.get_template(PORTAL_TEMPLATE)
-        placeholder = self.portal_env.get_template(PLACEHOLDER_TEMPLATE)
-        for portal in _progress(self.portals, "Courtside: writing portals"):
-            self._write_page(portal.path, template, portal=portal)
-            if portal.subscription:
-                self._write(portal.path + CALENDAR_FILE, portal_calendar(portal).to_ical())
-        self._write_page(f"{PORTALS_FOLDER}/", placeholder)
-        self._remove_stale(PORTALS_FOLDER, {portal.project.token for portal in self.portals})
+        # Opening thousands of files is mostly waiting on the file system,
+        # which threads can do side by side.
+        everything = [(name, data) for build in self.builds for project in build.projects
+                      for name, data in project.files.items()]
+        # Files from the cache are in place already (the manifest said so).
+        files = [(name, data) for name, data in everything if isinstance(data, bytes)]
+        for folder in {str(Path(name).parent) for name, _ in files}:
+            Path(self.output_path, folder).mkdir(parents=True, exist_ok=True)
+        with concurrent.futures.ThreadPoolExecutor(WRITER_THREADS) as pool:
+            list(pool.map(lambda item: Path(self.output_path, item[0]).write_bytes(item[1]), files))
+        if self.manifest is not None:
+            for name, data in files:
+                self.manifest.record(name, data)
+            self.manifest.save({name for name, _ in everything})
+        placeholder = render_page(self.context_for_pages, PLACEHOLDER_TEMPLATE, f"{PORTALS_FOLDER}/")
+        self._write(f"{PORTALS_FOLDER}/index.html", placeholder)
+        self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})
 
-        rows = ranked(StudioRow(p.client, p.project, p.state, p.path, self.options.studio["name"])
-                      for p in self.portals)
         token = self.options.studio_token
         if token:
-            self._write_dashboard(rows)
-            self._write_page(f"{STUDIO_FOLDER}/", placeholder)
+            self._write_dashboard()
+            self._write(f"{STUDIO_FOLDER}/index.html", placeholder)
         self._remove_stale(STUDIO_FOLDER, {token} if token else set())
 
-        self._write("_headers", headers_file(self.csp[True]).encode())
+        self._write("_headers", headers_file(self.header_csp).encode())
         self._write("robots.txt", robots_txt().encode())
-        console.print(counts(rows).summary(), soft_wrap=True)
+        console.print(counts(self.rows).summary(), soft_wrap=True)
 
-    def _write_dashboard(self, rows: list[StudioRow]) -> None:
+    def _write_dashboard(self) -> None:
         options = self.options
         folder = options.dashboard_path()
         absolute = f"{options.siteurl}/{folder}" if is_absolute(options.siteurl) else None
         feeds = {"all": "calendar.ics", "ours": "studio-steps.ics"}
         studio = options.studio["name"]
+        events = [event for build in self.builds for project in build.projects
+                  for event in project.studio_events]
         for kind, owner in (("all", None), ("ours", "studio")):
-            calendar = studio_calendar(
-                self.portals, owner=owner, timezone=options.timezone,
-                uid=f"studio.{kind}@courtside",
+            self._write(folder + feeds[kind], studio_calendar(
+                [data for party, data in events if owner is None or party == owner],
+                uid=f"studio.{kind}@courtside", timezone=options.timezone,
                 name=f"{studio} · " + ("all projects" if owner is None else "our steps"),
-                url=absolute, source=absolute + feeds[kind] if absolute else None)
-            self._write(folder + feeds[kind], calendar.to_ical())
-        self._write_page(folder, self.portal_env.get_template(DASHBOARD_TEMPLATE), rows=rows,
-                         counts=counts(rows), feeds=feeds, updated=self.moment)
+                description="Milestones of every project"
+                            + (", the studio's own steps" if owner else ""),
+                url=absolute, source=absolute + feeds[kind] if absolute else None))
+        self._write(folder + "index.html", render_page(
+            self.context_for_pages, DASHBOARD_TEMPLATE, folder, rows=self.rows,
+            counts=counts(self.rows), feeds=feeds, updated=self.moment))
 
     def _remove_stale(self, parent: str, live_tokens: set[str]) -> None:
         """A rotated token or an archived project must stop working with the
@@ -178,15 +272,6 @@ class PortalGenerator(Generator):
                 logger.info("Courtside: removed a private page that is no longer published")
         if not live_tokens:  # nothing private is left here, not even a placeholder
             shutil.rmtree(folder)
-
-    def _write_page(self, folder: str, template, **values) -> None:
-        depth = folder.rstrip("/").count("/") + 1
-        siteurl = (os.path.join(*[".."] * depth) if self.settings.get("RELATIVE_URLS")
-                   else self.settings.get("SITEURL", ""))
-        html = template.render({**self.context, "SITEURL": siteurl, "courtside": self.options,
-                                "CONTENT_SECURITY_POLICY": self.csp[False],
-                                "INLINE": self.inline, **values})
-        self._write(folder + "index.html", html.encode("utf-8"))
 
     def _write(self, relative_path: str, data: bytes) -> None:
         target = Path(self.output_path, relative_path)

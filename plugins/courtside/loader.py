@@ -33,6 +33,16 @@ MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
+class TokenSite:
+    """Where a project's token is written, for the check across files."""
+
+    token: str
+    problem: Problem  # file, line, column and key path of the token; no message yet
+    client_id: str
+    project_id: str
+
+
+@dataclass(frozen=True)
 class Portfolio:
     """Every client of the studio, and the agreement templates they use."""
 
@@ -40,6 +50,8 @@ class Portfolio:
     templates: Mapping[str, AgreementTemplate] = field(default_factory=dict)
     #: Every client file that was read, including those with errors.
     files: tuple[Path, ...] = ()
+    #: Where every loaded project's token stands.
+    token_sites: tuple[TokenSite, ...] = ()
 
     def published(self):
         """``(client, project)`` for every project that gets a portal."""
@@ -91,11 +103,12 @@ def load_portfolio(options: CourtsideSettings,
         if client is not None:
             clients.append(client)
             documents[client.id] = document
-    problems += _duplicate_tokens(clients, documents, options.studio_token)
+    sites = tuple(_token_sites(clients, documents))
+    problems += duplicate_tokens(sites, options.studio_token)
     templates, template_problems = _check_agreements(
         clients, documents, options.agreements_folder, options.studio)
     problems += template_problems
-    return Portfolio(tuple(clients), templates, tuple(files)), sorted(problems)
+    return Portfolio(tuple(clients), templates, tuple(files), sites), sorted(problems)
 
 
 def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Document | None, list[Problem]]:
@@ -288,25 +301,28 @@ def _local_time_exists(day: dt.date, time: dt.time, timezone: str) -> bool:
         == local.replace(tzinfo=None)
 
 
-def _duplicate_tokens(clients: list[Client], documents: Mapping[str, Document],
-                      studio_token: str | None = None) -> list[Problem]:
+def _token_sites(clients: list[Client], documents: Mapping[str, Document]):
+    for client in clients:
+        document = documents[client.id]
+        for index, project in enumerate(client.projects):
+            site = document.problem(("projects", index, "token"), "")
+            yield TokenSite(project.token, site, client.id, project.id)
+
+
+def duplicate_tokens(sites, studio_token: str | None = None) -> list[Problem]:
     """A token opens exactly one private page, so it must be unique across
     clients and differ from the studio dashboard's."""
     problems, first_use = [], {}
     if studio_token:
         first_use[studio_token] = "the studio dashboard"
-    for client in clients:
-        document = documents[client.id]
-        for index, project in enumerate(client.projects):
-            path = ("projects", index, "token")
-            if project.token in first_use:
-                other = first_use[project.token]
-                problems.append(_with_token_fixes([document.problem(
-                    path, f"this token is already used by {other}; give this project a "
-                    "fresh one")], document, client.id)[0])
-            else:
-                line = document.locate(path)[0]
-                first_use[project.token] = f"{document.file}:{line}"
+    for site in sites:
+        if site.token in first_use:
+            problems.append(dataclasses.replace(
+                site.problem, message=f"this token is already used by {first_use[site.token]}; "
+                f"give this project a fresh one; run: courtside rotate {site.client_id} "
+                f"{site.project_id}"))
+        else:
+            first_use[site.token] = f"{site.problem.file}:{site.problem.line}"
     return problems
 
 

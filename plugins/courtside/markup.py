@@ -8,6 +8,8 @@ the portal's secret address.
 
 from __future__ import annotations
 
+import functools
+import re
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -41,9 +43,23 @@ def _renderer() -> MarkdownIt:
     return md
 
 
+#: One line of words that Markdown leaves as it is: it starts with a letter
+#: (no list, heading or code), and has none of the characters that mark up,
+#: escape or get typographic replacements.
+_PLAIN = re.compile(r"[^\W\d_](?:[\w ,;:?!./%€-]*[\w.!?%€])?")
+_REPLACED = ("--", "..", "!!", "??", ",,", "  ", "_")
+
+
+def is_plain(text: str) -> bool:
+    return bool(_PLAIN.fullmatch(text)) and not any(seq in text for seq in _REPLACED)
+
+
+@functools.lru_cache(maxsize=4096)  # projects share agreement texts; Markup is immutable
 def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
     """HTML for ``text``, safe to put on a page as it is; ``heading_offset``
     moves its headings down (1: ``#`` becomes ``<h2>``)."""
     if not text:
         return Markup("")
+    if is_plain(text):  # most notes and log lines: skip the parser, same output
+        return Markup(f"<p>{text}</p>\n")
     return Markup(_renderer().render(text, {"heading_offset": heading_offset}))

@@ -17,6 +17,7 @@ import zoneinfo
 from functools import cache
 from importlib import resources
 
+import fastjsonschema
 import jsonschema
 
 from .problems import Problem
@@ -98,8 +99,27 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=_FORMATS)
 
 
+@cache
+def _quick_check():
+    """The same schema compiled to Python by fastjsonschema: about 25 times
+    faster than jsonschema, but it stops at the first mistake and says it
+    tersely. So it only answers "valid or not"; an invalid file is checked
+    again by jsonschema for every mistake, each with its own message."""
+    schema = {**client_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(schema, formats={
+        "date": lambda value: parse_date(value) is not None,
+        "courtside-due": lambda value: parse_due(value) is not None,
+        "timezone": is_timezone,
+    })
+
+
 def schema_problems(document: Document) -> list[Problem]:
     """Every way ``document`` breaks the schema, one problem per mistake."""
+    try:
+        _quick_check()(document.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     problems: list[Problem] = []
     for error in _validator().iter_errors(document.data):
         problems.extend(_describe(error, document))

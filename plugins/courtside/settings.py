@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     # environment variable COURTSIDE_STUDIO_TOKEN overrides it; without
     # either, no dashboard is built.
     "studio_token": None,
+    # Reuse the output of unchanged client files between builds (kept in
+    # Pelican's CACHE_PATH), and build in this many processes: None uses every
+    # core once there is enough work; 1 builds in one process.
+    "cache": True,
+    "workers": None,
 }
 STUDIO_TOKEN_VARIABLE = "COURTSIDE_STUDIO_TOKEN"
 #: The dashboard and the combined calendars live at ``<STUDIO_FOLDER>/<token>/``.
@@ -70,6 +75,8 @@ class CourtsideSettings:
     accent: str | None = None
     logo: Mapping[str, Any] | None = None
     studio_token: str | None = None
+    cache: bool = True
+    workers: int | None = None
 
     def dashboard_path(self) -> str:
         return f"{STUDIO_FOLDER}/{self.studio_token}/"
@@ -138,6 +145,12 @@ def courtside_settings(settings: Mapping[str, Any],
         elif contrast(accent, LIGHT_BACKGROUND) < 3:
             problem("accent", f"{accent} is too light to see against the page "
                     f"(contrast {contrast(accent, LIGHT_BACKGROUND):.1f}:1, at least 3:1 needed)")
+    if not isinstance(options["cache"], bool):
+        problem("cache", "must be True or False")
+    workers = options["workers"]
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        problem("workers", "must be None (every core) or a number of processes, 1 or more")
     studio_token = environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"]
     if studio_token is not None:
         where = STUDIO_TOKEN_VARIABLE if environ.get(STUDIO_TOKEN_VARIABLE) else "studio_token"
@@ -174,6 +187,8 @@ def courtside_settings(settings: Mapping[str, Any],
         accent=accent,
         logo=logo,
         studio_token=studio_token,
+        cache=options["cache"],
+        workers=workers,
     )
 
 

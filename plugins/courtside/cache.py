@@ -1,0 +1,149 @@
+"""Reuse what did not change since the last build: one entry per client file.
+
+An entry holds everything that file contributed to the last build (its
+problems, its model, the studio's events) except the pages and feeds
+themselves: for those it keeps their hashes, and the manifest records what
+was written to the output folder. A file whose entry is found, and whose
+pages are still in the output folder as written, is neither built nor
+written again. An entry is
+found by a hash of the file's bytes together with everything else its output
+depends on: Courtside's own code, the theme's templates, the agreement
+templates, the settings, the working folder (file names in messages) and the
+build's moment ("today", and the feeds' timestamps). Change any of them and
+the entry is simply not found. Entries not used by a build are removed.
+
+Entries are pickles, written and read by this machine's builds only; the
+cache folder is as trusted as the code (keep it out of the repository).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+
+from .render import BuildContext, ClientBuild, build_client
+
+SUFFIX = ".pickle"
+
+
+def _hash_files(digest, folders) -> None:
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+
+
+def context_key(context: BuildContext) -> str:
+    digest = hashlib.sha256()
+    _hash_files(digest, [Path(__file__).parent, *context.template_paths,
+                         context.options.agreements_folder])
+    digest.update(repr(context).encode())
+    digest.update(os.getcwd().encode())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    def __init__(self, folder: Path, context: BuildContext):
+        self.folder = folder
+        self.context_key = context_key(context)
+        self.used: set[str] = set()
+
+    def key(self, path: Path) -> str:
+        return hashlib.sha256(self.context_key.encode() + path.read_bytes()).hexdigest()
+
+    def get(self, path: Path) -> ClientBuild | None:
+        key = self.key(path)
+        self.used.add(key)
+        entry = self.folder / (key + SUFFIX)
+        try:
+            build = pickle.loads(entry.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return build if isinstance(build, ClientBuild) and build.path == path else None
+
+    def put(self, build: ClientBuild) -> None:
+        """Store ``build``, its files as hashes; safe to call from a worker."""
+        key = self.key(build.path)
+        self.used.add(key)
+        light = dataclasses.replace(build, projects=tuple(
+            dataclasses.replace(project, files={name: digest(data) for name, data in project.files.items()})
+            for project in build.projects))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".{key}.{os.getpid()}.tmp"
+        temporary.write_bytes(pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, self.folder / (key + SUFFIX))
+
+    def keep(self, path: Path) -> None:
+        """Mark the entry of ``path`` as used (when a worker stored it)."""
+        self.used.add(self.key(path))
+
+    def prune(self) -> None:
+        """Forget entries this build did not use."""
+        if self.folder.is_dir():
+            for entry in self.folder.iterdir():
+                if entry.suffix == SUFFIX and entry.stem not in self.used:
+                    entry.unlink(missing_ok=True)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Manifest:
+    """What the last build wrote to the output folder: for each file its
+    hash, size and modification time, so an unchanged file is known by a
+    ``stat`` instead of being written again."""
+
+    NAME = "manifest.json"
+
+    def __init__(self, folder: Path, output: Path):
+        self.path, self.output = folder / self.NAME, output
+        self.files: dict[str, list] = {}
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            if data.get("output") == str(output):
+                self.files = data["files"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+
+    def holds(self, build: ClientBuild) -> bool:
+        """Whether every page and feed of a cached ``build`` is in the
+        output folder exactly as the last build wrote it."""
+        for project in build.projects:
+            for name, sha in project.files.items():
+                record = self.files.get(name)
+                if record is None or record[0] != sha:
+                    return False
+                try:
+                    stat = (self.output / name).stat()
+                except OSError:
+                    return False
+                if [stat.st_size, stat.st_mtime_ns] != record[1:]:
+                    return False
+        return True
+
+    def record(self, name: str, data: bytes) -> None:
+        stat = (self.output / name).stat()
+        self.files[name] = [digest(data), stat.st_size, stat.st_mtime_ns]
+
+    def save(self, keep: set[str]) -> None:
+        self.files = {name: record for name, record in self.files.items() if name in keep}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps({"output": str(self.output), "files": self.files}), "utf-8")
+
+
+def build_and_store(path: Path, context: BuildContext, cache: BuildCache | None) -> ClientBuild:
+    """Build one client file and keep the result, in whichever process runs
+    it: storing beside the work spreads the cache's writes over the workers."""
+    build = build_client(path, context)
+    if cache is not None:
+        cache.put(build)
+    return build

@@ -1,0 +1,132 @@
+"""One client's share of a build: load, check and render it, in whichever
+process runs it.
+
+Everything a worker needs travels in a picklable ``BuildContext``, and what
+comes back is the bytes to write. So the simple path (one process, no
+cache), the parallel path and the cached path all write the very same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+
+from .calendar import milestone_event, portal_calendar
+from .filters import FILTERS
+from .loader import TokenSite, load_portfolio
+from .model import Client, Party, Project
+from .portal import build_portal, is_absolute
+from .problems import Problem
+from .rules import ProjectState, local_today
+from .settings import CALENDAR_FILE, CourtsideSettings
+from .timeline import LAYOUTS, timeline_svg
+
+PORTAL_TEMPLATE = "portal.html"
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What rendering needs, the same in every process."""
+
+    options: CourtsideSettings
+    moment: dt.datetime
+    #: The theme's template folders, in Pelican's order.
+    template_paths: tuple[str, ...]
+    #: Pelican's JINJA_ENVIRONMENT options (trim_blocks, lstrip_blocks, ...).
+    jinja_options: tuple[tuple[str, Any], ...]
+    #: Plain settings the templates may read (SITENAME, DEFAULT_LANG, ...).
+    page_values: Mapping[str, Any]
+    relative_urls: bool
+    siteurl: str
+    csp: str
+    inline: Mapping[str, str | None]
+
+
+@dataclass(frozen=True)
+class ProjectBuild:
+    """A published project's page and feed, and its events for the studio."""
+
+    project: Project
+    state: ProjectState
+    path: str
+    files: Mapping[str, bytes]
+    #: Each milestone as a VEVENT, prefixed with the client, for the studio feeds.
+    studio_events: tuple[tuple[Party, bytes], ...]
+
+
+@dataclass(frozen=True)
+class ClientBuild:
+    path: Path
+    client: Client | None
+    problems: tuple[Problem, ...]
+    token_sites: tuple[TokenSite, ...] = ()
+    projects: tuple[ProjectBuild, ...] = field(default_factory=tuple)
+
+
+_ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
+
+
+def environment(context: BuildContext) -> jinja2.Environment:
+    """The theme's templates, autoescaped: client text must never reach a
+    page unescaped (Pelican's own environment does not autoescape)."""
+    key = (context.template_paths, context.jinja_options)
+    if key not in _ENVIRONMENTS:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(context.template_paths)),
+                                 autoescape=True, **dict(context.jinja_options))
+        env.filters.update(FILTERS)
+        env.globals["timeline"] = _timeline
+        _ENVIRONMENTS[key] = env
+    return _ENVIRONMENTS[key]
+
+
+def _timeline(portal, layout: str):
+    return timeline_svg(portal, LAYOUTS[layout])
+
+
+def render_page(context: BuildContext, template: str, folder: str, **values) -> bytes:
+    """A page at ``folder/index.html``, with SITEURL relative to it when the
+    site uses relative URLs (what Pelican's writer would do)."""
+    depth = folder.rstrip("/").count("/") + 1
+    siteurl = os.path.join(*[".."] * depth) if context.relative_urls else context.siteurl
+    html = environment(context).get_template(template).render({
+        **context.page_values, "SITEURL": siteurl, "CONTENT_SECURITY_POLICY": context.csp,
+        "INLINE": context.inline, **values})
+    return html.encode("utf-8")
+
+
+def build_client(path: Path, context: BuildContext) -> ClientBuild:
+    """Load one client file, check it, and render all of its portals."""
+    options = context.options
+    portfolio, problems = load_portfolio(options, only=[path])
+    client = portfolio.clients[0] if portfolio.clients else None
+    if client is None or any(p.severity == "error" for p in problems):
+        return ClientBuild(path, None, tuple(problems), portfolio.token_sites)
+    absolute = is_absolute(options.siteurl)
+    today = local_today(context.moment, client.timezone)
+    projects = []
+    for project in client.projects:
+        if not project.published:
+            continue
+        folder = options.portal_path(project.token)
+        portal = build_portal(
+            client, project, today=today, updated=context.moment, studio=options.studio,
+            template=portfolio.templates[project.agreement.template], path=folder,
+            url=options.portal_url(project.token) if absolute else None,
+            # Without a SITEURL the page links to its feed beside it.
+            feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
+            if project.calendar else None)
+        files = {folder + "index.html": render_page(context, PORTAL_TEMPLATE, folder, portal=portal)}
+        if portal.subscription:
+            files[folder + CALENDAR_FILE] = portal_calendar(portal).to_ical()
+        # The studio's feeds need every event once more, prefixed with the
+        # client; without a studio dashboard that work is skipped.
+        events = tuple((row.milestone.owner,
+                        milestone_event(portal, row, prefix=f"{client.name} · ").to_ical())
+                       for row in portal.schedule) if options.studio_token else ()
+        projects.append(ProjectBuild(project, portal.state, folder, files, events))
+    return ClientBuild(path, client, tuple(problems), portfolio.token_sites, tuple(projects))

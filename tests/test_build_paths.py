@@ -1,0 +1,98 @@
+"""One process, many processes, or mostly from the cache: a build writes
+the very same files."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import EXAMPLE_TOKENS, new_site
+
+sys.path.insert(0, str(__import__("conftest").REPO / "benchmarks"))
+from synthetic import write_clients  # noqa: E402
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def configure(site, **options):
+    conf = site.root / "pelicanconf.py"
+    text = conf.read_text("utf-8")
+    extra = "".join(f'    "{key}": {value!r},\n' for key, value in options.items())
+    conf.write_text(text.replace("COURTSIDE = {\n", "COURTSIDE = {\n" + extra, 1), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def simple(tmp_path_factory):
+    """The reference: examples plus 30 synthetic clients, one process, no cache."""
+    site = new_site(tmp_path_factory.mktemp("simple") / "site")
+    write_clients(site.clients, 30)
+    configure(site, workers=1, cache=False)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    return tree(site.output)
+
+
+def test_the_parallel_path_writes_the_same_files(tmp_path, simple):
+    site = new_site(tmp_path / "site")
+    write_clients(site.clients, 30)
+    configure(site, workers=2, cache=False)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert tree(site.output) == simple
+
+
+def test_the_cached_path_writes_the_same_files_and_rebuilds_only_what_changed(tmp_path, simple):
+    site = new_site(tmp_path / "site")
+    write_clients(site.clients, 30)
+    configure(site, workers=2)
+    assert site.build().returncode == 0
+    assert tree(site.output) == simple
+    cached = sorted((site.root / "cache" / "courtside").glob("*.pickle"))
+    assert len(cached) == 33
+
+    # Nothing changed: the second build writes nothing and gives the same tree.
+    page = site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"])
+    before = page.stat().st_mtime_ns
+    assert site.build().returncode == 0
+    assert page.stat().st_mtime_ns == before
+    assert tree(site.output) == simple
+
+    # One client changes: its pages change, every other file stays as it was.
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace("title: Kickoff call", "title: Kick-off call"), "utf-8")
+    assert site.build().returncode == 0
+    changed = {name for name, data in tree(site.output).items() if simple.get(name) != data}
+    token = EXAMPLE_TOKENS["acme", "website-redesign"]
+    assert changed and all(f"p/{token}/" in name or name.startswith("studio/") for name in changed)
+    assert "Kick-off call" in page.read_text("utf-8")
+
+    # Changed back, the tree is the reference again; a page deleted by hand comes back.
+    acme.write_text(acme.read_text("utf-8").replace("title: Kick-off call", "title: Kickoff call"), "utf-8")
+    page.unlink()
+    assert site.build().returncode == 0
+    assert tree(site.output) == simple
+
+
+def test_a_production_build_from_the_cache_writes_the_same_files(tmp_path, simple):
+    site = new_site(tmp_path / "site")
+    write_clients(site.clients, 30)
+    configure(site, workers=2)
+    env = {"SITEURL": "https://portals.example"}
+    assert site.build("publishconf.py", env=env).returncode == 0
+    first = tree(site.output)
+    assert site.build("publishconf.py", env=env).returncode == 0  # output emptied first
+    assert tree(site.output) == first
+
+
+def test_a_changed_template_is_not_served_from_the_cache(tmp_path):
+    site = new_site(tmp_path / "site")
+    configure(site, cache=True)
+    assert site.build().returncode == 0
+    agreement = site.root / "content" / "agreements" / "standard.md"
+    agreement.write_text(agreement.read_text("utf-8") + "\nA new closing line.\n", "utf-8")
+    assert site.build().returncode == 0
+    assert "A new closing line." in site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).read_text("utf-8")
