@@ -16,6 +16,8 @@ def test_the_quick_path_gives_what_markdown_it_gives(text):
     if is_plain(text):
         assert _renderer().render(text, {"heading_offset": 0}) == f"<p>{text}</p>\n"
         assert render_markdown(text) == f"<p>{text}</p>\n"
+        # As a YAML block scalar gives it, with a final line break.
+        assert _renderer().render(text + "\n", {"heading_offset": 0}) == render_markdown(text + "\n")
 
 
 @settings(max_examples=500, deadline=None)

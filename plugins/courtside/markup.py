@@ -60,6 +60,7 @@ def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
     moves its headings down (1: ``#`` becomes ``<h2>``)."""
     if not text:
         return Markup("")
-    if is_plain(text):  # most notes and log lines: skip the parser, same output
-        return Markup(f"<p>{text}</p>\n")
+    line = text.removesuffix("\n")  # a YAML block scalar ends in a line break
+    if is_plain(line):  # most notes and log lines: skip the parser, same output
+        return Markup(f"<p>{line}</p>\n")
     return Markup(_renderer().render(text, {"heading_offset": heading_offset}))
