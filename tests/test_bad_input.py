@@ -167,15 +167,6 @@ def test_wrong_settings_are_reported_up_front(site):
     assert not site.output.exists()
 
 
-def test_password_protection_is_refused_rather_than_published_in_the_clear(beta):
-    beta.write_client("beta", GOOD_PROJECT.replace("    title: App\n",
-                                                   "    title: App\n    password_env: BETA_PW\n"))
-    result = beta.build()
-    assert_clean_failure(result)
-    assert "projects[0].password_env: password protection is not available" in result.stderr
-    assert not beta.output.exists()
-
-
 WARNED = GOOD_PROJECT.replace("""        due: 2026-11-30
 """, """        due: 2026-11-30
       - title: Sign-off

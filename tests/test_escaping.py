@@ -6,7 +6,7 @@ from __future__ import annotations
 import icalendar
 import pytest
 
-from courtside.generator import live_script
+from courtside.generator import inline_script
 from test_calendar import ical_js
 
 TOKEN = "Esc4pe9Test0Token1Abcd2"
@@ -84,7 +84,7 @@ def test_attack_strings_in_every_field_stay_text(empty_site, attack):
         assert not page.find_all(["iframe", "object", "embed"])
         # The theme's own elements only: the live-update script, the timeline
         # and its legend keys, the studio's logo.
-        assert [s.get_text() for s in page.find_all("script")] in ([], [live_script()])
+        assert [s.get_text() for s in page.find_all("script")] in ([], [inline_script("live.js")])
         assert all(set(svg["class"]) & {"timeline", "key"} for svg in page.find_all("svg"))
         assert all(img.get("class") == ["logo"] for img in page.find_all("img"))
         for tag in page.find_all(True):

@@ -144,6 +144,8 @@ def build_and_store(path: Path, context: BuildContext, cache: BuildCache | None)
     """Build one client file and keep the result, in whichever process runs
     it: storing beside the work spreads the cache's writes over the workers."""
     build = build_client(path, context)
-    if cache is not None:
+    # A portal with a password is never stored: its page depends on a secret
+    # that must not leave a trace in the cache.
+    if cache is not None and not any(p.project.password_env for p in build.projects):
         cache.put(build)
     return build

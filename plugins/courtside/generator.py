@@ -84,9 +84,9 @@ def _plain(value):
     return None
 
 
-def live_script() -> Markup:
-    """``live.js`` without its comments, as the page carries it inline."""
-    source = resources.files(__package__).joinpath("live.js").read_text("utf-8")
+def inline_script(name: str) -> Markup:
+    """A script of the package without its comments, as pages carry it inline."""
+    source = resources.files(__package__).joinpath(name).read_text("utf-8")
     return Markup("\n".join(line for line in source.splitlines()
                             if not line.lstrip().startswith("//")))
 
@@ -115,8 +115,9 @@ class PortalGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = _build_moment()
-        inline = {"script": live_script(), "style": accent_style(self.options.accent)}
-        scripts, styles = (inline["script"],), tuple(filter(None, [inline["style"]]))
+        inline = {"script": inline_script("live.js"), "unlock": inline_script("unlock.js"),
+                  "style": accent_style(self.options.accent)}
+        scripts, styles = (inline["script"], inline["unlock"]), tuple(filter(None, [inline["style"]]))
         self.header_csp = content_security_policy(scripts=scripts, styles=styles, header=True)
         self.context_for_pages = BuildContext(
             options=self.options,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,8 +91,8 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_portfolio(options: CourtsideSettings,
-                   only: list[Path] | None = None) -> tuple[Portfolio, list[Problem]]:
+def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
+                   environ: Mapping[str, str] = os.environ) -> tuple[Portfolio, list[Problem]]:
     """Load and check every client file (or ``only`` these); the portfolio
     holds the clients that loaded, the problems say what is wrong."""
     files, problems = (list(only), []) if only is not None else client_files(options.clients_folder)
@@ -103,6 +104,7 @@ def load_portfolio(options: CourtsideSettings,
         if client is not None:
             clients.append(client)
             documents[client.id] = document
+    problems += _password_problems(clients, documents, options, environ)
     sites = tuple(_token_sites(clients, documents))
     problems += duplicate_tokens(sites, options.studio_token)
     templates, template_problems = _check_agreements(
@@ -239,11 +241,6 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
         seen_projects.setdefault(project.id, p_index)
         if weakness := token_problem(project.token):  # the schema checked the pattern
             problems.append(document.problem(at + ("token",), weakness))
-        if project.password_env:
-            problems.append(document.problem(
-                at + ("password_env",), "password protection is not available in this "
-                "version of Courtside; remove password_env (the portal would be "
-                "published without a password)", key=True))
         seen_milestones: dict[str, int] = {}
         for m_index, milestone in enumerate(project.milestones):
             m_at = at + ("milestones", m_index)
@@ -299,6 +296,23 @@ def _local_time_exists(day: dt.date, time: dt.time, timezone: str) -> bool:
     local = dt.datetime.combine(day, time, ZoneInfo(timezone))
     return local.astimezone(dt.timezone.utc).astimezone(local.tzinfo).replace(tzinfo=None) \
         == local.replace(tzinfo=None)
+
+
+def _password_problems(clients, documents, options: CourtsideSettings, environ) -> list[Problem]:
+    """A password-protected portal needs its password: a production build
+    stops without it (never an unencrypted page); a preview shows the page
+    unencrypted, marked as such."""
+    problems = []
+    for client in clients:
+        for index, project in enumerate(client.projects):
+            if project.published and project.password_env and not environ.get(project.password_env):
+                problems.append(documents[client.id].problem(
+                    ("projects", index, "password_env"),
+                    f"the environment variable {project.password_env} is not set, so this "
+                    "portal cannot be encrypted" + (
+                        "" if options.strict else "; this preview shows it unencrypted"),
+                    severity="error" if options.strict else "warning"))
+    return problems
 
 
 def _token_sites(clients: list[Client], documents: Mapping[str, Document]):

@@ -9,8 +9,11 @@ cache), the parallel path and the cached path all write the very same files.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -23,10 +26,12 @@ from .model import Client, Party, Project
 from .portal import build_portal, is_absolute
 from .problems import Problem
 from .rules import ProjectState, local_today
+from .seal import salt_for, seal
 from .settings import CALENDAR_FILE, CourtsideSettings
 from .timeline import LAYOUTS, timeline_svg
 
 PORTAL_TEMPLATE = "portal.html"
+LOCKED_TEMPLATE = "locked.html"
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,18 @@ def render_page(context: BuildContext, template: str, folder: str, **values) -> 
     return html.encode("utf-8")
 
 
+def locked_page(context: BuildContext, folder: str, page: bytes, password: str,
+                token: str) -> bytes:
+    """The page encrypted: a neutral page that carries the real one's title
+    and body as ciphertext, and the script that opens it."""
+    html = page.decode("utf-8")
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    body = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
+    payload = json.dumps({"title": unescape(title[1]), "body": body[1]}, ensure_ascii=False)
+    sealed = seal(payload.encode("utf-8"), password, salt_for(token))
+    return render_page(context, LOCKED_TEMPLATE, folder, sealed=sealed.attributes())
+
+
 def build_client(path: Path, context: BuildContext) -> ClientBuild:
     """Load one client file, check it, and render all of its portals."""
     options = context.options
@@ -120,7 +137,12 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
             # Without a SITEURL the page links to its feed beside it.
             feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
             if project.calendar else None)
-        files = {folder + "index.html": render_page(context, PORTAL_TEMPLATE, folder, portal=portal)}
+        password = os.environ.get(project.password_env) if project.password_env else None
+        page = render_page(context, PORTAL_TEMPLATE, folder, portal=portal,
+                           unencrypted_preview=bool(project.password_env and not password))
+        if password:
+            page = locked_page(context, folder, page, password, project.token)
+        files = {folder + "index.html": page}
         if portal.subscription:
             files[folder + CALENDAR_FILE] = portal_calendar(portal).to_ical()
         # The studio's feeds need every event once more, prefixed with the

@@ -1,0 +1,224 @@
+"""Password-protected portals: encrypted at build time, opened in the browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import json
+import re
+import threading
+
+import pytest
+from bs4 import BeautifulSoup
+from cryptography.exceptions import InvalidTag
+
+from conftest import new_site, text_of
+from courtside.seal import ITERATIONS, Sealed, salt_for, seal, unseal
+
+TOKEN = "Pw9kQ3vTnW2yLp7RbM4cHdX"
+PASSWORD = "correct horse battery staple"
+CLIENT = f"""\
+name: Geheim & Partner
+projects:
+  - id: vault
+    title: Vault redesign
+    token: {TOKEN}
+    password_env: GEHEIM_PORTAL_PW
+    start: 2026-11-02
+    agreement:
+      terms:
+        response_days: {{studio: 1, client: 2}}
+        grace_days: {{studio: 5, client: 10}}
+        consequences: {{studio: Studio pays., client: Client waits.}}
+        deposit: 40%
+        payment_days: 21
+    milestones:
+      - {{id: brief, title: Confidential briefing, owner: client, due: 2026-11-04, done: 2026-11-04}}
+      - {{id: draft, title: Secret prototype, owner: studio, due: 2026-11-27}}
+    log:
+      - {{date: 2026-11-03, by: client, text: Codename Bluebird approved.}}
+"""
+SECRETS = ["Geheim", "Vault redesign", "Confidential briefing", "Secret prototype",
+           "Bluebird", "2026-11-27", "27 Nov", "40%", "Studio pays", "calendar.ics"]
+
+
+def test_the_python_side_opens_what_it_sealed_and_nothing_else():
+    salt = salt_for(TOKEN)
+    sealed = seal(b"<p>hello</p>", PASSWORD, salt)
+    assert sealed.iterations == ITERATIONS >= 600_000
+    assert len(sealed.nonce) == 12 and len(sealed.salt) == 16
+    assert unseal(sealed, PASSWORD) == b"<p>hello</p>"
+    with pytest.raises(InvalidTag):
+        unseal(sealed, "wrong password")
+    tampered = bytearray(sealed.ciphertext)
+    tampered[3] ^= 1
+    with pytest.raises(InvalidTag):
+        unseal(Sealed(sealed.salt, sealed.nonce, bytes(tampered)), PASSWORD)
+    assert seal(b"<p>hello</p>", PASSWORD, salt) == sealed  # reproducible builds
+    assert seal(b"<p>other</p>", PASSWORD, salt).nonce != sealed.nonce
+
+
+@pytest.fixture(scope="module")
+def locked_site(tmp_path_factory):
+    site = new_site(tmp_path_factory.mktemp("locked") / "site", examples=False)
+    site.write_client("geheim", CLIENT)
+    result = site.build(env={"GEHEIM_PORTAL_PW": PASSWORD})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def sealed_attributes(site) -> Sealed:
+    div = site.portal(TOKEN).find(id="sealed")
+    import base64
+    return Sealed(base64.b64decode(div["data-salt"]), base64.b64decode(div["data-nonce"]),
+                  base64.b64decode(div["data-ciphertext"]), int(div["data-iterations"]))
+
+
+def test_the_encrypted_page_contains_none_of_the_projects_text(locked_site):
+    html = locked_site.portal_file(TOKEN).read_text("utf-8")
+    for secret in SECRETS:
+        assert secret not in html, secret
+    page = BeautifulSoup(html, "html.parser")
+    assert page.title.get_text() == "Private page · Northwind Studio"
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    # The ciphertext opens with the password into the real page.
+    payload = json.loads(unseal(sealed_attributes(locked_site), PASSWORD))
+    assert payload["title"] == "Vault redesign · Geheim & Partner"
+    assert "Confidential briefing" in payload["body"] and "Codename Bluebird" in payload["body"]
+    assert "The calendar is not password-protected." in payload["body"]
+
+
+def test_a_production_build_without_the_password_stops(tmp_path):
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("geheim", CLIENT)
+    result = site.build("publishconf.py", env={"SITEURL": "https://x.example"})
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert ("clients/geheim.yaml:6:19: projects[0].password_env: the environment variable "
+            "GEHEIM_PORTAL_PW is not set, so this portal cannot be encrypted") in result.stderr
+    assert not site.output.exists()
+
+
+def test_a_preview_without_the_password_says_it_is_unencrypted(tmp_path):
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("geheim", CLIENT)
+    result = site.build()
+    assert result.returncode == 0
+    assert "warning: clients/geheim.yaml:6:19: projects[0].password_env" in result.stderr
+    banner = site.portal(TOKEN).select_one(".preview-banner")
+    assert "Published, this page is encrypted with the password in GEHEIM_PORTAL_PW" in text_of(banner)
+
+
+def test_two_builds_give_the_same_encrypted_page(locked_site, tmp_path):
+    again = new_site(tmp_path / "site", examples=False)
+    again.write_client("geheim", CLIENT)
+    assert again.build(env={"GEHEIM_PORTAL_PW": PASSWORD}).returncode == 0
+    assert again.portal_file(TOKEN).read_bytes() == locked_site.portal_file(TOKEN).read_bytes()
+
+
+# --- in the browser ----------------------------------------------------------------------
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(locked_site):
+    handler = functools.partial(_Quiet, directory=str(locked_site.output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/p/{TOKEN}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+    return playwright_expect(locator)
+
+
+def open_page(browser, url, **options):
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.clock.install(time=dt.datetime(2026, 11, 23, 15, 0))
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    return context, page, requests
+
+
+def test_a_wrong_password_says_so_and_the_right_one_opens_the_page(browser, served, locked_site):
+    context, page, requests = open_page(browser, served)
+    page.fill("#password", "not it")
+    page.click("button[type=submit]")
+    expect(page.locator("#unlock-message")).to_contain_text("That password is not right.")
+    assert page.locator("#unlock").is_visible()
+    assert "Vault redesign" not in page.content()
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("section.court", timeout=30_000)
+    assert page.title() == "Vault redesign · Geheim & Partner"
+    assert page.locator("h1").inner_text() == "Vault redesign"
+    court = page.locator("section.court").inner_text()
+    assert "Waiting on Northwind Studio" in court and "Secret prototype" in court
+    # The live script came with the page and ran (the clock is on the build day).
+    assert page.locator("[data-as-of]").inner_text() == "Mon 23 Nov 2026"
+    # What opened is what was sealed.
+    payload = json.loads(unseal(sealed_attributes(locked_site), PASSWORD))
+    expected = BeautifulSoup(payload["body"], "html.parser").select_one("main").get_text()
+    shown = page.evaluate("() => document.querySelector('main').textContent")
+    assert shown.split() == expected.split()
+    assert all(url.startswith("http://127.0.0.1:") for url in requests), requests
+    context.close()
+
+
+def test_remember_on_this_device_keeps_the_key_not_the_password(browser, served):
+    context, page, _ = open_page(browser, served)
+    page.fill("#password", PASSWORD)
+    page.check("#remember")
+    page.click("button[type=submit]")
+    page.wait_for_selector("section.court", timeout=30_000)
+    stored = page.evaluate("() => Object.entries(localStorage)")
+    assert len(stored) == 1 and stored[0][0].startswith("courtside-key:")
+    assert PASSWORD not in json.dumps(stored)
+    page.reload()
+    page.wait_for_selector("section.court", timeout=30_000)  # no password asked
+    page.click("text=Forget this device")
+    page.wait_for_selector("#unlock:not([hidden])")
+    assert page.evaluate("() => localStorage.length") == 0
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_locked_and_the_opened_page_are_accessible(browser, served, scheme):
+    from test_browser import AXE
+    context, page, _ = open_page(browser, served, bypass_csp=True, color_scheme=scheme)
+    page.wait_for_selector("#unlock:not([hidden])")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("section.court", timeout=30_000)
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
+    context.close()
+
+
+def test_without_javascript_the_page_says_what_it_needs(browser, served):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served)
+    assert "Opening it needs JavaScript" in page.locator("main").inner_text()
+    assert not page.locator("#unlock").is_visible()
+    context.close()
