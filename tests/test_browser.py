@@ -4,44 +4,21 @@ Playwright, against the built site served over HTTP."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
-import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import EXAMPLE_TOKENS, REPO
+from conftest import AXE, EXAMPLE_TOKENS, REPO, served
 
-AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 PORTALS = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(examples):
-    handler = functools.partial(_Quiet, directory=str(examples.output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with served(examples.output) as url:
+        yield url
 
 
 def portal_url(base_url, key):

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import json
-import re
-import threading
 
 import pytest
 from bs4 import BeautifulSoup
 from cryptography.exceptions import InvalidTag
 
-from conftest import new_site, text_of
+from conftest import AXE, new_site, served, text_of
 from courtside.seal import ITERATIONS, Sealed, salt_for, seal, unseal
 
 TOKEN = "Pw9kQ3vTnW2yLp7RbM4cHdX"
@@ -118,29 +114,10 @@ def test_two_builds_give_the_same_encrypted_page(locked_site, tmp_path):
 
 # --- in the browser ----------------------------------------------------------------------
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def served(locked_site):
-    handler = functools.partial(_Quiet, directory=str(locked_site.output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/p/{TOKEN}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from test_browser import CHROMIUM_ARGS
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def served_page(locked_site):
+    with served(locked_site.output) as url:
+        yield f"{url}/p/{TOKEN}/"
 
 
 def expect(locator):
@@ -158,8 +135,8 @@ def open_page(browser, url, **options):
     return context, page, requests
 
 
-def test_a_wrong_password_says_so_and_the_right_one_opens_the_page(browser, served, locked_site):
-    context, page, requests = open_page(browser, served)
+def test_a_wrong_password_says_so_and_the_right_one_opens_the_page(browser, served_page, locked_site):
+    context, page, requests = open_page(browser, served_page)
     page.fill("#password", "not it")
     page.click("button[type=submit]")
     expect(page.locator("#unlock-message")).to_contain_text("That password is not right.")
@@ -183,8 +160,8 @@ def test_a_wrong_password_says_so_and_the_right_one_opens_the_page(browser, serv
     context.close()
 
 
-def test_remember_on_this_device_keeps_the_key_not_the_password(browser, served):
-    context, page, _ = open_page(browser, served)
+def test_remember_on_this_device_keeps_the_key_not_the_password(browser, served_page):
+    context, page, _ = open_page(browser, served_page)
     page.fill("#password", PASSWORD)
     page.check("#remember")
     page.click("button[type=submit]")
@@ -201,9 +178,8 @@ def test_remember_on_this_device_keeps_the_key_not_the_password(browser, served)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_locked_and_the_opened_page_are_accessible(browser, served, scheme):
-    from test_browser import AXE
-    context, page, _ = open_page(browser, served, bypass_csp=True, color_scheme=scheme)
+def test_the_locked_and_the_opened_page_are_accessible(browser, served_page, scheme):
+    context, page, _ = open_page(browser, served_page, bypass_csp=True, color_scheme=scheme)
     page.wait_for_selector("#unlock:not([hidden])")
     page.add_script_tag(path=str(AXE))
     assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
@@ -215,10 +191,10 @@ def test_the_locked_and_the_opened_page_are_accessible(browser, served, scheme):
     context.close()
 
 
-def test_without_javascript_the_page_says_what_it_needs(browser, served):
+def test_without_javascript_the_page_says_what_it_needs(browser, served_page):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(served)
+    page.goto(served_page)
     assert "Opening it needs JavaScript" in page.locator("main").inner_text()
     assert not page.locator("#unlock").is_visible()
     context.close()
