@@ -15,7 +15,6 @@ without ever duplicating an event or showing a date a day off:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from .settings import CALENDAR_FILE, PORTALS_FOLDER, STUDIO_FOLDER
+from .settings import PORTALS_FOLDER, STUDIO_FOLDER
 
 
 def _sha256(text: str) -> str:
