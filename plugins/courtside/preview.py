@@ -58,7 +58,11 @@ def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, 
     build(settings_file)
     output.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_Handler, directory=str(output))
-    server = http.server.ThreadingHTTPServer((bind, port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer((bind, port), handler)
+    except OSError as error:
+        raise SystemExit(f"courtside: cannot serve on {bind}:{port} ({error.strerror}); "
+                         "choose another with --port") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Courtside: serving {output} at http://{bind}:{server.server_port}/ ; "
           f"watching {', '.join(str(p) for p in watched)}", flush=True)
