@@ -143,6 +143,11 @@ def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Docum
     return (None if failed else client), document, problems
 
 
+def rotate_hint(client_id: str, project_id: str) -> str:
+    """The command that gives a project a good token."""
+    return f"run: courtside rotate {client_id} {project_id}"
+
+
 _TOKEN_PATH = re.compile(r"projects\[(\d+)\]\.token")
 
 
@@ -154,7 +159,7 @@ def _with_token_fixes(problems: list[Problem], document: Document, client_id: st
         project = _project_id(document, int(match[1])) if match else None
         if project:
             problem = dataclasses.replace(
-                problem, message=f"{problem.message}; run: courtside rotate {client_id} {project}")
+                problem, message=f"{problem.message}; {rotate_hint(client_id, project)}")
         fixed.append(problem)
     return fixed
 
@@ -333,8 +338,7 @@ def duplicate_tokens(sites, studio_token: str | None = None) -> list[Problem]:
         if site.token in first_use:
             problems.append(dataclasses.replace(
                 site.problem, message=f"this token is already used by {first_use[site.token]}; "
-                f"give this project a fresh one; run: courtside rotate {site.client_id} "
-                f"{site.project_id}"))
+                f"give this project a fresh one; {rotate_hint(site.client_id, site.project_id)}"))
         else:
             first_use[site.token] = f"{site.problem.file}:{site.problem.line}"
     return problems

@@ -64,10 +64,17 @@ def is_timezone(text: str) -> bool:
     return text in _timezones()
 
 
+#: The formats the schema names that JSON Schema does not define, as tests
+#: of a text; both validators below use them.
+_FORMAT_TESTS = {
+    "date": lambda text: parse_date(text) is not None,
+    "courtside-due": lambda text: parse_due(text) is not None,
+    "timezone": is_timezone,
+}
 _FORMATS = jsonschema.FormatChecker([])
-_FORMATS.checks("date")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
-_FORMATS.checks("courtside-due")(lambda value: not isinstance(value, str) or parse_due(value) is not None)
-_FORMATS.checks("timezone")(lambda value: not isinstance(value, str) or is_timezone(value))
+for _name, _test in _FORMAT_TESTS.items():
+    # jsonschema asks about any value; a value that is not text is the "type" rule's business.
+    _FORMATS.checks(_name)(lambda value, test=_test: not isinstance(value, str) or test(value))
 
 _FORMAT_MESSAGES = {
     "date": "is not a date (use YYYY-MM-DD)",
@@ -106,11 +113,7 @@ def _quick_check():
     tersely. So it only answers "valid or not"; an invalid file is checked
     again by jsonschema for every mistake, each with its own message."""
     schema = {**client_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
-    return fastjsonschema.compile(schema, formats={
-        "date": lambda value: parse_date(value) is not None,
-        "courtside-due": lambda value: parse_due(value) is not None,
-        "timezone": is_timezone,
-    })
+    return fastjsonschema.compile(schema, formats=_FORMAT_TESTS)
 
 
 def schema_problems(document: Document) -> list[Problem]:
