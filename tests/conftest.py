@@ -41,6 +41,12 @@ EXAMPLE_TOKENS = {
 }
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes, to compare whole outputs."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 #: The example site's studio dashboard token (pelicanconf.py).
 STUDIO_TOKEN = "Sx3kQ9vTnW2yLp7RbM4cHd"
 

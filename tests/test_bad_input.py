@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import EXAMPLE_TOKENS
+from conftest import EXAMPLE_TOKENS, tree
 
 GOOD_PROJECT = """\
 name: Beta GmbH
@@ -28,10 +28,6 @@ projects:
         response_days: {studio: 1, client: 2}
 """
 
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def assert_clean_failure(result):

@@ -7,15 +7,11 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, new_site
+from conftest import EXAMPLE_TOKENS, new_site, tree
 
 sys.path.insert(0, str(__import__("conftest").REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
 
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def configure(site, **options):

@@ -14,16 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EPOCH, EXAMPLE_TOKENS, REPO
+from conftest import EPOCH, EXAMPLE_TOKENS, REPO, tree
 
 BIN = Path(sys.executable).parent
 SITEURL = "https://portals.example"
 TOKEN = EXAMPLE_TOKENS["acme", "website-redesign"]
 
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- production builds -------------------------------------------------------------------
