@@ -11,6 +11,10 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from hypothesis import given, settings, strategies as st
+from icalendar.parser import Contentline
+
+from courtside.calendar import FoldedLine
 
 from conftest import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 
@@ -153,6 +157,20 @@ def test_lines_are_folded_at_75_octets_and_end_in_crlf(dst_site):
     assert all(b"\n" not in line and b"\r" not in line for line in lines)
     assert max(len(line) for line in lines) <= 75
     assert any(line.startswith(b" ") for line in lines)  # long text really was folded
+
+
+# Escapes next to the cut; all-ASCII lines (the quick path) and lines with
+# umlauts and emoji (2 and 4 octets, icalendar's own folding).
+ASCII_LINE = st.text(st.sampled_from(list("ab,;:\\^ x")), min_size=60, max_size=400)
+MIXED_LINE = st.text(st.sampled_from(list("ab,;:\\^ x") + ["ü", "€", "🙂"]), max_size=400)
+LINE_TEXT = st.one_of(ASCII_LINE, MIXED_LINE)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(LINE_TEXT)
+def test_lines_fold_exactly_as_icalendar_folds_them(text):
+    line = "DESCRIPTION:" + text
+    assert FoldedLine(line).to_ical() == Contentline(line).to_ical()
 
 
 def test_calendar_properties(dst_site):
