@@ -97,6 +97,7 @@ def test_attack_strings_in_every_field_stay_text(empty_site, attack):
     folded = " ".join(attack.split())
     assert folded in " ".join(page.select_one("h1").get_text().split())
     assert folded in " ".join(page.select_one("section.court").get_text().split())  # consequence
+    assert folded in " ".join(page.select_one("section.agreement").get_text().split())  # terms
     assert folded in " ".join(empty_site.portal(PAUSED).select_one(".court-reason").get_text().split())
 
     feed = empty_site.output / "p" / TOKEN / "calendar.ics"

@@ -4,25 +4,70 @@ A template is Markdown in ``content/agreements/NAME.md`` with Jinja
 placeholders such as ``{{ terms.response_days.client }}``. Every placeholder
 is checked against each project's values before anything is written, so a
 missing term is a precise error instead of a blank in a client's agreement.
+
+The values fill in as plain text, as the page shows them everywhere else
+(the ball-in-court panel quotes the same consequences): a ``*`` in a term is
+a star, not emphasis. That also makes the Markdown the same for every
+project: it is rendered with a mark in each value's place, once per build
+for all the projects that share a template, and the escaped values replace
+the marks. Only a value inside a link's address or another attribute, where
+no text can go, is part of the Markdown.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
-from jinja2 import nodes
+from jinja2 import nodes, pass_context
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from .filters import FILTERS
+from .markup import render_markdown
 from .model import Client, Project
 from .problems import Problem, display_path
 
+#: Marks stand in for values while the Markdown is rendered: characters of
+#: Unicode's private use area, which Markdown treats as letters.
+_FIRST_MARK, _LAST_MARK = 0xE000, 0xF8FF
+_MARKS = re.compile("[\uE000-\uF8FF]")
+#: markdown-it escapes ``<`` and ``>`` in text, so these are its tags.
+_TAG = re.compile(r"(<[^>]*>)")
+#: Where the render context keeps the marking state; not a name a template can use.
+_MARKING = "courtside:marking"
+#: ASCII punctuation, which a backslash makes plain text in Markdown.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def _as_markdown_text(value: Any) -> str:
+    """``value`` written into Markdown so that it reads as the text it is."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(value).splitlines()))
+
+
+@pass_context
+def _mark(context, value):
+    """Each ``{{ ... }}`` result, while an agreement is rendered: a mark, or
+    the value as Markdown text for the places no mark can go (``in_markdown``
+    is None for every value). Outside that, the value as it is."""
+    marking = context.get(_MARKING)
+    if marking is None:
+        return value
+    values, in_markdown = marking
+    values.append(value)
+    index = len(values) - 1
+    if in_markdown is None or index in in_markdown:
+        return _as_markdown_text(value)
+    return chr(_FIRST_MARK + index)
+
+
 _ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                            keep_trailing_newline=True)
+                            keep_trailing_newline=True, finalize=_mark)
 # The same wording helpers as the theme: {{ terms.grace_days.client | business_days }}.
 _ENV.filters.update(FILTERS)
 _DEFAULT_FILTERS = {"default", "d"}
@@ -45,14 +90,50 @@ class AgreementTemplate:
     path: Path
     template: jinja2.Template
     placeholders: tuple[Placeholder, ...]
+    #: Whether the template's own text uses the characters of the marks.
+    has_marks: bool = False
 
     def missing(self, context: Mapping[str, Any]) -> list[Placeholder]:
         """Placeholders that ``context`` has no value for."""
         return [p for p in self.placeholders if not _resolves(p.chain, context)]
 
-    def render(self, context: Mapping[str, Any]) -> str:
-        """The agreement as Markdown, for a context ``missing`` accepted."""
-        return self.template.render(context)
+    def render_html(self, context: Mapping[str, Any], *, heading_offset: int = 0) -> Markup:
+        """The agreement as HTML, each value as text (see the module's notes),
+        for a context ``missing`` accepted."""
+        in_markdown: set[int] = set()
+        for _ in range(2):  # the second time with the values whose mark landed in a tag
+            values: list[Any] = []
+            shape = self.template.render({**context, _MARKING: (values, in_markdown)})
+            if self.has_marks or len(values) > _LAST_MARK - _FIRST_MARK or any(
+                    _MARKS.search(str(values[i])) for i in in_markdown):
+                break
+            html = render_markdown(shape, heading_offset=heading_offset)
+            misplaced = _misplaced_marks(html, len(values), in_markdown)
+            if not misplaced:
+                return Markup(_MARKS.sub(
+                    lambda mark: escape(str(values[ord(mark[0]) - _FIRST_MARK])), html))
+            in_markdown |= misplaced
+        # Marks cannot be told from the text here: every value goes into the
+        # Markdown as text (only in a code span would its backslashes show).
+        markdown = self.template.render({**context, _MARKING: ([], None)})
+        return render_markdown(markdown, heading_offset=heading_offset)
+
+
+def _misplaced_marks(html: str, count: int, as_markdown: set[int]) -> set[int]:
+    """The values whose mark is not exactly once in the text of ``html``:
+    inside a tag (a link's address, an image's description) or changed by
+    the Markdown (percent-encoded in an address)."""
+    in_text: Counter[int] = Counter()
+    misplaced: set[int] = set()
+    for position, part in enumerate(_TAG.split(html)):
+        for mark in _MARKS.findall(part):
+            index = ord(mark) - _FIRST_MARK
+            if position % 2:  # a tag
+                misplaced.add(index)
+            else:
+                in_text[index] += 1
+    return misplaced | {index for index in range(count)
+                        if index not in as_markdown and in_text[index] != 1}
 
 
 def agreement_context(studio: Mapping[str, Any], client: Client, project: Project) -> dict:
@@ -90,7 +171,8 @@ def _load_template(name: str, path: Path, version) -> tuple[AgreementTemplate | 
         template = _ENV.from_string(tree)
     except jinja2.TemplateSyntaxError as error:
         return None, [Problem(shown, error.lineno or 0, 0, "", f"template syntax: {error.message}")]
-    return AgreementTemplate(name, path, template, tuple(_placeholders(tree))), []
+    return AgreementTemplate(name, path, template, tuple(_placeholders(tree)),
+                             has_marks=bool(_MARKS.search(source))), []
 
 
 def _placeholders(tree: nodes.Node) -> list[Placeholder]:

@@ -151,12 +151,11 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
     # Newest first; among entries of one day, the one written last first.
     ordered = sorted(enumerate(project.log), key=lambda item: (item[1].date, item[0]), reverse=True)
     trail = tuple(TrailEntry(entry, render_markdown(entry.text)) for _, entry in ordered)
-    agreement = template.render(agreement_context(studio, client, project))
     return Portal(
         client=client, project=project, state=state, studio=studio,
         schedule=schedule, trail=trail,
         # The page puts both under an <h2>, so their "##" becomes <h3>.
-        agreement=render_markdown(agreement, heading_offset=1),
+        agreement=template.render_html(agreement_context(studio, client, project), heading_offset=1),
         clauses=render_markdown(project.agreement.clauses, heading_offset=2),
         path=path, updated=updated, url=url,
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
