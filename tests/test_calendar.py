@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from icalendar.parser import Contentline
 
-from courtside.calendar import FoldedLine
+from courtside.calendar import FoldedLine, MilestoneEvent
 
 from conftest import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 
@@ -171,6 +171,23 @@ LINE_TEXT = st.one_of(ASCII_LINE, MIXED_LINE)
 def test_lines_fold_exactly_as_icalendar_folds_them(text):
     line = "DESCRIPTION:" + text
     assert FoldedLine(line).to_ical() == Contentline(line).to_ical()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=200), st.dates(),
+       st.datetimes(timezones=st.just(dt.timezone.utc)))
+def test_events_serialize_exactly_as_icalendar_serializes_them(title, text, day, moment):
+    ours = MilestoneEvent()
+    ours["SUMMARY"] = icalendar.vText(title)
+    ours["DESCRIPTION"] = icalendar.vText(text)
+    ours["DTSTART"] = icalendar.vDDDTypes(day)  # a parameter: VALUE=DATE
+    ours["DTSTAMP"] = icalendar.vDDDTypes(moment)
+    ours["SEQUENCE"] = icalendar.vInt(len(text))
+    ours["URL"] = icalendar.vUri("https://portals.example/p/x/")
+    theirs = icalendar.Event()
+    for name, value in ours.items():
+        theirs[name] = value
+    assert ours.to_ical() == theirs.to_ical()
 
 
 def test_calendar_properties(dst_site):

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Parameters, vDDDTypes, vDuration, vInt, vText, vUri
 from icalendar.parser import Contentline
+from icalendar.parser_tools import to_unicode
 
 from .filters import clock_time, long_date
 from .portal import Portal, ScheduleRow, calendar_name, is_absolute
@@ -63,8 +64,13 @@ class _FoldsQuickly:
     """Serializes through icalendar's own content lines, folded by ``FoldedLine``."""
 
     def content_line(self, name, value, sorted: bool = True):  # noqa: A002 (icalendar's name)
-        return FoldedLine.from_parts(name, getattr(value, "params", Parameters()), value,
-                                     sorted=sorted)
+        params = getattr(value, "params", None)
+        if params or not hasattr(value, "to_ical"):
+            return FoldedLine.from_parts(name, params if params is not None else Parameters(),
+                                         value, sorted=sorted)
+        # Most lines have no parameters: what ``from_parts`` makes of them,
+        # without its checks and conversions of the parts.
+        return FoldedLine(f"{name}:{to_unicode(value.to_ical())}")
 
 
 class Feed(_FoldsQuickly, Calendar):
