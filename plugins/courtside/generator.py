@@ -188,11 +188,11 @@ class PortalGenerator(Generator):
         if workers <= 1:
             return [build_and_store(path, context, cache)
                     for path in _progress(paths, len(paths), "Courtside: building")]
-        # Workers import this package by name: make sure they can find it
-        # even when Pelican loaded it from PLUGIN_PATHS.
+        # Workers import this package by name: make them find this very copy
+        # first, as Pelican looks in PLUGIN_PATHS before anything installed.
         package_parent = str(Path(__file__).resolve().parent.parent)
-        if package_parent not in sys.path:
-            sys.path.append(package_parent)
+        if sys.path[:1] != [package_parent]:
+            sys.path.insert(0, package_parent)
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         try:
             with concurrent.futures.ProcessPoolExecutor(
