@@ -3,13 +3,14 @@ the very same files."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, new_site, tree
+from conftest import EXAMPLE_TOKENS, REPO, new_site, tree
 
-sys.path.insert(0, str(__import__("conftest").REPO / "benchmarks"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
 
 
@@ -92,3 +93,19 @@ def test_a_changed_template_is_not_served_from_the_cache(tmp_path):
     agreement.write_text(agreement.read_text("utf-8") + "\nA new closing line.\n", "utf-8")
     assert site.build().returncode == 0
     assert "A new closing line." in site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).read_text("utf-8")
+
+
+def test_workers_run_the_copy_of_the_plugin_that_pelican_loaded(tmp_path):
+    # A site with its own copy of the plugin in PLUGIN_PATHS, while another
+    # copy (this checkout) is installed: every page comes from the site's copy.
+    site = new_site(tmp_path / "site")
+    (site.root / "plugins").unlink()
+    shutil.copytree(REPO / "plugins", site.root / "plugins")
+    calendar = site.root / "plugins" / "courtside" / "calendar.py"
+    calendar.write_text(calendar.read_text("utf-8").replace(
+        "-//Courtside//Client portal", "-//Courtside copy//Client portal"), "utf-8")
+    configure(site, workers=2, cache=False)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    feeds = sorted(site.output.glob("p/*/calendar.ics"))
+    assert feeds and all(b"PRODID:-//Courtside copy//" in feed.read_bytes() for feed in feeds)
