@@ -142,7 +142,7 @@ def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(site):
     # mistake must be found before that happens.
     first = site.build("publishconf.py", env={"SITEURL": "https://portals.example"})
     assert first.returncode == 0, first.stderr
-    before = tree(site.output)
+    before, beside = tree(site.output), sorted(p.name for p in site.root.iterdir())
     acme = site.clients / "acme.yaml"
     acme.write_text(acme.read_text("utf-8").replace("due: 2026-11-06", "due: 2026-11-31"), "utf-8")
     second = site.build("publishconf.py", env={"SITEURL": "https://portals.example"})
@@ -150,6 +150,8 @@ def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(site):
     assert "clients/acme.yaml:" in second.stderr
     assert tree(site.output) == before
     assert site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).exists()
+    # The pages built before the mistake was found are not left lying around.
+    assert sorted(p.name for p in site.root.iterdir()) == beside
 
 
 def test_wrong_settings_are_reported_up_front(site):

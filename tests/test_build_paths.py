@@ -37,9 +37,12 @@ def test_the_parallel_path_writes_the_same_files(tmp_path, simple):
     site = new_site(tmp_path / "site")
     write_clients(site.clients, 30)
     configure(site, workers=2, cache=False)
+    before = {p.name for p in site.root.iterdir()}
     result = site.build()
     assert result.returncode == 0, result.stderr
     assert tree(site.output) == simple
+    # Pages are staged beside the output while they are built: nothing stays.
+    assert {p.name for p in site.root.iterdir()} - before == {"output"}
 
 
 def test_the_cached_path_writes_the_same_files_and_rebuilds_only_what_changed(tmp_path, simple):

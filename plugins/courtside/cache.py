@@ -18,7 +18,6 @@ cache folder is as trusted as the code (keep it out of the repository).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -26,6 +25,7 @@ import pickle
 from pathlib import Path
 
 from .render import BuildContext, ClientBuild, build_client
+from .staging import Staging
 
 SUFFIX = ".pickle"
 
@@ -70,15 +70,13 @@ class BuildCache:
         return build if isinstance(build, ClientBuild) and build.path == path else None
 
     def put(self, build: ClientBuild) -> None:
-        """Store ``build``, its files as hashes; safe to call from a worker."""
+        """Store ``build`` (as staged: its files as hashes); safe to call
+        from a worker."""
         key = self.key(build.path)
         self.used.add(key)
-        light = dataclasses.replace(build, projects=tuple(
-            dataclasses.replace(project, files={name: digest(data) for name, data in project.files.items()})
-            for project in build.projects))
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_bytes(pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, self.folder / (key + SUFFIX))
 
     def keep(self, path: Path) -> None:
@@ -91,10 +89,6 @@ class BuildCache:
             for entry in self.folder.iterdir():
                 if entry.suffix == SUFFIX and entry.stem not in self.used:
                     entry.unlink(missing_ok=True)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class Manifest:
@@ -130,9 +124,9 @@ class Manifest:
                     return False
         return True
 
-    def record(self, name: str, data: bytes) -> None:
+    def record(self, name: str, sha: str) -> None:
         stat = (self.output / name).stat()
-        self.files[name] = [digest(data), stat.st_size, stat.st_mtime_ns]
+        self.files[name] = [sha, stat.st_size, stat.st_mtime_ns]
 
     def save(self, keep: set[str]) -> None:
         self.files = {name: record for name, record in self.files.items() if name in keep}
@@ -140,10 +134,12 @@ class Manifest:
         self.path.write_text(json.dumps({"output": str(self.output), "files": self.files}), "utf-8")
 
 
-def build_and_store(path: Path, context: BuildContext, cache: BuildCache | None) -> ClientBuild:
-    """Build one client file and keep the result, in whichever process runs
-    it: storing beside the work spreads the cache's writes over the workers."""
-    build = build_client(path, context)
+def build_and_store(path: Path, context: BuildContext, staging: Staging,
+                    cache: BuildCache | None) -> ClientBuild:
+    """Build one client file, stage its pages and feeds and keep the result,
+    in whichever process runs it: writing beside the work spreads the writes
+    over the workers."""
+    build = staging.write(build_client(path, context))
     # A portal with a password is never stored: its page depends on a secret
     # that must not leave a trace in the cache.
     if cache is not None and not any(p.project.password_env for p in build.projects):

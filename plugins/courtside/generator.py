@@ -3,8 +3,8 @@
 Everything is loaded, checked and rendered in the generator's constructor,
 on purpose: Pelican creates every generator *before* it empties the output
 folder (``DELETE_OUTPUT_DIRECTORY``), so a mistake in a client file stops
-the build while the last good site is still there. Writing waits for
-``generate_output``.
+the build while the last good site is still there. The pages wait beside the
+output folder (``staging``) until ``generate_output`` moves them in.
 
 Each client file is built on its own (``render.build_client``), so the work
 can be spread over processes and reused from the cache when the file has not
@@ -37,6 +37,7 @@ from .problems import CourtsideError, Problem, report
 from .render import BuildContext, ClientBuild, render_page
 from .rules import build_moment
 from .settings import PORTALS_FOLDER, STUDIO_FOLDER, courtside_settings
+from .staging import Staging
 from .studio import StudioRow, counts, ranked
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,6 @@ DASHBOARD_TEMPLATE = "studio.html"
 PLACEHOLDER_TEMPLATE = "private.html"
 #: With this many client files to build, the work is spread over every core.
 PARALLEL_FROM = 40
-#: Threads that write the output files.
-WRITER_THREADS = 8
 #: Beyond this many portals a terminal shows a progress bar.
 PROGRESS_FROM = 200
 #: Settings the templates may read are passed on when they are plain data.
@@ -134,6 +133,8 @@ class PortalGenerator(Generator):
             inline=inline,
         )
         self.manifest: Manifest | None = None
+        self.staging = Staging(Path(self.output_path))
+        self.rebuilt: set[Path] = set()
         self.builds = self._build_all()
         self.rows = ranked(
             StudioRow(build.client, project.project, project.state, project.path,
@@ -144,6 +145,7 @@ class PortalGenerator(Generator):
 
     def _build_all(self) -> list[ClientBuild]:
         files, problems = client_files(self.options.clients_folder)
+        self.staging.clear()
         cache = manifest = None
         if self.options.cache:
             folder = Path(self.settings["CACHE_PATH"]) / "courtside"
@@ -159,6 +161,7 @@ class PortalGenerator(Generator):
         missing = [path for path in files if path not in builds]
         builds.update(zip(missing, self._run(missing, cache)))
         self.manifest = manifest
+        self.rebuilt = set(missing)
 
         problems += [p for build in builds.values() for p in build.problems]
         problems += duplicate_tokens((site for path in files for site in builds[path].token_sites),
@@ -168,6 +171,7 @@ class PortalGenerator(Generator):
         errors = [p for p in problems if p.severity == "error" or strict]
         report(p for p in problems if p not in errors)
         if errors:
+            self.staging.clear()
             raise CourtsideError(errors, (
                 f"Courtside: {len(errors)} error{'s' if len(errors) != 1 else ''} in the "
                 "client files; nothing was built and the output folder is as it was"))
@@ -186,7 +190,7 @@ class PortalGenerator(Generator):
             workers = 1
         workers = min(workers, len(paths))
         if workers <= 1:
-            return [build_and_store(path, context, cache)
+            return [build_and_store(path, context, self.staging, cache)
                     for path in _progress(paths, len(paths), "Courtside: building")]
         # Workers import this package by name: make them find this very copy
         # first, as Pelican looks in PLUGIN_PATHS before anything installed.
@@ -199,34 +203,32 @@ class PortalGenerator(Generator):
                     workers, mp_context=multiprocessing.get_context(method)) as pool:
                 chunk = max(1, len(paths) // (workers * 8))
                 results = pool.map(build_and_store, paths, itertools.repeat(context),
-                                   itertools.repeat(cache), chunksize=chunk)
+                                   itertools.repeat(self.staging), itertools.repeat(cache),
+                                   chunksize=chunk)
                 return list(_progress(results, len(paths), "Courtside: building"))
         except (concurrent.futures.process.BrokenProcessPool, OSError) as error:
             # Workers could not start here (a sandbox, an odd __main__): the
             # same work in this process gives the same result, only slower.
             logger.warning("Courtside: building in one process (%s)", error)
-            return [build_and_store(path, context, cache) for path in paths]
+            self.staging.clear()
+            return [build_and_store(path, context, self.staging, cache) for path in paths]
 
     # -- writing ---------------------------------------------------------------------------
 
     def generate_output(self, writer):
-        # Pages are written here rather than through ``writer.write_file``:
-        # that sends ``content_written`` with the page's path, and sitemap or
-        # search-index plugins listening to it would publish the secret link.
-        # Opening thousands of files is mostly waiting on the file system,
-        # which threads can do side by side.
-        everything = [(name, data) for build in self.builds for project in build.projects
-                      for name, data in project.files.items()]
-        # Files from the cache are in place already (the manifest said so).
-        files = [(name, data) for name, data in everything if isinstance(data, bytes)]
-        for folder in {str(Path(name).parent) for name, _ in files}:
-            Path(self.output_path, folder).mkdir(parents=True, exist_ok=True)
-        with concurrent.futures.ThreadPoolExecutor(WRITER_THREADS) as pool:
-            list(pool.map(lambda item: Path(self.output_path, item[0]).write_bytes(item[1]), files))
+        # Pages are moved in here rather than written through
+        # ``writer.write_file``: that sends ``content_written`` with the page's
+        # path, and sitemap or search-index plugins listening to it would
+        # publish the secret link. Files from the cache are in place already
+        # (the manifest said so); the others were staged as they were built.
+        self.staging.publish()
         if self.manifest is not None:
-            for name, data in files:
-                self.manifest.record(name, data)
-            self.manifest.save({name for name, _ in everything})
+            for build in self.builds:
+                for project in build.projects if build.path in self.rebuilt else ():
+                    for name, sha in project.files.items():
+                        self.manifest.record(name, sha)
+            self.manifest.save({name for build in self.builds for project in build.projects
+                                for name in project.files})
         placeholder = render_page(self.context_for_pages, PLACEHOLDER_TEMPLATE, f"{PORTALS_FOLDER}/")
         self._write(f"{PORTALS_FOLDER}/index.html", placeholder)
         self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})

@@ -59,7 +59,9 @@ class ProjectBuild:
     project: Project
     state: ProjectState
     path: str
-    files: Mapping[str, bytes]
+    #: The page and feed by name under the output folder: their bytes as
+    #: rendered, their SHA-256 once written (``staging.Staging.write``).
+    files: Mapping[str, bytes | str]
     #: Each milestone as a VEVENT, prefixed with the client, for the studio feeds.
     studio_events: tuple[tuple[Party, bytes], ...]
 
