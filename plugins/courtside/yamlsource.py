@@ -13,6 +13,7 @@ and the model check and parse them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,8 +99,11 @@ def _mark(mark) -> Location:
 def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     """Parse ``text``; YAML errors and every oddity become problems."""
     builder = _Builder(file)
+    parser = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        event = None
+        while not isinstance(event, yaml.StreamEndEvent):
+            event = parser.get_event()
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -111,6 +115,8 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(file, 1, 1, "", f"not valid YAML: {error}")]
     except _Stop as stop:
         return None, [stop.problem]
+    finally:
+        parser.dispose()
     if not builder.has_root:
         return None, [Problem(file, 1, 1, "", "the file holds no YAML document")]
     builder.document.data = builder.root
@@ -142,7 +148,6 @@ class _Builder:
         self.documents = 0
         self.root: Any = None
         self.has_root = False
-        self.resolver = Resolver()
         self.constructor = SafeConstructor()
 
     # -- where the next value goes ---------------------------------------------------
@@ -188,20 +193,21 @@ class _Builder:
     # -- events ------------------------------------------------------------------------
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:  # most events, first
+            self._scalar(event)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self._start(event)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self._end()
+        elif kind is yaml.AliasEvent:
+            self._alias(event)
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 raise _Stop(Problem(self.document.file, *_mark(event.start_mark), "",
                                     "not valid YAML: expected a single document in the "
                                     "stream, but found another document"))
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self._start(event)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self._end()
-        elif isinstance(event, yaml.ScalarEvent):
-            self._scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
-            self._alias(event)
 
     def _not_a_key(self, mark) -> None:
         """A list, mapping or alias where a mapping's key belongs."""
@@ -243,7 +249,7 @@ class _Builder:
             self.document.values.setdefault(path, _mark(event.start_mark))
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _resolve(event.value, event.implicit)
         if tag in _TEXT_TAGS:
             value: Any = event.value
         elif tag in _CONSTRUCTED_TAGS:
@@ -261,7 +267,7 @@ class _Builder:
 
     def _key(self, event: yaml.ScalarEvent) -> None:
         top = self.stack[-1]
-        tag = event.tag or self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = event.tag or _resolve(event.value, event.implicit)
         # Keys are names, so take them as written: ``on:`` or ``1:`` must not
         # become True or 1 behind the studio's back.
         key = event.value
@@ -295,6 +301,15 @@ class _Builder:
         if path is not None:
             self.document.values.setdefault(path, _mark(event.start_mark))
         self._place(value)
+
+
+@functools.lru_cache(maxsize=4096)  # files repeat their keys and many values
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag YAML gives a plain scalar: int, bool, str, ..."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+
+
+_RESOLVER = Resolver()
 
 
 def _join(path: KeyPath | None, key: str) -> KeyPath:
