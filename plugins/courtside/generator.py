@@ -201,7 +201,8 @@ class PortalGenerator(Generator):
         try:
             with concurrent.futures.ProcessPoolExecutor(
                     workers, mp_context=multiprocessing.get_context(method)) as pool:
-                chunk = max(1, len(paths) // (workers * 8))
+                # Small chunks: the workers finish within a few clients of each other.
+                chunk = max(1, len(paths) // (workers * 32))
                 results = pool.map(build_and_store, paths, itertools.repeat(context),
                                    itertools.repeat(self.staging), itertools.repeat(cache),
                                    chunksize=chunk)
