@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from icalendar.parser import Contentline
 
-from courtside.calendar import FoldedLine, MilestoneEvent
+from courtside.calendar import FoldedLine, serialize_event
 
 from conftest import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 
@@ -174,20 +174,29 @@ def test_lines_fold_exactly_as_icalendar_folds_them(text):
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(max_size=200), st.text(max_size=200), st.dates(),
+@given(st.text(max_size=200), st.text(max_size=200), st.dates(max_value=dt.date(9000, 1, 1)),
        st.datetimes(timezones=st.just(dt.timezone.utc)))
 def test_events_serialize_exactly_as_icalendar_serializes_them(title, text, day, moment):
-    ours = MilestoneEvent()
-    ours["SUMMARY"] = icalendar.vText(title)
-    ours["DESCRIPTION"] = icalendar.vText(text)
-    ours["DTSTART"] = icalendar.vDDDTypes(day)  # a parameter: VALUE=DATE
-    ours["DTSTAMP"] = icalendar.vDDDTypes(moment)
-    ours["SEQUENCE"] = icalendar.vInt(len(text))
-    ours["URL"] = icalendar.vUri("https://portals.example/p/x/")
-    theirs = icalendar.Event()
-    for name, value in ours.items():
-        theirs[name] = value
-    assert ours.to_ical() == theirs.to_ical()
+    properties = [
+        ("SUMMARY", icalendar.vText(title)),
+        ("DTSTART", icalendar.vDDDTypes(day)),  # a parameter: VALUE=DATE
+        ("DTEND", icalendar.vDDDTypes(day + dt.timedelta(days=1))),
+        ("DTSTAMP", icalendar.vDDDTypes(moment)),
+        ("UID", icalendar.vText(f"{title}@courtside")),
+        ("SEQUENCE", icalendar.vInt(len(text))),
+        ("DESCRIPTION", icalendar.vText(text)),
+        ("STATUS", icalendar.vText("CONFIRMED")),
+        ("URL", icalendar.vUri("https://portals.example/p/x/")),
+    ]
+    event = icalendar.Event()
+    for name, value in properties:
+        event[name] = value
+    assert serialize_event(properties) == event.to_ical()
+
+
+def test_a_feed_is_what_icalendar_writes_for_what_it_reads(dst_site):
+    data = build(dst_site).read_bytes()
+    assert icalendar.Calendar.from_ical(data).to_ical() == data
 
 
 def test_calendar_properties(dst_site):

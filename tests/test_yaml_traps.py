@@ -81,7 +81,7 @@ def load_and_render(text: str | bytes) -> None:
                                   studio={"name": "Studio"},
                                   template=portfolio.templates[project.agreement.template],
                                   path=f"p/{project.token}/", feed_url="calendar.ics")
-            portal_calendar(portal).to_ical()
+            portal_calendar(portal)
 
 
 KEYS = st.sampled_from(["name", "projects", "id", "title", "token", "milestones", "owner",

@@ -146,11 +146,11 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
             page = locked_page(context, folder, page, password, project.token)
         files = {folder + "index.html": page}
         if portal.subscription:
-            files[folder + CALENDAR_FILE] = portal_calendar(portal).to_ical()
+            files[folder + CALENDAR_FILE] = portal_calendar(portal)
         # The studio's feeds need every event once more, prefixed with the
         # client; without a studio dashboard that work is skipped.
         events = tuple((row.milestone.owner,
-                        milestone_event(portal, row, prefix=f"{client.name} · ").to_ical())
+                        milestone_event(portal, row, prefix=f"{client.name} · "))
                        for row in portal.schedule) if options.studio_token else ()
         projects.append(ProjectBuild(project, portal.state, folder, files, events))
     return ClientBuild(path, client, tuple(problems), portfolio.token_sites, tuple(projects))
