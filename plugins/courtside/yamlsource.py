@@ -107,6 +107,12 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if "maximum nesting depth" in (error.problem or ""):
+            # libyaml (PyYAML 6.0.4 on) has a nesting limit of its own, far
+            # above ours, and reads ahead far enough to hit it before the
+            # builder sees the 41st level: it is the same mistake.
+            return None, [Problem(file, *(_mark(mark) if mark else (1, 1)), "",
+                                  f"nested more than {MAX_DEPTH} levels deep")]
         reason = ", ".join(part for part in (error.context, error.problem) if part) or "not valid YAML"
         if "\t" in reason or "found character '\\t'" in reason:
             reason += " (indent with spaces, not tabs)"
