@@ -77,14 +77,20 @@ class Feed(Calendar):
         return content_line(name, value)
 
 
+_BEGIN_EVENT, _END_EVENT = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
+
+
+def serialize_lines(properties: list[tuple[str, Any]]) -> bytes:
+    """The content lines of ``properties``, each ending in CRLF."""
+    return b"".join(content_line(name, value).to_ical() + b"\r\n" for name, value in properties)
+
+
 def serialize_event(properties: list[tuple[str, Any]]) -> bytes:
     """A VEVENT of ``properties`` (icalendar values, in the order icalendar
     writes them: its canonical order, then by name), byte for byte what
     ``icalendar.Event`` with those properties gives from ``to_ical()``, in
     half the time: a feed is mostly events, and events were most of a build."""
-    return b"".join([b"BEGIN:VEVENT\r\n",
-                     *(content_line(name, value).to_ical() + b"\r\n" for name, value in properties),
-                     b"END:VEVENT\r\n"])
+    return _BEGIN_EVENT + serialize_lines(properties) + _END_EVENT
 
 
 def event_uid(client_id: str, project_id: str, milestone_id: str) -> str:
@@ -111,6 +117,14 @@ def revision(moment: dt.datetime) -> int:
 
 def milestone_event(portal: Portal, row: ScheduleRow, prefix: str = "") -> bytes:
     """One milestone as a serialized event; the same UID wherever it appears."""
+    return milestone_events(portal, row, prefix)[0]
+
+
+def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[bytes, ...]:
+    """One milestone as a serialized event for each summary prefix: none in
+    the project's feed, the client's name in the studio's. The events differ
+    in their SUMMARY only, which comes first in icalendar's order, so the
+    rest of the event is serialized once for all of them."""
     milestone, client = row.milestone, portal.client
     owner = portal.party_name(milestone.owner)
     done = "✓ " if milestone.done else ""
@@ -131,8 +145,7 @@ def milestone_event(portal: Portal, row: ScheduleRow, prefix: str = "") -> bytes
     ]
     if portal.url:
         lines.append(f"Portal: {portal.url}")
-    return serialize_event([
-        ("SUMMARY", vText(f"{done}{prefix}{owner}: {milestone.title}")),
+    rest = serialize_lines([
         ("DTSTART", vDDDTypes(start)),
         *([("DTEND", vDDDTypes(end))] if end is not None else []),
         ("DTSTAMP", vDDDTypes(portal.updated.astimezone(dt.timezone.utc))),
@@ -143,10 +156,13 @@ def milestone_event(portal: Portal, row: ScheduleRow, prefix: str = "") -> bytes
         ("TRANSP", vText("TRANSPARENT")),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
+    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", vText(f"{done}{prefix}{owner}: {milestone.title}"))])
+                 + rest + _END_EVENT for prefix in prefixes)
 
 
-def portal_calendar(portal: Portal) -> bytes:
-    """The feed of every milestone of ``portal``'s project."""
+def portal_calendar(portal: Portal, events: list[bytes] | None = None) -> bytes:
+    """The feed of every milestone of ``portal``'s project; ``events``, when
+    given, are those milestones as ``milestone_events`` serialized them."""
     client, project = portal.client, portal.project
     feed = portal.subscription.url if portal.subscription else None
     return _feed(
@@ -156,7 +172,7 @@ def portal_calendar(portal: Portal) -> bytes:
         timezone=client.timezone,
         url=portal.url,
         source=feed if feed and is_absolute(feed) else None,
-        events=[milestone_event(portal, row) for row in portal.schedule],
+        events=events if events is not None else [milestone_event(portal, row) for row in portal.schedule],
     )
 
 
@@ -164,7 +180,7 @@ def studio_calendar(events: list[bytes], *, name: str, uid: str, timezone: str,
                     description: str, url: str | None = None,
                     source: str | None = None) -> bytes:
     """A feed of many projects' events, each serialized where its project
-    was built (``milestone_event(..., prefix=client)``), so that every event
+    was built (``milestone_events(..., prefix)``), so that every event
     is built once however many feeds it appears in. Their UIDs are the ones
     the project feeds use."""
     return _feed(uid=uid, name=name, description=description, timezone=timezone,

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import jinja2
 
-from .calendar import milestone_event, portal_calendar
+from .calendar import milestone_events, portal_calendar
 from .filters import FILTERS
 from .loader import TokenSite, load_portfolio
 from .model import Client, Party, Project
@@ -145,12 +145,14 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
         if password:
             page = locked_page(context, folder, page, password, project.token)
         files = {folder + "index.html": page}
-        if portal.subscription:
-            files[folder + CALENDAR_FILE] = portal_calendar(portal)
-        # The studio's feeds need every event once more, prefixed with the
+        # The studio's feeds carry every event once more, prefixed with the
         # client; without a studio dashboard that work is skipped.
-        events = tuple((row.milestone.owner,
-                        milestone_event(portal, row, prefix=f"{client.name} · "))
-                       for row in portal.schedule) if options.studio_token else ()
-        projects.append(ProjectBuild(project, portal.state, folder, files, events))
+        prefixes = ("", f"{client.name} · ") if options.studio_token else ("",)
+        events = [milestone_events(portal, row, *prefixes) for row in portal.schedule] \
+            if portal.subscription or options.studio_token else []
+        if portal.subscription:
+            files[folder + CALENDAR_FILE] = portal_calendar(portal, [own for own, *_ in events])
+        studio_events = tuple((row.milestone.owner, studio) for row, (_, studio) in
+                              zip(portal.schedule, events)) if options.studio_token else ()
+        projects.append(ProjectBuild(project, portal.state, folder, files, studio_events))
     return ClientBuild(path, client, tuple(problems), portfolio.token_sites, tuple(projects))
