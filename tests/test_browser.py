@@ -7,12 +7,14 @@ import datetime as dt
 
 import pytest
 
-from conftest import AXE, EXAMPLE_TOKENS, REPO, served
+from conftest import AXE, EXAMPLE_TOKENS, REPO, TODAY, served
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 PORTALS = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
 PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
+#: An afternoon of the examples' build day, for the browser's clock.
+BUILD_DAY = dt.datetime.combine(TODAY, dt.time(15))
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ def test_no_sideways_scrolling_and_the_ball_in_court_comes_first(browser, base_u
     page = context.new_page()
     # Opened on the build day: on a later day the inline script rewrites the
     # counts, and whether Chromium painted before it ran is a matter of timing.
-    page.clock.install(time=dt.datetime(2026, 11, 23, 15, 0))
+    page.clock.install(time=BUILD_DAY)
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(portal_url(base_url, key), wait_until="networkidle")
@@ -105,7 +107,7 @@ def test_without_javascript_the_build_day_values_stand(browser, base_url):
 def test_on_the_build_day_the_script_changes_nothing(browser, base_url, examples):
     context = browser.new_context()
     page = context.new_page()
-    page.clock.install(time=dt.datetime(2026, 11, 23, 15, 0))
+    page.clock.install(time=BUILD_DAY)
     page.goto(portal_url(base_url, ("mueller", "newsletter")))
     assert page.locator("[data-due]").inner_text() == "due soon: 2 business days left"
     assert page.locator("[data-as-of]").inner_text() == "Mon 23 Nov 2026"

@@ -115,16 +115,11 @@ def revision(moment: dt.datetime) -> int:
     return max(int((moment - _REVISION_EPOCH).total_seconds() // 60), 0)
 
 
-def milestone_event(portal: Portal, row: ScheduleRow, prefix: str = "") -> bytes:
-    """One milestone as a serialized event; the same UID wherever it appears."""
-    return milestone_events(portal, row, prefix)[0]
-
-
 def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[bytes, ...]:
     """One milestone as a serialized event for each summary prefix: none in
-    the project's feed, the client's name in the studio's. The events differ
-    in their SUMMARY only, which comes first in icalendar's order, so the
-    rest of the event is serialized once for all of them."""
+    the project's feed, the client's name in the studio's; the same UID
+    wherever it appears. The events differ in their SUMMARY only, which comes
+    first in icalendar's order, so the rest is serialized once for all."""
     milestone, client = row.milestone, portal.client
     owner = portal.party_name(milestone.owner)
     done = "✓ " if milestone.done else ""
@@ -172,7 +167,8 @@ def portal_calendar(portal: Portal, events: list[bytes] | None = None) -> bytes:
         timezone=client.timezone,
         url=portal.url,
         source=feed if feed and is_absolute(feed) else None,
-        events=events if events is not None else [milestone_event(portal, row) for row in portal.schedule],
+        events=events if events is not None
+        else [milestone_events(portal, row, "")[0] for row in portal.schedule],
     )
 
 

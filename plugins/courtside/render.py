@@ -148,8 +148,8 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
         # The studio's feeds carry every event once more, prefixed with the
         # client; without a studio dashboard that work is skipped.
         prefixes = ("", f"{client.name} · ") if options.studio_token else ("",)
-        events = [milestone_events(portal, row, *prefixes) for row in portal.schedule] \
-            if portal.subscription or options.studio_token else []
+        events = ([milestone_events(portal, row, *prefixes) for row in portal.schedule]
+                  if portal.subscription or options.studio_token else [])
         if portal.subscription:
             files[folder + CALENDAR_FILE] = portal_calendar(portal, [own for own, *_ in events])
         studio_events = tuple((row.milestone.owner, studio) for row, (_, studio) in
