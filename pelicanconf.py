@@ -25,6 +25,10 @@ COURTSIDE = {
     # sample token is for the example site; a real studio sets its own here or
     # in the COURTSIDE_STUDIO_TOKEN environment variable (`courtside token`).
     "studio_token": "Sx3kQ9vTnW2yLp7RbM4cHd",
+    # The studio's working calendar: Berlin's public holidays and the studio's
+    # own closures are not its business days (clients set theirs in their files).
+    "holidays": "DE-BE",
+    "closed": [{"from": "2026-12-24", "to": "2027-01-01"}],
 }
 
 # The site is a landing page plus private portals: no blog machinery, so

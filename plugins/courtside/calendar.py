@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Parameters, vDDDTypes, vDuration, vInt, vText, vUri
 from icalendar.parser import Contentline
@@ -24,6 +23,7 @@ from icalendar.parser_tools import to_unicode
 
 from .filters import clock_time, long_date
 from .portal import Portal, ScheduleRow, calendar_name, is_absolute
+from .rules import due_instant
 
 PRODID = "-//Courtside//Client portal milestones//EN"
 #: How often calendar apps are asked to fetch the feed again.
@@ -115,27 +115,41 @@ def revision(moment: dt.datetime) -> int:
     return max(int((moment - _REVISION_EPOCH).total_seconds() // 60), 0)
 
 
+def _when(portal: Portal, milestone, day: dt.date) -> str:
+    """A milestone's date as the description states it; a timed one with
+    the time it really has in the client's zone (see ``local_due_time``)."""
+    if milestone.due_time is None:
+        return long_date(day)
+    return f"{long_date(day)}, {clock_time(portal.due_time(milestone, day))} ({portal.client.timezone})"
+
+
 def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[bytes, ...]:
     """One milestone as a serialized event for each summary prefix: none in
     the project's feed, the client's name in the studio's; the same UID
     wherever it appears. The events differ in their SUMMARY only, which comes
-    first in icalendar's order, so the rest is serialized once for all."""
+    first in icalendar's order, so the rest is serialized once for all.
+
+    A milestone the forecast moved sits on its expected date, and says so;
+    its description keeps the agreed date and gives the reason. A late
+    current step stays on its agreed date: that is a debt, not a forecast.
+    """
     milestone, client = row.milestone, portal.client
     owner = portal.party_name(milestone.owner)
     done = "✓ " if milestone.done else ""
+    expected = row.expected if row.expected is not None and row.expected.moved else None
+    day = expected.date if expected is not None else milestone.due
     if milestone.due_time is None:
-        start: dt.date | dt.datetime = milestone.due
-        end: dt.date | None = milestone.due + dt.timedelta(days=1)
-        due_text = long_date(milestone.due)
+        start: dt.date | dt.datetime = day
+        end: dt.date | None = day + dt.timedelta(days=1)
     else:
-        local = dt.datetime.combine(milestone.due, milestone.due_time, ZoneInfo(client.timezone))
-        start, end = local.astimezone(dt.timezone.utc), None  # an instant: no DTEND
-        due_text = f"{long_date(milestone.due)}, {clock_time(milestone.due_time)} ({client.timezone})"
+        start, end = due_instant(milestone, client.timezone, day), None  # an instant: no DTEND
     _, status = row.status
     lines = [
         f"Project: {portal.project.title}",
         f"Owner: {owner}",
-        f"Due: {due_text}",
+        f"Due: {_when(portal, milestone, milestone.due)}" + (" (agreed)" if expected else ""),
+        *([f"Expected: {_when(portal, milestone, day)}, {portal.moved_text(expected)}"]
+          if expected else []),
         f"State: {status}" + (f" (finished {long_date(milestone.done)})" if milestone.done else ""),
     ]
     if portal.url:
@@ -151,7 +165,8 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         ("TRANSP", vText("TRANSPARENT")),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
-    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", vText(f"{done}{prefix}{owner}: {milestone.title}"))])
+    title = milestone.title + (" (expected)" if expected else "")
+    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", vText(f"{done}{prefix}{owner}: {title}"))])
                  + rest + _END_EVENT for prefix in prefixes)
 
 

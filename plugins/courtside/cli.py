@@ -11,7 +11,7 @@ from pathlib import Path
 from . import edit
 from .loader import Portfolio, load_portfolio
 from .problems import CourtsideError, Problem, display_path, report
-from .rules import build_moment, local_today, project_state
+from .rules import build_moment, local_today, party_calendars, project_state
 from .studio import StudioRow, counts, matches, ranked
 from .tokens import new_token
 from .settings import CourtsideSettings, courtside_settings
@@ -151,7 +151,9 @@ def status(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
     moment = build_moment()
     rows = ranked(
-        StudioRow(client, project, project_state(project, local_today(moment, client.timezone)),
+        StudioRow(client, project,
+                  project_state(project, local_today(moment, client.timezone),
+                                party_calendars(client, options.calendar)),
                   options.portal_url(project.token), options.studio["name"])
         for client, project in portfolio.published())
     rows = [row for row in rows if matches(row, owner=args.owner, overdue=args.overdue,
@@ -166,7 +168,7 @@ def status(args: argparse.Namespace) -> int:
     colours = {"past_grace": "bold red", "overdue": "red", "due_soon": "yellow", "on_time": "green"}
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("Client", "Project", "Ball", "Waiting", "Current step", "State", "Next",
-                   "Changes"):
+                   "Expected end", "Decisions"):
         table.add_column(column, overflow="fold")
     for row in rows:
         step, following = row.state.current, row.next_milestone
@@ -177,6 +179,8 @@ def status(args: argparse.Namespace) -> int:
             escape(f"{step.title} ({step.due:%d %b})") if step else "—",
             f"[{colours.get(row.due_kind, 'dim')}]{escape(row.due_text)}[/]",
             escape(f"{following.title} ({following.due:%d %b})") if following else "—",
+            (f"{row.expected_end:%d %b %Y}" + (f" (+{row.end_slip_days})" if row.end_slip_days else ""))
+            if row.expected_end else "—",
             str(row.open_changes or "—"))
     # Colours on a terminal; plain, unwrapped lines when piped into a file or grep.
     console = Console() if sys.stdout.isatty() else Console(width=240, no_color=True)

@@ -24,8 +24,30 @@ def business_days(count: int) -> str:
     return f"{count} business day" + ("" if count == 1 else "s")
 
 
+def signed_business_days(count: int) -> str:
+    """``+5 business days``, ``−1 business day``: a change to a schedule."""
+    return ("+" if count >= 0 else "−") + business_days(abs(count))
+
+
+def change_effect(change) -> str:
+    """What a change request does to time and budget: ``+10 business days,
+    €2,400``; empty when it says neither."""
+    parts = [signed_business_days(change.days)] if change.days is not None else []
+    return ", ".join(parts + ([change.cost] if change.cost else []))
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """A text named in a sentence (a change request): on one line, quoted,
+    shortened when long."""
+    text = " ".join(text.split())
+    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
+
+
 FILTERS = {
     "long_date": long_date,
     "clock_time": clock_time,
     "business_days": business_days,
+    "signed_business_days": signed_business_days,
+    "change_effect": change_effect,
+    "quoted": quoted,
 }

@@ -84,10 +84,11 @@ def _plain(value):
 
 
 def inline_script(name: str) -> Markup:
-    """A script of the package without its comments, as pages carry it inline."""
+    """A script of the package without its comment lines and indentation,
+    as pages carry it inline (the scripts hold no multi-line strings)."""
     source = resources.files(__package__).joinpath(name).read_text("utf-8")
-    return Markup("\n".join(line for line in source.splitlines()
-                            if not line.lstrip().startswith("//")))
+    return Markup("\n".join(line.strip() for line in source.splitlines()
+                            if line.strip() and not line.lstrip().startswith("//")))
 
 
 def accent_style(accent: str | None) -> Markup | None:

@@ -1,3 +1,48 @@
 // Brings the ball-in-court panel up to the viewer's today when the page is
 // opened days after it was built. Without JavaScript the build-day values stand.
-(()=>{const D=864e5,d=s=>Date.parse(s+"T00:00Z"),n=new Date(),t=Date.UTC(n.getFullYear(),n.getMonth(),n.getDate()),q=s=>document.querySelector(s),a=q("[data-as-of]");if(!a||t<=d(a.dateTime))return;const b=(x,y)=>{let c=0,s=x<y?1:-1;for(;x!=y;){x+=s*D;const w=new Date(x).getUTCDay();if(w%6)c+=s}return c},p=k=>k+" business day"+(k==1?"":"s"),w=q("[data-since]"),e=q("[data-due]");a.textContent=new Date(t).toUTCString().slice(0,16).replace(/,/,"").replace(/ 0/," ")+" (your date)";if(w)w.textContent=p(b(d(w.dataset.since),t));if(e){const r=b(t,d(e.dataset.due)),g=+e.dataset.grace,x=q("[data-past-grace]"),y=q("[data-grace-left]");e.className="state state--"+(r<0?"overdue":r<3?"due-soon":"on-time");e.textContent=r<0?"overdue by "+p(-r):r?r<3?"due soon: "+p(r)+" left":"on time":"due today";if(x)x.hidden=!(r<0&&-r>g);if(y)y.hidden=!(r<0&&-r<=g)}})();
+// It counts exactly as rules.py does: business days after one day up to and
+// including another, Monday to Friday minus each party's days off, which the
+// page carries (data-off-client, data-off-studio: days and first/last ranges).
+(() => {
+  const DAY = 864e5;
+  const parse = (text) => Date.parse(text + "T00:00Z");
+  const now = new Date();
+  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  const find = (selector) => document.querySelector(selector);
+  const asOf = find("[data-as-of]");
+  if (!asOf || today <= parse(asOf.dateTime)) return;
+  const panel = find(".court");
+  const daysOff = (text) => (text || "").split(" ").filter(Boolean)
+    .map((range) => range.split("/").map(parse));
+  const off = { studio: daysOff(panel.dataset.offStudio), client: daysOff(panel.dataset.offClient) };
+  const works = (day, party) => new Date(day).getUTCDay() % 6 > 0
+    && !off[party].some(([first, last = first]) => day >= first && day <= last);
+  const businessDays = (start, end, party) => {
+    if (end < start) return -businessDays(end, start, party);
+    let count = 0;
+    for (let day = start + DAY; day <= end; day += DAY) count += works(day, party);
+    return count;
+  };
+  const days = (count) => count + " business day" + (count == 1 ? "" : "s");
+
+  asOf.textContent = new Date(today).toUTCString().slice(0, 16).replace(",", "").replace(" 0", " ")
+    + " (your date)";
+  const waiting = find("[data-since]");
+  if (waiting) {
+    waiting.textContent = days(Math.max(businessDays(parse(waiting.dataset.since), today, waiting.dataset.party), 0));
+  }
+  const due = find("[data-due]");
+  if (due) {
+    const left = businessDays(today, parse(due.dataset.due), due.dataset.party);
+    const late = -left, grace = +due.dataset.grace;
+    due.className = "state state--" + (left < 0 ? "overdue" : left <= 2 ? "due-soon" : "on-time");
+    due.textContent = left < 0 ? "overdue by " + days(late)
+      : left > 2 ? "on time" : left ? "due soon: " + days(left) + " left" : "due today";
+    const pastGrace = find("[data-past-grace]"), withinGrace = find("[data-grace-left]");
+    if (pastGrace) pastGrace.hidden = !(late > grace);
+    if (withinGrace) withinGrace.hidden = !(late > 0 && late <= grace);
+  }
+  for (const decision of document.querySelectorAll("[data-proposed]")) {
+    decision.textContent = days(Math.max(businessDays(parse(decision.dataset.proposed), today, "client"), 0)) + " ago";
+  }
+})();

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
-from zoneinfo import ZoneInfo
 
 from unidecode import unidecode
 
 from .agreement import AgreementTemplate, agreement_context, load_template
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
+from .workdays import Closure
 from .problems import Problem, display_path
+from .rules import local_due_time
 from .settings import CourtsideSettings
 from .tokens import token_problem
 from .schema import parse_date, parse_due, schema_problems
@@ -182,6 +184,9 @@ def _client(document: Document, path: Path, default_timezone: str) -> Client:
         projects=tuple(_project(p) for p in data["projects"]),
         contact=Contact(**contact) if contact else None,
         source=path,
+        holidays=data.get("holidays"),
+        closed=tuple(Closure(parse_date(item["from"]), parse_date(item.get("to", item["from"])))
+                     for item in data.get("closed", [])),
     )
 
 
@@ -264,7 +269,39 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
                 problems.append(document.problem(
                     m_at + ("done",), f"{milestone.done} is before the project's start "
                     f"({project.start})"))
+        problems += _change_problems(project, document, at)
         problems += _schedule_warnings(client, project, document, at)
+    for index, item in enumerate(client.closed):
+        if item.last < item.first:
+            problems.append(document.problem(
+                ("closed", index, "to"), f"{item.last} is before the closure's first day "
+                f"({item.first})"))
+    return problems
+
+
+def _change_problems(project: Project, document: Document, at: tuple) -> list[Problem]:
+    """An approved change's ``after`` must name a milestone of the project,
+    and moves the forecast only with ``days``."""
+    problems = []
+    ids = [m.id for m in project.milestones]
+    for index, entry in enumerate(project.log):
+        change = entry.change
+        if change is None or change.after is None:
+            continue
+        where = at + ("log", index, "change")
+        if change.after not in ids:
+            close = difflib.get_close_matches(change.after, ids, n=1)
+            problems.append(document.problem(
+                where + ("after",), f"{change.after!r} is not a milestone of this project"
+                + (f"; did you mean {close[0]}?" if close else f"; use one of: {', '.join(ids)}")))
+        elif change.after == ids[-1]:
+            problems.append(document.problem(
+                where + ("after",), f"{change.after!r} is the last milestone: nothing comes "
+                "after it to move", severity="warning"))
+        if change.days is None:
+            problems.append(document.problem(
+                where + ("after",), "an approved change moves the milestones after "
+                f"{change.after!r} by its days; give days, or leave after out"))
     return problems
 
 
@@ -288,19 +325,13 @@ def _schedule_warnings(client: Client, project: Project, document: Document,
             warnings.append(document.problem(
                 due_at, f"due {milestone.due}, more than two years from the project's "
                 f"first date ({first}); a typo in the year?", severity="warning"))
-        if milestone.due_time is not None and not _local_time_exists(
-                milestone.due, milestone.due_time, client.timezone):
+        if milestone.due_time is not None and \
+                local_due_time(milestone, client.timezone) != milestone.due_time:
             warnings.append(document.problem(
                 due_at, f"{milestone.due_time:%H:%M} does not exist on {milestone.due} in "
                 f"{client.timezone} (the clocks jump forward); it is read as the time after "
                 "the jump", severity="warning"))
     return warnings
-
-
-def _local_time_exists(day: dt.date, time: dt.time, timezone: str) -> bool:
-    local = dt.datetime.combine(day, time, ZoneInfo(timezone))
-    return local.astimezone(dt.timezone.utc).astimezone(local.tzinfo).replace(tzinfo=None) \
-        == local.replace(tzinfo=None)
 
 
 def _password_problems(clients, documents, options: CourtsideSettings, environ) -> list[Problem]:

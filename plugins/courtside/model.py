@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Mapping
+
+from .workdays import Closure, WorkingCalendar, working_calendar
 
 Party = Literal["studio", "client"]
 PARTIES: tuple[Party, ...] = ("studio", "client")
@@ -38,8 +41,11 @@ class Milestone:
 @dataclass(frozen=True)
 class Change:
     status: Literal["proposed", "approved", "declined"]
+    #: Effect on the schedule, in business days.
     days: int | None = None
     cost: str | None = None
+    #: The milestone after which an approved change moves the forecast.
+    after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,13 @@ class Client:
     contact: Contact | None = None
     #: The file it came from, for messages.
     source: Path | None = None
+    #: Public holidays (``"DE-BY"``) and closures of the client's working calendar.
+    holidays: str | None = None
+    closed: tuple[Closure, ...] = ()
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return working_calendar(self.holidays, self.closed)
 
     def party_name(self, party: Party, studio_name: str) -> str:
         return studio_name if party == "studio" else self.name

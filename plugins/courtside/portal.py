@@ -7,17 +7,22 @@ theme's ``portal.html``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Mapping
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
 from .agreement import AgreementTemplate, agreement_context
-from .filters import business_days
+from .changes import ChangeTotal, Decision, change_total
+from .filters import business_days, long_date, quoted
+from .forecast import Cause, Expected
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
-from .rules import ProjectState, Slip, business_days_between, project_state
+from .rules import (
+    PLAIN_CALENDARS, Calendars, ProjectState, Slip, local_due_time, project_state,
+)
+from .workdays import WorkingCalendar, region_name
 
 RowState = Literal["done", "current", "upcoming"]
 
@@ -30,6 +35,8 @@ class ScheduleRow:
     #: Business days past due for a milestone that is not done, else 0.
     late_days: int
     note: Markup
+    #: The forecast of an open milestone in an active project.
+    expected: Expected | None = None
 
     @property
     def status(self) -> tuple[str, str]:
@@ -46,6 +53,53 @@ class ScheduleRow:
         if self.late_days:
             return "overdue", f"Not started, {business_days(self.late_days)} past due"
         return "upcoming", "Upcoming"
+
+
+def cause_text(cause: Cause, party_name, *, counted: bool) -> str:
+    """One reason a date moved. ``counted``: lead with the business days it
+    accounts for, when several reasons share the move."""
+    if counted:
+        days = business_days(cause.days)
+        if cause.kind == "change":
+            return f"{days} for the approved change {quoted(cause.entry.text)}"
+        state = "is late" if cause.kind == "late" else "was finished late"
+        return f"{days} because {cause.milestone.title} ({party_name(cause.party)}) {state}"
+    if cause.kind == "change":
+        return f"because the approved change {quoted(cause.entry.text)} adds " \
+            f"{business_days(cause.own_days)}"
+    # The cause's own lateness is told only when it is the whole move: on
+    # its party's calendar it can be a day more or less than on this one.
+    verb = "is" if cause.kind == "late" else "was finished"
+    late = f"{business_days(cause.own_days)} late" if cause.own_days == cause.days else "late"
+    return f"because {cause.milestone.title} ({party_name(cause.party)}) {verb} {late}"
+
+
+def moved_text(expected: Expected, party_name) -> str:
+    """Why a date moved, in one sentence: "15 business days later because
+    Content and brand assets (Acme Corp) is 15 business days late"."""
+    later = f"{business_days(expected.shift)} later"
+    causes = expected.causes
+    if len(causes) == 1:
+        return f"{later} {cause_text(causes[0], party_name, counted=False)}"
+    if not causes:
+        return later
+    return f"{later}: " + ", ".join(cause_text(c, party_name, counted=True) for c in causes)
+
+
+def calendar_text(calendar: WorkingCalendar) -> str:
+    """What a party's business days are: "Monday to Friday, except public
+    holidays in Bayern, Germany and closed Thu 24 Dec 2026 – Fri 1 Jan 2027"."""
+    exceptions = []
+    if calendar.region:
+        exceptions.append(f"public holidays in {region_name(calendar.region)}")
+    for closure in calendar.closures:
+        span = long_date(closure.first) if closure.first == closure.last else \
+            f"{long_date(closure.first)} – {long_date(closure.last)}"
+        exceptions.append(f"closed {span}")
+    if not exceptions:
+        return "Monday to Friday"
+    listed = ", ".join(exceptions[:-1]) + (" and " if len(exceptions) > 1 else "") + exceptions[-1]
+    return f"Monday to Friday, except {listed}"
 
 
 @dataclass(frozen=True)
@@ -105,9 +159,58 @@ class Portal:
     url: str | None = None
     #: How to subscribe to the milestone feed; None when the project has none.
     subscription: Subscription | None = None
+    calendars: Calendars = field(default_factory=lambda: PLAIN_CALENDARS)
 
     def party_name(self, party: Party) -> str:
         return self.client.party_name(party, self.studio["name"])
+
+    def due_time(self, milestone: Milestone, day: dt.date | None = None) -> dt.time:
+        """The real local time of a timed milestone (see ``local_due_time``)."""
+        return local_due_time(milestone, self.client.timezone, day)
+
+    def moved_text(self, expected: Expected) -> str:
+        return moved_text(expected, self.party_name)
+
+    @property
+    def moved(self) -> bool:
+        """Whether any date is expected apart from its agreed one: the
+        schedule then shows an Expected column."""
+        return any(row.expected is not None and row.expected.moved for row in self.schedule)
+
+    @property
+    def working_days(self) -> tuple[tuple[str, str], ...]:
+        """``(party name, its business days)`` for each party whose calendar
+        is more than Monday to Friday; empty when neither is."""
+        if all(calendar.plain for calendar in self.calendars.values()):
+            return ()
+        return tuple((self.party_name(party), calendar_text(self.calendars[party]))
+                     for party in ("client", "studio"))
+
+    @property
+    def live_days_off(self) -> dict[str, str]:
+        """Each party's days off, for the page's script to count the way the
+        build does on any day up to the end of next year: from the earliest
+        day it counts from. Days and ``first/last`` ranges, space-separated;
+        only for parties whose calendar has any."""
+        state = self.state
+        starts = [state.today, *(d.entry.date for d in state.decisions)]
+        starts += [day for day in (state.since, state.current and state.current.due) if day]
+        first, last = min(starts), dt.date(state.today.year + 1, 12, 31)
+        return {party: " ".join(a.isoformat() if a == b else f"{a.isoformat()}/{b.isoformat()}"
+                                for a, b in calendar.off_ranges(first, last))
+                for party, calendar in self.calendars.items() if not calendar.plain}
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        return self.state.decisions
+
+    @property
+    def approved(self) -> ChangeTotal:
+        return change_total(self.project, "approved")
+
+    @property
+    def proposed(self) -> ChangeTotal:
+        return change_total(self.project, "proposed")
 
     @property
     def grace_days(self) -> int | None:
@@ -132,19 +235,22 @@ def calendar_name(client: Client, project: Project) -> str:
 
 def build_portal(client: Client, project: Project, *, today: dt.date, updated: dt.datetime,
                  studio: Mapping[str, str], template: AgreementTemplate, path: str,
-                 url: str | None = None, feed_url: str | None = None) -> Portal:
+                 url: str | None = None, feed_url: str | None = None,
+                 calendars: Calendars = PLAIN_CALENDARS) -> Portal:
     """``url`` is the page's absolute address (None in a build without
     SITEURL); ``feed_url`` the calendar's address as the page links to it,
     None when the project publishes no feed."""
-    state = project_state(project, today)
+    state = project_state(project, today, calendars)
     current = state.current
     schedule = tuple(
         ScheduleRow(
             milestone=m,
             state="done" if m.done else "current" if m is current else "upcoming",
             slip=state.slips.get(m.id),
-            late_days=0 if m.done else max(business_days_between(m.due, today), 0),
+            late_days=0 if m.done else
+            max(calendars[m.owner].business_days_between(m.due, today), 0),
             note=render_markdown(m.note),
+            expected=state.expected.get(m.id),
         )
         for m in project.milestones
     )
@@ -159,4 +265,5 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         clauses=render_markdown(project.agreement.clauses, heading_offset=2),
         path=path, updated=updated, url=url,
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
+        calendars=calendars,
     )

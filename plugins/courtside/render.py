@@ -25,7 +25,7 @@ from .loader import TokenSite, load_portfolio
 from .model import Client, Party, Project
 from .portal import build_portal, is_absolute
 from .problems import Problem
-from .rules import ProjectState, local_today
+from .rules import ProjectState, local_today, party_calendars
 from .seal import salt_for, seal
 from .settings import CALENDAR_FILE, CourtsideSettings
 from .timeline import LAYOUTS, timeline_svg
@@ -127,6 +127,7 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
         return ClientBuild(path, None, tuple(problems), portfolio.token_sites)
     absolute = is_absolute(options.siteurl)
     today = local_today(context.moment, client.timezone)
+    calendars = party_calendars(client, options.calendar)
     projects = []
     for project in client.projects:
         if not project.published:
@@ -138,7 +139,8 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
             url=options.portal_url(project.token) if absolute else None,
             # Without a SITEURL the page links to its feed beside it.
             feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
-            if project.calendar else None)
+            if project.calendar else None,
+            calendars=calendars)
         password = os.environ.get(project.password_env) if project.password_env else None
         page = render_page(context, PORTAL_TEMPLATE, folder, portal=portal,
                            unencrypted_preview=bool(project.password_env and not password))

@@ -2,18 +2,23 @@
 
 No Pelican, no files, no clock: "today" is an argument, so every rule can be
 tested on its own and a build with ``SOURCE_DATE_EPOCH`` is reproducible.
-Business days are Monday to Friday; public holidays are not modelled.
+Days counted against a party are counted on that party's working calendar
+(``workdays``): the client's step waits on the client's business days, the
+studio's on the studio's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Mapping
 from zoneinfo import ZoneInfo
 
-from .model import Milestone, Party, Project
+from .changes import Decision, decisions_waiting
+from .forecast import Expected, forecast
+from .model import Client, Milestone, Party, Project
+from .workdays import PLAIN, WorkingCalendar
 
 #: A current step due within this many business days is "due soon".
 DUE_SOON_DAYS = 2
@@ -35,22 +40,39 @@ def local_today(moment: dt.datetime, timezone: str) -> dt.date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
+def due_instant(milestone: Milestone, timezone: str, day: dt.date | None = None) -> dt.datetime:
+    """The instant a timed milestone names (on ``day`` instead of its due
+    date, for a forecast), in UTC. A local time that happens twice, when
+    clocks go back, is its first occurrence; one that never happens, when
+    clocks jump forward, is read as the time after the jump."""
+    local = dt.datetime.combine(day or milestone.due, milestone.due_time, ZoneInfo(timezone))
+    return local.astimezone(dt.timezone.utc)
+
+
+def local_due_time(milestone: Milestone, timezone: str, day: dt.date | None = None) -> dt.time:
+    """The wall-clock time of ``due_instant``: what the page and the feed
+    state, so that "02:30" on the night clocks jump is shown as the 03:30 it
+    really is."""
+    return due_instant(milestone, timezone, day).astimezone(ZoneInfo(timezone)).time()
+
+
 # --- business days -----------------------------------------------------------
 
-def is_business_day(day: dt.date) -> bool:
-    return day.weekday() < 5
+#: Each party's working calendar.
+Calendars = Mapping[Party, WorkingCalendar]
+#: Monday to Friday for both sides: no holidays, no closures.
+PLAIN_CALENDARS: Calendars = {"studio": PLAIN, "client": PLAIN}
+
+
+def party_calendars(client: Client, studio: WorkingCalendar = PLAIN) -> Calendars:
+    return {"studio": studio, "client": client.calendar}
 
 
 def business_days_between(start: dt.date, end: dt.date) -> int:
-    """Business days after ``start`` up to and including ``end``; negative
-    when ``end`` comes first. Tue → next Tue is 5; Fri → Sat is 0."""
-    if end < start:
-        return -business_days_between(end, start)
-    whole_weeks, extra = divmod((end - start).days, 7)
-    count = whole_weeks * 5
-    for offset in range(1, extra + 1):
-        count += is_business_day(start + dt.timedelta(days=whole_weeks * 7 + offset))
-    return count
+    """Monday-to-Friday days after ``start`` up to and including ``end``;
+    negative when ``end`` comes first. Tue → next Tue is 5; Fri → Sat is 0.
+    A party's own count is ``calendars[party].business_days_between``."""
+    return PLAIN.business_days_between(start, end)
 
 
 # --- the current step and the ball -------------------------------------------
@@ -99,13 +121,14 @@ class DueState:
 
 
 def due_state(step: Milestone, today: dt.date, grace_days: Mapping[str, int],
-              consequences: Mapping[str, str]) -> DueState:
-    """How the current step stands against its due date on ``today``.
+              consequences: Mapping[str, str], calendar: WorkingCalendar = PLAIN) -> DueState:
+    """How the current step stands against its due date on ``today``,
+    counted on its owner's ``calendar``.
 
-    A due date that falls over a weekend is not late until a business day
-    has passed, the same way slips are counted.
+    A due date that falls over a weekend or a holiday is not late until a
+    business day has passed, the same way slips are counted.
     """
-    remaining = business_days_between(today, step.due)
+    remaining = calendar.business_days_between(today, step.due)
     grace = grace_days.get(step.owner)
     if remaining >= 0:
         kind: DueKind = "due_soon" if remaining <= DUE_SOON_DAYS else "on_time"
@@ -125,11 +148,12 @@ class Slip:
     business_days: int  # always >= 0; the kind says which way
 
 
-def slip(milestone: Milestone) -> Slip | None:
-    """How a finished milestone's ``done`` compares with its ``due``."""
+def slip(milestone: Milestone, calendar: WorkingCalendar = PLAIN) -> Slip | None:
+    """How a finished milestone's ``done`` compares with its ``due``, on its
+    owner's ``calendar``."""
     if milestone.done is None:
         return None
-    days = business_days_between(milestone.due, milestone.done)
+    days = calendar.business_days_between(milestone.due, milestone.done)
     kind: SlipKind = "late" if days > 0 else "early" if days < 0 else "on_time"
     return Slip(kind, abs(days))
 
@@ -151,18 +175,33 @@ class ProjectState:
     waiting_days: int | None
     due: DueState | None
     slips: Mapping[str, Slip]
+    #: The forecast of every open milestone, by id (active projects only).
+    expected: Mapping[str, Expected] = field(default_factory=dict)
+    #: Proposed change requests: decisions in the client's court.
+    decisions: tuple[Decision, ...] = ()
+
+    #: The project's last milestone's forecast, while it is open.
+    end: Expected | None = None
 
 
-def project_state(project: Project, today: dt.date) -> ProjectState:
-    slips = {m.id: s for m in project.milestones if (s := slip(m)) is not None}
+def project_state(project: Project, today: dt.date,
+                  calendars: Calendars = PLAIN_CALENDARS) -> ProjectState:
+    slips = {m.id: s for m in project.milestones
+             if (s := slip(m, calendars[m.owner])) is not None}
     if is_complete(project):
         return ProjectState(today, "complete", None, None, None, None, None, slips)
     step = current_step(project)
+    decisions = decisions_waiting(project, today, calendars["client"])
     if project.status == "paused":
-        return ProjectState(today, "paused", step, None, None, None, None, slips)
+        return ProjectState(today, "paused", step, None, None, None, None, slips,
+                            decisions=decisions)
     started = since(project, step)
-    waiting = business_days_between(started, today) if started else None
+    calendar = calendars[step.owner]
+    waiting = calendar.business_days_between(started, today) if started else None
     terms = project.agreement
-    due = due_state(step, today, terms.per_party("grace_days"), terms.per_party("consequences"))
+    due = due_state(step, today, terms.per_party("grace_days"), terms.per_party("consequences"),
+                    calendar)
+    expected = forecast(project, today, calendars, step)
     return ProjectState(today, "active", step, step.owner, started,
-                        max(waiting, 0) if waiting is not None else None, due, slips)
+                        max(waiting, 0) if waiting is not None else None, due, slips,
+                        expected, decisions, expected.get(project.milestones[-1].id))

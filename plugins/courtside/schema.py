@@ -21,6 +21,7 @@ import fastjsonschema
 import jsonschema
 
 from .problems import Problem
+from .workdays import region_problem
 from .yamlsource import Document
 
 SCHEMA_FILE = "client.schema.json"
@@ -70,6 +71,7 @@ _FORMAT_TESTS = {
     "date": lambda text: parse_date(text) is not None,
     "courtside-due": lambda text: parse_due(text) is not None,
     "timezone": is_timezone,
+    "holiday-region": lambda text: region_problem(text) is None,
 }
 _FORMATS = jsonschema.FormatChecker([])
 for _name, _test in _FORMAT_TESTS.items():
@@ -80,7 +82,16 @@ _FORMAT_MESSAGES = {
     "date": "is not a date (use YYYY-MM-DD)",
     "courtside-due": "is not a date (use YYYY-MM-DD, or YYYY-MM-DD HH:MM for a local time)",
     "timezone": "is not a known time zone (use an IANA name such as Europe/Berlin)",
+    "holiday-region": "is not a holiday region (use a country code such as DE, or DE-BY)",
 }
+
+
+def _format_problem(name: str, value, shown: str) -> str:
+    """What is wrong with ``value`` for the format ``name``; a region names
+    the valid choices."""
+    if name == "holiday-region" and isinstance(value, str) and value:
+        return region_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
+    return f"{shown} {_FORMAT_MESSAGES[name]}"
 
 _TYPE_NAMES = {
     "string": "text",
@@ -184,12 +195,12 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
                                  + schema.get("x-hint", error.message), key=True)]
 
     if rule == "format":
-        return [document.problem(path, f"{shown} {_FORMAT_MESSAGES[error.validator_value]}")]
+        return [document.problem(path, _format_problem(error.validator_value, value, shown))]
 
     if rule == "type":
         expected = error.validator_value
         if "format" in schema:
-            return [document.problem(path, f"{shown} {_FORMAT_MESSAGES[schema['format']]}"
+            return [document.problem(path, _format_problem(schema["format"], value, shown)
                                      + ("; write the date itself" if not isinstance(value, str) else ""))]
         expected_names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPE_NAMES[name] for name in expected_names)

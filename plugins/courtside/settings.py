@@ -13,6 +13,7 @@ All of Courtside's settings live in one dict in ``pelicanconf.py``::
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -21,8 +22,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .problems import CourtsideError, Problem
-from .schema import is_timezone
+from .schema import is_timezone, parse_date
 from .tokens import token_problem
+from .workdays import PLAIN, Closure, WorkingCalendar, region_problem, working_calendar
 
 SETTINGS_KEY = "COURTSIDE"
 STUDIO_KEYS = ("name", "email", "phone", "url")
@@ -48,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     # core once there is enough work; 1 builds in one process.
     "cache": True,
     "workers": None,
+    # The studio's working calendar: whose public holidays are not its
+    # business days ("DE-BY", as the holidays package names regions), and
+    # its own closures, [{"from": "2026-12-24", "to": "2027-01-01"}].
+    "holidays": None,
+    "closed": [],
 }
 STUDIO_TOKEN_VARIABLE = "COURTSIDE_STUDIO_TOKEN"
 #: The dashboard and the combined calendars live at ``<STUDIO_FOLDER>/<token>/``.
@@ -77,6 +84,8 @@ class CourtsideSettings:
     studio_token: str | None = None
     cache: bool = True
     workers: int | None = None
+    #: The studio's business days.
+    calendar: WorkingCalendar = PLAIN
 
     def dashboard_path(self) -> str:
         return f"{STUDIO_FOLDER}/{self.studio_token}/"
@@ -165,6 +174,22 @@ def courtside_settings(settings: Mapping[str, Any],
             and all(isinstance(logo.get(k), int) and logo[k] > 0 for k in ("width", "height"))
             and set(logo) <= {"src", "width", "height"}):
         problem("logo", 'give {"src": "images/logo.svg", "width": 160, "height": 32}')
+    region = options["holidays"]
+    if region is not None:
+        why = region_problem(region) if isinstance(region, str) and region else \
+            "give a country code such as \"DE\", or a subdivision such as \"DE-BY\""
+        if why:
+            problem("holidays", why)
+    closures = []
+    if not isinstance(options["closed"], (list, tuple)):
+        problem("closed", 'give a list such as [{"from": "2026-12-24", "to": "2027-01-01"}]')
+    else:
+        for index, item in enumerate(options["closed"]):
+            found = _closure(item)
+            if isinstance(found, str):
+                problem(f"closed[{index}]", found)
+            else:
+                closures.append(found)
     siteurl = str(settings.get("SITEURL") or "").rstrip("/")
     if options["strict"] is True and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):
         problems.append(Problem("settings", 0, 0, "SITEURL", (
@@ -189,7 +214,26 @@ def courtside_settings(settings: Mapping[str, Any],
         studio_token=studio_token,
         cache=options["cache"],
         workers=workers,
+        calendar=working_calendar(region, closures),
     )
+
+
+def _closure(item) -> Closure | str:
+    """A closure from the settings, or why it is not one."""
+    example = 'give {"from": "2026-12-24", "to": "2027-01-01"} ("to" is optional)'
+    if not isinstance(item, Mapping) or "from" not in item or not set(item) <= {"from", "to"}:
+        return example
+    days = []
+    for key in ("from", "to"):
+        value = item.get(key, item["from"])
+        day = value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else \
+            parse_date(value) if isinstance(value, str) else None
+        if day is None:
+            return f"{key}: {value!r} is not a date (use YYYY-MM-DD)"
+        days.append(day)
+    if days[1] < days[0]:
+        return f"to: {days[1]} is before the closure's first day ({days[0]})"
+    return Closure(*days)
 
 
 def contrast(colour: str, other: str) -> float:

@@ -57,9 +57,18 @@ class StudioRow:
 
     @property
     def open_changes(self) -> int:
-        """Change requests still waiting for an answer."""
-        return sum(1 for entry in self.project.log
-                   if entry.change is not None and entry.change.status == "proposed")
+        """Change requests still waiting for the client's decision."""
+        return len(self.state.decisions)
+
+    @property
+    def expected_end(self) -> dt.date | None:
+        """When the last milestone can be expected (active projects)."""
+        return self.state.end.date if self.state.end is not None else None
+
+    @property
+    def end_slip_days(self) -> int | None:
+        """Business days the expected end lies after the agreed one."""
+        return self.state.end.shift if self.state.end is not None else None
 
     def sort_key(self):
         """Most urgent first: active before paused before complete; past grace,
@@ -92,6 +101,14 @@ class StudioRow:
             "next_milestone": following.title if following else None,
             "next_due": _iso(following.due) if following else None,
             "open_changes": self.open_changes,
+            "expected_end": _iso(self.expected_end),
+            "end_slip_days": self.end_slip_days,
+            "decisions_waiting": [
+                {"text": decision.entry.text, "proposed": _iso(decision.entry.date),
+                 "days": decision.entry.change.days, "cost": decision.entry.change.cost,
+                 "waiting_days": decision.waiting_days, "response_days": decision.response_days,
+                 "overdue": decision.overdue}
+                for decision in self.state.decisions],
         }
 
 
@@ -113,14 +130,19 @@ class Counts:
     past_grace: int
     clients_past_grace: int
     studio_overdue: int
+    #: Proposed change requests waiting for a client's decision.
+    decisions: int = 0
 
     def summary(self) -> str:
         """The build's closing line."""
         def plural(count: int, noun: str) -> str:
             return f"{count} {noun}{'' if count == 1 else 's'}"
-        return (f"Courtside: {plural(self.portals, 'portal')} for {plural(self.clients, 'client')}; "
+        line = (f"Courtside: {plural(self.portals, 'portal')} for {plural(self.clients, 'client')}; "
                 f"{self.waiting_on_clients} waiting on clients ({self.clients_past_grace} past grace), "
                 f"{self.waiting_on_studio} waiting on the studio ({self.studio_overdue} overdue)")
+        if self.decisions:
+            line += f"; {plural(self.decisions, 'decision')} waiting on clients"
+        return line
 
 
 def counts(rows: list[StudioRow]) -> Counts:
@@ -137,6 +159,7 @@ def counts(rows: list[StudioRow]) -> Counts:
         past_grace=len(past_grace),
         clients_past_grace=sum(1 for r in past_grace if r.state.ball == "client"),
         studio_overdue=sum(1 for r in overdue if r.state.ball == "studio"),
+        decisions=sum(len(r.state.decisions) for r in rows),
     )
 
 

@@ -4,7 +4,8 @@ One row per milestone on a shared date axis, in the order the work happens.
 Shape and fill say what colour also says, so no state is shown by colour
 alone: a square is the studio's step, a circle the client's; filled is done,
 hollow is still to do; the current step has a ring; a red bar runs from a
-missed due date to today. The schedule table on the page is the full text
+missed due date to today; a date the forecast moved keeps its agreed mark,
+with a dashed line to a dashed mark on the expected date. The schedule table on the page is the full text
 alternative; the SVG's own title and description summarise it.
 
 Two layouts are drawn from the same rows: wide (label beside the track) and
@@ -48,6 +49,7 @@ def _span(portal: Portal) -> tuple[dt.date, dt.date]:
     """The dates the axis must show, with a little room on both sides."""
     days = [m.due for m in portal.project.milestones]
     days += [m.done for m in portal.project.milestones if m.done]
+    days += [row.expected.date for row in portal.schedule if row.expected and row.expected.moved]
     days += [portal.state.today] + [d for d in (portal.project.start,) if d]
     first, last = min(days), max(days)
     pad = dt.timedelta(days=max(2, (last - first).days // 20))
@@ -56,6 +58,14 @@ def _span(portal: Portal) -> tuple[dt.date, dt.date]:
 
 def _short(title: str, limit: int) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _mark(owner: str, state: str, at: float, mid: float) -> str:
+    """A square for the studio's steps, a circle for the client's."""
+    if owner == "studio":
+        return (f'<rect class="tl-mark tl-{owner} tl-{state}" x="{at - 6}" y="{mid - 6}" '
+                f'width="12" height="12" rx="2"/>')
+    return f'<circle class="tl-mark tl-{owner} tl-{state}" cx="{at}" cy="{mid}" r="6.5"/>'
 
 
 def timeline_svg(portal: Portal, layout: Layout) -> Markup:
@@ -98,12 +108,13 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
             parts.append(f'<line class="tl-slip" x1="{a}" y1="{mid}" x2="{b}" y2="{mid}"/>')
         at = x(m.done or m.due)
         state = "done" if m.done else "open"
-        shape = (f'<rect class="tl-mark tl-{owner} tl-{state}" x="{at - 6}" y="{mid - 6}" '
-                 f'width="12" height="12" rx="2"/>' if owner == "studio" else
-                 f'<circle class="tl-mark tl-{owner} tl-{state}" cx="{at}" cy="{mid}" r="6.5"/>')
+        if row.expected is not None and row.expected.moved:  # agreed mark stays; dashed to expected
+            later = x(row.expected.date)
+            parts.append(f'<line class="tl-shift" x1="{at}" y1="{mid}" x2="{later}" y2="{mid}"/>')
+            parts.append(_mark(owner, "expected", later, mid))
         if row.state == "current":
             parts.append(f'<circle class="tl-ring" cx="{at}" cy="{mid}" r="11"/>')
-        parts.append(shape)
+        parts.append(_mark(owner, state, at, mid))
 
     parts.append(f'<line class="tl-today" x1="{x(today)}" y1="{_AXIS - 4}" x2="{x(today)}" '
                  f'y2="{height - 4}"/>')
@@ -131,4 +142,7 @@ def describe(portal: Portal) -> str:
     if current is not None:
         text += f" Current step: {current.milestone.title}, for {portal.party_name(current.milestone.owner)}"
         text += f", overdue by {business_days(current.late_days)}." if current.late_days else "."
+    end = portal.state.end
+    if end is not None and end.moved:
+        text += f" {end.milestone.title} now expected {long_date(end.date)}, {business_days(end.shift)} later than agreed."
     return text + " The schedule table lists every milestone."

@@ -1,0 +1,93 @@
+"""Change requests: decisions waiting on the client, and what changes add up to.
+
+A proposed change is a decision in the client's court, whoever holds the
+ball for the current step: it waits on the client's business days, against
+the client's agreed response time. Approved changes count towards the
+project's totals of time and money.
+
+Pure: functions of the project, the day and the client's calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .model import LogEntry, Project
+from .workdays import PLAIN, WorkingCalendar
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A proposed change request, waiting for the client's yes or no."""
+
+    entry: LogEntry
+    #: Business days since it was proposed, on the client's calendar.
+    waiting_days: int
+    #: The client's agreed response time, when the terms give one.
+    response_days: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.response_days is not None and self.waiting_days > self.response_days
+
+
+def decisions_waiting(project: Project, today: dt.date,
+                      calendar: WorkingCalendar = PLAIN) -> tuple[Decision, ...]:
+    """Every proposed change request, oldest first."""
+    response = project.agreement.per_party("response_days").get("client")
+    waiting = [entry for entry in project.log
+               if entry.change is not None and entry.change.status == "proposed"]
+    return tuple(Decision(entry, max(calendar.business_days_between(entry.date, today), 0), response)
+                 for entry in sorted(waiting, key=lambda entry: entry.date))
+
+
+@dataclass(frozen=True)
+class ChangeTotal:
+    """Change requests of one status, added up."""
+
+    count: int
+    #: Business days, of those that give any.
+    days: int
+    #: The costs added up ("€3,200") when they can be, else listed ("€800 + two days' work").
+    cost: str | None
+
+
+_AMOUNT = re.compile(r"(?P<before>[^\d\s.,+-]*)\s?(?P<number>\d{1,3}(?:,\d{3})+|\d+)"
+                     r"(?P<decimals>\.\d{1,2})?\s?(?P<after>[^\d\s.,+-]*)")
+
+
+def add_costs(costs: list[str]) -> str | None:
+    """``["€800", "€2,400"]`` → ``"€3,200"``. Only amounts written the same
+    way (the same currency sign on the same side, thousands with commas) are
+    added; anything else is listed as written rather than guessed at."""
+    if not costs:
+        return None
+    matches = [_AMOUNT.fullmatch(cost.strip()) for cost in costs]
+    if len(costs) == 1 or not all(matches):
+        return " + ".join(costs)
+    styles = {(m["before"], m["after"], bool(m["decimals"]), "," in m["number"]) for m in matches}
+    signs = {(m["before"], m["after"]) for m in matches}
+    if len(signs) != 1 or not any(sign for sign in next(iter(signs))):
+        return " + ".join(costs)
+    cents = sum(int(m["number"].replace(",", "")) * 100
+                + (int((m["decimals"] or ".0")[1:].ljust(2, "0"))) for m in matches)
+    decimals = any(style[2] for style in styles)
+    grouped = any(style[3] for style in styles) or cents >= 1_000_000
+    whole, rest = divmod(cents, 100)
+    number = f"{whole:,}" if grouped else str(whole)
+    if decimals:
+        number += f".{rest:02d}"
+    before, after = next(iter(signs))
+    return f"{before}{number}{after}"
+
+
+def change_total(project: Project, status: str) -> ChangeTotal:
+    changes = [entry.change for entry in project.log
+               if entry.change is not None and entry.change.status == status]
+    return ChangeTotal(
+        count=len(changes),
+        days=sum(change.days for change in changes if change.days is not None),
+        cost=add_costs([change.cost for change in changes if change.cost]),
+    )
