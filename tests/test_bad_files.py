@@ -84,7 +84,7 @@ CASES = [
     ("log by nobody", edit("by: client", "by: nobody"), 16, 13, "projects[0].log[0].by", "use one of: studio, client"),
     ("change status unknown", edit("status: approved", "status: maybe"), 19, 19, "projects[0].log[0].change.status", "use one of: proposed, approved, declined"),
     ("change days fractional", edit("days: 3", "days: 2.5"), 20, 17, "projects[0].log[0].change.days", "expected a whole number, got 2.5"),
-    ("change key unknown", edit("          days: 3\n", "          days: 3\n          budget: 5\n"), 21, 11, "projects[0].log[0].change.budget", "unknown key (allowed here: cost, days, status)"),
+    ("change key unknown", edit("          days: 3\n", "          days: 3\n          budget: 5\n"), 21, 11, "projects[0].log[0].change.budget", "unknown key (allowed here: after, cost, days, status)"),
     ("template missing", edit("template: short", "template: long"), 22, 17, "projects[0].agreement.template", "agreement template 'long': agreement template not found"),
     ("template path escape", edit("template: short", "template: ../../secret"), 22, 17, "projects[0].agreement.template", "name a file in content/agreements/"),
     ("signed impossible", edit("signed: 2026-11-01", "signed: 2026-11-00"), 23, 15, "projects[0].agreement.signed", "is not a date"),

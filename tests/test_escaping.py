@@ -55,7 +55,11 @@ projects:
       - date: 2026-11-02
         by: client
         text: {quoted}
-        change: {{status: approved, days: 1, cost: {quoted}}}
+        change: {{status: approved, days: 1, cost: {quoted}, after: first}}
+      - date: 2026-11-03
+        by: client
+        text: {quoted}
+        change: {{status: proposed, days: 2, cost: {quoted}}}
   - id: y
     title: Paused one
     token: {PAUSED}
@@ -96,7 +100,11 @@ def test_attack_strings_in_every_field_stay_text(empty_site, attack):
     page = empty_site.portal(TOKEN)
     folded = " ".join(attack.split())
     assert folded in " ".join(page.select_one("h1").get_text().split())
-    assert folded in " ".join(page.select_one("section.court").get_text().split())  # consequence
+    panel = " ".join(page.select_one("section.court").get_text().split())
+    assert folded in panel  # the consequence
+    assert f"decide on “{folded}”" in panel  # a proposed change waits on the client
+    expected_cell = " ".join(page.select("table.schedule tbody tr")[1].find_all("td")[2].get_text().split())
+    assert f"because {folded} ({folded}) is late" in expected_cell  # the forecast says why
     assert folded in " ".join(page.select_one("section.agreement").get_text().split())  # terms
     assert folded in " ".join(empty_site.portal(PAUSED).select_one(".court-reason").get_text().split())
 
@@ -107,10 +115,12 @@ def test_attack_strings_in_every_field_stay_text(empty_site, attack):
     # iCalendar text has one kind of line break: CRLF in a title comes back as LF.
     attack = attack.replace("\r\n", "\n")
     expected = f"{attack}: {attack}"
-    assert {str(e["SUMMARY"]) for e in events} == {expected, f"Northwind Studio: {attack}"}
+    # The studio's step moved: the client's first one is late.
+    moved = f"Northwind Studio: {attack} (expected)"
+    assert {str(e["SUMMARY"]) for e in events} == {expected, moved}
     [parsed] = ical_js(feed)
     assert len(parsed["events"]) == 2
-    assert {e["summary"] for e in parsed["events"]} == {expected, f"Northwind Studio: {attack}"}
+    assert {e["summary"] for e in parsed["events"]} == {expected, moved}
 
 
 def test_markdown_fields_render_but_raw_html_and_script_links_do_not(empty_site):

@@ -30,11 +30,42 @@ def test_every_published_project_gets_a_portal_and_archived_ones_do_not(examples
 def test_waiting_on_the_client_past_grace_shows_the_consequence(examples):
     text = court(examples, "acme", "website-redesign")
     assert text.startswith("Waiting on Acme Corp")
-    assert "since Tue 3 Nov 2026 · 14 business days" in text
-    assert "overdue by 11 business days" in text
+    # Wed 18 Nov, Buß- und Bettag in Saxony, is not one of Acme's business days.
+    assert "since Tue 3 Nov 2026 · 13 business days" in text
+    assert "overdue by 10 business days" in text
     assert "Current step: Content and brand assets, due Fri 6 Nov 2026" in text
-    assert "Past the 10-business-day grace period." in text
+    assert "Past the 8-business-day grace period." in text
     assert "As agreed: The project pauses and moves to our next free slot." in text
+
+
+def test_the_panel_says_when_the_project_now_ends_and_why(examples):
+    text = court(examples, "acme", "website-redesign")
+    assert ("Launch review now expected Mon 28 Dec 2026, agreed Thu 10 Dec 2026: 11 business "
+            "days later: 2 business days because Design concepts (Northwind Studio) was "
+            "finished late, 9 business days because Content and brand assets (Acme Corp) is "
+            "late.") in text
+    assert ("Approval now expected Tue 1 Dec 2026, agreed Fri 27 Nov 2026: 2 business days "
+            "later because Sign drafts (Northwind Studio) is 2 business days late."
+            ) in court(examples, "harbor", "office-signage")
+    assert ("Abnahme now expected Wed 16 Dec 2026, agreed Fri 11 Dec 2026: 3 business days "
+            "later because the approved change “Gutscheine sollen auch im Shop verkauft "
+            "werden.” adds 3 business days.") in court(examples, "mueller", "online-shop")
+    assert "now expected" not in court(examples, "mueller", "newsletter")
+
+
+def test_a_proposed_change_is_a_decision_waiting_on_the_client(examples):
+    text = court(examples, "acme", "website-redesign")
+    assert ("Also waiting on Acme Corp: decide on “Would like a German version of the whole "
+            "site.” (+10 business days, €2,400), proposed Mon 16 Nov 2026 · 4 business days "
+            "ago; the agreed response time is 2 business days") in text
+
+
+def test_the_panel_says_whose_business_days_are_counted(examples):
+    text = court(examples, "acme", "website-redesign")
+    assert ("Business days are counted on each side's own calendar. Acme Corp: Monday to "
+            "Friday, except public holidays in Sachsen, Germany. Northwind Studio: Monday to "
+            "Friday, except public holidays in Berlin, Germany and closed Thu 24 Dec 2026 – "
+            "Fri 1 Jan 2027.") in text
 
 
 def test_waiting_on_the_studio_and_on_time(examples):
@@ -89,12 +120,22 @@ def test_the_schedule_lists_owner_due_done_and_slip(examples):
     assert [row[0].split(" Agenda")[0].split(" Texts")[0] for row in rows] == [
         "Kickoff call", "Design concepts", "Content and brand assets",
         "Build and first review", "Launch review"]
-    assert rows[0][1:] == ["Northwind Studio", "Thu 22 Oct 2026", "Thu 22 Oct 2026", "Done, on time"]
-    assert rows[1][1:] == ["Northwind Studio", "Fri 30 Oct 2026", "Tue 3 Nov 2026",
+    headers = [text_of(th) for th in page.select("table.schedule thead th")]
+    assert headers == ["Milestone", "Owner", "Due", "Expected", "Done", "Status"]
+    assert rows[0][1:] == ["Northwind Studio", "Thu 22 Oct 2026", "—", "Thu 22 Oct 2026",
+                           "Done, on time"]
+    assert rows[1][1:] == ["Northwind Studio", "Fri 30 Oct 2026", "—", "Tue 3 Nov 2026",
                            "Done, late by 2 business days"]
-    assert rows[2][1:] == ["Acme Corp", "Fri 6 Nov 2026", "—",
-                           "Current step, overdue by 11 business days"]
-    assert rows[4][1:] == ["Acme Corp", "Thu 10 Dec 2026, 15:00", "—", "Upcoming"]
+    assert rows[2][1:] == ["Acme Corp", "Fri 6 Nov 2026", "—", "—",
+                           "Current step, overdue by 10 business days"]
+    # The studio's Christmas closure lies inside the build step's new dates.
+    assert rows[3][1:4] == ["Northwind Studio", "Fri 4 Dec 2026", "Mon 21 Dec 2026 11 business "
+                            "days later: 2 business days because Design concepts (Northwind "
+                            "Studio) was finished late, 9 business days because Content and "
+                            "brand assets (Acme Corp) is late"]
+    assert rows[4][1:3] == ["Acme Corp", "Thu 10 Dec 2026, 15:00"]
+    assert rows[4][3].startswith("Mon 28 Dec 2026, 15:00 11 business days later")
+    assert rows[4][4:] == ["—", "Upcoming"]
     current = page.select('table.schedule tr[aria-current="step"]')
     assert len(current) == 1 and "Content and brand assets" in current[0].get_text()
 
@@ -112,7 +153,7 @@ def test_the_agreement_is_filled_with_the_projects_terms(examples):
     assert "Agreed on Tue 20 Oct 2026." in text
     assert "Northwind Studio answers your messages within 1 business day." in text
     assert "We ask Acme Corp to answer our messages within 2 business days." in text
-    assert "more than 10 business days late, this applies: The project pauses" in text
+    assert "more than 8 business days late, this applies: The project pauses" in text
     assert "We invoice 50% of the fee" in text
     assert "For this project Hosting is billed separately" in text
     assert "{{" not in text and "terms." not in text
@@ -126,9 +167,12 @@ def test_the_paper_trail_lists_change_requests_with_their_effect(examples):
                for row in page.select("table.changes tbody tr")]
     assert changes == [
         ["Mon 16 Nov 2026", "Would like a German version of the whole site.", "Proposed",
-         "+10 days", "€2,400"],
-        ["Mon 2 Nov 2026", "Asked for an extra careers page.", "Approved", "+5 days", "€800"],
+         "+10 business days", "€2,400"],
+        ["Mon 2 Nov 2026", "Asked for an extra careers page.", "Approved", "+5 business days",
+         "€800"],
     ]
+    assert text_of(page.select_one(".change-totals")) == (
+        "Approved changes: +5 business days, €800; awaiting decision: +10 business days, €2,400.")
     log = [text_of(item.select_one(".meta")) for item in page.select("ol.trail li")]
     assert log == [  # newest first
         "Mon 16 Nov 2026 · Acme Corp · change request, proposed",
@@ -193,13 +237,17 @@ def test_the_timeline_draws_every_milestone_with_its_state(examples):
     assert wide.select_one("title").get_text() == "Timeline of Website redesign"
     assert wide.select_one("desc").get_text() == (
         "5 milestones from Thu 22 Oct 2026 to Thu 10 Dec 2026; 2 done. Current step: Content "
-        "and brand assets, for Acme Corp, overdue by 11 business days. The schedule table "
+        "and brand assets, for Acme Corp, overdue by 10 business days. Launch review now "
+        "expected Mon 28 Dec 2026, 11 business days later than agreed. The schedule table "
         "lists every milestone.")
-    marks = wide.select(".tl-mark")
+    marks = wide.select(".tl-mark:not(.tl-expected)")
     assert [m.name for m in marks] == ["rect", "rect", "circle", "rect", "circle"]  # studio, client
     assert [("tl-done" in m["class"]) for m in marks] == [True, True, False, False, False]
     assert len(wide.select(".tl-ring")) == 1 and len(wide.select(".tl-overdue")) == 1
     assert len(wide.select(".tl-today")) == 1
+    # The two steps the forecast moved keep their agreed mark and gain a dashed one.
+    assert [m.name for m in wide.select(".tl-expected")] == ["rect", "circle"]
+    assert len(wide.select(".tl-shift")) == 2
     labels = [t.get_text() for t in page.select("svg.timeline--narrow .tl-label")]
     assert labels == ["Kickoff call", "Design concepts", "Content and brand assets",
                       "Build and first review", "Launch review"]

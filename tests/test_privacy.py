@@ -163,7 +163,7 @@ def test_a_token_used_twice_names_the_fix(site):
                                                    PUBLISHED["harbor", "podcast-site"]), "utf-8")
     result = site.build()
     assert result.returncode == 1
-    assert ("projects[1].token: this token is already used by clients/acme.yaml:11; give this "
+    assert ("projects[1].token: this token is already used by clients/acme.yaml:12; give this "
             "project a fresh one; run: courtside rotate harbor podcast-site") in result.stderr
 
 

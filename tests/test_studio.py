@@ -31,16 +31,23 @@ def test_the_dashboard_lists_every_project_most_urgent_first(examples):
     assert links == [f"../../p/{EXAMPLE_TOKENS[key]}/" for key in EXPECTED_ORDER]
     rows = [[text_of(cell) for cell in row.find_all(["th", "td"])]
             for row in page.select("table.dashboard tbody tr")]
-    assert rows[0] == ["Website redesign Acme Corp", "Acme Corp", "14 business days",
+    assert rows[0] == ["Website redesign Acme Corp", "Acme Corp", "13 business days",
                        "Content and brand assets due Fri 6 Nov 2026",
-                       "overdue by 11 business days, past grace",
-                       "Build and first review Northwind Studio, Fri 4 Dec 2026", "1"]
+                       "overdue by 10 business days, past grace",
+                       "Build and first review Northwind Studio, Fri 4 Dec 2026",
+                       "Mon 28 Dec 2026 +11 business days",
+                       "“Would like a German version of the whol…” "
+                       "+10 business days, €2,400; 4 business days ago"]
     assert rows[1][1:5] == ["Northwind Studio", "12 business days",
                             "Sign drafts due Thu 19 Nov 2026", "overdue by 2 business days"]
+    assert rows[1][6] == "Tue 1 Dec 2026 +2 business days"  # the studio's own delay
     assert rows[2][4] == "due in 2 business days"
+    assert rows[3][6] == "Wed 16 Dec 2026 +3 business days"  # an approved change moves it
     assert rows[4][4] == "paused" and rows[5][4] == "complete"
+    assert rows[4][6] == rows[5][6] == "—"  # nothing is forecast while paused, or once done
     counts = {li.strong["data-count"]: int(li.strong.get_text()) for li in page.select(".counts li")}
-    assert counts == {"waiting_on_clients": 2, "waiting_on_studio": 2, "overdue": 2, "past_grace": 1}
+    assert counts == {"waiting_on_clients": 2, "waiting_on_studio": 2, "overdue": 2, "past_grace": 1,
+                      "decisions": 1}
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
     assert page.find("meta", attrs={"name": "referrer"})["content"] == "no-referrer"
 
@@ -73,7 +80,8 @@ def test_the_build_ends_with_a_summary_line(site):
     result = site.build()
     assert result.returncode == 0, result.stderr
     assert ("Courtside: 6 portals for 3 clients; 2 waiting on clients (1 past grace), "
-            "2 waiting on the studio (1 overdue)") in result.stdout.splitlines()
+            "2 waiting on the studio (1 overdue); 1 decision waiting on clients"
+            ) in result.stdout.splitlines()
 
 
 @pytest.mark.parametrize("filters, expected", [
@@ -94,11 +102,17 @@ def test_status_json_with_each_filter(site, filters, expected):
         assert rows[0] == {
             "client": "acme", "client_name": "Acme Corp", "project": "website-redesign",
             "title": "Website redesign", "url": f"p/{EXAMPLE_TOKENS['acme', 'website-redesign']}/",
-            "phase": "active", "ball": "client", "since": "2026-11-03", "waiting_days": 14,
+            "phase": "active", "ball": "client", "since": "2026-11-03", "waiting_days": 13,
             "current_step": "Content and brand assets", "current_due": "2026-11-06",
-            "due_state": "past_grace", "days": 11, "past_grace": True,
+            "due_state": "past_grace", "days": 10, "past_grace": True,
             "next_milestone": "Build and first review", "next_due": "2026-12-04",
-            "open_changes": 1}
+            "open_changes": 1, "expected_end": "2026-12-28", "end_slip_days": 11,
+            "decisions_waiting": [{
+                "text": "Would like a German version of the whole site.",
+                "proposed": "2026-11-16", "days": 10, "cost": "€2,400", "waiting_days": 4,
+                "response_days": 2, "overdue": True}]}
+        paused, complete = rows[-2:]
+        assert paused["expected_end"] is complete["expected_end"] is None
 
 
 def test_status_as_a_table_is_plain_text_when_piped(site):
@@ -107,8 +121,9 @@ def test_status_as_a_table_is_plain_text_when_piped(site):
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Client", "Project", "Ball", "Waiting", "Current", "step",
-                                "State", "Next", "Changes"]
+                                "State", "Next", "Expected", "end", "Decisions"]
     assert lines[1].startswith("Acme Corp") and "past grace" in lines[1]
+    assert "28 Dec 2026 (+11)" in lines[1]
 
 
 def test_no_dashboard_without_a_token_and_a_new_token_replaces_the_old(site):
