@@ -152,7 +152,7 @@ def test_text_with_commas_semicolons_newlines_and_umlauts_survives(dst_site):
     js_review = next(e for e in theirs["events"] if e["uid"].startswith("zeit.launch.review@"))
     assert js_review["summary"] == summary
     assert js_review["description"] == description
-    assert theirs["name"] == "Zeit, Raum & Co; KG · Launch"
+    assert theirs["name"] == "Zeit\u201a Raum & Co\u037e KG · Launch"  # see calendar_text
 
 
 def test_lines_are_folded_at_75_octets_and_end_in_crlf(dst_site):
@@ -209,7 +209,8 @@ def test_calendar_properties(dst_site):
     calendar = parse(dst_site.output / "p" / TOKEN / "calendar.ics")
     assert str(calendar["PRODID"]) == "-//Courtside//Client portal milestones//EN"
     assert str(calendar["UID"]) == "zeit.launch@courtside"
-    assert str(calendar["X-WR-CALNAME"]) == "Zeit, Raum & Co; KG · Launch"
+    assert str(calendar["X-WR-CALNAME"]) == "Zeit\u201a Raum & Co\u037e KG · Launch"
+    assert "METHOD" not in calendar  # a subscribed feed is not an iTIP message
     assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in data
     assert "\r\nX-PUBLISHED-TTL:PT4H\r\n" in data
     assert str(calendar["SOURCE"]) == f"{SITEURL}/p/{TOKEN}/calendar.ics"
@@ -303,3 +304,105 @@ def test_a_project_can_turn_its_feed_off(dst_site):
     feed = build(dst_site)
     assert not feed.exists()
     assert dst_site.portal(TOKEN).select_one("section.subscribe") is None
+
+
+# --- every parser, the forecast, and a time the clocks skip ----------------------------
+
+FORECAST_TOKEN = "F0recastTest0Token1Abcd"
+FORECAST_CLIENT = """\
+name: Zeit, Raum & Co; KG
+timezone: Europe/Berlin
+holidays: DE-BY
+projects:
+  - id: website
+    title: Website redesign, phase 2; DE
+    token: {token}
+    agreement:
+      template: plain
+    milestones:
+      - id: content
+        title: Content, copy; "final" \\ v2
+        owner: client
+        due: 2026-11-06
+      - id: build
+        title: Build
+        owner: studio
+        due: 2026-12-04
+      - id: launch
+        title: Launch call
+        owner: client
+        due: 2026-12-10 15:00
+"""
+
+#: The names as every parser must read them: "," and ";" as look-alikes.
+LOOKS_LIKE = str.maketrans({"\u201a": ",", "\u037e": ";", "\u29f5": "\\"})
+
+
+@pytest.fixture(scope="module")
+def forecast_feed(tmp_path_factory):
+    from conftest import new_site
+
+    site = new_site(tmp_path_factory.mktemp("forecast") / "site", examples=False)
+    (site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
+    site.write_client("zeit", FORECAST_CLIENT.format(token=FORECAST_TOKEN))
+    result = site.build("publishconf.py", env={"SITEURL": SITEURL})  # Mon 23 Nov 2026
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site.output / "p" / FORECAST_TOKEN / "calendar.ics"
+
+
+def test_every_parser_reads_the_names_whole_and_the_events_alike(forecast_feed):
+    from feed_parsers import read_with_all
+
+    seen = read_with_all([forecast_feed])
+    name = "Zeit, Raum & Co; KG · Website redesign, phase 2; DE"
+    description = "Milestones of Website redesign, phase 2; DE, with who must act."
+    events = None
+    for parser, [calendar] in seen.items():
+        for key, whole in (("name", name), ("x_wr_calname", name),
+                           ("x_wr_caldesc", description), ("description", description)):
+            value = calendar[key]
+            assert isinstance(value, str) and value.translate(LOOKS_LIKE) == whole, (parser, key, value)
+        events = events or calendar["events"]
+        assert calendar["events"] == events, parser
+    assert len(events) == 3
+    assert seen["libical"][0]["restriction_ok"], seen["libical"][0]["restriction_errors"]
+
+
+def test_moved_milestones_sit_on_their_expected_dates_and_keep_the_agreed_one(forecast_feed):
+    from feed_parsers import read_with_all
+
+    for parser, [calendar] in read_with_all([forecast_feed], parsers=["icalendar", "ical.js", "vobject"]).items():
+        events = {e["uid"].split(".")[2].split("@")[0]: e for e in calendar["events"]}
+        # The client's late step is a debt, not a forecast: it stays on its agreed date.
+        assert events["content"]["start"] == "2026-11-06", parser
+        assert "(expected)" not in events["content"]["summary"]
+        assert "State: Current step, overdue by 11 business days" in events["content"]["description"]
+        # Build keeps its 20 planned business days after today (Mon 23 Nov):
+        # Mon 21 Dec. Launch keeps its 4 Bavarian business days after that,
+        # over Christmas: Tue 22, Wed 23, Thu 24, Mon 28 Dec, 15:00 in Berlin.
+        assert events["build"]["start"] == "2026-12-21", parser
+        assert events["build"]["summary"] == "Northwind Studio: Build (expected)"
+        description = events["build"]["description"]
+        assert "Due: Fri 4 Dec 2026 (agreed)" in description
+        assert ("Expected: Mon 21 Dec 2026, 11 business days later because Content, copy; "
+                '"final" \\ v2 (Zeit, Raum & Co; KG) is 11 business days late') in description
+        assert events["launch"]["start"] == "2026-12-28T14:00:00Z", parser
+        assert "Due: Thu 10 Dec 2026, 15:00 (Europe/Berlin) (agreed)" in events["launch"]["description"]
+        assert "Expected: Mon 28 Dec 2026, 15:00 (Europe/Berlin), 11 business days later" \
+            in events["launch"]["description"]
+
+
+def test_a_time_the_clocks_skip_is_stated_as_the_time_it_really_is(empty_site):
+    (empty_site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
+    empty_site.write_client("zeit", DST_CLIENT.format(token=TOKEN).replace(
+        "due: 2026-11-02\n", "due: 2026-11-02\n      - id: spring\n        title: Spring call\n"
+        "        owner: studio\n        due: 2027-03-28 02:30\n"))
+    result = empty_site.build(epoch=BEFORE)  # a warning, which a production build refuses
+    assert result.returncode == 0, result.stderr
+    assert "02:30 does not exist on 2027-03-28 in Europe/Berlin" in result.stderr
+    spring = events_by_id(parse(empty_site.output / "p" / TOKEN / "calendar.ics"))["spring"]
+    # 02:30 never happens that night: it is read as 03:30 summer time, 01:30 UTC.
+    assert spring.decoded("DTSTART") == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.timezone.utc)
+    assert "Due: Sun 28 Mar 2027, 03:30 (Europe/Berlin)" in str(spring["DESCRIPTION"])
+    row = empty_site.portal(TOKEN).select("table.schedule tbody tr")[-1]
+    assert "Sun 28 Mar 2027, 03:30" in text_of(row)
