@@ -54,8 +54,8 @@ class ChangeTotal:
     cost: str | None
 
 
-_AMOUNT = re.compile(r"(?P<before>[^\d\s.,+-]*)\s?(?P<number>\d{1,3}(?:,\d{3})+|\d+)"
-                     r"(?P<decimals>\.\d{1,2})?\s?(?P<after>[^\d\s.,+-]*)")
+_AMOUNT = re.compile(r"(?P<before>[^\d\s.,+-]*\s?)(?P<number>\d{1,3}(?:,\d{3})+|\d+)"
+                     r"(?P<decimals>\.\d{1,2})?(?P<after>\s?[^\d\s.,+-]*)")
 
 
 def add_costs(costs: list[str]) -> str | None:
@@ -69,7 +69,7 @@ def add_costs(costs: list[str]) -> str | None:
         return " + ".join(costs)
     styles = {(m["before"], m["after"], bool(m["decimals"]), "," in m["number"]) for m in matches}
     signs = {(m["before"], m["after"]) for m in matches}
-    if len(signs) != 1 or not any(sign for sign in next(iter(signs))):
+    if len(signs) != 1 or not any(sign.strip() for sign in next(iter(signs))):
         return " + ".join(costs)
     cents = sum(int(m["number"].replace(",", "")) * 100
                 + (int((m["decimals"] or ".0")[1:].ljust(2, "0"))) for m in matches)

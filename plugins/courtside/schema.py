@@ -200,8 +200,9 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
     if rule == "type":
         expected = error.validator_value
         if "format" in schema:
+            dated = schema["format"] in ("date", "courtside-due")
             return [document.problem(path, _format_problem(schema["format"], value, shown)
-                                     + ("; write the date itself" if not isinstance(value, str) else ""))]
+                                     + ("; write the date itself" if dated and not isinstance(value, str) else ""))]
         expected_names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPE_NAMES[name] for name in expected_names)
         message = f"expected {wanted}, got {shown}"

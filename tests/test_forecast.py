@@ -1,0 +1,199 @@
+"""The forecast on its own: agreed dates stay, expected dates only ever move
+later, and every moved business day has a cause."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import assume, given, settings, strategies as st
+
+from courtside.changes import add_costs, change_total, decisions_waiting
+from courtside.model import Agreement, Change, LogEntry, Milestone, Project
+from courtside.portal import moved_text
+from courtside.rules import PLAIN_CALENDARS, project_state
+from courtside.workdays import PLAIN, Closure, working_calendar
+
+D = dt.date
+NAMES = {"studio": "Northwind Studio", "client": "Acme Corp"}.get
+
+
+def step(id, owner, due, done=None):
+    return Milestone(id=id, title=id.capitalize(), owner=owner, due=due, done=done)
+
+
+def project(*milestones, log=(), status="active"):
+    return Project(id="p", title="P", token="t" * 22, milestones=tuple(milestones),
+                   status=status, log=tuple(log), agreement=Agreement())
+
+
+ACME = project(
+    step("concepts", "studio", D(2026, 10, 30), D(2026, 11, 3)),
+    step("content", "client", D(2026, 11, 6)),
+    step("build", "studio", D(2026, 12, 4)),
+    step("launch", "client", D(2026, 12, 10)),
+)
+
+
+def test_a_late_client_step_moves_the_steps_after_it_and_says_why():
+    state = project_state(ACME, D(2026, 11, 27))
+    content, build, launch = (state.expected[k] for k in ("content", "build", "launch"))
+    # The current step is overdue: expected today at the earliest, shown as overdue.
+    assert content.overdue and not content.moved and content.date == D(2026, 11, 27)
+    # Build keeps its 20 planned business days after today.
+    assert (build.date, build.shift) == (D(2026, 12, 25), 15)
+    assert (launch.date, launch.shift) == (D(2026, 12, 31), 15)
+    assert [(c.kind, c.milestone.id, c.days) for c in launch.causes] == [
+        ("finished_late", "concepts", 2), ("late", "content", 13)]
+    assert moved_text(launch, NAMES) == (
+        "15 business days later: 2 business days because Concepts (Northwind Studio) was "
+        "finished late, 13 business days because Content (Acme Corp) is late")
+    assert state.end is launch
+
+
+def test_one_cause_is_told_with_its_own_size():
+    on_time = project(step("content", "client", D(2026, 11, 6)), step("launch", "studio", D(2026, 12, 10)))
+    launch = project_state(on_time, D(2026, 11, 27)).expected["launch"]
+    assert moved_text(launch, NAMES) == \
+        "15 business days later because Content (Acme Corp) is 15 business days late"
+
+
+def test_holidays_are_not_business_days_of_the_party_whose_day_it_is():
+    calendars = {"studio": working_calendar(None, [Closure(D(2026, 12, 24), D(2027, 1, 1))]),
+                 "client": working_calendar("DE-BY")}
+    state = project_state(ACME, D(2026, 11, 27), calendars)
+    # Build (the studio's) runs 20 studio business days from today, over its closure.
+    assert state.expected["build"].date == D(2027, 1, 5)
+    # Launch (the client's) keeps 4 Bavarian business days after that (Epiphany is off).
+    assert state.expected["launch"].date == D(2027, 1, 12)
+    # And the client's lateness is counted on the client's calendar.
+    assert state.due.business_days == 15
+
+
+def test_an_approved_change_after_a_milestone_moves_what_follows():
+    change = LogEntry(D(2026, 11, 2), "client", "An extra careers page",
+                      Change("approved", days=5, cost="€800", after="build"))
+    declined = LogEntry(D(2026, 11, 3), "client", "A shop", Change("declined", days=20, after="build"))
+    unplaced = LogEntry(D(2026, 11, 4), "client", "Blog", Change("approved", days=9))
+    plan = project(step("build", "studio", D(2026, 12, 4)), step("launch", "client", D(2026, 12, 10)),
+                   log=[change, declined, unplaced])
+    launch = project_state(plan, D(2026, 11, 27)).expected["launch"]
+    assert (launch.date, launch.shift) == (D(2026, 12, 17), 5)
+    assert moved_text(launch, NAMES) == \
+        "5 business days later because the approved change “An extra careers page” adds 5 business days"
+
+
+def test_paused_and_complete_projects_forecast_nothing():
+    assert project_state(project(*ACME.milestones, status="paused"), D(2026, 11, 27)).expected == {}
+    done = project(step("a", "studio", D(2026, 11, 2), D(2026, 11, 20)))
+    assert project_state(done, D(2026, 11, 27)).expected == {}
+
+
+# --- properties ---------------------------------------------------------------------
+
+CALENDAR_CHOICES = [PLAIN, working_calendar("DE-BY"),
+                    working_calendar("US-NY", [Closure(D(2026, 12, 21), D(2027, 1, 3))])]
+
+
+@st.composite
+def projects(draw, calendar=None):
+    """A project of 1–8 milestones: a run of done ones, then open ones, due
+    dates mostly in order; and a day to look at it. With a ``calendar``, no
+    step is faster than planned: each done step finished its planned length
+    or more after the one before it, and due dates are in order."""
+    count = draw(st.integers(1, 8))
+    done_count = draw(st.integers(0, count))
+    due, milestones, previous = D(2026, 10, 1), [], None
+    for index in range(count):
+        due += dt.timedelta(days=draw(st.integers(-3 if calendar is None else 0, 20)))
+        done = None
+        if index < done_count:
+            slip = dt.timedelta(days=draw(st.integers(-10 if calendar is None else 0, 15)))
+            if calendar is None or previous is None:
+                done = due + slip
+            else:
+                planned = calendar.business_days_between(previous.due, due)
+                done = max(due, calendar.add_business_days(previous.done, planned)) + slip
+        previous = step(f"m{index}", draw(st.sampled_from(["studio", "client"])), due, done)
+        milestones.append(previous)
+    log = []
+    for _ in range(draw(st.integers(0, 2))):
+        after = draw(st.sampled_from(milestones)).id
+        log.append(LogEntry(D(2026, 10, 1), "client", "Change",
+                            Change("approved", days=draw(st.integers(0, 10)), after=after)))
+    today = D(2026, 10, 1) + dt.timedelta(days=draw(st.integers(0, 200)))
+    return project(*milestones, log=log), today
+
+
+@settings(max_examples=400, deadline=None)
+@given(projects(), st.sampled_from(CALENDAR_CHOICES), st.sampled_from(CALENDAR_CHOICES))
+def test_the_forecast_never_moves_a_date_earlier(case, studio, client):
+    plan, today = case
+    calendars = {"studio": studio, "client": client}
+    expected = project_state(plan, today, calendars).expected
+    previous = None
+    for milestone in plan.milestones:
+        if milestone.id in expected:
+            forecast = expected[milestone.id]
+            assert forecast.date >= milestone.due
+            if previous is not None:
+                assert forecast.date >= previous
+            assert forecast.shift == calendars[milestone.owner].business_days_between(
+                milestone.due, forecast.date)
+            previous = forecast.date
+        else:
+            previous = milestone.done
+
+
+@settings(max_examples=400, deadline=None)
+@given(projects(), st.sampled_from(CALENDAR_CHOICES))
+def test_without_lateness_the_forecast_is_the_plan(case, calendar):
+    plan, today = case
+    calendars = {"studio": calendar, "client": calendar}
+    assume(all(calendar.business_days_between(m.due, m.done) <= 0
+               for m in plan.milestones if m.done))
+    dues = [m.due for m in plan.milestones]
+    assume(dues == sorted(dues))  # a plan out of order is warned about, and moved into order
+    plan = project(*plan.milestones)  # no changes
+    state = project_state(plan, today, calendars)
+    assume(state.due is None or state.due.kind != "overdue")
+    assert all(e.date == e.milestone.due and not e.causes for e in state.expected.values())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(CALENDAR_CHOICES).flatmap(lambda c: st.tuples(st.just(c), projects(c))))
+def test_the_last_step_moves_at_least_as_far_as_the_longest_delay(calendar_and_case):
+    calendar, (plan, today) = calendar_and_case
+    calendars = {"studio": calendar, "client": calendar}
+    state = project_state(plan, today, calendars)
+    assume(state.end is not None)
+    delays = [calendar.business_days_between(m.due, m.done) for m in plan.milestones if m.done]
+    if state.due is not None and state.due.kind == "overdue":
+        delays.append(state.due.business_days)
+    assert state.end.shift >= max(delays, default=0)
+    # Every business day it moved has a cause, and the causes add up.
+    for forecast in state.expected.values():
+        assert sum(cause.days for cause in forecast.causes) == forecast.shift
+
+
+# --- change requests -------------------------------------------------------------------
+
+def test_costs_add_up_when_they_are_written_alike():
+    assert add_costs(["€800", "€2,400"]) == "€3,200"
+    assert add_costs(["$1,200.50", "$99"]) == "$1,299.50"
+    assert add_costs(["800 EUR", "1200 EUR"]) == "2000 EUR"
+    assert add_costs(["€800", "$100"]) == "€800 + $100"  # two currencies
+    assert add_costs(["€800", "two days' work"]) == "€800 + two days' work"
+    assert add_costs(["2.400 €", "€800"]) == "2.400 € + €800"  # never guess a decimal comma
+    assert add_costs(["800", "200"]) == "800 + 200"  # no currency, no sum
+    assert add_costs([]) is None
+
+
+def test_a_proposed_change_waits_on_the_clients_business_days():
+    entry = LogEntry(D(2026, 11, 13), "client", "German version", Change("proposed", days=10))
+    plan = Project(id="p", title="P", token="t" * 22, milestones=(step("a", "studio", D(2026, 12, 1)),),
+                   log=(entry,), agreement=Agreement(terms={"response_days": {"studio": 1, "client": 2}}))
+    [decision] = decisions_waiting(plan, D(2026, 11, 23), working_calendar("DE-SN"))
+    assert (decision.waiting_days, decision.response_days, decision.overdue) == (5, 2, True)
+    [plain] = project_state(plan, D(2026, 11, 23), PLAIN_CALENDARS).decisions
+    assert plain.waiting_days == 6
+    assert change_total(plan, "proposed").days == 10
