@@ -17,6 +17,7 @@ WORDS = ("design content review launch brand assets copy images pages navigation
          "forms hosting analytics newsletter shop checkout payment photos sitemap "
          "migration testing feedback approval workshop kickoff prototype").split()
 FIRST = date0 = dt.date(2026, 9, 1)
+REGIONS = ("DE-BY", "AT", "FR", "US-NY", "DE-SN", "ES-MD", None)
 
 
 def token(rng: random.Random) -> str:
@@ -46,8 +47,15 @@ def milestones(rng: random.Random, start: dt.date, done_until: dt.date) -> list[
 def client_yaml(index: int) -> str:
     rng = random.Random(index)
     lines = [f"name: Client {index} GmbH", "contact:", f"  name: Person {index}",
-             f"  email: person{index}@client{index}.example", "timezone: Europe/Berlin",
-             "", "projects:"]
+             f"  email: person{index}@client{index}.example", "timezone: Europe/Berlin"]
+    # Most clients have a working calendar of their own: a region's public
+    # holidays, and some a closure.
+    region = REGIONS[index % len(REGIONS)]
+    if region:
+        lines.append(f"holidays: {region}")
+    if index % 3 == 0:
+        lines += ["closed:", "  - {from: 2026-12-23, to: 2027-01-01}"]
+    lines += ["", "projects:"]
     for number in range(3):
         start = date0 + dt.timedelta(days=rng.randint(0, 60))
         lines += [f"  - id: project-{number + 1}", f"    title: {phrase(rng, 2)} project",

@@ -8,8 +8,8 @@ pages are still in the output folder as written, is neither built nor
 written again. An entry is
 found by a hash of the file's bytes together with everything else its output
 depends on: Courtside's own code, the theme's templates, the agreement
-templates, the settings, the working folder (file names in messages) and the
-build's moment ("today", and the feeds' timestamps). Change any of them and
+templates, the settings, the holidays package's version, the working folder
+(file names in messages) and the build's moment ("today", and the feeds' timestamps). Change any of them and
 the entry is simply not found. Entries not used by a build are removed.
 
 Entries are pickles, written and read by this machine's builds only; the
@@ -19,6 +19,7 @@ cache folder is as trusted as the code (keep it out of the repository).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -47,6 +48,8 @@ def context_key(context: BuildContext) -> str:
                          context.options.agreements_folder])
     digest.update(repr(context).encode())
     digest.update(os.getcwd().encode())
+    # Public holidays come from this package's tables, which change between releases.
+    digest.update(importlib.metadata.version("holidays").encode())
     return digest.hexdigest()
 
 

@@ -21,7 +21,6 @@ Pure: a function of the project, the day and the parties' calendars.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Mapping
@@ -87,11 +86,13 @@ def _apportion(causes: list[Cause], total: int) -> list[Cause]:
     weight = sum(cause.days for cause in causes)
     if total <= 0 or weight <= 0:
         return []
+    if weight == total:  # the usual case: one calendar, nothing made up
+        return causes
     shares = [(cause.days * total // weight, -(cause.days * total % weight), index)
               for index, cause in enumerate(causes)]
     left = total - sum(share for share, _, _ in shares)
     bonus = {index for _, _, index in sorted(shares, key=lambda s: (s[1], s[2]))[:left]}
-    return [dataclasses.replace(cause, days=share + (index in bonus))
+    return [Cause(cause.kind, share + (index in bonus), cause.own_days, cause.milestone, cause.entry)
             for (share, _, index), cause in zip(shares, causes) if share + (index in bonus)]
 
 

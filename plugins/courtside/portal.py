@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Literal, Mapping
 from urllib.parse import quote, urlsplit
 
@@ -86,6 +87,7 @@ def moved_text(expected: Expected, party_name) -> str:
     return f"{later}: " + ", ".join(cause_text(c, party_name, counted=True) for c in causes)
 
 
+@lru_cache(maxsize=1024)
 def calendar_text(calendar: WorkingCalendar) -> str:
     """What a party's business days are: "Monday to Friday, except public
     holidays in Bayern, Germany and closed Thu 24 Dec 2026 – Fri 1 Jan 2027"."""
@@ -171,13 +173,13 @@ class Portal:
     def moved_text(self, expected: Expected) -> str:
         return moved_text(expected, self.party_name)
 
-    @property
+    @cached_property
     def moved(self) -> bool:
         """Whether any date is expected apart from its agreed one: the
         schedule then shows an Expected column."""
         return any(row.expected is not None and row.expected.moved for row in self.schedule)
 
-    @property
+    @cached_property
     def working_days(self) -> tuple[tuple[str, str], ...]:
         """``(party name, its business days)`` for each party whose calendar
         is more than Monday to Friday; empty when neither is."""
@@ -186,7 +188,7 @@ class Portal:
         return tuple((self.party_name(party), calendar_text(self.calendars[party]))
                      for party in ("client", "studio"))
 
-    @property
+    @cached_property
     def live_days_off(self) -> dict[str, str]:
         """Each party's days off, for the page's script to count the way the
         build does on any day up to the end of next year: from the earliest
@@ -195,7 +197,8 @@ class Portal:
         state = self.state
         starts = [state.today, *(d.entry.date for d in state.decisions)]
         starts += [day for day in (state.since, state.current and state.current.due) if day]
-        first, last = min(starts), dt.date(state.today.year + 1, 12, 31)
+        # From the first of January: the same days for every portal of a client.
+        first, last = dt.date(min(starts).year, 1, 1), dt.date(state.today.year + 1, 12, 31)
         return {party: " ".join(a.isoformat() if a == b else f"{a.isoformat()}/{b.isoformat()}"
                                 for a, b in calendar.off_ranges(first, last))
                 for party, calendar in self.calendars.items() if not calendar.plain}
@@ -204,11 +207,11 @@ class Portal:
     def decisions(self) -> tuple[Decision, ...]:
         return self.state.decisions
 
-    @property
+    @cached_property
     def approved(self) -> ChangeTotal:
         return change_total(self.project, "approved")
 
-    @property
+    @cached_property
     def proposed(self) -> ChangeTotal:
         return change_total(self.project, "proposed")
 

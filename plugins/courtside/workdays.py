@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Iterator
 
 #: Public holidays are looked up for these years only; the holidays package
 #: knows nothing useful outside them, and a typo such as 0026 must not make
@@ -38,15 +37,16 @@ class Closure:
         return self.first <= day <= self.last
 
 
+def _weekdays_through(day: dt.date) -> int:
+    """Mondays to Fridays from Monday 1 January of year 1 up to ``day``."""
+    days = day.toordinal() - 1  # day 0 was a Monday
+    return days // 7 * 5 + min(days % 7 + 1, 5)
+
+
 def weekdays_between(start: dt.date, end: dt.date) -> int:
     """Mondays to Fridays after ``start`` up to and including ``end``
     (``end`` >= ``start``)."""
-    whole_weeks, extra = divmod((end - start).days, 7)
-    count = whole_weeks * 5
-    weekday = start.weekday()
-    for offset in range(1, extra + 1):
-        count += (weekday + offset) % 7 < 5
-    return count
+    return _weekdays_through(end) - _weekdays_through(start)
 
 
 # --- regions -------------------------------------------------------------------
@@ -68,15 +68,24 @@ def split_region(region: str) -> tuple[str, str | None]:
     return country, subdivision or None
 
 
+@lru_cache(maxsize=256)
 def region_problem(region: str) -> str | None:
     """Why ``region`` is not a holiday region the holidays package knows,
     listing the valid choices; None when it is fine."""
     import difflib
 
+    import holidays
+
+    country, subdivision = split_region(region)
+    if len(country) == 2:  # the package also answers to three-letter codes; not here
+        try:  # one country's class, not the list of all (which loads every country)
+            holidays.country_holidays(country, subdiv=subdivision, years=())
+            return None
+        except NotImplementedError:
+            pass
     regions = supported_regions()
     if region != region.upper() and region_problem(region.upper()) is None:
         return f"{region!r}: write region codes in capitals, {region.upper()}"
-    country, subdivision = split_region(region)
     if country not in regions:
         close = difflib.get_close_matches(country.upper(), regions, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -136,27 +145,38 @@ class WorkingCalendar:
     region: str | None = None
     #: Closures, merged, sorted and non-overlapping (see ``working_calendar``).
     closures: tuple[Closure, ...] = ()
+    #: Each year's weekdays off (by year) and the browser's ranges (by span),
+    #: worked out when first asked for.
+    _off: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     @property
     def plain(self) -> bool:
         return self.region is None and not self.closures
+
+    def weekdays_off(self, year: int) -> tuple[dt.date, ...]:
+        """The weekdays of ``year`` that are not worked: public holidays and
+        closed days, sorted, each once."""
+        off = self._off.get(year)
+        if off is None:
+            days = set(public_holidays(self.region, year)) if self.region else set()
+            for closure in self.closures:
+                first = max(closure.first, dt.date(year, 1, 1))
+                last = min(closure.last, dt.date(year, 12, 31))
+                while first <= last:
+                    if first.weekday() < 5:
+                        days.add(first)
+                    first += _DAY
+            off = self._off[year] = tuple(sorted(days))
+        return off
 
     def is_business_day(self, day: dt.date) -> bool:
         if day.weekday() >= 5:
             return False
         if self.plain:
             return True
-        if self.region is not None and day in self._holidays(day.year):
-            return False
-        return not any(day in closure for closure in self.closures)
-
-    def _holidays(self, year: int) -> tuple[dt.date, ...]:
-        return public_holidays(self.region, year) if self.region else ()
-
-    def _years(self, start: dt.date, end: dt.date) -> range:
-        if self.region is None:
-            return range(0)
-        return range(max(start.year, HOLIDAY_YEARS.start), min(end.year, HOLIDAY_YEARS.stop - 1) + 1)
+        off = self.weekdays_off(day.year)
+        index = bisect.bisect_left(off, day)
+        return index == len(off) or off[index] != day
 
     def days_off(self, start: dt.date, end: dt.date) -> int:
         """Weekdays after ``start`` up to and including ``end`` that are not
@@ -164,18 +184,10 @@ class WorkingCalendar:
         if self.plain or end <= start:
             return 0
         off = 0
-        for closure in self.closures:
-            first, last = max(closure.first - _DAY, start), min(closure.last, end)
-            if first < last:
-                off += weekdays_between(first, last)
-        for year in self._years(start, end):
-            table = self._holidays(year)
-            if not table:
-                continue
-            low = bisect.bisect_right(table, start)
-            high = bisect.bisect_right(table, end)
-            off += sum(1 for day in table[low:high]
-                       if not any(day in closure for closure in self.closures))
+        for year in range(start.year, end.year + 1):
+            table = self.weekdays_off(year)
+            if table:
+                off += bisect.bisect_right(table, end) - bisect.bisect_right(table, start)
         return off
 
     def business_days_between(self, start: dt.date, end: dt.date) -> int:
@@ -206,17 +218,19 @@ class WorkingCalendar:
                 count -= 1
         return current
 
-    def off_ranges(self, start: dt.date, end: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
+    def off_ranges(self, start: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
         """The days off between ``start`` and ``end`` as inclusive ranges:
         each weekday holiday as a one-day range, each closure as itself
         (clipped); for the browser script, which counts the same way."""
-        for closure in self.closures:
-            if closure.last >= start and closure.first <= end:
-                yield max(closure.first, start), min(closure.last, end)
-        for year in self._years(start, end):
-            for day in self._holidays(year):
-                if start <= day <= end and not any(day in c for c in self.closures):
-                    yield day, day
+        key = ("ranges", start, end)
+        if key not in self._off:
+            ranges = [(max(c.first, start), min(c.last, end))
+                      for c in self.closures if c.last >= start and c.first <= end]
+            for year in range(start.year, end.year + 1) if self.region else ():
+                ranges += [(day, day) for day in public_holidays(self.region, year)
+                           if start <= day <= end and not any(day in c for c in self.closures)]
+            self._off[key] = tuple(ranges)
+        return self._off[key]
 
 
 PLAIN = WorkingCalendar()
