@@ -6,6 +6,7 @@ from __future__ import annotations
 import icalendar
 import pytest
 
+from courtside.filters import quoted
 from courtside.generator import inline_script
 from test_calendar import ical_js
 
@@ -102,7 +103,7 @@ def test_attack_strings_in_every_field_stay_text(empty_site, attack):
     assert folded in " ".join(page.select_one("h1").get_text().split())
     panel = " ".join(page.select_one("section.court").get_text().split())
     assert folded in panel  # the consequence
-    assert f"decide on “{folded}”" in panel  # a proposed change waits on the client
+    assert f"decide on {quoted(folded, 60)}" in panel  # a proposed change waits on the client
     expected_cell = " ".join(page.select("table.schedule tbody tr")[1].find_all("td")[2].get_text().split())
     assert f"because {folded} ({folded}) is late" in expected_cell  # the forecast says why
     assert folded in " ".join(page.select_one("section.agreement").get_text().split())  # terms

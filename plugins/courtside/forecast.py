@@ -9,7 +9,8 @@ only ever moves a date later. The rule, for milestones in listed order:
   calendar — after the previous milestone's expected (or done) date, plus
   the business days of approved changes recorded ``after`` that previous
   milestone; it is never expected before its own due date;
-- the current step, once overdue, is expected no earlier than today.
+- the current step, once overdue, is expected no earlier than today;
+- a date that would move by no business day stays the due date.
 
 Early finishes do not pull dates in: every expected date is at least the
 due date. Every business day a date moves is attributed to what moved it —
@@ -143,6 +144,10 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
                 end, overdue = today, True
             expected_date = end
         shift = calendar.business_days_between(milestone.due, end)
+        if expected_date is not None and shift <= 0:
+            # Not one business day later (a step before it finished on a
+            # Saturday): it is expected when it is due.
+            end = expected_date = milestone.due
         causes = _apportion(causes, shift)
         if expected_date is not None:
             result[milestone.id] = Expected(milestone, expected_date, max(shift, 0),
