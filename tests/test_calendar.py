@@ -228,7 +228,10 @@ def test_description_gives_owner_and_state(dst_site):
     assert str(events["brief"]["SUMMARY"]).startswith("✓ ")
     assert "State: Current step, overdue by 21 business days" in str(events["before"]["DESCRIPTION"])
     assert "Owner: Northwind Studio" in str(events["before"]["DESCRIPTION"])
-    assert "State: Not started, 15 business days past due" in str(events["handover"]["DESCRIPTION"])
+    # Handover waits for the late calls before it: expected later, not past due.
+    handover = str(events["handover"]["DESCRIPTION"])
+    assert "Due: Mon 2 Nov 2026 (agreed)\nExpected: Tue 1 Dec 2026, 21 business days later" in handover
+    assert "State: Upcoming" in handover
 
 
 def test_two_builds_of_the_same_input_give_identical_feeds(dst_site):

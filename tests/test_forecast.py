@@ -37,9 +37,13 @@ ACME = project(
 def test_a_late_client_step_moves_the_steps_after_it_and_says_why():
     state = project_state(ACME, D(2026, 11, 27))
     content, build, launch = (state.expected[k] for k in ("content", "build", "launch"))
-    # The current step is overdue: expected today at the earliest, shown as overdue.
-    assert content.overdue and not content.moved and content.date == D(2026, 11, 27)
-    # Build keeps its 20 planned business days after today.
+    # The studio finished Concepts 2 business days late, so Content moved to
+    # Tue 10 Nov; the client is late against that date, not the impossible one.
+    assert (content.date, content.shift, content.overdue) == (D(2026, 11, 10), 2, True)
+    assert moved_text(content, NAMES) == \
+        "2 business days later because Concepts (Northwind Studio) was finished 2 business days late"
+    assert (state.due.business_days, state.due.date) == (13, D(2026, 11, 10))
+    # Build keeps its 20 planned business days after today, Launch its 4 after that.
     assert (build.date, build.shift) == (D(2026, 12, 25), 15)
     assert (launch.date, launch.shift) == (D(2026, 12, 31), 15)
     assert [(c.kind, c.milestone.id, c.days) for c in launch.causes] == [
@@ -48,6 +52,40 @@ def test_a_late_client_step_moves_the_steps_after_it_and_says_why():
         "15 business days later: 2 business days because Concepts (Northwind Studio) was "
         "finished late, 13 business days because Content (Acme Corp) is late")
     assert state.end is launch
+    assert (state.expected_end, state.end_slip_days) == (D(2026, 12, 31), 15)
+
+
+def test_a_step_that_is_merely_not_done_yet_holds_up_what_follows():
+    # The client is closed over the holidays: on Tue 12 Jan their step, due
+    # Fri 18 Dec, is not late on their calendar, but nothing after it can start.
+    calendars = {"studio": PLAIN,
+                 "client": working_calendar(None, [Closure(D(2026, 12, 21), D(2027, 1, 15))])}
+    plan = project(step("feedback", "client", D(2026, 12, 18)),
+                   step("build", "studio", D(2027, 1, 8)))
+    state = project_state(plan, D(2027, 1, 12), calendars)
+    assert state.due.kind == "due_soon" and state.due.business_days == 0 and state.due.side == 1
+    build = state.expected["build"]
+    assert (build.date, build.shift) == (D(2027, 2, 2), 17)  # its 15 planned days after today
+    assert moved_text(build, NAMES) == \
+        "17 business days later because Feedback (Acme Corp) is not done yet"
+
+
+def test_a_step_finished_on_a_day_only_one_side_works_is_a_reason_too():
+    # Mon 8 Mar 2027 is a holiday in Berlin, not in Bavaria.
+    calendars = {"studio": working_calendar("DE-BE"), "client": working_calendar("DE-BY")}
+    plan = project(step("draft", "studio", D(2027, 3, 5), D(2027, 3, 8)),
+                   step("review", "client", D(2027, 3, 10)))
+    review = project_state(plan, D(2027, 3, 9), calendars).expected["review"]
+    assert (review.date, review.shift) == (D(2027, 3, 11), 1)
+    assert moved_text(review, NAMES) == \
+        "1 business day later because Draft (Northwind Studio) was finished late"
+
+
+def test_a_plan_listed_out_of_order_says_so():
+    plan = project(step("a", "studio", D(2026, 11, 20)), step("b", "client", D(2026, 11, 18)))
+    b = project_state(plan, D(2026, 11, 2)).expected["b"]
+    assert (b.date, b.shift) == (D(2026, 11, 20), 2)
+    assert moved_text(b, NAMES) == "2 business days later because A (Northwind Studio) comes first but is due later"
 
 
 def test_one_cause_is_told_with_its_own_size():
@@ -65,8 +103,8 @@ def test_holidays_are_not_business_days_of_the_party_whose_day_it_is():
     assert state.expected["build"].date == D(2027, 1, 5)
     # Launch (the client's) keeps 4 Bavarian business days after that (Epiphany is off).
     assert state.expected["launch"].date == D(2027, 1, 12)
-    # And the client's lateness is counted on the client's calendar.
-    assert state.due.business_days == 15
+    # And the client's lateness is counted on the client's calendar, from Tue 10 Nov.
+    assert state.due.business_days == 13
 
 
 def test_an_approved_change_after_a_milestone_moves_what_follows():
@@ -139,6 +177,8 @@ def test_the_forecast_never_moves_a_date_earlier(case, studio, client):
                 assert calendars[milestone.owner].business_days_between(previous, forecast.date) >= 0
             assert forecast.shift == calendars[milestone.owner].business_days_between(
                 milestone.due, forecast.date)
+            # Every business day it moved has a cause, on any two calendars.
+            assert sum(cause.days for cause in forecast.causes) == forecast.shift
             previous = forecast.date
         else:
             previous = milestone.done
@@ -168,8 +208,8 @@ def test_the_last_step_moves_at_least_as_far_as_the_longest_delay(calendar_and_c
     assume(state.end is not None)
     delays = [calendar.business_days_between(m.due, m.done) for m in plan.milestones if m.done]
     if state.due is not None and state.due.kind == "overdue":
-        delays.append(state.due.business_days)
-    assert state.end.shift >= max(delays, default=0)
+        delays.append(calendar.business_days_between(state.current.due, today))
+    assert state.end_slip_days >= max(delays, default=0)
     # Every business day it moved has a cause, and the causes add up.
     for forecast in state.expected.values():
         assert sum(cause.days for cause in forecast.causes) == forecast.shift

@@ -32,9 +32,12 @@ def test_waiting_on_the_client_past_grace_shows_the_consequence(examples):
     assert text.startswith("Waiting on Acme Corp")
     # Wed 18 Nov, Buß- und Bettag in Saxony, is not one of Acme's business days.
     assert "since Tue 3 Nov 2026 · 13 business days" in text
-    assert "overdue by 10 business days" in text
-    assert "Current step: Content and brand assets, due Fri 6 Nov 2026" in text
-    assert "Past the 8-business-day grace period." in text
+    # Design concepts, the studio's, finished 2 business days late: the
+    # content is late against Tue 10 Nov, the date that moved it to.
+    assert "overdue by 8 business days" in text
+    assert ("Current step: Content and brand assets, due Fri 6 Nov 2026, moved to Tue 10 Nov "
+            "2026 (see the schedule)") in text
+    assert "Past the 5-business-day grace period." in text
     assert "As agreed: The project pauses and moves to our next free slot." in text
 
 
@@ -56,6 +59,8 @@ def test_the_schedule_says_why_a_date_moved(examples):
         return [text_of(item) for item in page.select("section ul.moved li")]
 
     assert why("acme", "website-redesign") == [
+        "Content and brand assets: expected Tue 10 Nov 2026, agreed Fri 6 Nov 2026 — 2 business "
+        "days later because Design concepts (Northwind Studio) was finished 2 business days late.",
         "Build and first review: expected Mon 21 Dec 2026, agreed Fri 4 Dec 2026 — 11 business "
         "days later: 2 business days because Design concepts (Northwind Studio) was finished "
         "late, 9 business days because Content and brand assets (Acme Corp) is late.",
@@ -150,8 +155,8 @@ def test_the_schedule_lists_owner_due_done_and_slip(examples):
                            "Done, on time"]
     assert rows[1][1:] == ["Northwind Studio", "Fri 30 Oct 2026", "—", "Tue 3 Nov 2026",
                            "Done, late by 2 business days"]
-    assert rows[2][1:] == ["Acme Corp", "Fri 6 Nov 2026", "—", "—",
-                           "Current step, overdue by 10 business days"]
+    assert rows[2][1:] == ["Acme Corp", "Fri 6 Nov 2026", "Tue 10 Nov 2026 +2 business days", "—",
+                           "Current step, overdue by 8 business days"]
     assert rows[3][1:] == ["Northwind Studio", "Fri 4 Dec 2026", "Mon 21 Dec 2026 +11 business days",
                            "—", "Upcoming"]
     # Launch review keeps its 15:00; Christmas is not one of Saxony's business days.
@@ -174,7 +179,7 @@ def test_the_agreement_is_filled_with_the_projects_terms(examples):
     assert "Agreed on Tue 20 Oct 2026." in text
     assert "Northwind Studio answers your messages within 1 business day." in text
     assert "We ask Acme Corp to answer our messages within 2 business days." in text
-    assert "more than 8 business days late, this applies: The project pauses" in text
+    assert "more than 5 business days late, this applies: The project pauses" in text
     assert "We invoice 50% of the fee" in text
     assert "For this project Hosting is billed separately" in text
     assert "{{" not in text and "terms." not in text
@@ -258,7 +263,7 @@ def test_the_timeline_draws_every_milestone_with_its_state(examples):
     assert wide.select_one("title").get_text() == "Timeline of Website redesign"
     assert wide.select_one("desc").get_text() == (
         "5 milestones from Thu 22 Oct 2026 to Thu 10 Dec 2026; 2 done. Current step: Content "
-        "and brand assets, for Acme Corp, overdue by 10 business days. Launch review now "
+        "and brand assets, for Acme Corp, overdue by 8 business days. Launch review now "
         "expected Mon 28 Dec 2026, 11 business days later than agreed. The schedule table "
         "lists every milestone.")
     marks = wide.select(".tl-mark:not(.tl-expected)")
@@ -267,8 +272,8 @@ def test_the_timeline_draws_every_milestone_with_its_state(examples):
     assert len(wide.select(".tl-ring")) == 1 and len(wide.select(".tl-overdue")) == 1
     assert len(wide.select(".tl-today")) == 1
     # The two steps the forecast moved keep their agreed mark and gain a dashed one.
-    assert [m.name for m in wide.select(".tl-expected")] == ["rect", "circle"]
-    assert len(wide.select(".tl-shift")) == 2
+    assert [m.name for m in wide.select(".tl-expected")] == ["circle", "rect", "circle"]
+    assert len(wide.select(".tl-shift")) == 3
     labels = [t.get_text() for t in page.select("svg.timeline--narrow .tl-label")]
     assert labels == ["Kickoff call", "Design concepts", "Content and brand assets",
                       "Build and first review", "Launch review"]

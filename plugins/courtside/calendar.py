@@ -138,6 +138,8 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
     done = "✓ " if milestone.done else ""
     expected = row.expected if row.expected is not None and row.expected.moved else None
     day = expected.date if expected is not None else milestone.due
+    # A late current step stays on the date it is late against: a debt, not a forecast.
+    forecast = expected is not None and not expected.overdue
     if milestone.due_time is None:
         start: dt.date | dt.datetime = day
         end: dt.date | None = day + dt.timedelta(days=1)
@@ -148,8 +150,8 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         f"Project: {portal.project.title}",
         f"Owner: {owner}",
         f"Due: {_when(portal, milestone, milestone.due)}" + (" (agreed)" if expected else ""),
-        *([f"Expected: {_when(portal, milestone, day)}, {portal.moved_text(expected)}"]
-          if expected else []),
+        *([f"{'Expected' if forecast else 'Moved to'}: {_when(portal, milestone, day)}, "
+           f"{portal.moved_text(expected)}"] if expected else []),
         f"State: {status}" + (f" (finished {long_date(milestone.done)})" if milestone.done else ""),
     ]
     if portal.url:
@@ -165,7 +167,7 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         ("TRANSP", vText("TRANSPARENT")),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
-    title = milestone.title + (" (expected)" if expected else "")
+    title = milestone.title + (" (expected)" if forecast else "")
     return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", vText(f"{done}{prefix}{owner}: {title}"))])
                  + rest + _END_EVENT for prefix in prefixes)
 

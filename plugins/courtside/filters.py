@@ -43,6 +43,14 @@ def quoted(text: str, limit: int = 80) -> str:
     return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
 
 
+def due_now(side: int) -> str:
+    """The due state with no business day left, by where today lies against
+    the due date (-1 before, 0 on, 1 after): only on the day is it "due
+    today"; a deadline over a weekend or a holiday is not late yet."""
+    return ("due before the next business day", "due today",
+            "no business day since it was due")[side + 1]
+
+
 FILTERS = {
     "long_date": long_date,
     "clock_time": clock_time,
@@ -50,4 +58,5 @@ FILTERS = {
     "signed_business_days": signed_business_days,
     "change_effect": change_effect,
     "quoted": quoted,
+    "due_now": due_now,
 }

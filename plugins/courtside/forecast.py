@@ -8,14 +8,20 @@ only ever moves a date later. The rule, for milestones in listed order:
   previous milestone's due date to its own, counted on its owner's
   calendar — after the previous milestone's expected (or done) date, plus
   the business days of approved changes recorded ``after`` that previous
-  milestone; it is never expected before its own due date;
-- the current step, once overdue, is expected no earlier than today;
-- a date that would move by no business day stays the due date.
+  milestone; it is never expected before its own due date, and a date that
+  would move by no business day stays the due date;
+- the current step holds up what follows until it is done: once today is
+  past its expected date, the steps after it keep their planned length
+  after today.
 
-Early finishes do not pull dates in: every expected date is at least the
-due date. Every business day a date moves is attributed to what moved it —
-a late step of either party, or an approved change — so the page can say
-why, in the party's own terms.
+What others' delays and approved changes move is moved for its owner too:
+the current step is late against its expected date, not against an agreed
+date the other side or an approved change made impossible (a late current
+step is the one date that does not move on with today; it stays the date it
+is late against). Early finishes do not pull dates in. Every business day a
+date moves is attributed to what moved it — a late or unfinished step of
+either party, an approved change, or a plan listed out of order — so the
+page can say why, in the party's own terms.
 
 Pure: a function of the project, the day and the parties' calendars.
 """
@@ -31,7 +37,7 @@ from .model import LogEntry, Milestone, Party, Project
 if TYPE_CHECKING:
     from .rules import Calendars
 
-CauseKind = Literal["late", "finished_late", "change"]
+CauseKind = Literal["late", "open", "finished_late", "change", "order"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,10 @@ class Cause:
     #: Its own size on its own party's calendar: how late the milestone is
     #: (or was), or the business days the change adds.
     own_days: int
-    #: The late milestone (``late``, ``finished_late``).
+    #: The milestone that holds things up: late (``late``), not done yet
+    #: though nobody is late on their own calendar (``open``), finished late
+    #: (``finished_late``), or listed before this one while due after it
+    #: (``order``).
     milestone: Milestone | None = None
     #: The approved change request (``change``).
     entry: LogEntry | None = None
@@ -61,22 +70,22 @@ class Expected:
     """An open milestone's forecast."""
 
     milestone: Milestone
-    #: When it can be expected; its due date when nothing moved it.
+    #: When it can be expected; its due date when nothing moved it. For the
+    #: current step this is also the date it is late against.
     date: dt.date
     #: Business days later than agreed, on its owner's calendar.
     shift: int
     #: What moved it, oldest cause first; empty when it did not move.
     causes: tuple[Cause, ...] = ()
-    #: The current step is late even against its forecast: it is expected
-    #: "today at the earliest", which moves what follows. Its own date is
-    #: not a forecast then but a debt, and stays the agreed one on the page
-    #: and in the calendar.
+    #: The current step is late even against its expected date: what
+    #: follows moves on with today, its own date stays (a debt, not a
+    #: forecast).
     overdue: bool = False
 
     @property
     def moved(self) -> bool:
-        """Whether the page shows an expected date apart from the agreed one."""
-        return self.shift > 0 and not self.overdue
+        """Whether it is expected later than agreed."""
+        return self.shift > 0
 
 
 def _apportion(causes: list[Cause], total: int) -> list[Cause]:
@@ -117,40 +126,47 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
     shifts = approved_shifts(project)
     result: dict[str, Expected] = {}
     previous: Milestone | None = None
-    anchor: dt.date | None = None  # the previous milestone's expected or done date
-    carried: list[Cause] = []
+    anchor = project.milestones[0].due  # the date the next step follows: done or expected
+    carried: list[Cause] = []  # what moved ``anchor``, in ``previous``'s owner's days
+    # When ``previous`` ended after its expected date (finished late, or still
+    # open after it): that date, and why, so the next step can tell how much
+    # of its move is that lateness, counted on its own calendar.
+    late_from: dt.date | None = None
+    holdup: Cause | None = None
     for milestone in project.milestones:
         calendar = calendars[milestone.owner]
-        base, causes = milestone.due, []
+        base = without = milestone.due
+        inherited: list[Cause] = []
         if previous is not None:
             planned = max(calendar.business_days_between(previous.due, milestone.due), 0)
             changes = shifts.get(previous.id, ())
-            extra = sum(entry.change.days for entry in changes)
-            base = max(milestone.due, calendar.add_business_days(anchor, planned + extra))
-            causes = carried + [Cause("change", entry.change.days, entry.change.days, entry=entry)
-                                for entry in changes]
+            planned += sum(entry.change.days for entry in changes)
+            base = max(milestone.due, calendar.add_business_days(anchor, planned))
+            without = base if late_from is None else \
+                max(milestone.due, calendar.add_business_days(late_from, planned))
+            inherited = carried + [Cause("change", entry.change.days, entry.change.days, entry=entry)
+                                   for entry in changes]
+        shift = max(calendar.business_days_between(milestone.due, base), 0)
+        if shift == 0:
+            base = milestone.due  # not one business day later: expected when due
+        shift_without = min(max(calendar.business_days_between(milestone.due, without), 0), shift)
+        causes = _apportion(inherited, shift_without)
+        if shift_without and not causes:  # nothing late: the plan lists it after a later step
+            causes = [Cause("order", shift_without, 0, previous)]
+        if shift > shift_without:
+            causes.append(Cause(holdup.kind, shift - shift_without, holdup.own_days, previous))
+        late_from = holdup = None
         if milestone.done is not None:
-            finished = calendar.business_days_between(base, milestone.done)
-            if finished > 0:
-                late = calendar.business_days_between(milestone.due, milestone.done)
-                causes.append(Cause("finished_late", finished, late, milestone))
-            end, expected_date, overdue = milestone.done, None, False
+            anchor, carried = milestone.done, causes
+            if milestone.done > base:
+                own = calendar.business_days_between(milestone.due, milestone.done)
+                late_from, holdup = base, Cause("finished_late", 0, own, milestone)
         else:
-            end, overdue = base, False
             late = calendar.business_days_between(base, today) if milestone is current else 0
-            if late > 0:
-                own = calendar.business_days_between(milestone.due, today)
-                causes.append(Cause("late", late, own, milestone))
-                end, overdue = today, True
-            expected_date = end
-        shift = calendar.business_days_between(milestone.due, end)
-        if expected_date is not None and shift <= 0:
-            # Not one business day later (a step before it finished on a
-            # Saturday): it is expected when it is due.
-            end = expected_date = milestone.due
-        causes = _apportion(causes, shift)
-        if expected_date is not None:
-            result[milestone.id] = Expected(milestone, expected_date, max(shift, 0),
-                                            tuple(causes), overdue)
-        anchor, carried, previous = end, causes, milestone
+            result[milestone.id] = Expected(milestone, base, shift, tuple(causes), late > 0)
+            anchor, carried = base, causes
+            if milestone is current and today > base:  # what follows waits for it
+                anchor, late_from = today, base
+                holdup = Cause("late" if late > 0 else "open", 0, late, milestone)
+        previous = milestone
     return result

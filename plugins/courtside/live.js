@@ -12,6 +12,8 @@
   const asOf = find("[data-as-of]");
   if (!asOf || today <= parse(asOf.dateTime)) return;
   const panel = find(".court");
+  // Beyond the days off the page carries, a count could be wrong: keep the build's.
+  if (panel.dataset.until && today > parse(panel.dataset.until)) return;
   const daysOff = (text) => (text || "").split(" ").filter(Boolean)
     .map((range) => range.split("/").map(parse));
   const off = { studio: daysOff(panel.dataset.offStudio), client: daysOff(panel.dataset.offClient) };
@@ -27,17 +29,23 @@
 
   asOf.textContent = new Date(today).toUTCString().slice(0, 16).replace(",", "").replace(" 0", " ")
     + " (your date)";
+  const zone = find("[data-zone]");
+  if (zone) zone.hidden = true;
   const waiting = find("[data-since]");
   if (waiting) {
     waiting.textContent = days(Math.max(businessDays(parse(waiting.dataset.since), today, waiting.dataset.party), 0));
   }
   const due = find("[data-due]");
   if (due) {
-    const left = businessDays(today, parse(due.dataset.due), due.dataset.party);
+    const date = parse(due.dataset.due), left = businessDays(today, date, due.dataset.party);
     const late = -left, grace = +due.dataset.grace;
-    due.className = "state state--" + (left < 0 ? "overdue" : left <= 2 ? "due-soon" : "on-time");
+    const kind = left < 0 ? "overdue" : left <= 2 ? "due-soon" : "on-time";
+    due.className = "state state--" + kind;
+    panel.className = panel.className.replace(/court--(overdue|due_soon|on_time)/, "court--" + kind.replace("-", "_"));
     due.textContent = left < 0 ? "overdue by " + days(late)
-      : left > 2 ? "on time" : left ? "due soon: " + days(left) + " left" : "due today";
+      : left > 2 ? "on time" : left ? "due soon: " + days(left) + " left"
+      : today < date ? "due before the next business day"
+      : today > date ? "no business day since it was due" : "due today";
     const pastGrace = find("[data-past-grace]"), withinGrace = find("[data-grace-left]");
     if (pastGrace) pastGrace.hidden = !(late > grace);
     if (withinGrace) withinGrace.hidden = !(late > 0 && late <= grace);

@@ -21,7 +21,7 @@ from unidecode import unidecode
 
 from .agreement import AgreementTemplate, agreement_context, load_template
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
-from .workdays import Closure
+from .workdays import Closure, closure_problem
 from .problems import Problem, display_path
 from .rules import local_due_time
 from .settings import CourtsideSettings
@@ -272,10 +272,8 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
         problems += _change_problems(project, document, at)
         problems += _schedule_warnings(client, project, document, at)
     for index, item in enumerate(client.closed):
-        if item.last < item.first:
-            problems.append(document.problem(
-                ("closed", index, "to"), f"{item.last} is before the closure's first day "
-                f"({item.first})"))
+        if why := closure_problem(item):
+            problems.append(document.problem(("closed", index, "to"), why))
     return problems
 
 
@@ -302,6 +300,11 @@ def _change_problems(project: Project, document: Document, at: tuple) -> list[Pr
             problems.append(document.problem(
                 where + ("after",), "an approved change moves the milestones after "
                 f"{change.after!r} by its days; give days, or leave after out"))
+        elif change.days < 0:
+            problems.append(document.problem(
+                where + ("days",), "a change that saves time never moves the forecast "
+                "earlier; move the due dates themselves if the plan is shorter",
+                severity="warning"))
     return problems
 
 

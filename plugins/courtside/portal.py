@@ -56,23 +56,30 @@ class ScheduleRow:
         return "upcoming", "Upcoming"
 
 
+#: How each kind of cause reads, after "because <milestone> (<party>)".
+_HOLDUPS = {
+    "late": "is late",
+    "open": "is not done yet",
+    "finished_late": "was finished late",
+    "order": "comes first but is due later",
+}
+
+
 def cause_text(cause: Cause, party_name, *, counted: bool) -> str:
     """One reason a date moved. ``counted``: lead with the business days it
     accounts for, when several reasons share the move."""
-    if counted:
-        days = business_days(cause.days)
-        if cause.kind == "change":
-            return f"{days} for the approved change {quoted(cause.entry.text)}"
-        state = "is late" if cause.kind == "late" else "was finished late"
-        return f"{days} because {cause.milestone.title} ({party_name(cause.party)}) {state}"
+    days = f"{business_days(cause.days)} " if counted else ""
     if cause.kind == "change":
+        if counted:
+            return f"{days}for the approved change {quoted(cause.entry.text)}"
         return f"because the approved change {quoted(cause.entry.text)} adds " \
             f"{business_days(cause.own_days)}"
-    # The cause's own lateness is told only when it is the whole move: on
+    holdup = _HOLDUPS[cause.kind]
+    # A milestone's own lateness is told only when it is the whole move: on
     # its party's calendar it can be a day more or less than on this one.
-    verb = "is" if cause.kind == "late" else "was finished"
-    late = f"{business_days(cause.own_days)} late" if cause.own_days == cause.days else "late"
-    return f"because {cause.milestone.title} ({party_name(cause.party)}) {verb} {late}"
+    if not counted and cause.kind in ("late", "finished_late") and cause.own_days == cause.days:
+        holdup = holdup.replace("late", f"{business_days(cause.own_days)} late")
+    return f"{days}because {cause.milestone.title} ({party_name(cause.party)}) {holdup}"
 
 
 def moved_text(expected: Expected, party_name) -> str:
@@ -188,6 +195,11 @@ class Portal:
         return tuple((self.party_name(party), calendar_text(self.calendars[party]))
                      for party in ("client", "studio"))
 
+    @property
+    def live_until(self) -> dt.date:
+        """The last day the page's script can count on: its data ends there."""
+        return dt.date(self.state.today.year + 1, 12, 31)
+
     @cached_property
     def live_days_off(self) -> dict[str, str]:
         """Each party's days off, for the page's script to count the way the
@@ -198,7 +210,7 @@ class Portal:
         starts = [state.today, *(d.entry.date for d in state.decisions)]
         starts += [day for day in (state.since, state.current and state.current.due) if day]
         # From the first of January: the same days for every portal of a client.
-        first, last = dt.date(min(starts).year, 1, 1), dt.date(state.today.year + 1, 12, 31)
+        first, last = dt.date(min(starts).year, 1, 1), self.live_until
         return {party: " ".join(a.isoformat() if a == b else f"{a.isoformat()}/{b.isoformat()}"
                                 for a, b in calendar.off_ranges(first, last))
                 for party, calendar in self.calendars.items() if not calendar.plain}
@@ -250,8 +262,9 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
             milestone=m,
             state="done" if m.done else "current" if m is current else "upcoming",
             slip=state.slips.get(m.id),
-            late_days=0 if m.done else
-            max(calendars[m.owner].business_days_between(m.due, today), 0),
+            # Late against the date it was expected by, once others' delays moved it.
+            late_days=0 if m.done else max(calendars[m.owner].business_days_between(
+                state.expected[m.id].date if m.id in state.expected else m.due, today), 0),
             note=render_markdown(m.note),
             expected=state.expected.get(m.id),
         )

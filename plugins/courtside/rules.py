@@ -118,25 +118,35 @@ class DueState:
     past_grace: bool = False
     #: The agreed consequence, shown only once the grace period has passed.
     consequence: str | None = None
+    #: The date it is measured against (see ``due_state``).
+    date: dt.date | None = None
+    #: With no business day left: how ``today`` lies against ``date``
+    #: (-1 before it, 0 on it, 1 after it), so "due today" is said on the day.
+    side: int = 0
 
 
 def due_state(step: Milestone, today: dt.date, grace_days: Mapping[str, int],
-              consequences: Mapping[str, str], calendar: WorkingCalendar = PLAIN) -> DueState:
-    """How the current step stands against its due date on ``today``,
-    counted on its owner's ``calendar``.
+              consequences: Mapping[str, str], calendar: WorkingCalendar = PLAIN,
+              due: dt.date | None = None) -> DueState:
+    """How the current step stands against its due date on ``today`` (or
+    against ``due``, the date the forecast moved it to when the other side's
+    delays or approved changes made its own impossible), counted on its
+    owner's ``calendar``.
 
     A due date that falls over a weekend or a holiday is not late until a
     business day has passed, the same way slips are counted.
     """
-    remaining = calendar.business_days_between(today, step.due)
+    due = due or step.due
+    remaining = calendar.business_days_between(today, due)
+    side = (today > due) - (today < due)
     grace = grace_days.get(step.owner)
     if remaining >= 0:
         kind: DueKind = "due_soon" if remaining <= DUE_SOON_DAYS else "on_time"
-        return DueState(kind, remaining, grace)
+        return DueState(kind, remaining, grace, date=due, side=side)
     late = -remaining
     past_grace = grace is not None and late > grace
     return DueState("overdue", late, grace, past_grace,
-                    consequences.get(step.owner) if past_grace else None)
+                    consequences.get(step.owner) if past_grace else None, due, side)
 
 
 SlipKind = Literal["early", "on_time", "late"]
@@ -182,6 +192,11 @@ class ProjectState:
 
     #: The project's last milestone's forecast, while it is open.
     end: Expected | None = None
+    #: When the project can end at the earliest (the last milestone's
+    #: expected date, or today once it is late), and how many business days
+    #: after the agreed end that is; None unless the last milestone is open.
+    expected_end: dt.date | None = None
+    end_slip_days: int | None = None
 
 
 def project_state(project: Project, today: dt.date,
@@ -199,9 +214,14 @@ def project_state(project: Project, today: dt.date,
     calendar = calendars[step.owner]
     waiting = calendar.business_days_between(started, today) if started else None
     terms = project.agreement
-    due = due_state(step, today, terms.per_party("grace_days"), terms.per_party("consequences"),
-                    calendar)
     expected = forecast(project, today, calendars, step)
+    due = due_state(step, today, terms.per_party("grace_days"), terms.per_party("consequences"),
+                    calendar, expected[step.id].date)
+    last = project.milestones[-1]
+    end = expected.get(last.id)
+    end_date = (max(end.date, today) if end.overdue else end.date) if end else None
     return ProjectState(today, "active", step, step.owner, started,
                         max(waiting, 0) if waiting is not None else None, due, slips,
-                        expected, decisions, expected.get(project.milestones[-1].id))
+                        expected, decisions, end, end_date,
+                        calendars[last.owner].business_days_between(last.due, end_date)
+                        if end_date else None)

@@ -91,6 +91,9 @@ def _format_problem(name: str, value, shown: str) -> str:
     the valid choices."""
     if name == "holiday-region" and isinstance(value, str) and value:
         return region_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
+    if name == "holiday-region" and isinstance(value, bool):  # NO, Norway, is YAML's false
+        return f"{shown} {_FORMAT_MESSAGES[name]}; YAML reads {shown} as {str(value).lower()}: " \
+            f"put it in quotes, \"{shown}\""
     return f"{shown} {_FORMAT_MESSAGES[name]}"
 
 _TYPE_NAMES = {
@@ -233,5 +236,11 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
 
     if rule == "minimum":
         return [document.problem(path, f"{shown} must be {error.validator_value} or more")]
+
+    if rule == "maximum":
+        return [document.problem(path, f"{shown} must be {error.validator_value} or less")]
+
+    if rule == "maxItems":
+        return [document.problem(path, f"at most {error.validator_value} entries")]
 
     return [document.problem(path, error.message)]

@@ -24,7 +24,9 @@ from typing import Any, Mapping
 from .problems import CourtsideError, Problem
 from .schema import is_timezone, parse_date
 from .tokens import token_problem
-from .workdays import PLAIN, Closure, WorkingCalendar, region_problem, working_calendar
+from .workdays import (
+    PLAIN, Closure, WorkingCalendar, closure_problem, region_problem, working_calendar,
+)
 
 SETTINGS_KEY = "COURTSIDE"
 STUDIO_KEYS = ("name", "email", "phone", "url")
@@ -231,9 +233,9 @@ def _closure(item) -> Closure | str:
         if day is None:
             return f"{key}: {value!r} is not a date (use YYYY-MM-DD)"
         days.append(day)
-    if days[1] < days[0]:
-        return f"to: {days[1]} is before the closure's first day ({days[0]})"
-    return Closure(*days)
+    closure = Closure(*days)
+    why = closure_problem(closure)
+    return f"to: {why}" if why else closure
 
 
 def contrast(colour: str, other: str) -> float:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from .filters import business_days
+from .filters import business_days, due_now
 from .model import Client, Milestone, Party, Project
 from .rules import ProjectState
 
@@ -46,7 +46,7 @@ class StudioRow:
             text = f"overdue by {business_days(due.business_days)}"
             return text + (", past grace" if due.past_grace else "")
         if due.kind == "due_soon":
-            return "due today" if due.business_days == 0 else f"due in {business_days(due.business_days)}"
+            return due_now(due.side) if due.business_days == 0 else f"due in {business_days(due.business_days)}"
         return "on time"
 
     @property
@@ -62,13 +62,13 @@ class StudioRow:
 
     @property
     def expected_end(self) -> dt.date | None:
-        """When the last milestone can be expected (active projects)."""
-        return self.state.end.date if self.state.end is not None else None
+        """When the project can end at the earliest (active projects)."""
+        return self.state.expected_end
 
     @property
     def end_slip_days(self) -> int | None:
         """Business days the expected end lies after the agreed one."""
-        return self.state.end.shift if self.state.end is not None else None
+        return self.state.end_slip_days
 
     def sort_key(self):
         """Most urgent first: active before paused before complete; past grace,

@@ -43,6 +43,7 @@ WIDE = Layout("wide", 720, 220, 30, 30)
 NARROW = Layout("narrow", 320, 0, 46, 38)
 LAYOUTS = {layout.name: layout for layout in (WIDE, NARROW)}
 _AXIS = 34  # room above the rows for month names and "Today"
+_MOST_TICKS = 24  # more months than this on the axis: ticks are years
 
 
 def _span(portal: Portal) -> tuple[dt.date, dt.date]:
@@ -81,15 +82,21 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
     today = portal.state.today
     parts = []
 
-    # Month ticks along the top.
-    month = dt.date(first.year, first.month, 1)
-    while month <= last:
+    # Month ticks along the top; over years, fewer of them, named by year.
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= _MOST_TICKS else 12 * -(-months // (12 * _MOST_TICKS))
+    index = first.year * 12 + first.month - 1
+    index += -index % step
+    while (month := dt.date(index // 12, index % 12 + 1, 1)) <= last:
         if month >= first:
+            label = _MONTHS[month.month - 1] if step == 1 else str(month.year)
             parts.append(f'<line class="tl-tick" x1="{x(month)}" y1="{_AXIS - 6}" '
                          f'x2="{x(month)}" y2="{height - 4}"/>')
             parts.append(f'<text class="tl-month" x="{x(month) + 3}" y="{_AXIS - 10}">'
-                         f'{_MONTHS[month.month - 1]}</text>')
-        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+                         f'{label}</text>')
+        index += step
+        if index // 12 > dt.MAXYEAR:
+            break
 
     for index, row in enumerate(rows):
         m = row.milestone

@@ -49,6 +49,20 @@ def weekdays_between(start: dt.date, end: dt.date) -> int:
     return _weekdays_through(end) - _weekdays_through(start)
 
 
+#: A closure longer than this is not a holiday but a stop: pause the project.
+LONGEST_CLOSURE = dt.timedelta(days=366)
+
+
+def closure_problem(closure: Closure) -> str | None:
+    """Why a closure as written cannot be one; None when it is fine."""
+    if closure.last < closure.first:
+        return f"{closure.last} is before the closure's first day ({closure.first})"
+    if closure.last - closure.first >= LONGEST_CLOSURE:
+        return (f"{closure.first} to {closure.last} is longer than a year; a closure is days "
+                "off, not a stop (pause the project instead: status: paused)")
+    return None
+
+
 # --- regions -------------------------------------------------------------------
 
 @cache
@@ -160,12 +174,10 @@ class WorkingCalendar:
         if off is None:
             days = set(public_holidays(self.region, year)) if self.region else set()
             for closure in self.closures:
-                first = max(closure.first, dt.date(year, 1, 1))
-                last = min(closure.last, dt.date(year, 12, 31))
-                while first <= last:
-                    if first.weekday() < 5:
-                        days.add(first)
-                    first += _DAY
+                first = max(closure.first, dt.date(year, 1, 1)).toordinal()
+                last = min(closure.last, dt.date(year, 12, 31)).toordinal()
+                days.update(day for day in map(dt.date.fromordinal, range(first, last + 1))
+                            if day.weekday() < 5)
             off = self._off[year] = tuple(sorted(days))
         return off
 
@@ -199,7 +211,14 @@ class WorkingCalendar:
 
     def add_business_days(self, day: dt.date, count: int) -> dt.date:
         """The ``count``-th business day after ``day`` (``day`` itself for 0):
-        the first date ``d`` with ``business_days_between(day, d) == count``."""
+        the first date ``d`` with ``business_days_between(day, d) == count``;
+        the last date there is when the calendar runs out first."""
+        try:
+            return self._add_business_days(day, count)
+        except OverflowError:
+            return dt.date.max
+
+    def _add_business_days(self, day: dt.date, count: int) -> dt.date:
         current = day
         while count > 5:
             # Whole weeks hold at most 5 business days each, so this jump
