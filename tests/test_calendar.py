@@ -409,3 +409,18 @@ def test_a_time_the_clocks_skip_is_stated_as_the_time_it_really_is(empty_site):
     assert "Due: Sun 28 Mar 2027, 03:30 (Europe/Berlin)" in str(spring["DESCRIPTION"])
     row = empty_site.portal(TOKEN).select("table.schedule tbody tr")[-1]
     assert "Sun 28 Mar 2027, 03:30" in text_of(row)
+
+
+def test_a_backslash_before_an_n_stays_a_backslash(dst_site):
+    # icalendar's own escaping turns "\N" into a line break; the feed does not.
+    client = dst_site.clients / "zeit.yaml"
+    client.write_text(client.read_text("utf-8").replace(
+        "title: Handover", 'title: "Handover of C:\\\\Nordic\\\\Notes\\u2028and more"'), "utf-8")
+    from feed_parsers import read_with_all
+
+    # ics.py and node-ical misread any escaped backslash before an N; the
+    # others read what RFC 5545 says.
+    parsers = ["icalendar", "ical.js", "vobject", "libical", "ruby-icalendar"]
+    for parser, [calendar] in read_with_all([build(dst_site)], parsers=parsers).items():
+        [handover] = [e for e in calendar["events"] if ".handover@" in e["uid"]]
+        assert handover["summary"] == "Northwind Studio: Handover of C:\\Nordic\\Notes\nand more", parser

@@ -221,7 +221,9 @@ def test_costs_add_up_when_they_are_written_alike():
     assert add_costs(["€800", "€2,400"]) == "€3,200"
     assert add_costs(["$1,200.50", "$99"]) == "$1,299.50"
     assert add_costs(["800 EUR", "1200 EUR"]) == "2000 EUR"
+    assert add_costs(["€9,000", "€2,000", "a day's work", "€1"]) == "€11,001 + a day's work"
     assert add_costs(["€800", "$100"]) == "€800 + $100"  # two currencies
+    assert add_costs(["€800", "€2,400", "$5", "$10"]) == "€3,200 + $15"
     assert add_costs(["€800", "two days' work"]) == "€800 + two days' work"
     assert add_costs(["2.400 €", "€800"]) == "2.400 € + €800"  # never guess a decimal comma
     assert add_costs(["800", "200"]) == "800 + 200"  # no currency, no sum
@@ -237,3 +239,4 @@ def test_a_proposed_change_waits_on_the_clients_business_days():
     [plain] = project_state(plan, D(2026, 11, 23), PLAIN_CALENDARS).decisions
     assert plain.waiting_days == 6
     assert change_total(plan, "proposed").days == 10
+    assert change_total(plan, "approved").days is None

@@ -165,3 +165,22 @@ def test_courtside_token_prints_a_fresh_strong_token(site):
     assert len(tokens) == 3
     from courtside.tokens import token_problem
     assert all(token_problem(t) is None and len(t) == 22 for t in tokens)
+
+
+def test_status_shows_escape_sequences_in_client_text_without_obeying_them(empty_site):
+    (empty_site.root / "content" / "agreements" / "plain.md").write_text("Fine.\n", "utf-8")
+    empty_site.write_client("ansi", """\
+        name: "Ansi \\e[31mRED\\e[0m \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\ Co"
+        projects:
+          - id: p
+            title: "[bold]Plain[/bold]"
+            token: Ans1EscapeTest0Token1Ab
+            agreement: {template: plain}
+            milestones:
+              - {title: Brief, owner: client, due: 2026-12-01}
+        """)
+    result = empty_site.courtside("status")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "Ansi \ufffd[31mRED\ufffd[0m" in result.stdout
+    assert "[bold]Plain[/bold]" in result.stdout

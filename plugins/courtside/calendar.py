@@ -115,6 +115,22 @@ def revision(moment: dt.datetime) -> int:
     return max(int((moment - _REVISION_EPOCH).total_seconds() // 60), 0)
 
 
+#: Line separators some parsers do not take as text (node-ical drops the
+#: whole property): written as the line breaks they mean.
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+
+
+class Text(vText):
+    """A TEXT value escaped as RFC 5545 says. icalendar's own escaping first
+    turns a literal ``\\N`` into a line break ("C:\\Nordic" would read as
+    "C:" and "ordic" in every calendar app); otherwise the same."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).translate(_LINE_BREAKS).replace("\\", "\\\\").replace(";", r"\;")
+        text = text.replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
+        return text.replace("\r", r"\n").encode(self.encoding)
+
+
 def _when(portal: Portal, milestone, day: dt.date) -> str:
     """A milestone's date as the description states it; a timed one with
     the time it really has in the client's zone (see ``local_due_time``)."""
@@ -162,13 +178,13 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         ("DTSTAMP", vDDDTypes(portal.updated.astimezone(dt.timezone.utc))),
         ("UID", vText(event_uid(client.id, portal.project.id, milestone.id))),
         ("SEQUENCE", vInt(revision(portal.updated))),
-        ("DESCRIPTION", vText("\n".join(lines))),
+        ("DESCRIPTION", Text("\n".join(lines))),
         ("STATUS", vText("CONFIRMED")),
         ("TRANSP", vText("TRANSPARENT")),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
     title = milestone.title + (" (expected)" if forecast else "")
-    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", vText(f"{done}{prefix}{owner}: {title}"))])
+    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", Text(f"{done}{prefix}{owner}: {title}"))])
                  + rest + _END_EVENT for prefix in prefixes)
 
 

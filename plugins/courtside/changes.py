@@ -48,8 +48,8 @@ class ChangeTotal:
     """Change requests of one status, added up."""
 
     count: int
-    #: Business days, of those that give any.
-    days: int
+    #: Business days, of those that give any; None when none does.
+    days: int | None
     #: The costs added up ("€3,200") when they can be, else listed ("€800 + two days' work").
     cost: str | None
 
@@ -59,35 +59,41 @@ _AMOUNT = re.compile(r"(?P<before>[^\d\s.,+-]*\s?)(?P<number>\d{1,3}(?:,\d{3})+|
 
 
 def add_costs(costs: list[str]) -> str | None:
-    """``["€800", "€2,400"]`` → ``"€3,200"``. Only amounts written the same
-    way (the same currency sign on the same side, thousands with commas) are
-    added; anything else is listed as written rather than guessed at."""
+    """``["€800", "€2,400", "$5"]`` → ``"€3,200 + $5"``. Amounts written the
+    same way (the same currency sign on the same side) are added; anything
+    else is listed as written rather than guessed at."""
     if not costs:
         return None
-    matches = [_AMOUNT.fullmatch(cost.strip()) for cost in costs]
-    if len(costs) == 1 or not all(matches):
-        return " + ".join(costs)
-    styles = {(m["before"], m["after"], bool(m["decimals"]), "," in m["number"]) for m in matches}
-    signs = {(m["before"], m["after"]) for m in matches}
-    if len(signs) != 1 or not any(sign.strip() for sign in next(iter(signs))):
-        return " + ".join(costs)
+    groups: dict[tuple[str, str] | str, list] = {}
+    for cost in costs:
+        match = _AMOUNT.fullmatch(cost.strip())
+        sign = (match["before"], match["after"]) if match else None
+        if sign is None or not any(part.strip() for part in sign):
+            groups[cost + "\0" + str(len(groups))] = [cost]  # kept as written, in its place
+        else:
+            groups.setdefault(sign, []).append(match)
+    return " + ".join(_sum(key, items) for key, items in groups.items())
+
+
+def _sum(sign, matches) -> str:
+    if isinstance(sign, str) or len(matches) == 1:
+        return matches[0] if isinstance(sign, str) else matches[0].string.strip()
     cents = sum(int(m["number"].replace(",", "")) * 100
-                + (int((m["decimals"] or ".0")[1:].ljust(2, "0"))) for m in matches)
-    decimals = any(style[2] for style in styles)
-    grouped = any(style[3] for style in styles) or cents >= 1_000_000
+                + int((m["decimals"] or ".0")[1:].ljust(2, "0")) for m in matches)
     whole, rest = divmod(cents, 100)
-    number = f"{whole:,}" if grouped else str(whole)
-    if decimals:
+    number = f"{whole:,}" if any("," in m["number"] for m in matches) or whole >= 10_000 \
+        else str(whole)
+    if any(m["decimals"] for m in matches):
         number += f".{rest:02d}"
-    before, after = next(iter(signs))
-    return f"{before}{number}{after}"
+    return f"{sign[0]}{number}{sign[1]}"
 
 
 def change_total(project: Project, status: str) -> ChangeTotal:
     changes = [entry.change for entry in project.log
                if entry.change is not None and entry.change.status == status]
+    days = [change.days for change in changes if change.days is not None]
     return ChangeTotal(
         count=len(changes),
-        days=sum(change.days for change in changes if change.days is not None),
+        days=sum(days) if days else None,
         cost=add_costs([change.cost for change in changes if change.cost]),
     )

@@ -17,6 +17,8 @@ from .tokens import new_token
 from .settings import CourtsideSettings, courtside_settings
 
 DEFAULT_SETTINGS = "pelicanconf.py"
+#: Control characters (escape sequences start with one), shown as U+FFFD.
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], "\ufffd")
 
 
 def _read(settings_file: str, only: list[Path] | None = None
@@ -165,6 +167,11 @@ def status(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
+    def shown(text: str) -> str:
+        # Client text is shown, never obeyed: rich would read "[bold]" as
+        # markup, and a terminal an escape sequence as a command.
+        return escape(text.translate(_CONTROL_CHARACTERS))
+
     colours = {"past_grace": "bold red", "overdue": "red", "due_soon": "yellow", "on_time": "green"}
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("Client", "Project", "Ball", "Waiting", "Current step", "State", "Next",
@@ -172,13 +179,12 @@ def status(args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
     for row in rows:
         step, following = row.state.current, row.next_milestone
-        # Client text is escaped: rich would read "[bold]" in a title as markup.
         table.add_row(
-            escape(row.client.name), escape(row.project.title), escape(row.ball_name or "—"),
+            shown(row.client.name), shown(row.project.title), shown(row.ball_name or "—"),
             str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
-            escape(f"{step.title} ({step.due:%d %b})") if step else "—",
-            f"[{colours.get(row.due_kind, 'dim')}]{escape(row.due_text)}[/]",
-            escape(f"{following.title} ({following.due:%d %b})") if following else "—",
+            shown(f"{step.title} ({step.due:%d %b})") if step else "—",
+            f"[{colours.get(row.due_kind, 'dim')}]{shown(row.due_text)}[/]",
+            shown(f"{following.title} ({following.due:%d %b})") if following else "—",
             (f"{row.expected_end:%d %b %Y}" + (f" (+{row.end_slip_days})" if row.end_slip_days else ""))
             if row.expected_end else "—",
             str(row.open_changes or "—"))

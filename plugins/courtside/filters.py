@@ -30,8 +30,8 @@ def signed_business_days(count: int) -> str:
 
 
 def change_effect(change) -> str:
-    """What a change request does to time and budget: ``+10 business days,
-    €2,400``; empty when it says neither."""
+    """What a change request (or a total of them) does to time and budget:
+    ``+10 business days, €2,400``; empty when it says neither."""
     parts = [signed_business_days(change.days)] if change.days is not None else []
     return ", ".join(parts + ([change.cost] if change.cost else []))
 
