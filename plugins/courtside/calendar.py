@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from icalendar import Calendar, Parameters, vDDDTypes, vDuration, vInt, vText, vUri
+from icalendar import Calendar, Parameters, vDuration, vText, vUri
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
 
@@ -63,7 +63,11 @@ class FoldedLine(Contentline):
 
 def content_line(name: str, value) -> FoldedLine:
     """One property as ``Contentline.from_parts`` makes it. Most have no
-    parameters: those are written without its checks and conversions."""
+    parameters: those are written without its checks and conversions. A
+    plain ``str`` is a value already written as iCalendar text (dates,
+    numbers, ids), with any parameters in ``name``."""
+    if type(value) is str:
+        return FoldedLine(f"{name}:{value}")
     params = getattr(value, "params", None)
     if params or not hasattr(value, "to_ical"):
         return FoldedLine.from_parts(name, params if params is not None else Parameters(), value)
@@ -126,9 +130,21 @@ class Text(vText):
     "C:" and "ordic" in every calendar app); otherwise the same."""
 
     def to_ical(self) -> bytes:
-        text = str(self).translate(_LINE_BREAKS).replace("\\", "\\\\").replace(";", r"\;")
+        text = str(self)
+        if not text.isascii():
+            text = text.translate(_LINE_BREAKS)
+        text = text.replace("\\", "\\\\").replace(";", r"\;")
         text = text.replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
         return text.replace("\r", r"\n").encode(self.encoding)
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _instant(moment: dt.datetime) -> str:
+    moment = moment.astimezone(dt.timezone.utc)
+    return f"{_date(moment)}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
 
 
 def _when(portal: Portal, milestone, day: dt.date) -> str:
@@ -172,15 +188,17 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
     ]
     if portal.url:
         lines.append(f"Portal: {portal.url}")
+    # Written as icalendar writes them (a property test compares the two);
+    # ids are slugs and need no escaping.
     rest = serialize_lines([
-        ("DTSTART", vDDDTypes(start)),
-        *([("DTEND", vDDDTypes(end))] if end is not None else []),
-        ("DTSTAMP", vDDDTypes(portal.updated.astimezone(dt.timezone.utc))),
-        ("UID", vText(event_uid(client.id, portal.project.id, milestone.id))),
-        ("SEQUENCE", vInt(revision(portal.updated))),
+        *([("DTSTART;VALUE=DATE", _date(start)), ("DTEND;VALUE=DATE", _date(end))]
+          if end is not None else [("DTSTART", _instant(start))]),
+        ("DTSTAMP", _instant(portal.updated)),
+        ("UID", event_uid(client.id, portal.project.id, milestone.id)),
+        ("SEQUENCE", str(revision(portal.updated))),
         ("DESCRIPTION", Text("\n".join(lines))),
-        ("STATUS", vText("CONFIRMED")),
-        ("TRANSP", vText("TRANSPARENT")),  # a deadline does not block anyone's time
+        ("STATUS", "CONFIRMED"),
+        ("TRANSP", "TRANSPARENT"),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
     title = milestone.title + (" (expected)" if forecast else "")
