@@ -95,6 +95,14 @@ def moved_text(expected: Expected, party_name) -> str:
 
 
 @lru_cache(maxsize=1024)
+def _days_off_text(calendar: WorkingCalendar, first: dt.date, last: dt.date) -> str:
+    """Days off as the page's script reads them: days and ``first/last``
+    ranges, space-separated."""
+    return " ".join(a.isoformat() if a == b else f"{a.isoformat()}/{b.isoformat()}"
+                    for a, b in calendar.off_ranges(first, last))
+
+
+@lru_cache(maxsize=1024)
 def calendar_text(calendar: WorkingCalendar) -> str:
     """What a party's business days are: "Monday to Friday, except public
     holidays in Bayern, Germany and closed Thu 24 Dec 2026 – Fri 1 Jan 2027"."""
@@ -211,8 +219,7 @@ class Portal:
         starts += [day for day in (state.since, state.current and state.current.due) if day]
         # From the first of January: the same days for every portal of a client.
         first, last = dt.date(min(starts).year, 1, 1), self.live_until
-        return {party: " ".join(a.isoformat() if a == b else f"{a.isoformat()}/{b.isoformat()}"
-                                for a, b in calendar.off_ranges(first, last))
+        return {party: _days_off_text(calendar, first, last)
                 for party, calendar in self.calendars.items() if not calendar.plain}
 
     @property

@@ -229,10 +229,11 @@ class WorkingCalendar:
             current = jump
         while count > 0:
             current += _DAY
-            closure = next((c for c in self.closures if current in c), None)
-            if closure is not None:
-                current = closure.last  # nothing inside a closure counts
-                continue
+            if self.closures:
+                closure = next((c for c in self.closures if current in c), None)
+                if closure is not None:
+                    current = closure.last  # nothing inside a closure counts
+                    continue
             if self.is_business_day(current):
                 count -= 1
         return current
