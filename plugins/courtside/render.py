@@ -57,6 +57,7 @@ class ProjectBuild:
     """A published project's page and feed, and its events for the studio."""
 
     project: Project
+    #: Its state on the build day, summarised (``ProjectState.summary``).
     state: ProjectState
     path: str
     #: The page and feed by name under the output folder: their bytes as
@@ -156,5 +157,5 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
             files[folder + CALENDAR_FILE] = portal_calendar(portal, [own for own, *_ in events])
         studio_events = tuple((row.milestone.owner, studio) for row, (_, studio) in
                               zip(portal.schedule, events)) if options.studio_token else ()
-        projects.append(ProjectBuild(project, portal.state, folder, files, studio_events))
+        projects.append(ProjectBuild(project, portal.state.summary(), folder, files, studio_events))
     return ClientBuild(path, client, tuple(problems), portfolio.token_sites, tuple(projects))

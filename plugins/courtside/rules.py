@@ -9,6 +9,7 @@ studio's on the studio's.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -197,6 +198,12 @@ class ProjectState:
     #: after the agreed end that is; None unless the last milestone is open.
     expected_end: dt.date | None = None
     end_slip_days: int | None = None
+
+    def summary(self) -> ProjectState:
+        """The state without each milestone's slip and forecast: what the
+        studio's rows read, and all a build keeps of it (cache entries and
+        workers' results are unpickled by the thousand)."""
+        return dataclasses.replace(self, slips={}, expected={}, end=None)
 
 
 def project_state(project: Project, today: dt.date,

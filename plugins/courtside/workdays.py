@@ -163,6 +163,10 @@ class WorkingCalendar:
     #: worked out when first asked for.
     _off: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
+    def __reduce__(self):
+        # The memo is worked out again where it is needed, not carried along.
+        return WorkingCalendar, (self.region, self.closures)
+
     @property
     def plain(self) -> bool:
         return self.region is None and not self.closures
