@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -297,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit codes (argparse's own 2 is "usage").
+EXIT_PROBLEMS, EXIT_SYSTEM, EXIT_INTERRUPTED = 1, 3, 130
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -304,10 +309,22 @@ def main(argv: list[str] | None = None) -> int:
     except CourtsideError as error:
         report(error.problems)
         print(error.summary, file=sys.stderr)
-        return 1
+        return EXIT_PROBLEMS
     except edit.EditError as error:
         print(f"courtside: {error}", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        # Edits are written in one step: an interrupt leaves the old file.
+        print("courtside: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`courtside links | head -1`): nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"courtside: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_SYSTEM
 
 
 if __name__ == "__main__":

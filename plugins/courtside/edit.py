@@ -5,11 +5,14 @@ Client files are written by hand and kept in git, so an edit must change only
 what it is asked to: every comment, blank line, quote and key order stays.
 Files are read and written with ruamel.yaml's round-trip mode, and before a
 file is replaced the edit is checked against the original text: a command
-that would touch any other line refuses instead of writing.
+that would touch any other line refuses instead of writing. Line endings stay
+as the file has them, and every edit is written atomically under an
+exclusive lock (``files``): two commands at once never lose an edit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import io
@@ -21,6 +24,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from . import files
 from .loader import CLIENT_ID, CLIENT_SUFFIX
 from .schema import SCHEMA_FILE
 from .tokens import new_token
@@ -47,19 +51,34 @@ def _round_trip(text: str) -> YAML:
     return yaml
 
 
-def _load(path: Path):
+@contextlib.contextmanager
+def _editing(path: Path):
+    """The file's text (with ``\n`` line ends) and its line ending, under an
+    exclusive lock held until the edit is written."""
     if not path.is_file():
         raise EditError(f"{path} does not exist")
     try:
-        text = path.read_text("utf-8")
+        with files.locked(path) as data:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise EditError(f"{path} is not UTF-8 text; fix it first (courtside check)") from None
+            yield text.replace("\r\n", "\n"), "\r\n" if "\r\n" in text else "\n"
+    except files.Busy:
+        raise EditError(f"another command is editing {path} right now; nothing was changed, "
+                        "try again when it has finished") from None
+
+
+def _parse(path: Path, text: str):
+    try:
         yaml = _round_trip(text)
         data = yaml.load(text)
-    except (UnicodeDecodeError, YAMLError) as error:
+    except YAMLError as error:
         raise EditError(f"{path} cannot be read ({error.__class__.__name__}); "
                         "fix it first (courtside check)") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("projects"), CommentedSeq):
         raise EditError(f"{path} has no list of projects; fix it first (courtside check)")
-    return text, yaml, data
+    return yaml, data
 
 
 def _project(data: CommentedMap, path: Path, project_id: str) -> CommentedMap:
@@ -70,29 +89,29 @@ def _project(data: CommentedMap, path: Path, project_id: str) -> CommentedMap:
     raise EditError(f"{path} has no project {project_id!r} (it has: {known or 'none'})")
 
 
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` in one step, so a crash leaves the old file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, "utf-8")
-    os.replace(temporary, path)
+def _replace(path: Path, text: str, newline: str) -> None:
+    """Write ``text`` (``\n`` line ends) to ``path`` in one step, with the
+    file's own line ending."""
+    files.write_atomically(path, text.replace("\n", newline).encode("utf-8"))
 
 
 def rotate(path: Path, project_id: str) -> str:
     """Give a project a fresh token, changing nothing else; returns it."""
-    text, _, data = _load(path)
-    project = _project(data, path, project_id)
-    token = new_token()
-    if "token" not in project:
-        raise EditError(f"{path}: project {project_id!r} has no token line; add "
-                        f"'token: {token}' under its id")
-    # Splice the new token in where the old one stands: the one line changes,
-    # byte for byte, whatever the file's style.
-    line, column = project.lc.value("token")
-    lines = text.splitlines(keepends=True)
-    old = str(project["token"])
-    start = lines[line].index(old, column)
-    lines[line] = lines[line][:start] + token + lines[line][start + len(old):]
-    _replace(path, "".join(lines))
+    with _editing(path) as (text, newline):
+        _, data = _parse(path, text)
+        project = _project(data, path, project_id)
+        token = new_token()
+        if "token" not in project:
+            raise EditError(f"{path}: project {project_id!r} has no token line; add "
+                            f"'token: {token}' under its id")
+        # Splice the new token in where the old one stands: the one line
+        # changes, byte for byte, whatever the file's style.
+        line, column = project.lc.value("token")
+        lines = text.splitlines(keepends=True)
+        old = str(project["token"])
+        start = lines[line].index(old, column)
+        lines[line] = lines[line][:start] + token + lines[line][start + len(old):]
+        _replace(path, "".join(lines), newline)
     return token
 
 
@@ -102,7 +121,14 @@ def add_project(path: Path, project_id: str, title: str, today: dt.date) -> str:
     if not CLIENT_ID.fullmatch(project_id):
         raise EditError(f"{project_id!r} cannot be a project id: use lowercase letters, digits "
                         "and hyphens, starting with a letter or digit")
-    text, yaml, data = _load(path)
+    title = _text(title, "title")
+    with _editing(path) as (text, newline):
+        return _add_project(path, text, newline, project_id, title, today)
+
+
+def _add_project(path: Path, text: str, newline: str, project_id: str, title: str,
+                 today: dt.date) -> str:
+    yaml, data = _parse(path, text)
     if any(isinstance(p, CommentedMap) and p.get("id") == project_id for p in data["projects"]):
         raise EditError(f"{path} already has a project {project_id!r}")
     token = new_token()
@@ -124,8 +150,16 @@ def add_project(path: Path, project_id: str, title: str, today: dt.date) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     _only_added(path, text, out.getvalue())
-    _replace(path, out.getvalue())
+    _replace(path, out.getvalue(), newline)
     return token
+
+
+def _text(value: str, what: str) -> str:
+    """A name or title as given, on one line; never empty."""
+    value = " ".join(value.split())
+    if not value:
+        raise EditError(f"the {what} must not be empty")
+    return value
 
 
 def _keep_anchors(value, seen: set[int] | None = None) -> None:
@@ -210,6 +244,7 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
         raise EditError(f"{path} already exists")
     if not CLIENT_ID.fullmatch(project_id):
         raise EditError(f"{project_id!r} cannot be a project id")
+    name, title = _text(name, "name"), _text(title, "title")
     token = new_token()
     dump = YAML(typ="safe", pure=True)
     dump.width = 4096
@@ -224,8 +259,10 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
         name_yaml=scalar(name), title_yaml=scalar(title), client=client_id, project=project_id,
         token=token, today=today.isoformat(), first_due=first_due(today).isoformat())
     folder.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as file:  # never overwrite
-        file.write(text)
+    try:
+        files.write_atomically(path, text.encode("utf-8"), exclusive=True)
+    except FileExistsError:
+        raise EditError(f"{path} already exists") from None
     return path, token
 
 

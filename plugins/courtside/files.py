@@ -1,0 +1,102 @@
+"""Writing files so that nothing is ever half-written or lost.
+
+A client file is the studio's work, kept in git and edited by hand and by
+``courtside``: a crash, an interrupt or a second command at the same moment
+must leave either the old file or the new one, never a mix, never a lost
+edit. So every write goes to a unique temporary file beside the target, is
+flushed to disk, and replaces the target in one rename; a read-modify-write
+holds an exclusive lock on the file for its whole length. Writes go through
+a symbolic link to the file it points at, and keep the file's permissions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+class Busy(Exception):
+    """Another process holds the file's lock."""
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # some file systems cannot open a folder; the rename stands anyway
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Replace ``path`` (the file a link points at, when it is one) with
+    ``data`` in one step, keeping its permissions. ``exclusive``: create it,
+    and fail with ``FileExistsError`` if it exists, without ever replacing it."""
+    target = Path(os.path.realpath(path))
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                             suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if exclusive:
+            os.chmod(temporary, 0o666 & ~_umask())
+            os.link(temporary, target)  # fails if it exists: never overwrites
+            os.unlink(temporary)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(temporary, os.stat(target).st_mode & 0o7777)
+            os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(target.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[bytes]:
+    """Hold an exclusive lock on ``path`` and yield its bytes as they are
+    under the lock; raise ``Busy`` at once if another process holds it."""
+    target = Path(os.path.realpath(path))
+    while True:
+        descriptor = os.open(target, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(descriptor)
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise Busy(str(target)) from None
+            raise
+        # The file may have been replaced between opening and locking: then
+        # the lock is on the old one, and the new one is what must be read.
+        try:
+            current = os.stat(target)
+        except FileNotFoundError:
+            current = None
+        opened = os.fstat(descriptor)
+        if current is not None and (current.st_ino, current.st_dev) == (opened.st_ino, opened.st_dev):
+            break
+        os.close(descriptor)
+    try:
+        with open(descriptor, "rb", closefd=False) as file:
+            data = file.read()
+        yield data
+    finally:
+        os.close(descriptor)
