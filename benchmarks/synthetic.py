@@ -76,7 +76,7 @@ def client_yaml(index: int) -> str:
                     lines.append(f"        {key}: {step[key]}")
         lines.append("    log:")
         for entry in range(5):
-            day = start + dt.timedelta(days=7 * entry)
+            day = min(start + dt.timedelta(days=7 * entry), dt.date(2026, 11, 20))  # not after "today"
             lines += [f"      - date: {day.isoformat()}", f"        by: {rng.choice(['studio', 'client'])}",
                       f"        text: {phrase(rng, 10)}."]
             if entry == 2:

@@ -55,7 +55,7 @@ def beta(empty_site):
      "duplicate key (first given on line 4)"),
     (("  - id: app", "  - id: App_1"), ":3:9: projects[0].id", "lowercase letters"),
     (("token: Zx8qW3rT5yU7iO9pA1sD2f", "token: tooshort"), ":5:12: projects[0].token",
-     "at least 22 URL-safe characters"),
+     "22 to 64 URL-safe characters"),
     (("name: Beta GmbH\n", ""), ":1:1: name", "required key is missing"),
     (("      template: short", "      template: long"), ":11:17: projects[0].agreement.template",
      "agreement template 'long': agreement template not found"),

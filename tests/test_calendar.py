@@ -99,9 +99,9 @@ def dst_site(empty_site):
     return empty_site
 
 
-#: Fri 16 Oct 2026, 12:00 UTC: before every milestone above is due, so no
-#: date is forecast apart from its agreed one.
-BEFORE = int(dt.datetime(2026, 10, 16, 12, tzinfo=dt.timezone.utc).timestamp())
+#: Fri 23 Oct 2026, 12:00 UTC: the brief is done, and every other milestone
+#: above is still ahead, so no date is forecast apart from its agreed one.
+BEFORE = int(dt.datetime(2026, 10, 23, 12, tzinfo=dt.timezone.utc).timestamp())
 
 
 def build(site, epoch=BEFORE, **kwargs):
@@ -288,7 +288,7 @@ def test_the_portal_offers_every_way_to_subscribe(dst_site):
         assert link["rel"] == ["noopener", "noreferrer"]
     text = text_of(block)
     assert "Google Calendar only every 8 to 24 hours" in text
-    assert "last updated on Fri 16 Oct 2026, 12:00 UTC" in text
+    assert "last updated on Fri 23 Oct 2026, 12:00 UTC" in text
 
 
 def test_without_a_siteurl_the_page_links_its_feed_beside_it(site):

@@ -135,8 +135,8 @@ def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):
 
 @pytest.mark.parametrize("token_line, words", [
     ("", "projects[0].token: required key is missing"),
-    ("    token: Zx8qW3rT5yU7\n", "is not allowed; a token is at least 22 URL-safe characters"),
-    ("    token: Zx8qW3rT5yU7iO9pA1sD/f\n", "is not allowed; a token is at least 22"),
+    ("    token: Zx8qW3rT5yU7\n", "is not allowed; a token is 22 to 64 URL-safe characters"),
+    ("    token: Zx8qW3rT5yU7iO9pA1sD/f\n", "is not allowed; a token is 22 to 64"),
     ("    token: aaaaaaaaaaaaaaaaaaaaaaaa\n", "does not look random"),
 ])
 def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, token_line, words):

@@ -12,10 +12,10 @@ from pathlib import Path
 from . import edit
 from .loader import Portfolio, load_portfolio
 from .problems import CourtsideError, Problem, display_path, report
-from .rules import build_moment, local_today, party_calendars, project_state
+from .rules import local_today, party_calendars, project_state
 from .studio import StudioRow, counts, matches, ranked
 from .tokens import new_token
-from .settings import CourtsideSettings, courtside_settings
+from .settings import CourtsideSettings, checked_build_moment, courtside_settings
 
 DEFAULT_SETTINGS = "pelicanconf.py"
 #: Control characters (escape sequences start with one), shown as U+FFFD.
@@ -27,7 +27,7 @@ def _read(settings_file: str, only: list[Path] | None = None
     """The settings and every client file with all their problems; raises
     ``CourtsideError`` when the settings themselves are wrong."""
     options = _settings(settings_file)
-    portfolio, problems = load_portfolio(options, only)
+    portfolio, problems = load_portfolio(options, only, moment=checked_build_moment())
     return options, portfolio, problems
 
 
@@ -98,7 +98,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _today(options: CourtsideSettings):
-    return local_today(build_moment(), options.timezone)
+    return local_today(checked_build_moment(), options.timezone)
 
 
 def new(args: argparse.Namespace) -> int:
@@ -152,7 +152,7 @@ def token(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
-    moment = build_moment()
+    moment = checked_build_moment()
     rows = ranked(
         StudioRow(client, project,
                   project_state(project, local_today(moment, client.timezone),

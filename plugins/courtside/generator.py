@@ -35,8 +35,7 @@ from .portal import is_absolute
 from .privacy import content_security_policy, headers_file, robots_txt
 from .problems import CourtsideError, Problem, report
 from .render import BuildContext, ClientBuild, render_page
-from .rules import build_moment
-from .settings import PORTALS_FOLDER, STUDIO_FOLDER, courtside_settings
+from .settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from .staging import Staging
 from .studio import StudioRow, counts, ranked
 
@@ -59,15 +58,6 @@ def _warnings_are_fatal() -> bool:
     its logger class; Courtside's warnings are printed, not logged (the log
     wraps long lines), so they are made errors here instead."""
     return getattr(logging.getLoggerClass(), "fatal_lvl", logging.CRITICAL + 1) <= logging.WARNING
-
-
-def _build_moment():
-    try:
-        return build_moment()
-    except ValueError:
-        raise CourtsideError([Problem("environment", 0, 0, "SOURCE_DATE_EPOCH",
-                                      "must be a whole number of seconds since 1970")],
-                             "Courtside: the environment needs fixing") from None
 
 
 def _plain(value):
@@ -114,7 +104,7 @@ class PortalGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
-        self.moment = _build_moment()
+        self.moment = checked_build_moment()
         inline = {"script": inline_script("live.js"), "unlock": inline_script("unlock.js"),
                   "style": accent_style(self.options.accent)}
         scripts, styles = (inline["script"], inline["unlock"]), tuple(filter(None, [inline["style"]]))

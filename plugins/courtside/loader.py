@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from .agreement import AgreementTemplate, agreement_context, load_template
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
 from .workdays import Closure, closure_problem
 from .problems import Problem, display_path
-from .rules import local_due_time
+from .rules import local_due_time, local_today
 from .settings import CourtsideSettings
 from .tokens import token_problem
 from .schema import parse_date, parse_due, schema_problems
@@ -94,14 +95,16 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
 
 
 def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
-                   environ: Mapping[str, str] = os.environ) -> tuple[Portfolio, list[Problem]]:
+                   environ: Mapping[str, str] = os.environ,
+                   moment: dt.datetime | None = None) -> tuple[Portfolio, list[Problem]]:
     """Load and check every client file (or ``only`` these); the portfolio
-    holds the clients that loaded, the problems say what is wrong."""
+    holds the clients that loaded, the problems say what is wrong. With the
+    build's ``moment``, nothing may be done after it."""
     files, problems = (list(only), []) if only is not None else client_files(options.clients_folder)
     clients: list[Client] = []
     documents: dict[str, Document] = {}
     for path in files:
-        client, document, file_problems = load_client(path, options.timezone)
+        client, document, file_problems = load_client(path, options.timezone, moment)
         problems += file_problems
         if client is not None:
             clients.append(client)
@@ -115,7 +118,8 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     return Portfolio(tuple(clients), templates, tuple(files), sites), sorted(problems)
 
 
-def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Document | None, list[Problem]]:
+def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = None
+                ) -> tuple[Client | None, Document | None, list[Problem]]:
     """One client file: the client, its located data, and its problems."""
     shown = display_path(path)
     try:
@@ -139,8 +143,13 @@ def load_client(path: Path, default_timezone: str) -> tuple[Client | None, Docum
     problems += schema_problems(document)
     if problems:
         return None, document, _with_token_fixes(problems, document, path.stem)
+    problems += _number_problems(document)
+    if problems:
+        return None, document, problems
     client = _client(document, path, default_timezone)
-    problems = _with_token_fixes(problems + _client_problems(client, document), document, path.stem)
+    problems = _with_token_fixes(problems + _client_problems(client, document)
+                                 + (_future_problems(client, document, moment) if moment else []),
+                                 document, path.stem)
     failed = any(problem.severity == "error" for problem in problems)
     return (None if failed else client), document, problems
 
@@ -274,6 +283,44 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
     for index, item in enumerate(client.closed):
         if why := closure_problem(item):
             problems.append(document.problem(("closed", index, "to"), why))
+    return problems
+
+
+def _number_problems(document: Document) -> list[Problem]:
+    """A number must be one: YAML reads ``.inf``, ``.nan`` and ``1e400`` as
+    floats that no page can show."""
+    problems, stack = [], [((), document.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(document.problem(path, f"{document.written.get(path, value)} is not "
+                                             "a number a page can show; write the number itself"))
+        elif isinstance(value, dict):
+            stack += [(path + (key,), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            stack += [(path + (index,), item) for index, item in enumerate(value)]
+    return problems
+
+
+def _future_problems(client: Client, document: Document, moment: dt.datetime) -> list[Problem]:
+    """Nothing is done after today: a ``done`` date in the future is a typo
+    or a plan, and would read as a lateness nobody had. A log entry dated
+    after today is allowed, with a warning."""
+    today = local_today(moment, client.timezone)
+    problems = []
+    for p_index, project in enumerate(client.projects):
+        for m_index, milestone in enumerate(project.milestones):
+            if milestone.done is not None and milestone.done > today:
+                problems.append(document.problem(
+                    ("projects", p_index, "milestones", m_index, "done"),
+                    f"{milestone.done} is after today ({today} in {client.timezone}); write "
+                    "the day it was finished, once it is"))
+        for l_index, entry in enumerate(project.log):
+            if entry.date > today:
+                problems.append(document.problem(
+                    ("projects", p_index, "log", l_index, "date"),
+                    f"{entry.date} is after today ({today} in {client.timezone})",
+                    severity="warning"))
     return problems
 
 

@@ -122,7 +122,7 @@ def locked_page(context: BuildContext, folder: str, page: bytes, password: str,
 def build_client(path: Path, context: BuildContext) -> ClientBuild:
     """Load one client file, check it, and render all of its portals."""
     options = context.options
-    portfolio, problems = load_portfolio(options, only=[path])
+    portfolio, problems = load_portfolio(options, only=[path], moment=context.moment)
     client = portfolio.clients[0] if portfolio.clients else None
     if client is None or any(p.severity == "error" for p in problems):
         return ClientBuild(path, None, tuple(problems), portfolio.token_sites)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from .changes import Decision, decisions_waiting
 from .forecast import Expected, forecast
 from .model import Client, Milestone, Party, Project
+from .schema import YEARS
 from .workdays import PLAIN, WorkingCalendar
 
 #: A current step due within this many business days is "due soon".
@@ -29,11 +30,19 @@ DUE_SOON_DAYS = 2
 
 def build_moment(environ: Mapping[str, str] = os.environ) -> dt.datetime:
     """The instant a build happens: ``SOURCE_DATE_EPOCH`` when set (so two
-    builds of the same input agree), else the clock. Always in UTC."""
+    builds of the same input agree), else the clock. Always in UTC; a
+    ``ValueError`` when it is not a whole number of seconds or lies outside
+    the years a date may have (``schema.YEARS``)."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
+    if not epoch:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (OverflowError, OSError):
+        raise ValueError(epoch) from None
+    if moment.year not in YEARS:
+        raise ValueError(epoch)
+    return moment
 
 
 def local_today(moment: dt.datetime, timezone: str) -> dt.date:

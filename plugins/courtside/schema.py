@@ -27,17 +27,23 @@ from .yamlsource import Document
 SCHEMA_FILE = "client.schema.json"
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_LOCAL_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+#: A local time is minutes, written with a space: what the page and the feed show.
+_LOCAL_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+#: The years a date may have: every date the format accepts is drawn, counted
+#: and written, and a year outside these is a typo (0026, 9999).
+YEARS = range(1970, 2200)
 
 
 def parse_date(text: str) -> dt.date | None:
-    """``YYYY-MM-DD`` as a date, or None when it is not a real date."""
+    """``YYYY-MM-DD`` as a date, or None when it is not a real date or its
+    year lies outside ``YEARS``."""
     if not _DATE.fullmatch(text):
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return None
+    return day if day.year in YEARS else None
 
 
 def parse_due(text: str) -> tuple[dt.date, dt.time | None] | None:
@@ -51,7 +57,7 @@ def parse_due(text: str) -> tuple[dt.date, dt.time | None] | None:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment.date(), moment.time()
+    return (moment.date(), moment.time()) if moment.year in YEARS else None
 
 
 @cache
@@ -59,10 +65,15 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+#: Names in the zone database that are not a place: "localtime" is whatever
+#: the build machine says.
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 def is_timezone(text: str) -> bool:
     # A set lookup, not ZoneInfo(text): "Europe" names a folder of the zone
     # database, and opening it raises IsADirectoryError.
-    return text in _timezones()
+    return text in _timezones() and text not in _NOT_PLACES
 
 
 #: The formats the schema names that JSON Schema does not define, as tests
@@ -88,7 +99,10 @@ _FORMAT_MESSAGES = {
 
 def _format_problem(name: str, value, shown: str) -> str:
     """What is wrong with ``value`` for the format ``name``; a region names
-    the valid choices."""
+    the valid choices, a date out of range says so."""
+    if name in ("date", "courtside-due") and isinstance(value, str) and value[:4].isdigit() \
+            and int(value[:4]) not in YEARS and (_DATE.fullmatch(value[:10]) or ""):
+        return f"{shown}: the year must be from {YEARS.start} to {YEARS.stop - 1} (a typo?)"
     if name == "holiday-region" and isinstance(value, str) and value:
         return region_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
     if name == "holiday-region" and isinstance(value, bool):  # NO, Norway, is YAML's false

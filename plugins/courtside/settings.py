@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .problems import CourtsideError, Problem
-from .schema import is_timezone, parse_date
+from .rules import build_moment
+from .schema import YEARS, is_timezone, parse_date
 from .tokens import token_problem
 from .workdays import (
     PLAIN, Closure, WorkingCalendar, closure_problem, region_problem, working_calendar,
@@ -236,6 +237,18 @@ def _closure(item) -> Closure | str:
     closure = Closure(*days)
     why = closure_problem(closure)
     return f"to: {why}" if why else closure
+
+
+def checked_build_moment(environ: Mapping[str, str] = os.environ) -> dt.datetime:
+    """``rules.build_moment``, or a ``CourtsideError`` that names
+    ``SOURCE_DATE_EPOCH`` when it is wrong."""
+    try:
+        return build_moment(environ)
+    except ValueError:
+        raise CourtsideError([Problem(
+            "environment", 0, 0, "SOURCE_DATE_EPOCH",
+            f"must be a whole number of seconds since 1970, for a moment from {YEARS.start} "
+            f"to {YEARS.stop - 1}")], "Courtside: the environment needs fixing") from None
 
 
 def contrast(colour: str, other: str) -> float:

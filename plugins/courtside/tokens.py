@@ -8,7 +8,8 @@ import secrets
 
 #: 16 random bytes: 128 bits, 22 URL-safe characters.
 TOKEN_BYTES = 16
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,}")
+#: At most 64: a token is a folder name, which every file system must take.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 #: A random 22-character token has about 19 different characters; fewer
 #: than this means someone typed it.
 MIN_DISTINCT_CHARACTERS = 12
@@ -26,7 +27,7 @@ def new_token() -> str:
 def token_problem(token: str) -> str | None:
     """Why ``token`` is not good enough, or None."""
     if not TOKEN_PATTERN.fullmatch(token):
-        return "a token is at least 22 URL-safe characters (A-Z a-z 0-9 _ -)"
+        return "a token is 22 to 64 URL-safe characters (A-Z a-z 0-9 _ -)"
     if len(set(token)) < MIN_DISTINCT_CHARACTERS:
         return ("does not look random (too few different characters); a token must be as "
                 "hard to guess as a password")

@@ -1,0 +1,90 @@
+"""What the format accepts, the build can build: dates within the years a
+page can draw, tokens that fit a folder name, finite numbers, local times in
+minutes, real places for time zones, nothing done after today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from courtside import cli
+from courtside.loader import load_client
+
+BASE = """\
+name: Range GmbH
+timezone: Europe/Berlin
+projects:
+  - id: site
+    title: Site
+    token: Rang3Test0Token1Abcdefg
+    agreement:
+      template: plain
+      terms: {payment_days: 14}
+    milestones:
+      - {id: brief, title: Brief, owner: client, due: 2026-11-02, done: 2026-11-02}
+      - {id: build, title: Build, owner: studio, due: "2026-12-01 14:00"}
+    log:
+      - {date: 2026-11-02, by: client, text: Brief sent.}
+"""
+MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
+
+
+def problems_of(tmp_path: Path, text: str):
+    path = tmp_path / "range.yaml"
+    path.write_text(textwrap.dedent(text), "utf-8")
+    _, _, problems = load_client(path, "UTC", MOMENT)
+    return [(p.path, p.message, p.severity) for p in problems]
+
+
+def test_the_base_file_is_fine(tmp_path):
+    assert problems_of(tmp_path, BASE) == []
+
+
+@pytest.mark.parametrize("old, new, path, words", [
+    ("due: 2026-11-02, done", "due: 0026-11-02, done", "projects[0].milestones[0].due",
+     "the year must be from 1970 to 2199 (a typo?)"),
+    ('due: "2026-12-01 14:00"', 'due: "9999-12-31 14:00"', "projects[0].milestones[1].due",
+     "the year must be from 1970 to 2199"),
+    ("{date: 2026-11-02,", "{date: 2226-11-02,", "projects[0].log[0].date", "the year must be"),
+    ('due: "2026-12-01 14:00"', 'due: "2026-12-01T14:00"', "projects[0].milestones[1].due",
+     "YYYY-MM-DD HH:MM"),
+    ('due: "2026-12-01 14:00"', 'due: "2026-12-01 14:00:30"', "projects[0].milestones[1].due",
+     "YYYY-MM-DD HH:MM"),
+    ("token: Rang3Test0Token1Abcdefg", "token: " + "Rang3Test0Token1Abcdefg" * 4,
+     "projects[0].token", "a token is 22 to 64 URL-safe characters"),
+    ("timezone: Europe/Berlin", "timezone: localtime", "timezone", "is not a known time zone"),
+    ("payment_days: 14", "payment_days: 1.0e+400", "projects[0].agreement.terms.payment_days",
+     "1.0e+400 is not a number a page can show"),
+    ("payment_days: 14", "payment_days: .nan", "projects[0].agreement.terms.payment_days",
+     "is not a number a page can show"),
+    ("done: 2026-11-02}", "done: 2026-12-15}", "projects[0].milestones[0].done",
+     "2026-12-15 is after today (2026-11-23 in Europe/Berlin)"),
+])
+def test_what_the_build_could_not_show_is_an_error(tmp_path, old, new, path, words):
+    assert old in BASE
+    found = [p for p in problems_of(tmp_path, BASE.replace(old, new)) if p[0] == path]
+    assert [(words in message, severity) for _, message, severity in found] == [(True, "error")], found
+
+
+def test_a_log_entry_dated_after_today_is_a_warning(tmp_path):
+    assert problems_of(tmp_path, BASE.replace("{date: 2026-11-02,", "{date: 2026-12-02,")) == [
+        ("projects[0].log[0].date", "2026-12-02 is after today (2026-11-23 in Europe/Berlin)",
+         "warning")]
+
+
+@pytest.mark.parametrize("epoch", ["abc", "1.5", "253370764800", "-99999999999"])
+def test_a_wrong_source_date_epoch_is_one_line_for_every_command(empty_site, monkeypatch, capsys,
+                                                                 epoch):
+    monkeypatch.chdir(empty_site.root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    for argv in (["status"], ["check"], ["links"]):
+        assert cli.main(argv) == 1
+        said = "".join(capsys.readouterr())  # check reports on stdout, the others on stderr
+        assert "SOURCE_DATE_EPOCH: must be a whole number of seconds since 1970" in said, argv
+        assert "Traceback" not in said
+    result = empty_site.build(epoch=None, env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "SOURCE_DATE_EPOCH" in result.stderr
