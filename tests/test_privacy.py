@@ -260,3 +260,10 @@ def test_the_commands_refuse_what_they_cannot_do(empty_site):
     assert "already has a project 'shop'" in \
         empty_site.courtside("add-project", "gamma", "shop", "--title", "X").stderr
     assert "does not exist" in empty_site.courtside("rotate", "nobody", "shop").stderr
+
+
+def test_robots_txt_names_the_private_folders_under_a_sub_path(site):
+    result = site.build("publishconf.py", env={"SITEURL": "https://example.com/portals/"})
+    assert result.returncode == 0, result.stderr
+    assert (site.output / "robots.txt").read_text("utf-8") == \
+        "User-agent: *\nDisallow: /portals/p/\nDisallow: /portals/studio/\n"

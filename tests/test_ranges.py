@@ -5,6 +5,8 @@ minutes, real places for time zones, nothing done after today."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -88,3 +90,42 @@ def test_a_wrong_source_date_epoch_is_one_line_for_every_command(empty_site, mon
     result = empty_site.build(epoch=None, env={"SOURCE_DATE_EPOCH": epoch})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "SOURCE_DATE_EPOCH" in result.stderr
+
+
+# --- the clients folder, read strictly ------------------------------------------------
+
+def test_anything_named_like_a_client_file_that_is_not_one_is_an_error(empty_site, tmp_path,
+                                                                       monkeypatch, capsys):
+    monkeypatch.chdir(empty_site.root)
+    (empty_site.root / "content" / "agreements" / "plain.md").write_text("Fine.\n", "utf-8")
+    clients = empty_site.clients
+    empty_site.write_client("good", BASE)
+    (clients / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(BASE, "utf-8")
+    (clients / "away.yaml").symlink_to(outside)
+    (clients / "box.yaml").mkdir()
+    os.mkfifo(clients / "pipe.yaml")
+    (clients / "_notes.yaml").mkdir()  # "_" files and folders are left alone on purpose
+    assert cli.main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "clients/gone.yaml: a symbolic link to nothing" in out
+    assert "clients/away.yaml: a symbolic link out of the clients folder" in out
+    assert "clients/box.yaml: a folder named like a client file" in out
+    assert "clients/pipe.yaml: not a regular file" in out
+    assert "_notes" not in out and "good.yaml" not in out
+
+
+def test_a_file_named_twice_is_checked_once(empty_site, monkeypatch, capsys):
+    monkeypatch.chdir(empty_site.root)
+    (empty_site.root / "content" / "agreements" / "plain.md").write_text("Fine.\n", "utf-8")
+    empty_site.write_client("good", BASE.replace("    title: Site", "    titel: Site"))
+    assert cli.main(["check", "--format", "json", "clients/good.yaml", "./clients/good.yaml"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert sorted(p["path"] for p in problems) == ["projects[0].titel", "projects[0].title"]
+
+
+def test_a_device_is_not_read(empty_site, monkeypatch, capsys):
+    monkeypatch.chdir(empty_site.root)
+    assert cli.main(["check", "/dev/zero"]) == 1
+    assert "/dev/zero: not a regular file" in capsys.readouterr().out

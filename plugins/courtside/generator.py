@@ -232,7 +232,7 @@ class PortalGenerator(Generator):
         self._remove_stale(STUDIO_FOLDER, {token} if token else set())
 
         self._write("_headers", headers_file(self.header_csp).encode())
-        self._write("robots.txt", robots_txt().encode())
+        self._write("robots.txt", robots_txt(self.options.siteurl).encode())
         console.print(counts(self.rows).summary(), soft_wrap=True)
 
     def _write_dashboard(self) -> None:

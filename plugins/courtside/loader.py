@@ -72,12 +72,20 @@ def slugify(title: str) -> str:
 
 
 def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """The client files in ``folder``, sorted; misnamed files are problems."""
+    """The client files in ``folder``, sorted; misnamed files, and anything
+    named like a client file that is not a regular file inside the folder,
+    are problems: a client's portals never vanish without a word."""
     if not folder.is_dir():
         return [], [Problem(display_path(folder), 0, 0, "", "clients folder not found")]
     files, problems = [], []
+    inside = folder.resolve()
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(("_", ".")) or not path.is_file():
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.suffix not in (CLIENT_SUFFIX, ".yml") and not path.is_file():
+            continue  # a folder or link that does not look like a client file
+        if why := _not_a_file(path, inside):
+            problems.append(Problem(display_path(path), 0, 0, "", why))
             continue
         if path.suffix == ".yml":
             problems.append(Problem(display_path(path), 1, 1, "",
@@ -94,13 +102,33 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+def _not_a_file(path: Path, folder: Path) -> str | None:
+    """Why ``path`` cannot be read as a client file, or None."""
+    if path.is_symlink():
+        if not path.exists():
+            return "a symbolic link to nothing; remove it or point it at the client's file"
+        if folder not in path.resolve().parents:
+            return "a symbolic link out of the clients folder; keep client files inside it"
+    if path.is_dir():
+        return "a folder named like a client file; client files are files"
+    if not path.is_file():
+        return "not a regular file (a pipe or a device?); client files are plain files"
+    return None
+
+
 def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
                    environ: Mapping[str, str] = os.environ,
                    moment: dt.datetime | None = None) -> tuple[Portfolio, list[Problem]]:
     """Load and check every client file (or ``only`` these); the portfolio
     holds the clients that loaded, the problems say what is wrong. With the
     build's ``moment``, nothing may be done after it."""
-    files, problems = (list(only), []) if only is not None else client_files(options.clients_folder)
+    if only is not None:
+        named: dict[Path, Path] = {}
+        for path in only:  # the same file named twice is one file (check f.yaml ./f.yaml)
+            named.setdefault(path.resolve(), path)
+        files, problems = list(named.values()), []
+    else:
+        files, problems = client_files(options.clients_folder)
     clients: list[Client] = []
     documents: dict[str, Document] = {}
     for path in files:
@@ -123,11 +151,14 @@ def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = 
     """One client file: the client, its located data, and its problems."""
     shown = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, None, [Problem(shown, 1, 1, "", f"file is {size:,} bytes; a client "
-                                        f"file may be at most {MAX_FILE_BYTES:,}")]
-        data = path.read_bytes()
+        if not path.is_file():  # a pipe or a device could be read for ever
+            return None, None, [Problem(shown, 0, 0, "", "not a regular file; client files "
+                                        "are plain files")]
+        with path.open("rb") as file:  # at most the limit, whatever stat says
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return None, None, [Problem(shown, 1, 1, "", f"file is over {MAX_FILE_BYTES:,} "
+                                        f"bytes; a client file may be at most {MAX_FILE_BYTES:,}")]
         text = data.decode("utf-8-sig")  # a BOM is accepted and ignored
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from urllib.parse import urlsplit
 
 from .settings import PORTALS_FOLDER, STUDIO_FOLDER
 
@@ -55,7 +56,12 @@ def headers_file(policy: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def robots_txt() -> str:
+def robots_txt(siteurl: str = "") -> str:
     """Asks crawlers to stay out of the private folders. It names the
-    folders, which every link shows anyway, never a page in them."""
-    return f"User-agent: *\nDisallow: /{PORTALS_FOLDER}/\nDisallow: /{STUDIO_FOLDER}/\n"
+    folders, which every link shows anyway, never a page in them; under the
+    site's own path when it has one (``https://example.com/portals``), since
+    crawlers read the rules for the whole host. (``_headers`` needs no such
+    prefix: hosts read its paths from the root of what they publish.)"""
+    prefix = urlsplit(siteurl).path.rstrip("/")
+    return (f"User-agent: *\nDisallow: {prefix}/{PORTALS_FOLDER}/\n"
+            f"Disallow: {prefix}/{STUDIO_FOLDER}/\n")

@@ -154,7 +154,7 @@ def schema_problems(document: Document) -> list[Problem]:
     problems: list[Problem] = []
     for error in _validator().iter_errors(document.data):
         problems.extend(_describe(error, document))
-    return problems
+    return list(dict.fromkeys(problems))  # a rule broken twice is one problem
 
 
 def _shown(value, written: str | None = None) -> str:
@@ -203,9 +203,12 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         return problems
 
     if rule == "required":
+        # One error per missing key; the path names it, the location is its
+        # would-be parent.
         missing = [key for key in error.validator_value if key not in value]
-        # The path names the missing key; the location is its would-be parent.
-        return [document.problem(path + (key,), "required key is missing") for key in missing]
+        named = [key for key in missing if repr(key) in error.message]
+        return [document.problem(path + (key,), "required key is missing")
+                for key in named or missing]
 
     if "propertyNames" in error.schema_path:  # a key's name is wrong, not its value
         return [document.problem(path + (value,), f"{shown} is not allowed as a name; "
