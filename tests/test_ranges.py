@@ -129,3 +129,38 @@ def test_a_device_is_not_read(empty_site, monkeypatch, capsys):
     monkeypatch.chdir(empty_site.root)
     assert cli.main(["check", "/dev/zero"]) == 1
     assert "/dev/zero: not a regular file" in capsys.readouterr().out
+
+
+# --- messages that say what to do ------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    ("\tname: X\nprojects: []\n", "(a tab: indent with spaces, not tabs)"),
+    ("name: X\nprojects:\n\t- id: p\n", "(a tab: indent with spaces, not tabs)"),
+    ("just some text " * 40 + "\n", 'got "just some text just some text just some text just some tex… (text)'),
+])
+def test_a_file_that_is_not_yaml_or_not_a_mapping_gets_a_short_useful_message(tmp_path, text, words):
+    path = tmp_path / "odd.yaml"
+    path.write_text(text, "utf-8")
+    _, _, problems = load_client(path, "UTC")
+    assert len(problems) == 1 and words in problems[0].message, problems
+    assert len(problems[0].message) < 200
+
+
+def test_a_project_without_terms_gets_one_problem_naming_what_the_template_needs(empty_site,
+                                                                                monkeypatch, capsys):
+    monkeypatch.chdir(empty_site.root)
+    empty_site.write_client("bare", """\
+        name: Bare
+        projects:
+          - id: p
+            title: P
+            token: Bar3Test0Token1Abcdefgh
+            milestones:
+              - {title: A, owner: client, due: 2026-12-01}
+        """)
+    assert cli.main(["check"]) == 1
+    [line, _] = capsys.readouterr().out.splitlines()
+    assert line == ("clients/bare.yaml:3:5: projects[0]: the default agreement template 'standard' "
+                    "(content/agreements/standard.md) needs terms: consequences, deposit, "
+                    "grace_days, payment_days, response_days; add them under agreement: terms:, "
+                    "or name another template")

@@ -484,7 +484,20 @@ def _check_agreements(clients, documents, folder: Path, studio) -> tuple[dict, l
                 continue
             template = templates[name]
             context = agreement_context(studio, client, project)
-            for placeholder in template.missing(context):
+            missing = template.missing(context)
+            written = document.data["projects"][index].get("agreement") or {}
+            if missing and "terms" not in written:
+                # No terms at all: one problem that says what the template needs.
+                names = sorted({".".join(p.chain[1:2]) for p in missing if p.chain[0] == "terms"})
+                other = sorted({str(p) for p in missing if p.chain[0] != "terms"})
+                problems.append(document.problem(
+                    at if "agreement" in document.data["projects"][index] else at[:-1],
+                    f"{'the default ' if 'template' not in written else ''}agreement template "
+                    f"{name!r} ({display_path(template.path)}) needs terms: "
+                    f"{', '.join(names + other)}; add them under agreement: terms:, or name "
+                    "another template", key=True))
+                continue
+            for placeholder in missing:
                 place = at + ("terms",) if placeholder.chain[0] == "terms" else at
                 problems.append(document.problem(
                     place, f"no value for {placeholder}, which "

@@ -157,12 +157,17 @@ def schema_problems(document: Document) -> list[Problem]:
     return list(dict.fromkeys(problems))  # a rule broken twice is one problem
 
 
+#: A value quoted in a message is cut to this many characters: a whole file
+#: that is not a mapping (or the system file a link points at) is not echoed.
+_SHOWN_AT_MOST = 60
+
+
 def _shown(value, written: str | None = None) -> str:
-    """A value as the studio wrote it, quoted when it is text."""
+    """A value as the studio wrote it, quoted when it is text, and short."""
     if written is not None:
-        return written
+        return _short(written)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _short(json.dumps(value, ensure_ascii=False))
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -172,6 +177,11 @@ def _shown(value, written: str | None = None) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return str(value)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN_AT_MOST else text[: _SHOWN_AT_MOST - 1] + "…"
 
 
 def _kind(value) -> str:

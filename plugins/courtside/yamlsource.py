@@ -114,8 +114,10 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
             return None, [Problem(file, *(_mark(mark) if mark else (1, 1)), "",
                                   f"nested more than {MAX_DEPTH} levels deep")]
         reason = ", ".join(part for part in (error.context, error.problem) if part) or "not valid YAML"
-        if "\t" in reason or "found character '\\t'" in reason:
-            reason += " (indent with spaces, not tabs)"
+        # The C parser does not say the character was a tab; the text does.
+        at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
+        if at_tab or "tab" in reason or "\t" in reason:
+            reason += " (a tab: indent with spaces, not tabs)"
         return None, [Problem(file, *(_mark(mark) if mark else (1, 1)), "", f"not valid YAML: {reason}")]
     except yaml.YAMLError as error:  # e.g. a reader error without a mark
         return None, [Problem(file, 1, 1, "", f"not valid YAML: {error}")]
