@@ -12,6 +12,7 @@ import os
 from pelican import signals
 
 from .problems import QuietCourtsideErrors
+from .publishing import Publication
 from .settings import courtside_settings
 
 
@@ -26,6 +27,19 @@ def check_settings(pelican) -> None:
             excludes.append(templates)
 
 
+#: This process's build: a production build is written beside the output
+#: and swapped in at the end; interrupts end any build non-zero (``publishing``).
+_publication = Publication()
+
+
+def start_publication(pelican) -> None:
+    _publication.start(pelican)
+
+
+def finish_publication(pelican) -> None:
+    _publication.finish(pelican)
+
+
 def get_generators(pelican):
     from .generator import PortalGenerator
 
@@ -36,6 +50,9 @@ _QUIET = QuietCourtsideErrors()
 
 
 def register() -> None:
+    _publication.catch_interrupts()  # as early as a plugin can
     logging.getLogger("pelican").addFilter(_QUIET)
     signals.initialized.connect(check_settings)
+    signals.initialized.connect(start_publication)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finish_publication)

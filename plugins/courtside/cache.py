@@ -148,3 +148,9 @@ def build_and_store(path: Path, context: BuildContext, staging: Staging,
     if cache is not None and not any(p.project.password_env for p in build.projects):
         cache.put(build)
     return build
+
+
+def build_and_store_all(paths: list[Path], context: BuildContext, staging: Staging,
+                        cache: BuildCache | None) -> list[ClientBuild]:
+    """``build_and_store`` for a worker's share of the files."""
+    return [build_and_store(path, context, staging, cache) for path in paths]

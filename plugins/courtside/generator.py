@@ -14,11 +14,11 @@ changed; all three paths produce the same bytes.
 from __future__ import annotations
 
 import concurrent.futures
-import itertools
 import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 from importlib import resources
 from pathlib import Path
@@ -28,7 +28,7 @@ from pelican.generators import Generator
 from pelican.log import console
 from rich.progress import track
 
-from .cache import BuildCache, Manifest, build_and_store
+from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
 from .calendar import studio_calendar
 from .loader import client_files, duplicate_tokens
 from .portal import is_absolute
@@ -97,6 +97,16 @@ def _progress(items, total: int, description: str):
     return track(items, total=total, description=description, console=console, transient=True)
 
 
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the main process's to handle (it stops the
+    workers itself); a worker that took it would die mid-file. The worker
+    starts with interrupts blocked (see ``_run``), so a Ctrl-C pending from
+    its first moments is discarded here; SIGTERM, which the main process
+    stops it with, is let through."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 class PortalGenerator(Generator):
     """Writes ``p/<token>/`` for every published project and, with a studio
     token, the studio's dashboard."""
@@ -150,7 +160,11 @@ class PortalGenerator(Generator):
             if entry is not None and manifest.holds(entry):
                 builds[path] = entry  # its pages are in place: nothing to build or write
         missing = [path for path in files if path not in builds]
-        builds.update(zip(missing, self._run(missing, cache)))
+        try:
+            builds.update(zip(missing, self._run(missing, cache)))
+        except BaseException:  # an interrupt: nothing staged is kept
+            self.staging.clear()
+            raise
         self.manifest = manifest
         self.rebuilt = set(missing)
 
@@ -190,14 +204,39 @@ class PortalGenerator(Generator):
             sys.path.insert(0, package_parent)
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         try:
-            with concurrent.futures.ProcessPoolExecutor(
-                    workers, mp_context=multiprocessing.get_context(method)) as pool:
-                # Small chunks: the workers finish within a few clients of each other.
-                chunk = max(1, len(paths) // (workers * 32))
-                results = pool.map(build_and_store, paths, itertools.repeat(context),
-                                   itertools.repeat(self.staging), itertools.repeat(cache),
-                                   chunksize=chunk)
-                return list(_progress(results, len(paths), "Courtside: building"))
+            # The helper processes start with interrupts blocked, so that
+            # Ctrl-C (which reaches the whole process group) is this
+            # process's alone to handle; it gets them once they have started.
+            interrupts = {signal.SIGINT, signal.SIGTERM}
+            signal.pthread_sigmask(signal.SIG_BLOCK, interrupts)
+            try:
+                pool = concurrent.futures.ProcessPoolExecutor(
+                    workers, mp_context=multiprocessing.get_context(method),
+                    initializer=_ignore_interrupts)
+                # Small chunks: the workers finish within a few clients of
+                # each other. Submitted one by one rather than mapped: a map
+                # cancels what is left when it is interrupted, and the
+                # executor then fails on the cancelled futures with a
+                # traceback of its own.
+                size = max(1, len(paths) // (workers * 32))
+                futures = [pool.submit(build_and_store_all, paths[start:start + size], context,
+                                       self.staging, cache)
+                           for start in range(0, len(paths), size)]
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts)
+            try:
+                results = (build for future in futures for build in future.result())
+                built = list(_progress(results, len(paths), "Courtside: building"))
+                pool.shutdown(wait=True)
+                return built
+            except BaseException:
+                # An interrupt, or a worker's error: what is queued is
+                # cancelled, the few chunks under way are let finish (a
+                # worker killed mid-reply leaves the executor waiting for
+                # the rest of it for good), so no worker writes into the
+                # staging folder after it is removed.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         except (concurrent.futures.process.BrokenProcessPool, OSError) as error:
             # Workers could not start here (a sandbox, an odd __main__): the
             # same work in this process gives the same result, only slower.

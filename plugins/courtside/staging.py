@@ -18,9 +18,12 @@ import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .render import ClientBuild
 from .settings import PORTALS_FOLDER
+
+if TYPE_CHECKING:  # the plugin's first import needs no renderer
+    from .render import ClientBuild
 
 
 def digest(data: bytes) -> str:

@@ -1,0 +1,140 @@
+"""A production build publishes all of the new site or nothing.
+
+With ``DELETE_OUTPUT_DIRECTORY`` (``publishconf.py``) Pelican empties the
+output folder and writes the site into it piece by piece: an interrupt, a
+full disk or a crash half-way leaves a host serving a half-deleted site. So
+such a build is written into a fresh folder beside the output, and only when
+Pelican has finished is that folder swapped with the output, in one step
+where the system allows it (Linux's ``renameat2`` with ``RENAME_EXCHANGE``),
+else by two renames. Anything short of finishing leaves the output exactly as
+it was.
+
+Interrupts (SIGINT, SIGTERM) end the build with 128 + the signal's number:
+Pelican itself catches Ctrl-C and would exit 0, which a deploy script would
+take for success. (An interrupt in the moment before Pelican loads this
+plugin is still Pelican's own.)
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import os
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .staging import Staging
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step; False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                       _RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(fresh: Path, output: Path) -> None:
+    """Make ``fresh`` the output folder and remove the old one."""
+    if not output.exists():
+        os.rename(fresh, output)
+        return
+    try:
+        if not _exchange(fresh, output):
+            old = output.with_name(f".{output.name}.courtside-old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(output, old)
+            os.rename(fresh, output)
+            fresh = old
+    except OSError:
+        # The output folder cannot be renamed (a mount point, a folder a
+        # server holds open): its contents are replaced instead, which is
+        # quick but not one step.
+        for child in output.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        for child in fresh.iterdir():
+            os.rename(child, output / child.name)
+    shutil.rmtree(fresh, ignore_errors=True)
+
+
+class Publication:
+    """One Pelican run: where it really publishes, and how it ended."""
+
+    def __init__(self) -> None:
+        self.output: Path | None = None
+        self.fresh: Path | None = None
+        self.staging: Staging | None = None
+        self.signal: int | None = None
+        self.published = False
+        self._catching = False
+
+    def start(self, pelican) -> None:
+        """At ``initialized``: point a build that empties its output at a
+        fresh folder instead."""
+        from .staging import Staging  # here: the command line never needs it
+
+        self.output = self.fresh = None
+        self.published = False
+        self.staging = Staging(Path(pelican.output_path))
+        if not pelican.settings.get("DELETE_OUTPUT_DIRECTORY"):
+            return
+        output = Path(pelican.output_path).resolve()
+        fresh = output.with_name(f".{output.name}.courtside-next")
+        shutil.rmtree(fresh, ignore_errors=True)  # what a killed build left
+        fresh.mkdir(parents=True)
+        self.output, self.fresh = output, fresh
+        self.staging = Staging(fresh)
+        pelican.output_path = str(fresh)
+        pelican.settings["OUTPUT_PATH"] = str(fresh)
+
+    def finish(self, pelican) -> None:
+        """At ``finalized``: the site is complete; publish it."""
+        if self.fresh is None or self.signal is not None:
+            return
+        swap_in(self.fresh, self.output)
+        pelican.output_path = str(self.output)
+        pelican.settings["OUTPUT_PATH"] = str(self.output)
+        self.fresh, self.published = None, True
+
+    def catch_interrupts(self) -> None:
+        """Turn SIGINT and SIGTERM into an exit with their code (once per
+        process, from the main thread only, where signals are handled)."""
+        if self._catching or threading.current_thread() is not threading.main_thread():
+            return
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, self._interrupted)
+        atexit.register(self._exit)
+        self._catching = True
+
+    def _interrupted(self, number, frame) -> None:
+        # SystemExit, not KeyboardInterrupt: Pelican catches the latter and
+        # exits 0. Everything on the way out still runs (the worker pool is
+        # stopped, multiprocessing's own exit handlers end its helpers).
+        self.signal = number
+        raise SystemExit(128 + number)
+
+    def _exit(self) -> None:
+        if self.fresh is not None:  # not finished: nothing was published
+            shutil.rmtree(self.fresh, ignore_errors=True)
+        if self.staging is not None:  # pages an interrupted build had not moved in
+            self.staging.clear()
+        if self.signal is not None:
+            print("Courtside: interrupted; " + (
+                "the new site had already been published" if self.published else
+                "nothing was published, the output folder is as it was" if self.output else
+                "the output folder may be incomplete until the next build"), file=sys.stderr)
