@@ -9,6 +9,7 @@ loops over delays across the build rather than trusting one lucky moment."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
 
 SITEURL = "https://portals.example"
+DAY = 86400
 #: After Courtside has started building (its staging folder appears), to
 #: after the build ends. (Before the plugin loads, Ctrl-C is Pelican's.)
 DELAYS = (0.0, 0.2, 0.5, 0.8, 1.2, 1.6, 2.2, 3.0)
@@ -39,7 +41,8 @@ def busy_site(tmp_path_factory):
 
 
 def interrupted_build(site, settings: str, delay: float, number: int, epoch: int):
-    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "SITEURL": SITEURL}
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "SITEURL": SITEURL,
+               "PYTHONFAULTHANDLER": "1"}
     build = subprocess.Popen([sys.executable, "-m", "pelican", "-s", settings], cwd=site.root,
                              env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, start_new_session=True)
@@ -52,7 +55,15 @@ def interrupted_build(site, settings: str, delay: float, number: int, epoch: int
         os.killpg(build.pid, number)
     except ProcessLookupError:
         pass  # it had finished
-    out, err = build.communicate(timeout=120)
+    try:
+        out, err = build.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # a hang: show where every thread waits
+        left = subprocess.run(["ps", "-o", "pid,stat,cmd", "-g", str(build.pid)],
+                              capture_output=True, text=True).stdout
+        os.kill(build.pid, signal.SIGABRT)  # faulthandler prints the stacks
+        out, err = build.communicate(timeout=30)
+        os.killpg(build.pid, signal.SIGKILL)
+        pytest.fail(f"the build hung after a signal at {delay} s:\n{left}\n{err[-8000:]}")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # helpers get a moment to see their parent go
         try:
@@ -97,12 +108,23 @@ def test_an_interrupted_production_build_publishes_everything_or_nothing(busy_si
     assert "old" in outcomes  # the loop did interrupt builds, not only watch them finish
 
 
-def test_an_interrupted_preview_build_exits_non_zero_and_leaves_no_process(busy_site):
-    for delay in DELAYS[:4]:
-        code, err = interrupted_build(busy_site, "pelicanconf.py", delay, signal.SIGINT, EPOCH)
+AS_OF = re.compile(r'class="as-of">As of <time datetime="(\d{4}-\d\d-\d\d)')
+
+
+def test_an_interrupted_preview_build_exits_non_zero_and_never_mixes_two_builds(busy_site):
+    busy_site.build("pelicanconf.py", env={"SITEURL": SITEURL})
+    for index, delay in enumerate(DELAYS[:6]):
+        code, err = interrupted_build(busy_site, "pelicanconf.py", delay, signal.SIGINT,
+                                      EPOCH + DAY * (index + 1))  # every build's date differs
         assert "Traceback" not in err, err
         # 0: it had finished; -2: the signal came as the process was ending.
         assert code in (0, 130, -signal.SIGINT), (delay, code, err)
+        dates = {AS_OF.search(page.read_text()).group(1)
+                 for page in busy_site.output.glob("p/*/index.html")}
+        dashboard = next(busy_site.output.glob("studio/*/index.html")).read_text()
+        # Every portal and the dashboard come from one and the same build.
+        assert len(dates) == 1 and dates.pop() in dashboard, (delay, code)
+        assert [p.name for p in busy_site.root.iterdir() if "courtside" in p.name] == []
 
 
 def test_the_new_site_is_swapped_in_whole_even_where_folders_cannot_be_exchanged(tmp_path,
@@ -118,3 +140,40 @@ def test_the_new_site_is_swapped_in_whole_even_where_folders_cannot_be_exchanged
     publishing.swap_in(fresh, output)
     assert tree(output) == {"index.html": b"new"} and (output / "p" / "new").is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_a_worker_killed_by_the_system_costs_time_not_the_build(busy_site):
+    """As the kernel's out-of-memory killer would: one worker gets SIGKILL.
+    The build finishes in one process, publishes the whole site, and says
+    why it was slow."""
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH + 7 * DAY), "SITEURL": SITEURL,
+               "PYTHONFAULTHANDLER": "1"}
+    build = subprocess.Popen([sys.executable, "-m", "pelican", "-s", "publishconf.py"],
+                             cwd=busy_site.root, env=environ, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and build.poll() is None and time.monotonic() < deadline:
+        table = subprocess.run(["ps", "-o", "pid=,ppid=,args=", "-g", str(build.pid)],
+                               capture_output=True, text=True).stdout.splitlines()
+        rows = [line.split(None, 2) for line in table]
+        servers = {pid for pid, _, args in rows if "forkserver" in args}
+        workers = [pid for pid, parent, _ in rows if parent in servers]
+        if workers and any("courtside" in p.name for p in busy_site.root.iterdir()):
+            victim = int(workers[0])
+        time.sleep(0.05)
+    assert victim is not None, "no worker was seen"
+    os.kill(victim, signal.SIGKILL)
+    try:
+        out, err = build.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(build.pid, signal.SIGABRT)
+        out, err = build.communicate(timeout=30)
+        os.killpg(build.pid, signal.SIGKILL)
+        pytest.fail(f"the build hung after a worker was killed:\n{err[-8000:]}")
+    assert build.returncode == 0, err
+    assert "Traceback" not in err
+    assert "building in one process" in err + out
+    dates = {AS_OF.search(page.read_text()).group(1)
+             for page in busy_site.output.glob("p/*/index.html")}
+    assert dates == {time.strftime("%Y-%m-%d", time.gmtime(EPOCH + 7 * DAY))} and len(list(busy_site.output.glob("p/*/index.html"))) >= 80

@@ -49,13 +49,15 @@ def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> Non
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        try:  # the target's permissions, or a new file's (mkstemp's are 600)
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(temporary, mode)
         if exclusive:
-            os.chmod(temporary, 0o666 & ~_umask())
             os.link(temporary, target)  # fails if it exists: never overwrites
             os.unlink(temporary)
         else:
-            with contextlib.suppress(FileNotFoundError):
-                os.chmod(temporary, os.stat(target).st_mode & 0o7777)
             os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

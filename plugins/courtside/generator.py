@@ -30,10 +30,12 @@ from rich.progress import track
 
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
 from .calendar import studio_calendar
+from .files import write_atomically
 from .loader import client_files, duplicate_tokens
 from .portal import is_absolute
 from .privacy import content_security_policy, headers_file, robots_txt
 from .problems import CourtsideError, Problem, report
+from .publishing import interrupts_deferred
 from .render import BuildContext, ClientBuild, render_page
 from .settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from .staging import Staging
@@ -98,12 +100,13 @@ def _progress(items, total: int, description: str):
 
 
 def _ignore_interrupts() -> None:
-    """In a worker: Ctrl-C is the main process's to handle (it stops the
-    workers itself); a worker that took it would die mid-file. The worker
-    starts with interrupts blocked (see ``_run``), so a Ctrl-C pending from
-    its first moments is discarded here; SIGTERM, which the main process
-    stops it with, is let through."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """In a worker: interrupts are the main process's to handle (it lets the
+    workers finish the share under way, then stops them). A worker that died
+    of one could die mid-reply, and the executor would wait for the rest of
+    that reply for good. The worker starts with interrupts held (see
+    ``_run``), so one pending from its first moments is discarded here."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
@@ -204,37 +207,36 @@ class PortalGenerator(Generator):
             sys.path.insert(0, package_parent)
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         try:
-            # The helper processes start with interrupts blocked, so that
-            # Ctrl-C (which reaches the whole process group) is this
-            # process's alone to handle; it gets them once they have started.
-            interrupts = {signal.SIGINT, signal.SIGTERM}
-            signal.pthread_sigmask(signal.SIG_BLOCK, interrupts)
+            pool = concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context(method),
+                initializer=_ignore_interrupts)
             try:
-                pool = concurrent.futures.ProcessPoolExecutor(
-                    workers, mp_context=multiprocessing.get_context(method),
-                    initializer=_ignore_interrupts)
-                # Small chunks: the workers finish within a few clients of
-                # each other. Submitted one by one rather than mapped: a map
-                # cancels what is left when it is interrupted, and the
-                # executor then fails on the cancelled futures with a
-                # traceback of its own.
+                # The workers start (as tasks are submitted) with interrupts
+                # held, so that Ctrl-C, which reaches the whole process
+                # group, is this process's alone to handle. Small chunks: the
+                # workers finish within a few clients of each other.
+                # Submitted one by one rather than mapped: a map cancels what
+                # is left when it is interrupted, and the executor then fails
+                # on the cancelled futures with a traceback of its own.
                 size = max(1, len(paths) // (workers * 32))
-                futures = [pool.submit(build_and_store_all, paths[start:start + size], context,
-                                       self.staging, cache)
-                           for start in range(0, len(paths), size)]
-            finally:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts)
-            try:
+                with interrupts_deferred():
+                    futures = [pool.submit(build_and_store_all, paths[start:start + size],
+                                           context, self.staging, cache)
+                               for start in range(0, len(paths), size)]
                 results = (build for future in futures for build in future.result())
                 built = list(_progress(results, len(paths), "Courtside: building"))
                 pool.shutdown(wait=True)
                 return built
-            except BaseException:
+            except BaseException as error:
+                if isinstance(error, concurrent.futures.process.BrokenProcessPool):
+                    # A worker was killed (the system short of memory): the
+                    # executor stops the others with SIGTERM, which they
+                    # ignore, and would wait for them for good.
+                    for process in list((getattr(pool, "_processes", None) or {}).values()):
+                        process.kill()
                 # An interrupt, or a worker's error: what is queued is
-                # cancelled, the few chunks under way are let finish (a
-                # worker killed mid-reply leaves the executor waiting for
-                # the rest of it for good), so no worker writes into the
-                # staging folder after it is removed.
+                # cancelled and the few chunks under way finish, so that no
+                # worker writes into the staging folder after it is removed.
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
         except (concurrent.futures.process.BrokenProcessPool, OSError) as error:
@@ -252,29 +254,33 @@ class PortalGenerator(Generator):
         # path, and sitemap or search-index plugins listening to it would
         # publish the secret link. Files from the cache are in place already
         # (the manifest said so); the others were staged as they were built.
-        self.staging.publish()
-        if self.manifest is not None:
-            for build in self.builds:
-                for project in build.projects if build.path in self.rebuilt else ():
-                    for name, sha in project.files.items():
-                        self.manifest.record(name, sha)
-            self.manifest.save({name for build in self.builds for project in build.projects
-                                for name in project.files})
         placeholder = render_page(self.context_for_pages, PLACEHOLDER_TEMPLATE, f"{PORTALS_FOLDER}/")
-        self._write(f"{PORTALS_FOLDER}/index.html", placeholder)
-        self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})
-
         token = self.options.studio_token
+        files = {f"{PORTALS_FOLDER}/index.html": placeholder}
         if token:
-            self._write_dashboard()
-            self._write(f"{STUDIO_FOLDER}/index.html", placeholder)
-        self._remove_stale(STUDIO_FOLDER, {token} if token else set())
-
-        self._write("_headers", headers_file(self.header_csp).encode())
-        self._write("robots.txt", robots_txt(self.options.siteurl).encode())
+            files.update(self._dashboard_files())
+            files[f"{STUDIO_FOLDER}/index.html"] = placeholder
+        files["_headers"] = headers_file(self.header_csp).encode()
+        files["robots.txt"] = robots_txt(self.options.siteurl).encode()
+        # Everything is rendered; what follows only moves and writes, and an
+        # interrupt waits for it, so that the portals never sit beside
+        # another build's dashboard.
+        with interrupts_deferred():
+            self.staging.publish()
+            if self.manifest is not None:
+                for build in self.builds:
+                    for project in build.projects if build.path in self.rebuilt else ():
+                        for name, sha in project.files.items():
+                            self.manifest.record(name, sha)
+                self.manifest.save({name for build in self.builds for project in build.projects
+                                    for name in project.files})
+            for name, data in files.items():
+                self._write(name, data)
+            self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})
+            self._remove_stale(STUDIO_FOLDER, {token} if token else set())
         console.print(counts(self.rows).summary(), soft_wrap=True)
 
-    def _write_dashboard(self) -> None:
+    def _dashboard_files(self) -> dict[str, bytes]:
         options = self.options
         folder = options.dashboard_path()
         absolute = f"{options.siteurl}/{folder}" if is_absolute(options.siteurl) else None
@@ -282,17 +288,19 @@ class PortalGenerator(Generator):
         studio = options.studio["name"]
         events = [event for build in self.builds for project in build.projects
                   for event in project.studio_events]
+        files = {}
         for kind, owner in (("all", None), ("ours", "studio")):
-            self._write(folder + feeds[kind], studio_calendar(
+            files[folder + feeds[kind]] = studio_calendar(
                 [data for party, data in events if owner is None or party == owner],
                 uid=f"studio.{kind}@courtside", timezone=options.timezone,
                 name=f"{studio} · " + ("all projects" if owner is None else "our steps"),
                 description="Milestones of every project"
                             + (", the studio's own steps" if owner else ""),
-                url=absolute, source=absolute + feeds[kind] if absolute else None))
-        self._write(folder + "index.html", render_page(
+                url=absolute, source=absolute + feeds[kind] if absolute else None)
+        files[folder + "index.html"] = render_page(
             self.context_for_pages, DASHBOARD_TEMPLATE, folder, rows=self.rows,
-            counts=counts(self.rows), feeds=feeds, updated=self.moment))
+            counts=counts(self.rows), feeds=feeds, updated=self.moment)
+        return files
 
     def _remove_stale(self, parent: str, live_tokens: set[str]) -> None:
         """A rotated token or an archived project must stop working with the
@@ -308,6 +316,7 @@ class PortalGenerator(Generator):
             shutil.rmtree(folder)
 
     def _write(self, relative_path: str, data: bytes) -> None:
+        """A server reading the file meanwhile gets the old one or the new."""
         target = Path(self.output_path, relative_path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_atomically(target, data)

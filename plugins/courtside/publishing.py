@@ -18,6 +18,7 @@ plugin is still Pelican's own.)
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -26,7 +27,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from .staging import Staging
@@ -47,6 +48,38 @@ def _exchange(first: Path, second: Path) -> bool:
     result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
                        _RENAME_EXCHANGE)
     return result == 0
+
+
+#: While above zero, an interrupt is noted rather than acted on.
+_holding = 0
+_held: list[int] = []
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends: what it writes is
+    written whole (portals with the dashboard and headers of the same build),
+    and an interrupt during it takes effect just after. Held twice over: the
+    process's handler notes it (a signal can reach any thread, and Python
+    runs the handler in the main thread whatever that thread's mask), and
+    the main thread's mask blocks it, so that processes started in the block
+    begin with it blocked."""
+    global _holding
+    main = threading.current_thread() is threading.main_thread()
+    interrupts = {signal.SIGINT, signal.SIGTERM}
+    _holding += 1
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, interrupts)
+    try:
+        yield
+    finally:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts)
+        _holding -= 1
+        if _held and not _holding:
+            number = _held[0]
+            _held.clear()
+            signal.raise_signal(number)  # to the handler, now that it acts
 
 
 def swap_in(fresh: Path, output: Path) -> None:
@@ -125,6 +158,9 @@ class Publication:
         # SystemExit, not KeyboardInterrupt: Pelican catches the latter and
         # exits 0. Everything on the way out still runs (the worker pool is
         # stopped, multiprocessing's own exit handlers end its helpers).
+        if _holding:
+            _held.append(number)
+            return
         self.signal = number
         raise SystemExit(128 + number)
 
