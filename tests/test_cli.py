@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import EXAMPLE_TOKENS
 
 PUBLISHED = [key for key in EXAMPLE_TOKENS if key[1] != "brand-refresh"]
@@ -57,3 +59,19 @@ def test_links_with_a_missing_settings_file_says_so(site):
     result = site.courtside("links", "--settings", "nope.py")
     assert result.returncode != 0
     assert "settings file 'nope.py' not found" in result.stderr
+
+
+@pytest.mark.parametrize("line, message", [
+    ("X = (", "settings.py:2:5: '(' was never closed (the settings file is Python)"),
+    ("X = undefined_name", "settings.py:2: NameError: name 'undefined_name' is not defined"),
+])
+@pytest.mark.parametrize("command", ["check", "links", "status", "serve"])
+def test_a_settings_file_that_fails_gives_its_line_not_a_traceback(tmp_path, monkeypatch, capsys,
+                                                                    command, line, message):
+    from courtside.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "settings.py").write_text(f'SITENAME = "Studio"\n{line}\n')
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--settings", "settings.py"])
+    assert stop.value.code == message

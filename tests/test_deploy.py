@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -174,3 +175,51 @@ def test_the_preview_rebuilds_on_a_client_change_and_survives_a_mistake(site, tm
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def preview_server(tmp_path):
+    """The preview's own request handler over a small output folder."""
+    import functools
+    import http.server
+    import threading
+
+    from courtside.preview import _Handler
+
+    (tmp_path / "p" / "secret-token").mkdir(parents=True)
+    (tmp_path / "p" / "secret-token" / "index.html").write_text("portal")
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "404.html").write_text("<h1>Not here</h1>")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def status_and_body(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.parametrize("path", ["/p/", "/theme/", "/nothing-here", "/p/wrong-token/"])
+def test_the_preview_lists_no_folder_and_answers_with_the_sites_404_page(preview_server, path):
+    assert status_and_body(preview_server + path) == (404, "<h1>Not here</h1>")
+
+
+def test_the_preview_answers_an_impossible_address_plainly(preview_server, capfd):
+    status, _ = status_and_body(preview_server + "/%00")
+    assert status == 400
+    assert "Traceback" not in capfd.readouterr().err
+    assert status_and_body(preview_server + "/p/secret-token/") == (200, "portal")
+
+
+def test_serve_refuses_a_port_that_does_not_exist(capsys):
+    from courtside.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["serve", "--port", "99999"])
+    assert stop.value.code == 2 and "'99999' is not a port" in capsys.readouterr().err

@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from courtside.filters import quoted
-from courtside.generator import inline_script
+from courtside.render import inline_script
 from test_calendar import ical_js
 
 TOKEN = "Esc4pe9Test0Token1Abcd2"

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from . import edit
@@ -77,7 +78,18 @@ def _pelican_settings(settings_file: str) -> dict:
     if not Path(settings_file).is_file():
         raise SystemExit(f"courtside: settings file {settings_file!r} not found "
                          "(run from the site's folder, or give --settings)")
-    return read_settings(settings_file)
+    try:
+        return read_settings(settings_file)
+    except SyntaxError as error:  # the settings file is Python: say where it is wrong
+        raise SystemExit(f"{display_path(Path(error.filename or settings_file))}:"
+                         f"{error.lineno or 0}:{error.offset or 0}: {error.msg} "
+                         "(the settings file is Python)") from None
+    except Exception as error:  # it ran and failed: the line in it that failed
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+                  if Path(frame.filename).resolve() == Path(settings_file).resolve()]
+        line = frames[-1].lineno if frames else 0
+        raise SystemExit(f"{display_path(Path(settings_file))}:{line}: "
+                         f"{type(error).__name__}: {error}") from None
 
 
 def _settings(settings_file: str) -> CourtsideSettings:
@@ -216,6 +228,17 @@ def links(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (use 1 to 65535, or 0 for "
+                                         "any free one)")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="courtside", description="Private client portals from YAML files.")
@@ -270,7 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build the site, serve it locally and rebuild whenever a client file, "
                     "the content, the theme or the settings change. A failed build keeps "
                     "the last good one served.")
-    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--port", type=_port, default=8000,
+                              help="the port to serve on (default: 8000; 0 picks a free one)")
     serve_parser.add_argument("--bind", default="127.0.0.1")
     serve_parser.set_defaults(run=serve)
 

@@ -20,10 +20,8 @@ import os
 import shutil
 import signal
 import sys
-from importlib import resources
 from pathlib import Path
 
-from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.log import console
 from rich.progress import track
@@ -33,10 +31,10 @@ from .calendar import studio_calendar
 from .files import write_atomically
 from .loader import client_files, duplicate_tokens
 from .portal import is_absolute
-from .privacy import content_security_policy, headers_file, robots_txt
+from .privacy import headers_file, robots_txt
 from .problems import CourtsideError, Problem, report
 from .publishing import interrupts_deferred
-from .render import BuildContext, ClientBuild, render_page
+from .render import BuildContext, ClientBuild, page_policy, render_page, site_context
 from .settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from .staging import Staging
 from .studio import StudioRow, counts, ranked
@@ -51,8 +49,6 @@ PLACEHOLDER_TEMPLATE = "private.html"
 PARALLEL_FROM = 40
 #: Beyond this many portals a terminal shows a progress bar.
 PROGRESS_FROM = 200
-#: Settings the templates may read are passed on when they are plain data.
-_PLAIN = (str, int, float, bool, type(None))
 
 
 def _warnings_are_fatal() -> bool:
@@ -60,36 +56,6 @@ def _warnings_are_fatal() -> bool:
     its logger class; Courtside's warnings are printed, not logged (the log
     wraps long lines), so they are made errors here instead."""
     return getattr(logging.getLoggerClass(), "fatal_lvl", logging.CRITICAL + 1) <= logging.WARNING
-
-
-def _plain(value):
-    """``value`` when it is plain data all the way down, else None."""
-    if isinstance(value, _PLAIN):
-        return value
-    if isinstance(value, (list, tuple)):
-        items = [_plain(item) for item in value]
-        return None if any(i is None and v is not None for i, v in zip(items, value)) else items
-    if isinstance(value, dict):
-        items = {k: _plain(v) for k, v in value.items() if isinstance(k, str)}
-        return None if any(items[k] is None and value[k] is not None for k in items) else items
-    return None
-
-
-def inline_script(name: str) -> Markup:
-    """A script of the package without its comment lines and indentation,
-    as pages carry it inline (the scripts hold no multi-line strings)."""
-    source = resources.files(__package__).joinpath(name).read_text("utf-8")
-    return Markup("\n".join(line.strip() for line in source.splitlines()
-                            if line.strip() and not line.lstrip().startswith("//")))
-
-
-def accent_style(accent: str | None) -> Markup | None:
-    """The studio's colour for the page's frame, in light mode only: the dark
-    theme keeps its own colours, which are checked for contrast."""
-    if not accent:
-        return None
-    return Markup(":root{--brand:%s}@media (prefers-color-scheme:dark){:root{--brand:var(--accent)}}"
-                  % accent)
 
 
 def _progress(items, total: int, description: str):
@@ -118,24 +84,9 @@ class PortalGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = checked_build_moment()
-        inline = {"script": inline_script("live.js"), "unlock": inline_script("unlock.js"),
-                  "style": accent_style(self.options.accent)}
-        scripts, styles = (inline["script"], inline["unlock"]), tuple(filter(None, [inline["style"]]))
-        self.header_csp = content_security_policy(scripts=scripts, styles=styles, header=True)
-        self.context_for_pages = BuildContext(
-            options=self.options,
-            moment=self.moment,
-            template_paths=tuple(str(p) for p in self._templates_path),
-            jinja_options=tuple(sorted(
-                (k, tuple(v) if isinstance(v, list) else v)
-                for k, v in self.settings["JINJA_ENVIRONMENT"].items())),
-            page_values={k: v for k, v in ((k, _plain(v)) for k, v in self.settings.items()
-                                           if k.isupper()) if v is not None},
-            relative_urls=bool(self.settings.get("RELATIVE_URLS")),
-            siteurl=self.settings.get("SITEURL", ""),
-            csp=content_security_policy(scripts=scripts, styles=styles),
-            inline=inline,
-        )
+        self.context_for_pages = site_context(
+            self.settings, tuple(str(p) for p in self._templates_path), self.moment)
+        self.header_csp = page_policy(self.context_for_pages.inline, header=True)
         self.manifest: Manifest | None = None
         self.staging = Staging(Path(self.output_path))
         self.rebuilt: set[Path] = set()

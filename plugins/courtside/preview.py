@@ -23,8 +23,35 @@ from watchfiles import watch
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder as a static host would: no folder listings
+    (a listing of ``p/`` would show every portal's link), the site's own
+    ``404.html``, and a plain 400 for an address no file can have."""
+
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".ics": "text/calendar; charset=utf-8"}
+
+    def send_head(self):
+        try:
+            return super().send_head()
+        except ValueError:  # a NUL byte (``/%00``): not a path on any system
+            self.send_error(400, "Bad request")
+            return None
+
+    def list_directory(self, path):
+        self.send_error(404)
+        return None
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory, "404.html")
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def end_headers(self):
         # The same promises the _headers file makes on a real host.

@@ -14,10 +14,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+from markupsafe import Markup
 
 from .calendar import milestone_events, portal_calendar
 from .filters import FILTERS
@@ -27,11 +29,14 @@ from .portal import build_portal, is_absolute
 from .problems import Problem
 from .rules import ProjectState, local_today, party_calendars
 from .seal import salt_for, seal
-from .settings import CALENDAR_FILE, CourtsideSettings
+from .privacy import content_security_policy
+from .settings import CALENDAR_FILE, CourtsideSettings, courtside_settings
 from .timeline import LAYOUTS, timeline_svg
 
 PORTAL_TEMPLATE = "portal.html"
 LOCKED_TEMPLATE = "locked.html"
+#: Settings the templates may read are passed on when they are plain data.
+_PLAIN = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,65 @@ class ClientBuild:
     problems: tuple[Problem, ...]
     token_sites: tuple[TokenSite, ...] = ()
     projects: tuple[ProjectBuild, ...] = field(default_factory=tuple)
+
+
+def _plain(value):
+    """``value`` when it is plain data all the way down, else None."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [_plain(item) for item in value]
+        return None if any(i is None and v is not None for i, v in zip(items, value)) else items
+    if isinstance(value, dict):
+        items = {k: _plain(v) for k, v in value.items() if isinstance(k, str)}
+        return None if any(items[k] is None and value[k] is not None for k in items) else items
+    return None
+
+
+def inline_script(name: str) -> Markup:
+    """A script of the package without its comment lines and indentation,
+    as pages carry it inline (the scripts hold no multi-line strings)."""
+    source = resources.files(__package__).joinpath(name).read_text("utf-8")
+    return Markup("\n".join(line.strip() for line in source.splitlines()
+                            if line.strip() and not line.lstrip().startswith("//")))
+
+
+def accent_style(accent: str | None) -> Markup | None:
+    """The studio's colour for the page's frame, in light mode only: the dark
+    theme keeps its own colours, which are checked for contrast."""
+    if not accent:
+        return None
+    return Markup(":root{--brand:%s}@media (prefers-color-scheme:dark){:root{--brand:var(--accent)}}"
+                  % accent)
+
+
+def page_policy(inline: Mapping[str, str | None], *, header: bool = False) -> str:
+    """The Content-Security-Policy that lets exactly the inline script and
+    style of ``inline`` run (``header``: for ``_headers``)."""
+    return content_security_policy(scripts=(inline["script"], inline["unlock"]),
+                                   styles=tuple(filter(None, [inline["style"]])), header=header)
+
+
+def site_context(settings: Mapping[str, Any], template_paths: tuple[str, ...],
+                 moment: dt.datetime) -> BuildContext:
+    """The ``BuildContext`` of a site from its Pelican settings."""
+    options = courtside_settings(settings)
+    inline = {"script": inline_script("live.js"), "unlock": inline_script("unlock.js"),
+              "style": accent_style(options.accent)}
+    return BuildContext(
+        options=options,
+        moment=moment,
+        template_paths=template_paths,
+        jinja_options=tuple(sorted(
+            (k, tuple(v) if isinstance(v, list) else v)
+            for k, v in settings["JINJA_ENVIRONMENT"].items())),
+        page_values={k: v for k, v in ((k, _plain(v)) for k, v in settings.items()
+                                       if k.isupper()) if v is not None},
+        relative_urls=bool(settings.get("RELATIVE_URLS")),
+        siteurl=settings.get("SITEURL", ""),
+        csp=page_policy(inline),
+        inline=inline,
+    )
 
 
 _ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
