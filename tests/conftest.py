@@ -16,7 +16,9 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,3 +184,45 @@ def browser():
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def interrupted_build(site: Site, settings: str, delay: float, number: int, epoch: int,
+                      env: dict | None = None) -> tuple[int, str]:
+    """A real build in its own process group, sent ``number`` (as Ctrl-C
+    sends SIGINT to the whole group) ``delay`` seconds after Courtside has
+    started building; its exit code and messages. Fails the test if it hangs
+    (with every thread's stack) or leaves a process behind."""
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONFAULTHANDLER": "1",
+               **(env or {})}
+    build = subprocess.Popen([sys.executable, "-m", "pelican", "-s", settings], cwd=site.root,
+                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while build.poll() is None and time.monotonic() < deadline and not any(
+            "courtside" in path.name for path in site.root.iterdir()):
+        time.sleep(0.02)
+    time.sleep(delay)
+    try:
+        os.killpg(build.pid, number)
+    except ProcessLookupError:
+        pass  # it had finished
+    try:
+        out, err = build.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # a hang: show where every thread waits
+        left = subprocess.run(["ps", "-o", "pid,stat,cmd", "-g", str(build.pid)],
+                              capture_output=True, text=True).stdout
+        os.kill(build.pid, signal.SIGABRT)  # faulthandler prints the stacks
+        out, err = build.communicate(timeout=30)
+        os.killpg(build.pid, signal.SIGKILL)
+        pytest.fail(f"the build hung after a signal at {delay} s:\n{left}\n{err[-8000:]}")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # helpers get a moment to see their parent go
+        try:
+            os.killpg(build.pid, 0)
+        except ProcessLookupError:
+            return build.returncode, err
+        time.sleep(0.1)
+    left = subprocess.run(["ps", "-o", "pid,cmd", "-g", str(build.pid)], capture_output=True,
+                          text=True).stdout
+    os.killpg(build.pid, signal.SIGKILL)
+    pytest.fail(f"processes outlived the build:\n{left}")

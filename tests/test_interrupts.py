@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from conftest import EPOCH, REPO, new_site, tree
+from conftest import EPOCH, REPO, interrupted_build, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
@@ -40,50 +40,13 @@ def busy_site(tmp_path_factory):
     return site
 
 
-def interrupted_build(site, settings: str, delay: float, number: int, epoch: int):
-    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "SITEURL": SITEURL,
-               "PYTHONFAULTHANDLER": "1"}
-    build = subprocess.Popen([sys.executable, "-m", "pelican", "-s", settings], cwd=site.root,
-                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while build.poll() is None and time.monotonic() < deadline and not any(
-            "courtside" in path.name for path in site.root.iterdir()):
-        time.sleep(0.02)
-    time.sleep(delay)
-    try:
-        os.killpg(build.pid, number)
-    except ProcessLookupError:
-        pass  # it had finished
-    try:
-        out, err = build.communicate(timeout=60)
-    except subprocess.TimeoutExpired:  # a hang: show where every thread waits
-        left = subprocess.run(["ps", "-o", "pid,stat,cmd", "-g", str(build.pid)],
-                              capture_output=True, text=True).stdout
-        os.kill(build.pid, signal.SIGABRT)  # faulthandler prints the stacks
-        out, err = build.communicate(timeout=30)
-        os.killpg(build.pid, signal.SIGKILL)
-        pytest.fail(f"the build hung after a signal at {delay} s:\n{left}\n{err[-8000:]}")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # helpers get a moment to see their parent go
-        try:
-            os.killpg(build.pid, 0)
-        except ProcessLookupError:
-            return build.returncode, err
-        time.sleep(0.1)
-    left = subprocess.run(["ps", "-o", "pid,cmd", "-g", str(build.pid)], capture_output=True,
-                          text=True).stdout
-    os.killpg(build.pid, signal.SIGKILL)
-    pytest.fail(f"processes outlived the build:\n{left}")
-
-
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_production_build_publishes_everything_or_nothing(busy_site, number):
     outcomes = set()
     for index, delay in enumerate(DELAYS):
         before = tree(busy_site.output)
         code, err = interrupted_build(busy_site, "publishconf.py", delay, number,
-                                      EPOCH + 60 * (index + 1))  # every build differs
+                                      EPOCH + 60 * (index + 1), {"SITEURL": SITEURL})  # every build differs
         after = tree(busy_site.output)
         assert "Traceback" not in err, err
         leftovers = [p.name for p in busy_site.root.iterdir() if "courtside" in p.name]
@@ -115,7 +78,7 @@ def test_an_interrupted_preview_build_exits_non_zero_and_never_mixes_two_builds(
     busy_site.build("pelicanconf.py", env={"SITEURL": SITEURL})
     for index, delay in enumerate(DELAYS[:6]):
         code, err = interrupted_build(busy_site, "pelicanconf.py", delay, signal.SIGINT,
-                                      EPOCH + DAY * (index + 1))  # every build's date differs
+                                      EPOCH + DAY * (index + 1), {"SITEURL": SITEURL})  # every build's date differs
         assert "Traceback" not in err, err
         # 0: it had finished; -2: the signal came as the process was ending.
         assert code in (0, 130, -signal.SIGINT), (delay, code, err)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import edit
 from .loader import Portfolio, load_portfolio
-from .problems import CourtsideError, Problem, display_path, report
+from .problems import (EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_SYSTEM, CourtsideError, Problem,
+                       display_path, report)
 from .rules import local_today, party_calendars, project_state
 from .studio import StudioRow, counts, matches, ranked
 from .tokens import new_token
@@ -203,9 +204,15 @@ def status(args: argparse.Namespace) -> int:
             str(row.open_changes or "—"))
     # Colours on a terminal; plain, unwrapped lines when piped into a file or grep.
     console = Console() if sys.stdout.isatty() else Console(width=240, no_color=True)
+    # rich exits 1 when the reader goes away; every command ends quietly with 0 there.
+    console.on_broken_pipe = _reader_gone
     console.print(table)
     console.print(counts(rows).summary().removeprefix("Courtside: "), style="dim")
     return 0
+
+
+def _reader_gone() -> None:
+    raise BrokenPipeError
 
 
 def links(args: argparse.Namespace) -> int:
@@ -321,9 +328,6 @@ def build_parser() -> argparse.ArgumentParser:
     links_parser.set_defaults(run=links)
     return parser
 
-
-#: Exit codes (argparse's own 2 is "usage").
-EXIT_PROBLEMS, EXIT_SYSTEM, EXIT_INTERRUPTED = 1, 3, 130
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,11 +59,29 @@ def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> Non
             os.unlink(temporary)
         else:
             os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            _name(error, path)
         raise
     _fsync_folder(target.parent)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """``path.write_bytes(data)`` for a file nothing reads yet (a staged
+    page), where a failure names the file."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        _name(error, path)
+        raise
+
+
+def _name(error: OSError, path: Path) -> None:
+    """A failed write (a full disk) names no file; the message must."""
+    if not error.filename:
+        error.filename = str(path)
 
 
 def _umask() -> int:

@@ -54,6 +54,11 @@ def report(problems, stream=None) -> None:
     stream.flush()
 
 
+#: Exit codes of every command and build (argparse's own 2 is "usage";
+#: an interrupt is 128 + the signal's number, 130 for Ctrl-C).
+EXIT_PROBLEMS, EXIT_SYSTEM, EXIT_INTERRUPTED = 1, 3, 130
+
+
 class CourtsideError(Exception):
     """The studio's input is wrong; the message says where and why.
 
@@ -62,13 +67,23 @@ class CourtsideError(Exception):
     traceback out of the log, because the problems are the whole story.
     """
 
-    exitcode = 1
+    exitcode = EXIT_PROBLEMS
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...], summary: str):
         self.problems = tuple(sorted(problems))
         self.summary = summary
         lines = [summary, *(f"  {problem}" for problem in self.problems)]
         super().__init__("\n".join(lines))
+
+
+def _without_tokens(path: str) -> str:
+    """``path`` with the token of a private page left out: a build's log is
+    read by more people than the client (CI logs)."""
+    from .settings import PORTALS_FOLDER, STUDIO_FOLDER
+
+    parts = path.split("/")
+    return "/".join("…" if index and parts[index - 1] in (PORTALS_FOLDER, STUDIO_FOLDER) else part
+                    for index, part in enumerate(parts))
 
 
 class QuietCourtsideErrors(logging.Filter):
@@ -89,4 +104,14 @@ class QuietCourtsideErrors(logging.Filter):
             record.msg, record.args = "%s", (exc_info[1].summary,)
             record.exc_info = None
             record.exc_text = None
+        elif exc_info and isinstance(exc_info[1], OSError):
+            # The system said no (a full disk, a folder that cannot be
+            # written): one line naming the path, and the command's exit code
+            # for it, which Pelican reads from the exception.
+            error = exc_info[1]
+            where = f"{_without_tokens(str(error.filename))}: " if error.filename else ""
+            record.msg, record.args = "%s", (f"{where}{error.strerror or error}",)
+            record.exc_info = None
+            record.exc_text = None
+            error.exitcode = EXIT_SYSTEM
         return True

@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import write_bytes
 from .settings import PORTALS_FOLDER
 
 if TYPE_CHECKING:  # the plugin's first import needs no renderer
@@ -46,7 +47,7 @@ class Staging:
         for project in build.projects:
             (self.folder / project.path).mkdir(parents=True, exist_ok=True)
             for name, data in project.files.items():
-                (self.folder / name).write_bytes(data)
+                write_bytes(self.folder / name, data)
             projects.append(dataclasses.replace(
                 project, files={name: digest(data) for name, data in project.files.items()}))
         return dataclasses.replace(build, projects=tuple(projects))
