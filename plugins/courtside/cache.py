@@ -25,6 +25,7 @@ import os
 import pickle
 from pathlib import Path
 
+from .files import write_atomically
 from .render import BuildContext, ClientBuild, build_client
 from .staging import Staging
 
@@ -78,6 +79,8 @@ class BuildCache:
         key = self.key(build.path)
         self.used.add(key)
         self.folder.mkdir(parents=True, exist_ok=True)
+        # Renamed into place, not flushed to disk: an entry lost in a crash
+        # is only rebuilt, a torn one fails to unpickle and is rebuilt too.
         temporary = self.folder / f".{key}.{os.getpid()}.tmp"
         temporary.write_bytes(pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, self.folder / (key + SUFFIX))
@@ -134,7 +137,8 @@ class Manifest:
     def save(self, keep: set[str]) -> None:
         self.files = {name: record for name, record in self.files.items() if name in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({"output": str(self.output), "files": self.files}), "utf-8")
+        write_atomically(self.path, json.dumps({"output": str(self.output),
+                                                "files": self.files}).encode("utf-8"))
 
 
 def build_and_store(path: Path, context: BuildContext, staging: Staging,
