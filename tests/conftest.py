@@ -187,10 +187,11 @@ def browser():
 
 
 def interrupted_build(site: Site, settings: str, delay: float, number: int, epoch: int,
-                      env: dict | None = None) -> tuple[int, str]:
+                      env: dict | None = None, again: float | None = None) -> tuple[int, str]:
     """A real build in its own process group, sent ``number`` (as Ctrl-C
     sends SIGINT to the whole group) ``delay`` seconds after Courtside has
-    started building; its exit code and messages. Fails the test if it hangs
+    started building (and once more ``again`` seconds later, as an impatient
+    Ctrl-C does); its exit code and messages. Fails the test if it hangs
     (with every thread's stack) or leaves a process behind."""
     environ = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONFAULTHANDLER": "1",
                **(env or {})}
@@ -202,10 +203,12 @@ def interrupted_build(site: Site, settings: str, delay: float, number: int, epoc
             "courtside" in path.name for path in site.root.iterdir()):
         time.sleep(0.02)
     time.sleep(delay)
-    try:
-        os.killpg(build.pid, number)
-    except ProcessLookupError:
-        pass  # it had finished
+    for pause in (0, again) if again is not None else (0,):
+        time.sleep(pause)
+        try:
+            os.killpg(build.pid, number)
+        except ProcessLookupError:
+            pass  # it had finished
     try:
         out, err = build.communicate(timeout=60)
     except subprocess.TimeoutExpired:  # a hang: show where every thread waits

@@ -64,6 +64,7 @@ def test_links_with_a_missing_settings_file_says_so(site):
 @pytest.mark.parametrize("line, message", [
     ("X = (", "settings.py:2:5: '(' was never closed (the settings file is Python)"),
     ("X = undefined_name", "settings.py:2: NameError: name 'undefined_name' is not defined"),
+    ("import sys; sys.exit(5)", "settings.py: the settings file called sys.exit(5) while it was read"),
 ])
 @pytest.mark.parametrize("command", ["check", "links", "status", "serve"])
 def test_a_settings_file_that_fails_gives_its_line_not_a_traceback(tmp_path, monkeypatch, capsys,

@@ -170,6 +170,25 @@ def a_full_disk(site, command, capsys, monkeypatch):
     return in_a_process(site, CALLS[command], file_size=0)
 
 
+def another_build(site, command, capsys, monkeypatch):
+    site.output.mkdir()
+    (site.output / "index.html").write_text("the last build")
+    from courtside.publishing import Publication
+
+    class Other:  # another build of the same site, holding its output folder
+        output_path = str(site.output)
+        settings = {"DELETE_OUTPUT_DIRECTORY": False}
+    other = Publication()
+    other.start(Other())
+    try:
+        code, output = build(site)
+    finally:
+        for descriptor in other._locks.values():
+            os.close(descriptor)
+    assert [p.name for p in site.output.iterdir()] == ["index.html"]  # untouched
+    return code, output
+
+
 def a_port_in_use(site, command, capsys, monkeypatch):
     from courtside import preview
 
@@ -210,6 +229,7 @@ SCENARIOS: dict[str, Callable] = {
     "a wrong command line": a_wrong_command_line,
     "another command editing the same file": another_command_editing,
     "a full disk or a read-only folder": a_full_disk,
+    "another build writing the same output folder": another_build,
     "a port in use": a_port_in_use,
     "a reader that goes away (`| head -1`)": a_reader_that_goes_away,
     "Ctrl-C": ctrl_c,

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -90,6 +91,18 @@ def test_an_interrupted_preview_build_exits_non_zero_and_never_mixes_two_builds(
         assert [p.name for p in busy_site.root.iterdir() if "courtside" in p.name] == []
 
 
+def test_ctrl_c_twice_still_ends_the_build_at_once_with_no_process_left(busy_site):
+    for index, delay in enumerate(DELAYS[:5]):
+        before = tree(busy_site.output)
+        code, err = interrupted_build(busy_site, "publishconf.py", delay, signal.SIGINT,
+                                      EPOCH + 3600 * (index + 1), {"SITEURL": SITEURL},
+                                      again=0.05)
+        assert "Traceback" not in err, err
+        assert code in (0, 130, -signal.SIGINT), (delay, code, err)
+        if code == 130 and "already been published" not in err:
+            assert tree(busy_site.output) == before
+
+
 def test_the_new_site_is_swapped_in_whole_even_where_folders_cannot_be_exchanged(tmp_path,
                                                                                   monkeypatch):
     from courtside import publishing
@@ -140,3 +153,41 @@ def test_a_worker_killed_by_the_system_costs_time_not_the_build(busy_site):
     dates = {AS_OF.search(page.read_text()).group(1)
              for page in busy_site.output.glob("p/*/index.html")}
     assert dates == {time.strftime("%Y-%m-%d", time.gmtime(EPOCH + 7 * DAY))} and len(list(busy_site.output.glob("p/*/index.html"))) >= 80
+
+
+def test_an_output_folder_that_cannot_be_renamed_gets_its_contents_replaced(tmp_path,
+                                                                           monkeypatch):
+    """A mount point: the new site (possibly on another file system) is
+    copied in whole first; a disk that fills meanwhile leaves the old one."""
+    import errno
+
+    from courtside import publishing
+
+    output, fresh = tmp_path / "output", tmp_path / ".output.courtside-next"
+    (output / "p" / "old").mkdir(parents=True)
+    (output / "index.html").write_text("old")
+    (fresh / "p" / "new").mkdir(parents=True)
+    (fresh / "index.html").write_text("new")
+    rename = os.rename
+
+    def mount_point(source, target):
+        if Path(source) == output:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(source))
+        rename(source, target)
+    monkeypatch.setattr(publishing, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(publishing.os, "rename", mount_point)
+
+    def full_disk(source, target, **kwargs):
+        Path(target).mkdir()
+        (Path(target) / "half").write_text("x")
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+    with monkeypatch.context() as disk:
+        disk.setattr(publishing.shutil, "copytree", full_disk)
+        with pytest.raises(OSError):
+            publishing.swap_in(fresh, output)
+    assert tree(output) == {"index.html": b"old"} and (output / "p" / "old").is_dir()
+
+    publishing.swap_in(fresh, output)
+    assert tree(output) == {"index.html": b"new"} and (output / "p" / "new").is_dir()
+    assert sorted(p.name for p in output.iterdir()) == ["index.html", "p"]
+    assert not fresh.exists()

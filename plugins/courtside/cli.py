@@ -20,8 +20,10 @@ from .tokens import new_token
 from .settings import CourtsideSettings, checked_build_moment, courtside_settings
 
 DEFAULT_SETTINGS = "pelicanconf.py"
-#: Control characters (escape sequences start with one), shown as U+FFFD.
-_CONTROL_CHARACTERS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], "\ufffd")
+#: Control characters (escape sequences start with one) and the bidirectional
+#: overrides and isolates (they reorder the rest of a terminal line), shown as U+FFFD.
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                                     *range(0x2066, 0x206A)], "\ufffd")
 
 
 def _read(settings_file: str, only: list[Path] | None = None
@@ -85,6 +87,9 @@ def _pelican_settings(settings_file: str) -> dict:
         raise SystemExit(f"{display_path(Path(error.filename or settings_file))}:"
                          f"{error.lineno or 0}:{error.offset or 0}: {error.msg} "
                          "(the settings file is Python)") from None
+    except SystemExit as error:  # it ran sys.exit(): a settings file has no say in that
+        raise SystemExit(f"{display_path(Path(settings_file))}: the settings file called "
+                         f"sys.exit({error.code!r}) while it was read") from None
     except Exception as error:  # it ran and failed: the line in it that failed
         frames = [frame for frame in traceback.extract_tb(error.__traceback__)
                   if Path(frame.filename).resolve() == Path(settings_file).resolve()]

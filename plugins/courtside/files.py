@@ -90,6 +90,21 @@ def _umask() -> int:
     return mask
 
 
+def hold_lock(path: Path) -> int:
+    """Take an exclusive lock on ``path`` (created if need be) and keep it
+    until the returned descriptor is closed, or the process ends; raise
+    ``Busy`` at once if another process holds it."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        os.close(descriptor)
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise Busy(str(path)) from None
+        raise
+    return descriptor
+
+
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[bytes]:
     """Hold an exclusive lock on ``path`` and yield its bytes as they are

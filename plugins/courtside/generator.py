@@ -14,6 +14,9 @@ changed; all three paths produce the same bytes.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
@@ -65,6 +68,9 @@ def _progress(items, total: int, description: str):
     return track(items, total=total, description=description, console=console, transient=True)
 
 
+_PR_SET_PDEATHSIG = 1
+
+
 def _ignore_interrupts() -> None:
     """In a worker: interrupts are the main process's to handle (it lets the
     workers finish the share under way, then stops them). A worker that died
@@ -74,6 +80,11 @@ def _ignore_interrupts() -> None:
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    # Ignoring SIGTERM, a worker must not outlive the build: it dies with
+    # the process that started it (the forkserver, which ends with the build).
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class PortalGenerator(Generator):
@@ -157,45 +168,51 @@ class PortalGenerator(Generator):
         if sys.path[:1] != [package_parent]:
             sys.path.insert(0, package_parent)
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context(method),
+            initializer=_ignore_interrupts)
+        submitted = False
         try:
-            pool = concurrent.futures.ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context(method),
-                initializer=_ignore_interrupts)
-            try:
-                # The workers start (as tasks are submitted) with interrupts
-                # held, so that Ctrl-C, which reaches the whole process
-                # group, is this process's alone to handle. Small chunks: the
-                # workers finish within a few clients of each other.
-                # Submitted one by one rather than mapped: a map cancels what
-                # is left when it is interrupted, and the executor then fails
-                # on the cancelled futures with a traceback of its own.
-                size = max(1, len(paths) // (workers * 32))
-                with interrupts_deferred():
-                    futures = [pool.submit(build_and_store_all, paths[start:start + size],
-                                           context, self.staging, cache)
-                               for start in range(0, len(paths), size)]
-                results = (build for future in futures for build in future.result())
-                built = list(_progress(results, len(paths), "Courtside: building"))
-                pool.shutdown(wait=True)
-                return built
-            except BaseException as error:
-                if isinstance(error, concurrent.futures.process.BrokenProcessPool):
-                    # A worker was killed (the system short of memory): the
-                    # executor stops the others with SIGTERM, which they
-                    # ignore, and would wait for them for good.
-                    for process in list((getattr(pool, "_processes", None) or {}).values()):
-                        process.kill()
-                # An interrupt, or a worker's error: what is queued is
-                # cancelled and the few chunks under way finish, so that no
-                # worker writes into the staging folder after it is removed.
+            # The workers start (as tasks are submitted) with interrupts
+            # held, so that Ctrl-C, which reaches the whole process group, is
+            # this process's alone to handle. Small chunks: the workers
+            # finish within a few clients of each other. Submitted one by one
+            # rather than mapped: a map cancels what is left when it is
+            # interrupted, and the executor then fails on the cancelled
+            # futures with a traceback of its own.
+            size = max(1, len(paths) // (workers * 32))
+            with interrupts_deferred():
+                futures = [pool.submit(build_and_store_all, paths[start:start + size],
+                                       context, self.staging, cache)
+                           for start in range(0, len(paths), size)]
+            submitted = True
+            results = (build for future in futures for build in future.result())
+            built = list(_progress(results, len(paths), "Courtside: building"))
+        except BaseException as error:
+            # Workers that could not start (a sandbox, an odd __main__) or
+            # died; not a worker's own error, which the build reports.
+            broken = isinstance(error, concurrent.futures.process.BrokenProcessPool) or (
+                isinstance(error, OSError) and not submitted)
+            if broken:
+                # A worker could not start, or was killed (the system short
+                # of memory): the executor stops the others with SIGTERM,
+                # which they ignore, and would wait for them for good.
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.kill()
+            # An interrupt, or a worker's error: what is queued is cancelled
+            # and the few chunks under way finish, so that no worker writes
+            # into the staging folder after it is removed. A second Ctrl-C
+            # waits for that too.
+            with interrupts_deferred():
                 pool.shutdown(wait=True, cancel_futures=True)
+            if not broken:
                 raise
-        except (concurrent.futures.process.BrokenProcessPool, OSError) as error:
-            # Workers could not start here (a sandbox, an odd __main__): the
-            # same work in this process gives the same result, only slower.
+            # The same work in this process gives the same result, only slower.
             logger.warning("Courtside: building in one process (%s)", error)
             self.staging.clear()
             return [build_and_store(path, context, self.staging, cache) for path in paths]
+        pool.shutdown(wait=True)
+        return built
 
     # -- writing ---------------------------------------------------------------------------
 

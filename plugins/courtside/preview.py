@@ -21,6 +21,8 @@ from pathlib import Path
 
 from watchfiles import watch
 
+from .problems import EXIT_SYSTEM
+
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the output folder as a static host would: no folder listings
@@ -82,14 +84,15 @@ def build(settings_file: Path) -> bool:
 def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, port: int,
           stop: threading.Event | None = None) -> None:
     """Build, serve ``output`` on ``bind:port``, rebuild on every change."""
-    build(settings_file)
-    output.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_Handler, directory=str(output))
-    try:
+    try:  # before building: a port in use is known at once
         server = http.server.ThreadingHTTPServer((bind, port), handler)
     except OSError as error:
-        raise SystemExit(f"courtside: cannot serve on {bind}:{port} ({error.strerror}); "
-                         "choose another with --port") from None
+        print(f"courtside: cannot serve on {bind}:{port} ({error.strerror}); "
+              "choose another with --port", file=sys.stderr)
+        raise SystemExit(EXIT_SYSTEM) from None
+    build(settings_file)
+    output.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Courtside: serving {output} at http://{bind}:{server.server_port}/ ; "
           f"watching {', '.join(str(p) for p in watched)}", flush=True)

@@ -21,13 +21,17 @@ import atexit
 import contextlib
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
+
+from . import files
 
 if TYPE_CHECKING:
     from .staging import Staging
@@ -83,26 +87,53 @@ def interrupts_deferred() -> Iterator[None]:
 
 
 def swap_in(fresh: Path, output: Path) -> None:
-    """Make ``fresh`` the output folder and remove the old one."""
+    """Make ``fresh`` the output folder and remove the old one. Run with
+    interrupts held: it either finishes or has not begun."""
     if not output.exists():
         os.rename(fresh, output)
         return
+    if _exchange(fresh, output):
+        shutil.rmtree(fresh, ignore_errors=True)  # it holds the old site now
+        return
+    old = output.with_name(f".{output.name}.courtside-old")
+    shutil.rmtree(old, ignore_errors=True)
     try:
-        if not _exchange(fresh, output):
-            old = output.with_name(f".{output.name}.courtside-old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.rename(output, old)
-            os.rename(fresh, output)
-            fresh = old
+        os.rename(output, old)
     except OSError:
         # The output folder cannot be renamed (a mount point, a folder a
-        # server holds open): its contents are replaced instead, which is
-        # quick but not one step.
-        for child in output.iterdir():
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-        for child in fresh.iterdir():
-            os.rename(child, output / child.name)
-    shutil.rmtree(fresh, ignore_errors=True)
+        # server holds open): its contents are replaced instead.
+        _replace_contents(fresh, output)
+        shutil.rmtree(fresh, ignore_errors=True)
+        return
+    try:
+        os.rename(fresh, output)
+    except OSError:
+        os.rename(old, output)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_contents(fresh: Path, output: Path) -> None:
+    """Replace what is in ``output`` with what is in ``fresh``, which may be
+    on another file system. The new site is first copied whole into
+    ``output`` (a full disk stops it there, with the old site untouched);
+    then each entry is swapped by renames within ``output``."""
+    incoming, retired = output / ".courtside-incoming", output / ".courtside-retired"
+    for folder in (incoming, retired):
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        shutil.copytree(fresh, incoming, symlinks=True)
+    except BaseException:
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
+    retired.mkdir()
+    for child in list(output.iterdir()):
+        if child not in (incoming, retired):
+            os.rename(child, retired / child.name)
+    for child in list(incoming.iterdir()):
+        os.rename(child, output / child.name)
+    shutil.rmtree(incoming, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 class Publication:
@@ -115,18 +146,21 @@ class Publication:
         self.signal: int | None = None
         self.published = False
         self._catching = False
+        self._locks: dict[Path, int] = {}
 
     def start(self, pelican) -> None:
-        """At ``initialized``: point a build that empties its output at a
-        fresh folder instead."""
+        """At ``initialized``: make this the only build writing its output
+        folder, and point a build that empties its output at a fresh folder
+        instead."""
         from .staging import Staging  # here: the command line never needs it
 
         self.output = self.fresh = None
         self.published = False
-        self.staging = Staging(Path(pelican.output_path))
+        output = Path(pelican.output_path).resolve()
+        self._lock(output)
+        self.staging = Staging(output)
         if not pelican.settings.get("DELETE_OUTPUT_DIRECTORY"):
             return
-        output = Path(pelican.output_path).resolve()
         fresh = output.with_name(f".{output.name}.courtside-next")
         shutil.rmtree(fresh, ignore_errors=True)  # what a killed build left
         fresh.mkdir(parents=True)
@@ -135,14 +169,35 @@ class Publication:
         pelican.output_path = str(fresh)
         pelican.settings["OUTPUT_PATH"] = str(fresh)
 
+    def _lock(self, output: Path) -> None:
+        """Two builds into one output folder would remove each other's
+        staged pages and publish a mix: the second one is refused. The lock
+        is the process's until it ends (Pelican's autoreload builds again in
+        the same process, under the same lock)."""
+        from .problems import CourtsideError
+
+        if output in self._locks:
+            return
+        # In the system's temporary folder: builds that could collide run
+        # on one machine, and the site's folders stay as the studio left them.
+        name = hashlib.sha256(os.fsencode(output)).hexdigest()[:16]
+        try:
+            self._locks[output] = files.hold_lock(
+                Path(tempfile.gettempdir()) / f"courtside-output-{name}.lock")
+        except files.Busy:
+            raise CourtsideError([], (
+                f"Courtside: another build is writing {output} right now; nothing was built "
+                "(build again when it has finished)")) from None
+
     def finish(self, pelican) -> None:
         """At ``finalized``: the site is complete; publish it."""
         if self.fresh is None or self.signal is not None:
             return
-        swap_in(self.fresh, self.output)
+        with interrupts_deferred():  # published, and known to be, or not at all
+            swap_in(self.fresh, self.output)
+            self.fresh, self.published = None, True
         pelican.output_path = str(self.output)
         pelican.settings["OUTPUT_PATH"] = str(self.output)
-        self.fresh, self.published = None, True
 
     def catch_interrupts(self) -> None:
         """Turn SIGINT and SIGTERM into an exit with their code (once per
@@ -172,5 +227,6 @@ class Publication:
         if self.signal is not None:
             print("Courtside: interrupted; " + (
                 "the new site had already been published" if self.published else
-                "nothing was published, the output folder is as it was" if self.output else
+                "nothing was published, the output folder is as it was" if self.output
+                or self.staging is None else
                 "the output folder may be incomplete until the next build"), file=sys.stderr)
