@@ -95,6 +95,12 @@ def hold_lock(path: Path) -> int:
     until the returned descriptor is closed, or the process ends; raise
     ``Busy`` at once if another process holds it."""
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    _lock_or_close(descriptor, path)
+    return descriptor
+
+
+def _lock_or_close(descriptor: int, path: Path) -> None:
+    """Lock the open file exclusively, or close it and raise ``Busy``."""
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as error:
@@ -102,7 +108,6 @@ def hold_lock(path: Path) -> int:
         if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
             raise Busy(str(path)) from None
         raise
-    return descriptor
 
 
 @contextlib.contextmanager
@@ -112,13 +117,7 @@ def locked(path: Path) -> Iterator[bytes]:
     target = Path(os.path.realpath(path))
     while True:
         descriptor = os.open(target, os.O_RDONLY)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            os.close(descriptor)
-            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise Busy(str(target)) from None
-            raise
+        _lock_or_close(descriptor, target)
         # The file may have been replaced between opening and locking: then
         # the lock is on the old one, and the new one is what must be read.
         try:
