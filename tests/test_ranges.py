@@ -58,6 +58,8 @@ def test_the_base_file_is_fine(tmp_path):
     ("token: Rang3Test0Token1Abcdefg", "token: " + "Rang3Test0Token1Abcdefg" * 4,
      "projects[0].token", "a token is 22 to 64 URL-safe characters"),
     ("timezone: Europe/Berlin", "timezone: localtime", "timezone", "is not a known time zone"),
+    ("name: Range GmbH", 'name: "   "', "name", "must not be blank"),
+    ("    title: Site", '    title: "\t "', "projects[0].title", "must not be blank"),
     ("payment_days: 14", "payment_days: 1.0e+400", "projects[0].agreement.terms.payment_days",
      "1.0e+400 is not a number a page can show"),
     ("payment_days: 14", "payment_days: .nan", "projects[0].agreement.terms.payment_days",
