@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish serve check test clean rsync_upload s3_upload system-packages
+.PHONY: html publish serve check test lint clean rsync_upload s3_upload system-packages
 
 # Deploy targets (see "Deploying" in the README).
 SSH_HOST ?=
@@ -47,6 +47,10 @@ tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package
 
 test: system-packages $(BIN)/courtside tests/js/node_modules/.package-lock.json
 	$(BIN)/pytest
+
+# The code's own check: ruff's rules as pyproject.toml sets them.
+lint: $(BIN)/courtside
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf output cache

@@ -208,13 +208,14 @@ def measure(clients: int, root: Path, hugo: bool, rounds: int) -> dict:
         runs["plain"].append(run(pelican(fresh(plain)), plain))
         if hsite:
             fresh(hsite, "public")
-            runs["hugo"].append(run(["hugo", "--quiet", "-s", str(hsite), "-d", str(hsite / "public")], hsite))
+            runs["hugo"].append(run(["hugo", "--quiet", "-s", str(hsite), "-d", str(hsite / "public")],
+                                    hsite))
     results = {name: median_run(measured) if measured else None for name, measured in runs.items()}
     # Round by round: both builds of a ratio ran at the machine's speed of the moment.
     results["full_ratio"] = statistics.median(
-        c.seconds / p.seconds for c, p in zip(runs["courtside"], runs["plain"]))
+        c.seconds / p.seconds for c, p in zip(runs["courtside"], runs["plain"], strict=True))
     results["rebuild_ratio"] = statistics.median(
-        r.seconds / c.seconds for c, r in zip(runs["courtside"], runs["rebuild"]))
+        r.seconds / c.seconds for c, r in zip(runs["courtside"], runs["rebuild"], strict=True))
     return results
 
 
@@ -229,7 +230,8 @@ def report(sizes: list[int], results: dict[int, dict], fixed: float) -> bool:
     print(f"\nFixed start-up (a build with no clients): {fixed:.2f} s")
     print("Medians of the rounds; ratios to the baselines are medians of each round's ratio "
           "in the targets\n")
-    header = f"{'N clients':>9} {'build':<28} {'seconds':>8} {'projects/s':>11} {'peak MB':>8} {'x plain':>8} {'x Hugo':>7}"
+    header = (f"{'N clients':>9} {'build':<28} {'seconds':>8} {'projects/s':>11} {'peak MB':>8} "
+              f"{'x plain':>8} {'x Hugo':>7}")
     print(header)
     print("-" * len(header))
     for clients in sizes:
@@ -288,7 +290,8 @@ def profile(root: Path, clients: int) -> None:
     profiler = cProfile.Profile()
     profiler.runcall(instance.run)
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"courtside|icalendar/cal|markdown_it/main|jinja2/environment|jsonschema|yaml/__init__", 25)
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+        r"courtside|icalendar/cal|markdown_it/main|jinja2/environment|jsonschema|yaml/__init__", 25)
     print(out.getvalue())
 
 

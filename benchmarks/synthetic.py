@@ -13,9 +13,10 @@ import string
 from pathlib import Path
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
-WORDS = ("design content review launch brand assets copy images pages navigation "
-         "forms hosting analytics newsletter shop checkout payment photos sitemap "
-         "migration testing feedback approval workshop kickoff prototype").split()
+WORDS = ["design", "content", "review", "launch", "brand", "assets", "copy", "images", "pages",
+         "navigation", "forms", "hosting", "analytics", "newsletter", "shop", "checkout", "payment",
+         "photos", "sitemap", "migration", "testing", "feedback", "approval", "workshop", "kickoff",
+         "prototype"]
 FIRST = date0 = dt.date(2026, 9, 1)
 REGIONS = ("DE-BY", "AT", "FR", "US-NY", "DE-SN", "ES-MD", None)
 

@@ -13,10 +13,10 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
-import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 #: Monday 23 November 2026, 12:00 UTC: the "today" of every site test.
 TODAY = dt.date(2026, 11, 23)
-EPOCH = int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc).timestamp())
+EPOCH = int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC).timestamp())
 
 #: The example clients' portal tokens, by (client, project).
 EXAMPLE_TOKENS = {
@@ -53,7 +53,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 STUDIO_TOKEN = "Sx3kQ9vTnW2yLp7RbM4cHd"
 
 
-def assert_no_leaks(output: Path, project_tokens=EXAMPLE_TOKENS.values(),
+def assert_no_leaks(output: Path, project_tokens=tuple(EXAMPLE_TOKENS.values()),  # noqa: B008
                     studio_token: str | None = STUDIO_TOKEN) -> None:
     """No file names a private link outside the private page it belongs to:
     a portal's token appears only in its own folder and on the studio's
@@ -205,10 +205,8 @@ def interrupted_build(site: Site, settings: str, delay: float, number: int, epoc
     time.sleep(delay)
     for pause in (0, again) if again is not None else (0,):
         time.sleep(pause)
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it had finished
             os.killpg(build.pid, number)
-        except ProcessLookupError:
-            pass  # it had finished
     try:
         out, err = build.communicate(timeout=60)
     except subprocess.TimeoutExpired:  # a hang: show where every thread waits

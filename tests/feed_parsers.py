@@ -211,7 +211,7 @@ def read_with_all(paths: Iterable[str | os.PathLike],
     if "libical" in names:
         libical_program()  # compiled once, before the parsers run side by side
     with ThreadPoolExecutor(max_workers=min(len(names), 4)) as pool:
-        results = dict(zip(names, pool.map(lambda name: read_with(name, paths), names)))
+        results = dict(zip(names, pool.map(lambda name: read_with(name, paths), names), strict=True))
     return results
 
 

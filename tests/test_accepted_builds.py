@@ -18,13 +18,14 @@ import string
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from conftest import new_site
 from courtside.schema import YEARS
 
-MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
+MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 #: The years the format accepts, from where it says so: widen them there
 #: and this test draws from the wider range.
 FIRST, LAST = dt.date(YEARS[0], 1, 1), dt.date(YEARS[-1], 12, 31)

@@ -67,7 +67,7 @@ def test_a_mistake_is_reported_at_its_file_line_and_key(beta, edit, where, messa
     result = beta.build()
     assert_clean_failure(result)
     assert f"clients/beta.yaml{where}: " in result.stderr, result.stderr
-    line = next(l for l in result.stderr.splitlines() if where in l)
+    line = next(text for text in result.stderr.splitlines() if where in text)
     assert message in line
 
 
@@ -84,7 +84,7 @@ def test_every_error_in_every_file_is_reported_in_one_run(beta):
                       .replace("due: 2026-11-30", "due: soon"))
     result = beta.build()
     assert_clean_failure(result)
-    problems = [l for l in result.stderr.splitlines() if l.startswith("clients/")]
+    problems = [text for text in result.stderr.splitlines() if text.startswith("clients/")]
     assert [p.split(":")[0] for p in problems] == ["clients/beta.yaml", "clients/beta.yaml",
                                                    "clients/gamma.yaml"]
     assert "2 errors" not in result.stdout  # three: unknown key, missing owner, bad date
@@ -225,6 +225,7 @@ def test_check_without_problems(site):
 
 def test_every_example_names_the_schema_for_editors_and_passes_it():
     import jsonschema
+
     from conftest import REPO
     from courtside.schema import client_schema
 

@@ -14,7 +14,6 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
 
 
-
 def configure(site, **options):
     conf = site.root / "pelicanconf.py"
     text = conf.read_text("utf-8")

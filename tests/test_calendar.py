@@ -11,12 +11,12 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar.parser import Contentline
 
-from courtside.calendar import FoldedLine, serialize_event
-
 from conftest import EPOCH, EXAMPLE_TOKENS, REPO, text_of
+from courtside.calendar import FoldedLine, serialize_event
 
 ICAL_JS = REPO / "tests" / "js" / "parse_ics.mjs"
 TOKEN = "Ca1endarTest0Token1Abcd"
@@ -101,7 +101,7 @@ def dst_site(empty_site):
 
 #: Fri 23 Oct 2026, 12:00 UTC: the brief is done, and every other milestone
 #: above is still ahead, so no date is forecast apart from its agreed one.
-BEFORE = int(dt.datetime(2026, 10, 23, 12, tzinfo=dt.timezone.utc).timestamp())
+BEFORE = int(dt.datetime(2026, 10, 23, 12, tzinfo=dt.UTC).timestamp())
 
 
 def build(site, epoch=BEFORE, **kwargs):
@@ -121,7 +121,7 @@ def test_every_milestone_appears_once_at_the_right_day_or_instant(dst_site):
             events[key]["DTSTART"].params.get("VALUE") == "DATE"
     for key, instant in EXPECTED_INSTANTS.items():
         start = events[key].decoded("DTSTART")
-        assert start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") == instant, key
+        assert start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") == instant, key
         assert "DTEND" not in events[key]
 
 
@@ -180,7 +180,7 @@ def test_lines_fold_exactly_as_icalendar_folds_them(text):
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=200), st.text(max_size=200), st.dates(max_value=dt.date(9000, 1, 1)),
-       st.datetimes(timezones=st.just(dt.timezone.utc)))
+       st.datetimes(timezones=st.just(dt.UTC)))
 def test_events_serialize_exactly_as_icalendar_serializes_them(title, text, day, moment):
     properties = [
         ("SUMMARY", icalendar.vText(title)),
@@ -256,7 +256,7 @@ def test_renamed_moved_and_removed_milestones_update_the_same_events(dst_site):
     assert second["handover"]["UID"] == first["handover"]["UID"]
     assert str(second["handover"]["SUMMARY"]) == "Northwind Studio: Final handover"
     assert second["review"]["UID"] == first["review"]["UID"]
-    assert second["review"].decoded("DTSTART") == dt.datetime(2026, 10, 27, 9, tzinfo=dt.timezone.utc)
+    assert second["review"].decoded("DTSTART") == dt.datetime(2026, 10, 27, 9, tzinfo=dt.UTC)
     assert second["review"]["SEQUENCE"] > first["review"]["SEQUENCE"]
     assert second["handover"]["SEQUENCE"] > first["handover"]["SEQUENCE"]
 
@@ -405,7 +405,7 @@ def test_a_time_the_clocks_skip_is_stated_as_the_time_it_really_is(empty_site):
     assert "02:30 does not exist on 2027-03-28 in Europe/Berlin" in result.stderr
     spring = events_by_id(parse(empty_site.output / "p" / TOKEN / "calendar.ics"))["spring"]
     # 02:30 never happens that night: it is read as 03:30 summer time, 01:30 UTC.
-    assert spring.decoded("DTSTART") == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.timezone.utc)
+    assert spring.decoded("DTSTART") == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.UTC)
     assert "Due: Sun 28 Mar 2027, 03:30 (Europe/Berlin)" in str(spring["DESCRIPTION"])
     row = empty_site.portal(TOKEN).select("table.schedule tbody tr")[-1]
     assert "Sun 28 Mar 2027, 03:30" in text_of(row)

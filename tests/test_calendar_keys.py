@@ -4,6 +4,7 @@ Read by the loader in-process; one real build shows a mistake stops it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -13,8 +14,6 @@ from courtside.loader import load_client
 from courtside.problems import CourtsideError
 from courtside.settings import courtside_settings
 from courtside.workdays import Closure, working_calendar
-
-import datetime as dt
 
 GOOD = """\
 name: Sachsen Druck GmbH

@@ -15,7 +15,7 @@ def test_links_json_lists_every_published_project_with_site_relative_urls(site):
     result = site.courtside("links", "--json")
     assert result.returncode == 0, result.stderr
     links = json.loads(result.stdout)
-    assert sorted((l["client"], l["project"]) for l in links) == sorted(PUBLISHED)
+    assert sorted((link["client"], link["project"]) for link in links) == sorted(PUBLISHED)
     for link in links:
         token = EXAMPLE_TOKENS[link["client"], link["project"]]
         assert link["url"] == f"p/{token}/"
@@ -26,7 +26,7 @@ def test_links_are_absolute_with_a_siteurl(site):
     result = site.courtside("links", "--json", "--settings", "publishconf.py",
                             env={"SITEURL": "https://portals.example/"})
     assert result.returncode == 0, result.stderr
-    urls = {(l["client"], l["project"]): l["url"] for l in json.loads(result.stdout)}
+    urls = {(link["client"], link["project"]): link["url"] for link in json.loads(result.stdout)}
     token = EXAMPLE_TOKENS["acme", "website-redesign"]
     assert urls["acme", "website-redesign"] == f"https://portals.example/p/{token}/"
 
@@ -41,7 +41,7 @@ def test_a_project_without_a_calendar_has_no_calendar_url(site):
     acme = site.clients / "acme.yaml"
     acme.write_text(acme.read_text("utf-8").replace(
         "    start: 2026-10-20\n", "    start: 2026-10-20\n    calendar: false\n"), "utf-8")
-    links = {l["project"]: l for l in json.loads(site.courtside("links", "--json").stdout)}
+    links = {link["project"]: link for link in json.loads(site.courtside("links", "--json").stdout)}
     assert links["website-redesign"]["calendar_url"] is None
     assert links["online-shop"]["calendar_url"] is not None
 

@@ -138,7 +138,7 @@ def test_two_rotations_at_once_never_lose_an_update(gamma):
         assert printed, results
         assert printed[-1] == in_file or in_file in printed
         assert len(printed) == 1 or printed[0] != printed[1]
-        for code, out, err in results:
+        for code, _, err in results:
             assert code in (0, 1) and "Traceback" not in err
             if code == 1:
                 assert "another command is editing" in err

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import icalendar
 import pytest
+from test_calendar import ical_js
 
 from courtside.filters import quoted
 from courtside.render import inline_script
-from test_calendar import ical_js
 
 TOKEN = "Esc4pe9Test0Token1Abcd2"
 PAUSED = "Pau5ed9Test0Token1Abcd2"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from courtside.changes import add_costs, change_total, decisions_waiting
 from courtside.model import Agreement, Change, LogEntry, Milestone, Project

@@ -79,7 +79,7 @@ def builds(tmp_path_factory):
     site.write_client("huber", CLIENT)
 
     def build(day: D):
-        epoch = int(dt.datetime.combine(day, dt.time(12), dt.timezone.utc).timestamp())
+        epoch = int(dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp())
         result = site.run(sys.executable, "-m", "pelican", "-s", "pelicanconf.py",
                           "-o", f"out-{day}", epoch=epoch)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -3,7 +3,8 @@ what markdown-it gives, and markup is rendered safely."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courtside.markup import _renderer, is_plain, render_markdown
 

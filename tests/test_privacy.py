@@ -128,7 +128,7 @@ def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):
     assert site.build().returncode == 0
     assert not (site.output / "p" / token).exists()
     links = json.loads(site.courtside("links", "--json").stdout)
-    assert ("mueller", "newsletter") not in {(l["client"], l["project"]) for l in links}
+    assert ("mueller", "newsletter") not in {(link["client"], link["project"]) for link in links}
 
 
 # --- tokens -----------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, token_line
         """.replace("\n    \n", "\n"))
     result = empty_site.build("publishconf.py", env={"SITEURL": "https://x.example"})
     assert result.returncode == 1
-    line = next(l for l in result.stderr.splitlines() if ".token:" in l)
+    line = next(text for text in result.stderr.splitlines() if ".token:" in text)
     assert words in line and line.endswith("; run: courtside rotate beta app")
     assert not empty_site.output.exists()
 
@@ -207,8 +207,8 @@ projects:
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
-    removed = [l[1:] for l in diff if l.startswith("-") and not l.startswith("---")]
-    added = [l[1:] for l in diff if l.startswith("+") and not l.startswith("+++")]
+    removed = [text[1:] for text in diff if text.startswith("-") and not text.startswith("---")]
+    added = [text[1:] for text in diff if text.startswith("+") and not text.startswith("+++")]
     return removed, added
 
 

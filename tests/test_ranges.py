@@ -31,7 +31,7 @@ projects:
     log:
       - {date: 2026-11-02, by: client, text: Brief sent.}
 """
-MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
+MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 
 
 def problems_of(tmp_path: Path, text: str):

@@ -8,8 +8,14 @@ import pytest
 
 from courtside.model import Agreement, Milestone, Project
 from courtside.rules import (
-    build_moment, business_days_between, current_step, due_state, local_today,
-    project_state, since, slip,
+    build_moment,
+    business_days_between,
+    current_step,
+    due_state,
+    local_today,
+    project_state,
+    since,
+    slip,
 )
 
 D = dt.date
@@ -63,19 +69,19 @@ def test_business_days_match_a_day_by_day_count():
 
 def test_build_moment_comes_from_source_date_epoch():
     assert build_moment({"SOURCE_DATE_EPOCH": "1795435200"}) == \
-        dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
+        dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 
 
 def test_build_moment_without_epoch_is_now():
-    before = dt.datetime.now(dt.timezone.utc)
-    assert before <= build_moment({}) <= dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
+    assert before <= build_moment({}) <= dt.datetime.now(dt.UTC)
 
 
 def test_today_is_taken_in_the_clients_time_zone():
-    late_evening_utc = dt.datetime(2026, 11, 23, 23, 30, tzinfo=dt.timezone.utc)
+    late_evening_utc = dt.datetime(2026, 11, 23, 23, 30, tzinfo=dt.UTC)
     assert local_today(late_evening_utc, "UTC") == D(2026, 11, 23)
     assert local_today(late_evening_utc, "Europe/Berlin") == D(2026, 11, 24)
-    assert local_today(dt.datetime(2026, 11, 23, 3, tzinfo=dt.timezone.utc),
+    assert local_today(dt.datetime(2026, 11, 23, 3, tzinfo=dt.UTC),
                        "America/New_York") == D(2026, 11, 22)
 
 

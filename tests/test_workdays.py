@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courtside.workdays import (
-    PLAIN, Closure, merge_closures, region_name, region_problem, working_calendar,
+    PLAIN,
+    Closure,
+    merge_closures,
+    region_name,
+    region_problem,
+    working_calendar,
 )
 
 D = dt.date

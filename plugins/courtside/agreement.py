@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jinja2
 from jinja2 import nodes, pass_context
@@ -111,7 +112,8 @@ class AgreementTemplate:
             misplaced = _misplaced_marks(html, len(values), in_markdown)
             if not misplaced:
                 return Markup(_MARKS.sub(
-                    lambda mark: escape(str(values[ord(mark[0]) - _FIRST_MARK])), html))
+                    lambda mark, values=values: escape(str(values[ord(mark[0]) - _FIRST_MARK])),
+                    html))
             in_markdown |= misplaced
         # Marks cannot be told from the text here: every value goes into the
         # Markdown as text (only in a code span would its backslashes show).

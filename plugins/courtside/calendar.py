@@ -29,7 +29,7 @@ PRODID = "-//Courtside//Client portal milestones//EN"
 #: How often calendar apps are asked to fetch the feed again.
 REFRESH_INTERVAL = dt.timedelta(hours=4)
 UID_DOMAIN = "courtside"
-_REVISION_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+_REVISION_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 #: RFC 5545: a content line longer than this many octets is folded.
 _FOLD_AT = 75
 
@@ -143,7 +143,7 @@ def _date(day: dt.date) -> str:
 
 
 def _instant(moment: dt.datetime) -> str:
-    moment = moment.astimezone(dt.timezone.utc)
+    moment = moment.astimezone(dt.UTC)
     return f"{_date(moment)}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
 
 

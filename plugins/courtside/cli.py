@@ -12,12 +12,19 @@ from pathlib import Path
 
 from . import edit
 from .loader import Portfolio, load_portfolio
-from .problems import (EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_SYSTEM, CourtsideError, Problem,
-                       display_path, report)
+from .problems import (
+    EXIT_INTERRUPTED,
+    EXIT_PROBLEMS,
+    EXIT_SYSTEM,
+    CourtsideError,
+    Problem,
+    display_path,
+    report,
+)
 from .rules import local_today, party_calendars, project_state
+from .settings import CourtsideSettings, checked_build_moment, courtside_settings
 from .studio import StudioRow, counts, matches, ranked
 from .tokens import new_token
-from .settings import CourtsideSettings, checked_build_moment, courtside_settings
 
 DEFAULT_SETTINGS = "pelicanconf.py"
 #: Control characters (escape sequences start with one) and the bidirectional

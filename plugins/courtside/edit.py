@@ -20,14 +20,15 @@ import os
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import files
 from .loader import CLIENT_ID, CLIENT_SUFFIX
 from .schema import SCHEMA_FILE
 from .tokens import new_token
+
 
 class EditError(Exception):
     """The edit cannot be made; the message says why."""

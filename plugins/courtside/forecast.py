@@ -29,8 +29,9 @@ Pure: a function of the project, the day and the parties' calendars.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Literal
 
 from .model import LogEntry, Milestone, Party, Project
 
@@ -103,7 +104,7 @@ def _apportion(causes: list[Cause], total: int) -> list[Cause]:
     left = total - sum(share for share, _, _ in shares)
     bonus = {index for _, _, index in sorted(shares, key=lambda s: (s[1], s[2]))[:left]}
     return [Cause(cause.kind, share + (index in bonus), cause.own_days, cause.milestone, cause.entry)
-            for (share, _, index), cause in zip(shares, causes) if share + (index in bonus)]
+            for (share, _, index), cause in zip(shares, causes, strict=True) if share + (index in bonus)]
 
 
 def approved_shifts(project: Project) -> Mapping[str, tuple[LogEntry, ...]]:

@@ -35,9 +35,9 @@ from .files import write_atomically
 from .loader import client_files, duplicate_tokens
 from .portal import is_absolute
 from .privacy import headers_file, robots_txt
-from .problems import CourtsideError, Problem, report
+from .problems import CourtsideError, report
 from .publishing import interrupts_deferred
-from .render import BuildContext, ClientBuild, page_policy, render_page, site_context
+from .render import ClientBuild, page_policy, render_page, site_context
 from .settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from .staging import Staging
 from .studio import StudioRow, counts, ranked
@@ -126,7 +126,7 @@ class PortalGenerator(Generator):
                 builds[path] = entry  # its pages are in place: nothing to build or write
         missing = [path for path in files if path not in builds]
         try:
-            builds.update(zip(missing, self._run(missing, cache)))
+            builds.update(zip(missing, self._run(missing, cache), strict=True))
         except BaseException:  # an interrupt: nothing staged is kept
             self.staging.clear()
             raise

@@ -14,20 +14,20 @@ import difflib
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from unidecode import unidecode
 
 from .agreement import AgreementTemplate, agreement_context, load_template
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
-from .workdays import Closure, closure_problem
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
+from .schema import parse_date, parse_due, schema_problems
 from .settings import CourtsideSettings
 from .tokens import token_problem
-from .schema import parse_date, parse_due, schema_problems
+from .workdays import Closure, closure_problem
 from .yamlsource import Document, read_document
 
 CLIENT_SUFFIX = ".yaml"
@@ -395,7 +395,8 @@ def _schedule_warnings(client: Client, project: Project, document: Document,
     """Things that are allowed but usually a slip of the keyboard."""
     warnings = []
     first = project.start or project.agreement.signed or project.milestones[0].due
-    for index, (before, milestone) in enumerate(zip((None, *project.milestones), project.milestones)):
+    pairs = zip((None, *project.milestones), project.milestones, strict=False)
+    for index, (before, milestone) in enumerate(pairs):
         due_at = at + ("milestones", index, "due")
         if before is not None and milestone.due < before.due:
             warnings.append(document.problem(

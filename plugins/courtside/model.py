@@ -7,10 +7,11 @@ Everything here has been validated; dates are dates, parties are
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from .workdays import Closure, WorkingCalendar, working_calendar
 

@@ -7,9 +7,10 @@ theme's ``portal.html``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Literal, Mapping
+from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
@@ -21,7 +22,12 @@ from .forecast import Cause, Expected
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
 from .rules import (
-    PLAIN_CALENDARS, Calendars, ProjectState, Slip, local_due_time, project_state,
+    PLAIN_CALENDARS,
+    Calendars,
+    ProjectState,
+    Slip,
+    local_due_time,
+    project_state,
 )
 from .workdays import WorkingCalendar, region_name
 

@@ -12,11 +12,12 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -26,10 +27,10 @@ from .filters import FILTERS
 from .loader import TokenSite, load_portfolio
 from .model import Client, Party, Project
 from .portal import build_portal, is_absolute
+from .privacy import content_security_policy
 from .problems import Problem
 from .rules import ProjectState, local_today, party_calendars
 from .seal import salt_for, seal
-from .privacy import content_security_policy
 from .settings import CALENDAR_FILE, CourtsideSettings, courtside_settings
 from .timeline import LAYOUTS, timeline_svg
 
@@ -87,7 +88,7 @@ def _plain(value):
         return value
     if isinstance(value, (list, tuple)):
         items = [_plain(item) for item in value]
-        return None if any(i is None and v is not None for i, v in zip(items, value)) else items
+        return None if any(i is None and v is not None for i, v in zip(items, value, strict=True)) else items
     if isinstance(value, dict):
         items = {k: _plain(v) for k, v in value.items() if isinstance(k, str)}
         return None if any(items[k] is None and value[k] is not None for k in items) else items
@@ -107,8 +108,8 @@ def accent_style(accent: str | None) -> Markup | None:
     theme keeps its own colours, which are checked for contrast."""
     if not accent:
         return None
-    return Markup(":root{--brand:%s}@media (prefers-color-scheme:dark){:root{--brand:var(--accent)}}"
-                  % accent)
+    return Markup(f":root{{--brand:{accent}}}"
+                  "@media (prefers-color-scheme:dark){:root{--brand:var(--accent)}}")
 
 
 def page_policy(inline: Mapping[str, str | None], *, header: bool = False) -> str:
@@ -220,6 +221,6 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
         if portal.subscription:
             files[folder + CALENDAR_FILE] = portal_calendar(portal, [own for own, *_ in events])
         studio_events = tuple((row.milestone.owner, studio) for row, (_, studio) in
-                              zip(portal.schedule, events)) if options.studio_token else ()
+                              zip(portal.schedule, events, strict=True)) if options.studio_token else ()
         projects.append(ProjectBuild(project, portal.state.summary(), folder, files, studio_events))
     return ClientBuild(path, client, tuple(problems), portfolio.token_sites, tuple(projects))

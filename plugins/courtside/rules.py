@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from .changes import Decision, decisions_waiting
@@ -35,9 +36,9 @@ def build_moment(environ: Mapping[str, str] = os.environ) -> dt.datetime:
     the years a date may have (``schema.YEARS``)."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     try:
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     except (OverflowError, OSError):
         raise ValueError(epoch) from None
     if moment.year not in YEARS:
@@ -56,7 +57,7 @@ def due_instant(milestone: Milestone, timezone: str, day: dt.date | None = None)
     clocks go back, is its first occurrence; one that never happens, when
     clocks jump forward, is read as the time after the jump."""
     local = dt.datetime.combine(day or milestone.due, milestone.due_time, ZoneInfo(timezone))
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def local_due_time(milestone: Milestone, timezone: str, day: dt.date | None = None) -> dt.time:

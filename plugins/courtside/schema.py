@@ -192,7 +192,8 @@ def _kind(value) -> str:
     return "nothing"
 
 
-def _describe(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
+# One flat branch per JSON Schema keyword: the count is of keywords, not of ideas.
+def _describe(error: jsonschema.ValidationError, document: Document) -> list[Problem]:  # noqa: C901
     path = tuple(error.absolute_path)
     value, schema, rule = error.instance, error.schema, error.validator
     shown = _shown(value, document.written.get(path))
@@ -231,8 +232,8 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         expected = error.validator_value
         if "format" in schema:
             dated = schema["format"] in ("date", "courtside-due")
-            return [document.problem(path, _format_problem(schema["format"], value, shown)
-                                     + ("; write the date itself" if dated and not isinstance(value, str) else ""))]
+            hint = "; write the date itself" if dated and not isinstance(value, str) else ""
+            return [document.problem(path, _format_problem(schema["format"], value, shown) + hint)]
         expected_names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPE_NAMES[name] for name in expected_names)
         message = f"expected {wanted}, got {shown}"

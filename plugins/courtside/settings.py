@@ -17,16 +17,22 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .problems import CourtsideError, Problem
 from .rules import build_moment
 from .schema import YEARS, is_timezone, parse_date
 from .tokens import token_problem
 from .workdays import (
-    PLAIN, Closure, WorkingCalendar, closure_problem, region_problem, working_calendar,
+    PLAIN,
+    Closure,
+    WorkingCalendar,
+    closure_problem,
+    region_problem,
+    working_calendar,
 )
 
 SETTINGS_KEY = "COURTSIDE"
@@ -106,7 +112,9 @@ class CourtsideSettings:
         return self.portal_url(token) + CALENDAR_FILE
 
 
-def courtside_settings(settings: Mapping[str, Any],
+# A hand-written check of every key; to be replaced by the JSON Schema
+# machinery the client files use (issue 17), which removes the branches.
+def courtside_settings(settings: Mapping[str, Any],  # noqa: C901
                        environ: Mapping[str, str] = os.environ) -> CourtsideSettings:
     """Check ``settings[COURTSIDE]`` and resolve it; raise ``CourtsideError``
     naming every wrong key at once."""

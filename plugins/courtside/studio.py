@@ -7,8 +7,8 @@ calendar and ``courtside status`` all read the same rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .filters import business_days, due_now
 from .model import Client, Milestone, Party, Project
@@ -46,7 +46,9 @@ class StudioRow:
             text = f"overdue by {business_days(due.business_days)}"
             return text + (", past grace" if due.past_grace else "")
         if due.kind == "due_soon":
-            return due_now(due.side) if due.business_days == 0 else f"due in {business_days(due.business_days)}"
+            if due.business_days == 0:
+                return due_now(due.side)
+            return f"due in {business_days(due.business_days)}"
         return "on time"
 
     @property

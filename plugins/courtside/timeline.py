@@ -151,5 +151,6 @@ def describe(portal: Portal) -> str:
         text += f", overdue by {business_days(current.late_days)}." if current.late_days else "."
     end = portal.state.end
     if end is not None and end.moved:
-        text += f" {end.milestone.title} now expected {long_date(end.date)}, {business_days(end.shift)} later than agreed."
+        text += (f" {end.milestone.title} now expected {long_date(end.date)}, "
+                 f"{business_days(end.shift)} later than agreed.")
     return text + " The schedule table lists every milestone."

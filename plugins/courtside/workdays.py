@@ -117,7 +117,7 @@ def region_problem(region: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def public_holidays(region: str, year: int) -> tuple[dt.date, ...]:
     """The public holidays of ``region`` in ``year`` that fall on a weekday,
     sorted (the weekend is off anyway)."""

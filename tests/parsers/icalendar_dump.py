@@ -37,7 +37,7 @@ def start(event) -> str | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:  # floating: reported as written
             return value.strftime("%Y-%m-%dT%H:%M:%S")
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat()
 
 

@@ -12,7 +12,6 @@ Usage: python ics_dump.py FILE.ics [FILE.ics ...]
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 
