@@ -45,8 +45,11 @@ system-packages:
 tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json | system-packages
 	npm ci --prefix tests/js --no-audit --no-fund
 
+# Every core: the Makefile chooses, so `pytest` alone runs in one process.
+TEST_WORKERS ?= auto
+
 test: system-packages $(BIN)/courtside tests/js/node_modules/.package-lock.json
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The code's own check: ruff's rules as pyproject.toml sets them.
 lint: $(BIN)/courtside
