@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS
+from conftest import EXAMPLE_TOKENS, REPO
 
 PUBLISHED = [key for key in EXAMPLE_TOKENS if key[1] != "brand-refresh"]
 
@@ -76,3 +76,15 @@ def test_a_settings_file_that_fails_gives_its_line_not_a_traceback(tmp_path, mon
     with pytest.raises(SystemExit) as stop:
         main([command, "--settings", "settings.py"])
     assert stop.value.code == message
+
+
+def test_every_command_has_help_and_is_shown_in_the_readme():
+    from courtside.cli import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if action.choices and action.dest == "command")
+    readme = (REPO / "README.md").read_text("utf-8")
+    helps = {action.dest: action.help for action in commands._choices_actions}
+    for name, command in commands.choices.items():
+        assert helps.get(name) and command.description, name
+        assert f"courtside {name}" in readme, f"the README does not show `courtside {name}`"
