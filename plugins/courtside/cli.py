@@ -20,6 +20,7 @@ from .problems import (
     Problem,
     display_path,
     report,
+    system_error,
 )
 from .rules import local_today, party_calendars, project_state
 from .settings import CourtsideSettings, checked_build_moment, courtside_settings
@@ -341,7 +342,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -362,8 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"courtside: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"courtside: {system_error(error)}", file=sys.stderr)
         return EXIT_SYSTEM
 
 

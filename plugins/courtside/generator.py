@@ -14,9 +14,6 @@ changed; all three paths produce the same bytes.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
-import ctypes
-import ctypes.util
 import logging
 import multiprocessing
 import os
@@ -36,7 +33,7 @@ from .loader import client_files, duplicate_tokens
 from .portal import is_absolute
 from .privacy import headers_file, robots_txt
 from .problems import CourtsideError, report
-from .publishing import interrupts_deferred
+from .publishing import die_with_parent, interrupts_deferred
 from .render import ClientBuild, page_policy, render_page, site_context
 from .settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from .staging import Staging
@@ -68,9 +65,6 @@ def _progress(items, total: int, description: str):
     return track(items, total=total, description=description, console=console, transient=True)
 
 
-_PR_SET_PDEATHSIG = 1
-
-
 def _ignore_interrupts() -> None:
     """In a worker: interrupts are the main process's to handle (it lets the
     workers finish the share under way, then stops them). A worker that died
@@ -82,9 +76,7 @@ def _ignore_interrupts() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     # Ignoring SIGTERM, a worker must not outlive the build: it dies with
     # the process that started it (the forkserver, which ends with the build).
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
 
 
 class PortalGenerator(Generator):

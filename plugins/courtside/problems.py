@@ -86,6 +86,13 @@ def _without_tokens(path: str) -> str:
                     for index, part in enumerate(parts))
 
 
+def system_error(error: OSError) -> str:
+    """What the system refused, in one line: the path (with no token in it)
+    and the system's reason. Used by every command and by the build."""
+    where = f"{_without_tokens(str(error.filename))}: " if error.filename else ""
+    return f"{where}{error.strerror or error}"
+
+
 class QuietCourtsideErrors(logging.Filter):
     """Print a ``CourtsideError``'s problems when Pelican logs it, and drop
     the traceback.
@@ -108,10 +115,8 @@ class QuietCourtsideErrors(logging.Filter):
             # The system said no (a full disk, a folder that cannot be
             # written): one line naming the path, and the command's exit code
             # for it, which Pelican reads from the exception.
-            error = exc_info[1]
-            where = f"{_without_tokens(str(error.filename))}: " if error.filename else ""
-            record.msg, record.args = "%s", (f"{where}{error.strerror or error}",)
+            record.msg, record.args = "%s", (system_error(exc_info[1]),)
             record.exc_info = None
             record.exc_text = None
-            error.exitcode = EXIT_SYSTEM
+            exc_info[1].exitcode = EXIT_SYSTEM
         return True

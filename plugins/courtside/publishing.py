@@ -21,6 +21,7 @@ import atexit
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import os
 import shutil
@@ -41,18 +42,33 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _linux_call(name: str):
+    """The C library's function ``name`` on Linux, else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two folders in one step; False where the system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
-                       _RENAME_EXCHANGE)
-    return result == 0
+    renameat2 = _linux_call("renameat2")
+    return renameat2 is not None and renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0
+
+
+def die_with_parent() -> None:
+    """Have the system kill this process when the one that started it ends
+    (Linux; elsewhere nothing)."""
+    prctl = _linux_call("prctl")
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 #: While above zero, an interrupt is noted rather than acted on.
