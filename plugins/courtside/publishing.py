@@ -233,6 +233,8 @@ class Publication:
         if _holding:
             _held.append(number)
             return
+        if self.signal is not None:  # already on the way out: once is enough
+            return
         self.signal = number
         raise SystemExit(128 + number)
 
