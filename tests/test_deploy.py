@@ -132,15 +132,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(condition, timeout: float = 60.0):
-    """Poll until ``condition()`` is truthy; a bound on waiting, not a timing test."""
+def wait_for(condition, timeout: float = 60.0, log: Path | None = None):
+    """Poll until ``condition()`` is truthy; a bound on waiting, not a timing
+    test. On giving up, what the server printed says why."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError("gave up waiting")
+    raise AssertionError("gave up waiting" + (f"; the server printed:\n{log.read_text()}" if log else ""))
 
 
 def fetch(url: str) -> str | None:
@@ -161,12 +162,13 @@ def test_the_preview_rebuilds_on_a_client_change_and_survives_a_mistake(site, tm
     url = f"http://127.0.0.1:{port}/p/{TOKEN}/"
     acme = site.clients / "acme.yaml"
     try:
-        assert "<h1>Website redesign</h1>" in wait_for(lambda: fetch(url))
+        printed = Path(log.name)
+        assert "<h1>Website redesign</h1>" in wait_for(lambda: fetch(url), log=printed)
         acme.write_text(acme.read_text("utf-8").replace("title: Website redesign",
                                                         "title: Website relaunch"), "utf-8")
-        wait_for(lambda: "<h1>Website relaunch</h1>" in (fetch(url) or ""))
+        wait_for(lambda: "<h1>Website relaunch</h1>" in (fetch(url) or ""), log=printed)
         acme.write_text(acme.read_text("utf-8").replace("due: 2026-11-06", "due: 2026-11-36"), "utf-8")
-        wait_for(lambda: "still serving the last good build" in Path(log.name).read_text())
+        wait_for(lambda: "still serving the last good build" in printed.read_text(), log=printed)
         assert "<h1>Website relaunch</h1>" in fetch(url)
         assert re.search(r"clients/acme\.yaml:\d+:\d+: projects\[0\]\.milestones\[2\]\.due",
                          Path(log.name).read_text())

@@ -81,6 +81,10 @@ def build(settings_file: Path) -> bool:
     return result.returncode == 0
 
 
+#: How long the watcher waits for a change before it yields a quiet moment (ms).
+WAKE_MS = 200
+
+
 def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, port: int,
           stop: threading.Event | None = None) -> None:
     """Build, serve ``output`` on ``bind:port``, rebuild on every change."""
@@ -91,14 +95,21 @@ def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, 
         print(f"courtside: cannot serve on {bind}:{port} ({error.strerror}); "
               "choose another with --port", file=sys.stderr)
         raise SystemExit(EXIT_SYSTEM) from None
+    # Watch first, then build: the watcher's first step (a change, or a
+    # quiet moment) comes once the folders are registered, so an edit made
+    # during the first build, or the moment the page first shows, is seen.
+    changes_seen = watch(*[p for p in watched if p.exists()], stop_event=stop,
+                         raise_interrupt=False, yield_on_timeout=True, rust_timeout=WAKE_MS)
+    next(changes_seen, None)
     build(settings_file)
     output.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Courtside: serving {output} at http://{bind}:{server.server_port}/ ; "
           f"watching {', '.join(str(p) for p in watched)}", flush=True)
     try:
-        for changes in watch(*[p for p in watched if p.exists()], stop_event=stop,
-                             raise_interrupt=False):
+        for changes in changes_seen:
+            if not changes:  # a quiet moment
+                continue
             names = sorted({Path(path).name for _, path in changes})
             print(f"Courtside: {', '.join(names)} changed; rebuilding", flush=True)
             build(settings_file)
