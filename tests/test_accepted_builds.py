@@ -105,7 +105,7 @@ def studio(tmp_path_factory):
     context its build renders with."""
     from pelican.settings import read_settings
 
-    from courtside.render import site_context
+    from courtside.build.render import site_context
 
     site = new_site(tmp_path_factory.mktemp("accepted") / "site", examples=False)
     settings = read_settings(str(site.root / "pelicanconf.py"), override={
@@ -120,8 +120,8 @@ def studio(tmp_path_factory):
                                                                   HealthCheck.function_scoped_fixture])
 @given(data=client_files())
 def test_every_client_file_the_check_accepts_builds(studio, data):
-    from courtside.render import build_client
-    from courtside.staging import Staging
+    from courtside.build.render import build_client
+    from courtside.build.staging import Staging
 
     site, context = studio
     path = site.clients / "generated.yaml"

@@ -7,8 +7,8 @@ import icalendar
 import pytest
 from test_calendar import ical_js
 
+from courtside.build.render import inline_script
 from courtside.filters import quoted
-from courtside.render import inline_script
 
 TOKEN = "Esc4pe9Test0Token1Abcd2"
 PAUSED = "Pau5ed9Test0Token1Abcd2"

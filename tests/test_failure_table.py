@@ -172,7 +172,7 @@ def a_full_disk(site, command, capsys, monkeypatch):
 def another_build(site, command, capsys, monkeypatch):
     site.output.mkdir()
     (site.output / "index.html").write_text("the last build")
-    from courtside.publishing import Publication
+    from courtside.build.publishing import Publication
 
     class Other:  # another build of the same site, holding its output folder
         output_path = str(site.output)

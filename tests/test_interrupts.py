@@ -113,7 +113,7 @@ def test_ctrl_c_twice_still_ends_the_build_at_once_with_no_process_left(busy_sit
 
 def test_the_new_site_is_swapped_in_whole_even_where_folders_cannot_be_exchanged(tmp_path,
                                                                                   monkeypatch):
-    from courtside import publishing
+    from courtside.build import publishing
 
     output, fresh = tmp_path / "output", tmp_path / ".output.courtside-next"
     (output / "p" / "old").mkdir(parents=True)
@@ -188,7 +188,7 @@ def test_an_output_folder_that_cannot_be_renamed_gets_its_contents_replaced(tmp_
     copied in whole first; a disk that fills meanwhile leaves the old one."""
     import errno
 
-    from courtside import publishing
+    from courtside.build import publishing
 
     output, fresh = tmp_path / "output", tmp_path / ".output.courtside-next"
     (output / "p" / "old").mkdir(parents=True)

@@ -11,8 +11,8 @@ import os
 
 from pelican import signals
 
+from .build.publishing import Publication
 from .problems import QuietCourtsideErrors
-from .publishing import Publication
 from .settings import courtside_settings
 
 
@@ -41,7 +41,7 @@ def finish_publication(pelican) -> None:
 
 
 def get_generators(pelican):
-    from .generator import PortalGenerator
+    from .build.generator import PortalGenerator
 
     return PortalGenerator
 

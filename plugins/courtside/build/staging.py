@@ -20,8 +20,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .files import write_bytes
-from .settings import PORTALS_FOLDER
+from ..files import write_bytes
+from ..settings import PORTALS_FOLDER
 
 if TYPE_CHECKING:  # the plugin's first import needs no renderer
     from .render import ClientBuild

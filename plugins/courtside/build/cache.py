@@ -25,7 +25,7 @@ import os
 import pickle
 from pathlib import Path
 
-from .files import write_atomically
+from ..files import write_atomically
 from .render import BuildContext, ClientBuild, build_client
 from .staging import Staging
 
@@ -45,7 +45,7 @@ def _hash_files(digest, folders) -> None:
 
 def context_key(context: BuildContext) -> str:
     digest = hashlib.sha256()
-    _hash_files(digest, [Path(__file__).parent, *context.template_paths,
+    _hash_files(digest, [Path(__file__).parent.parent, *context.template_paths,
                          context.options.agreements_folder])
     digest.update(repr(context).encode())
     digest.update(os.getcwd().encode())

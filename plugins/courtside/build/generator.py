@@ -26,18 +26,18 @@ from pelican.generators import Generator
 from pelican.log import console
 from rich.progress import track
 
+from ..calendar import studio_calendar
+from ..files import write_atomically
+from ..loader import client_files, duplicate_tokens
+from ..portal import is_absolute
+from ..privacy import headers_file, robots_txt
+from ..problems import CourtsideError, report
+from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
+from ..studio import StudioRow, counts, ranked
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
-from .calendar import studio_calendar
-from .files import write_atomically
-from .loader import client_files, duplicate_tokens
-from .portal import is_absolute
-from .privacy import headers_file, robots_txt
-from .problems import CourtsideError, report
 from .publishing import die_with_parent, interrupts_deferred
 from .render import ClientBuild, page_policy, render_page, site_context
-from .settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from .staging import Staging
-from .studio import StudioRow, counts, ranked
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class PortalGenerator(Generator):
                     for path in _progress(paths, len(paths), "Courtside: building")]
         # Workers import this package by name: make them find this very copy
         # first, as Pelican looks in PLUGIN_PATHS before anything installed.
-        package_parent = str(Path(__file__).resolve().parent.parent)
+        package_parent = str(Path(__file__).resolve().parents[2])
         if sys.path[:1] != [package_parent]:
             sys.path.insert(0, package_parent)
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"

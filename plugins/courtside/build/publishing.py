@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import files
+from .. import files
 
 if TYPE_CHECKING:
     from .staging import Staging
@@ -191,7 +191,7 @@ class Publication:
         staged pages and publish a mix: the second one is refused. The lock
         is the process's until it ends (Pelican's autoreload builds again in
         the same process, under the same lock)."""
-        from .problems import CourtsideError
+        from ..problems import CourtsideError
 
         if output in self._locks:
             return

@@ -22,17 +22,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .calendar import milestone_events, portal_calendar
-from .filters import FILTERS
-from .loader import TokenSite, load_portfolio
-from .model import Client, Party, Project
-from .portal import build_portal, is_absolute
-from .privacy import content_security_policy
-from .problems import Problem
-from .rules import ProjectState, local_today, party_calendars
-from .seal import salt_for, seal
-from .settings import CALENDAR_FILE, CourtsideSettings, courtside_settings
-from .timeline import LAYOUTS, timeline_svg
+from ..calendar import milestone_events, portal_calendar
+from ..filters import FILTERS
+from ..loader import TokenSite, load_portfolio
+from ..model import Client, Party, Project
+from ..portal import build_portal, is_absolute
+from ..privacy import content_security_policy
+from ..problems import Problem
+from ..rules import ProjectState, local_today, party_calendars
+from ..seal import salt_for, seal
+from ..settings import CALENDAR_FILE, CourtsideSettings, courtside_settings
+from ..timeline import LAYOUTS, timeline_svg
 
 PORTAL_TEMPLATE = "portal.html"
 LOCKED_TEMPLATE = "locked.html"
@@ -98,7 +98,7 @@ def _plain(value):
 def inline_script(name: str) -> Markup:
     """A script of the package without its comment lines and indentation,
     as pages carry it inline (the scripts hold no multi-line strings)."""
-    source = resources.files(__package__).joinpath(name).read_text("utf-8")
+    source = resources.files("courtside").joinpath(name).read_text("utf-8")
     return Markup("\n".join(line.strip() for line in source.splitlines()
                             if line.strip() and not line.lstrip().startswith("//")))
 
