@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish serve check test lint clean rsync_upload s3_upload system-packages
+.PHONY: html publish serve check test test-fast lint clean rsync_upload s3_upload system-packages
 
 # Deploy targets (see "Deploying" in the README).
 SSH_HOST ?=
@@ -50,6 +50,11 @@ TEST_WORKERS ?= auto
 
 test: system-packages $(BIN)/courtside tests/js/node_modules/.package-lock.json
 	$(BIN)/pytest -n $(TEST_WORKERS)
+
+# The fast layer: pure rules, the loader and the commands in-process; run it on
+# every change. `make test` runs it too, with the builds and the browser.
+test-fast: $(BIN)/courtside
+	$(BIN)/pytest -m "not e2e and not browser" -n $(TEST_WORKERS)
 
 # The code's own check: ruff's rules as pyproject.toml sets them.
 lint: $(BIN)/courtside
