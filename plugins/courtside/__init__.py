@@ -6,11 +6,11 @@ settings dict are all it needs; see ``settings.py``.
 
 from __future__ import annotations
 
-import logging
 import os
 
 from pelican import signals
 
+from . import _pelican
 from .build.publishing import Publication
 from .problems import QuietCourtsideErrors
 from .settings import courtside_settings
@@ -51,7 +51,7 @@ _QUIET = QuietCourtsideErrors()
 
 def register() -> None:
     _publication.catch_interrupts()  # as early as a plugin can
-    logging.getLogger("pelican").addFilter(_QUIET)
+    _pelican.filter_fatal_log(_QUIET)
     signals.initialized.connect(check_settings)
     signals.initialized.connect(start_publication)
     signals.get_generators.connect(get_generators)

@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import _pelican
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -118,5 +120,5 @@ class QuietCourtsideErrors(logging.Filter):
             record.msg, record.args = "%s", (system_error(exc_info[1]),)
             record.exc_info = None
             record.exc_text = None
-            exc_info[1].exitcode = EXIT_SYSTEM
+            _pelican.set_exit_code(exc_info[1], EXIT_SYSTEM)
         return True

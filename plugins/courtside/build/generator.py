@@ -19,13 +19,12 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sys
 from pathlib import Path
 
 from pelican.generators import Generator
-from pelican.log import console
 from rich.progress import track
 
+from .. import _pelican
 from ..calendar import studio_calendar
 from ..files import write_atomically
 from ..loader import client_files, duplicate_tokens
@@ -51,18 +50,12 @@ PARALLEL_FROM = 40
 PROGRESS_FROM = 200
 
 
-def _warnings_are_fatal() -> bool:
-    """Whether Pelican runs with ``--fatal warnings``. Pelican keeps that on
-    its logger class; Courtside's warnings are printed, not logged (the log
-    wraps long lines), so they are made errors here instead."""
-    return getattr(logging.getLoggerClass(), "fatal_lvl", logging.CRITICAL + 1) <= logging.WARNING
-
-
 def _progress(items, total: int, description: str):
     """A progress bar on a terminal for long builds, as Pelican shows its own."""
-    if total < PROGRESS_FROM or not console.is_terminal:
+    terminal = _pelican.console()
+    if total < PROGRESS_FROM or not terminal.is_terminal:
         return items
-    return track(items, total=total, description=description, console=console, transient=True)
+    return track(items, total=total, description=description, console=terminal, transient=True)
 
 
 def _ignore_interrupts() -> None:
@@ -88,7 +81,7 @@ class PortalGenerator(Generator):
         self.options = courtside_settings(self.settings)
         self.moment = checked_build_moment()
         self.context_for_pages = site_context(
-            self.settings, tuple(str(p) for p in self._templates_path), self.moment)
+            self.settings, _pelican.template_folders(self), self.moment)
         self.header_csp = page_policy(self.context_for_pages.inline, header=True)
         self.manifest: Manifest | None = None
         self.staging = Staging(Path(self.output_path))
@@ -129,7 +122,9 @@ class PortalGenerator(Generator):
         problems += duplicate_tokens((site for path in files for site in builds[path].token_sites),
                                      self.options.studio_token)
         problems = sorted(set(problems))
-        strict = self.options.strict or _warnings_are_fatal()
+        # Courtside's warnings are printed, not logged (the log wraps long
+        # lines): under --fatal warnings they are made errors here instead.
+        strict = self.options.strict or _pelican.warnings_are_fatal()
         errors = [p for p in problems if p.severity == "error" or strict]
         report(p for p in problems if p not in errors)
         if errors:
@@ -154,11 +149,7 @@ class PortalGenerator(Generator):
         if workers <= 1:
             return [build_and_store(path, context, self.staging, cache)
                     for path in _progress(paths, len(paths), "Courtside: building")]
-        # Workers import this package by name: make them find this very copy
-        # first, as Pelican looks in PLUGIN_PATHS before anything installed.
-        package_parent = str(Path(__file__).resolve().parents[2])
-        if sys.path[:1] != [package_parent]:
-            sys.path.insert(0, package_parent)
+        _pelican.importable_in_workers()
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         pool = concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context(method),
@@ -238,7 +229,7 @@ class PortalGenerator(Generator):
                 self._write(name, data)
             self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})
             self._remove_stale(STUDIO_FOLDER, {token} if token else set())
-        console.print(counts(self.rows).summary(), soft_wrap=True)
+        _pelican.console().print(counts(self.rows).summary(), soft_wrap=True)
 
     def _dashboard_files(self) -> dict[str, bytes]:
         options = self.options

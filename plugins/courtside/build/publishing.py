@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import files
+from .. import _pelican, files
 
 if TYPE_CHECKING:
     from .staging import Staging
@@ -183,8 +183,7 @@ class Publication:
         fresh.mkdir(parents=True)
         self.output, self.fresh = output, fresh
         self.staging = Staging(fresh)
-        pelican.output_path = str(fresh)
-        pelican.settings["OUTPUT_PATH"] = str(fresh)
+        _pelican.redirect_output(pelican, fresh)
 
     def _lock(self, output: Path) -> None:
         """Two builds into one output folder would remove each other's
@@ -213,8 +212,7 @@ class Publication:
         with interrupts_deferred():  # published, and known to be, or not at all
             swap_in(self.fresh, self.output)
             self.fresh, self.published = None, True
-        pelican.output_path = str(self.output)
-        pelican.settings["OUTPUT_PATH"] = str(self.output)
+        _pelican.redirect_output(pelican, self.output)
 
     def catch_interrupts(self) -> None:
         """Turn SIGINT and SIGTERM into an exit with their code (once per
