@@ -160,8 +160,8 @@ def test_wrong_settings_are_reported_up_front(site):
                                                     '"timezone": "Europe/Berlni", "studios": 1,'))
     result = site.build()
     assert_clean_failure(result)
-    assert "settings: COURTSIDE.timezone: 'Europe/Berlni' is not a known time zone" in result.stderr
-    assert "settings: COURTSIDE.studios: unknown setting; did you mean studio?" in result.stderr
+    assert 'settings: COURTSIDE.timezone: "Europe/Berlni" is not a known time zone' in result.stderr
+    assert "settings: COURTSIDE.studios: unknown key; did you mean studio?" in result.stderr
     assert not site.output.exists()
 
 

@@ -1,10 +1,11 @@
-"""Check a client document against ``client.schema.json``.
+"""Check a client document against ``client.schema.json``, and the
+settings against ``settings.schema.json``.
 
 The schema is the one description of the format: the build validates with it
 here, and editors read the same file through the ``$schema`` line at the top
-of each client file. This module only adds the two formats the schema names
+of each client file. This module only adds the formats the schemas name
 but JSON Schema does not define, and turns the validator's errors into
-messages a studio can act on.
+messages a studio can act on; client files and settings get the same ones.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .workdays import region_problem
 from .yamlsource import Document
 
 SCHEMA_FILE = "client.schema.json"
+SETTINGS_SCHEMA_FILE = "settings.schema.json"
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A local time is minutes, written with a space: what the page and the feed show.
@@ -122,13 +124,17 @@ _TYPE_NAMES = {
 
 
 @cache
+def load_schema(name: str) -> dict:
+    return json.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
+
+
 def client_schema() -> dict:
-    return json.loads(resources.files(__package__).joinpath(SCHEMA_FILE).read_text("utf-8"))
+    return load_schema(SCHEMA_FILE)
 
 
 @cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = client_schema()
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema, format_checker=_FORMATS)
@@ -145,14 +151,19 @@ def _quick_check():
 
 
 def schema_problems(document: Document) -> list[Problem]:
-    """Every way ``document`` breaks the schema, one problem per mistake."""
+    """Every way the client ``document`` breaks its schema, one problem per mistake."""
     try:
         _quick_check()(document.data)
         return []
     except fastjsonschema.JsonSchemaException:
-        pass
+        return every_problem(document, SCHEMA_FILE)
+
+
+def every_problem(document: Document, schema_file: str) -> list[Problem]:
+    """Every way ``document`` breaks the schema in ``schema_file``, one
+    problem per mistake."""
     problems: list[Problem] = []
-    for error in _validator().iter_errors(document.data):
+    for error in _validator(schema_file).iter_errors(document.data):
         problems.extend(_describe(error, document))
     return list(dict.fromkeys(problems))  # a rule broken twice is one problem
 
@@ -192,6 +203,12 @@ def _kind(value) -> str:
     return "nothing"
 
 
+def _hint(schema: dict) -> str:
+    """An object's own hint (its ``x-hint``), said when the object itself is
+    wrong: of another type, or missing a key."""
+    return f"; {schema['x-hint']}" if "x-hint" in schema else ""
+
+
 # One flat branch per JSON Schema keyword: the count is of keywords, not of ideas.
 def _describe(error: jsonschema.ValidationError, document: Document) -> list[Problem]:  # noqa: C901
     path = tuple(error.absolute_path)
@@ -218,7 +235,7 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         # would-be parent.
         missing = [key for key in error.validator_value if key not in value]
         named = [key for key in missing if repr(key) in error.message]
-        return [document.problem(path + (key,), "required key is missing")
+        return [document.problem(path + (key,), "required key is missing" + _hint(schema))
                 for key in named or missing]
 
     if "propertyNames" in error.schema_path:  # a key's name is wrong, not its value
@@ -241,7 +258,7 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
             message += f" ({_kind(value)})"
         if "string" in expected_names and not isinstance(value, (list, dict)) and value is not None:
             message += "; put it in quotes to make it text"
-        return [document.problem(path, message)]
+        return [document.problem(path, message + (_hint(schema) if "object" in expected_names else ""))]
 
     if rule == "enum":
         options = error.validator_value

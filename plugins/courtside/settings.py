@@ -1,4 +1,5 @@
-"""The ``COURTSIDE`` settings dict: defaults, and one check up front.
+"""The ``COURTSIDE`` settings dict: defaults, and one check up front
+(``settings.schema.json``, read by the machinery that checks client files).
 
 All of Courtside's settings live in one dict in ``pelicanconf.py``::
 
@@ -14,7 +15,6 @@ All of Courtside's settings live in one dict in ``pelicanconf.py``::
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -24,19 +24,13 @@ from typing import Any
 
 from .problems import CourtsideError, Problem
 from .rules import build_moment
-from .schema import YEARS, is_timezone, parse_date
+from .schema import SETTINGS_SCHEMA_FILE, YEARS, every_problem, is_timezone, parse_date
 from .tokens import token_problem
-from .workdays import (
-    PLAIN,
-    Closure,
-    WorkingCalendar,
-    closure_problem,
-    region_problem,
-    working_calendar,
-)
+from .workdays import PLAIN, Closure, WorkingCalendar, closure_problem, working_calendar
+from .yamlsource import Document, KeyPath, format_path
 
 SETTINGS_KEY = "COURTSIDE"
-STUDIO_KEYS = ("name", "email", "phone", "url")
+#: The keys' defaults; ``settings.schema.json`` says what each may be.
 DEFAULTS: dict[str, Any] = {
     "studio": None,
     "timezone": None,  # None: Pelican's TIMEZONE
@@ -112,139 +106,105 @@ class CourtsideSettings:
         return self.portal_url(token) + CALENDAR_FILE
 
 
-# A hand-written check of every key; to be replaced by the JSON Schema
-# machinery the client files use (issue 17), which removes the branches.
-def courtside_settings(settings: Mapping[str, Any],  # noqa: C901
+class _SettingsDocument(Document):
+    """The ``COURTSIDE`` dict as a document: its problems name the key as
+    it is written in the settings file (``COURTSIDE.studio.name``)."""
+
+    def problem(self, path: KeyPath, message: str, *, key: bool = False,
+                severity: str = "error") -> Problem:
+        return Problem("settings", 0, 0, format_path((SETTINGS_KEY, *path)), message, severity)
+
+
+def _as_json(value: Any) -> Any:
+    """A settings value as the schema reads it: Python's own types (a
+    ``Path``, a ``date``, a tuple) as the JSON values they stand for."""
+    if isinstance(value, Mapping):
+        return {str(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(item) for item in value]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def courtside_settings(settings: Mapping[str, Any],
                        environ: Mapping[str, str] = os.environ) -> CourtsideSettings:
     """Check ``settings[COURTSIDE]`` and resolve it; raise ``CourtsideError``
-    naming every wrong key at once."""
-    problems: list[Problem] = []
-
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem("settings", 0, 0, f"{SETTINGS_KEY}.{key}" if key else SETTINGS_KEY, message))
-
+    naming every wrong key at once. The shape of every key is the schema's
+    (``settings.schema.json``); what needs more than one key, or the world
+    (contrast, a token's strength, SITEURL), is checked here."""
     given = settings.get(SETTINGS_KEY)
     if not isinstance(given, Mapping):
-        problem("", "missing or not a dict; add COURTSIDE = {\"studio\": {\"name\": ...}} "
-                "to your settings file")
-        raise CourtsideError(problems, "Courtside: the settings need fixing")
-
-    for key in given:
-        if key not in DEFAULTS:
-            close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
-            problem(str(key), "unknown setting" + (f"; did you mean {close[0]}?" if close
-                                                   else f" (known: {', '.join(DEFAULTS)})"))
-    options = {**DEFAULTS, **given}
-
-    studio = options["studio"]
-    if not isinstance(studio, Mapping) or not isinstance(studio.get("name"), str) \
-            or not studio["name"].strip():
-        problem("studio", "give at least the studio's name: {\"name\": \"Your Studio\"}")
-        studio = {}
-    else:
-        for key, value in studio.items():
-            if key not in STUDIO_KEYS:
-                problem(f"studio.{key}", f"unknown key (known: {', '.join(STUDIO_KEYS)})")
-            elif not isinstance(value, str):
-                problem(f"studio.{key}", "must be text")
-
-    timezone = options["timezone"] or settings.get("TIMEZONE") or "UTC"
-    if not isinstance(timezone, str) or not is_timezone(timezone):
-        problem("timezone", f"{timezone!r} is not a known time zone (use an IANA name "
-                "such as Europe/Berlin)")
-
-    for key in ("clients_path", "agreements_path"):
-        if not isinstance(options[key], (str, Path)) or not str(options[key]):
-            problem(key, "must be a folder path")
-    if not isinstance(options["strict"], bool):
-        problem("strict", "must be True or False")
-    accent = options["accent"]
-    if accent is not None:
-        if not isinstance(accent, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", accent):
-            problem("accent", f"{accent!r} is not a colour; write it as #rrggbb")
-        elif contrast(accent, LIGHT_BACKGROUND) < 3:
-            problem("accent", f"{accent} is too light to see against the page "
-                    f"(contrast {contrast(accent, LIGHT_BACKGROUND):.1f}:1, at least 3:1 needed)")
-    if not isinstance(options["cache"], bool):
-        problem("cache", "must be True or False")
-    workers = options["workers"]
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
-                                or workers < 1):
-        problem("workers", "must be None (every core) or a number of processes, 1 or more")
-    studio_token = environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"]
-    if studio_token is not None:
-        where = STUDIO_TOKEN_VARIABLE if environ.get(STUDIO_TOKEN_VARIABLE) else "studio_token"
-        weakness = token_problem(studio_token) if isinstance(studio_token, str) else "must be text"
-        if weakness:
-            problems.append(Problem("settings", 0, 0, where if where != "studio_token"
-                                    else f"{SETTINGS_KEY}.studio_token",
-                                    f"{weakness}; make one with: courtside token"))
-    logo = options["logo"]
-    if logo is not None and not (
-            isinstance(logo, Mapping) and isinstance(logo.get("src"), str) and logo["src"]
-            and all(isinstance(logo.get(k), int) and logo[k] > 0 for k in ("width", "height"))
-            and set(logo) <= {"src", "width", "height"}):
-        problem("logo", 'give {"src": "images/logo.svg", "width": 160, "height": 32}')
-    region = options["holidays"]
-    if region is not None:
-        why = region_problem(region) if isinstance(region, str) and region else \
-            "give a country code such as \"DE\", or a subdivision such as \"DE-BY\""
-        if why:
-            problem("holidays", why)
-    closures = []
-    if not isinstance(options["closed"], (list, tuple)):
-        problem("closed", 'give a list such as [{"from": "2026-12-24", "to": "2027-01-01"}]')
-    else:
-        for index, item in enumerate(options["closed"]):
-            found = _closure(item)
-            if isinstance(found, str):
-                problem(f"closed[{index}]", found)
-            else:
-                closures.append(found)
-    siteurl = str(settings.get("SITEURL") or "").rstrip("/")
-    if options["strict"] is True and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):
-        problems.append(Problem("settings", 0, 0, "SITEURL", (
-            f"{siteurl!r} is not a full address; a production build needs one, such as "
-            "https://portals.example.com (publishconf.py reads it from the SITEURL "
-            "environment variable)")))
+        raise CourtsideError([Problem("settings", 0, 0, SETTINGS_KEY, (
+            "missing or not a dict; add COURTSIDE = {\"studio\": {\"name\": ...}} "
+            "to your settings file"))], "Courtside: the settings need fixing")
+    document = _SettingsDocument(_as_json(given), "settings")
+    problems = every_problem(document, SETTINGS_SCHEMA_FILE)
+    options = {**DEFAULTS, **document.data}
+    if not problems:
+        problems = _cross_key_problems(settings, options, environ)
     if problems:
         raise CourtsideError(problems, "Courtside: the settings need fixing")
 
     content = Path(settings["PATH"])
     return CourtsideSettings(
-        studio={key: value for key, value in studio.items() if key in STUDIO_KEYS},
-        timezone=timezone,
+        studio=options["studio"],
+        timezone=options["timezone"] or settings.get("TIMEZONE") or "UTC",
         # Relative to the project folder, beside content/, as the layout has it.
         clients_folder=(content.parent / options["clients_path"]).resolve(),
         agreements_folder=(content / options["agreements_path"]).resolve(),
-        siteurl=siteurl,
+        siteurl=_siteurl(settings),
         plugin_paths=tuple(Path(p) for p in settings.get("PLUGIN_PATHS") or ()),
         strict=options["strict"],
-        accent=accent,
-        logo=logo,
-        studio_token=studio_token,
+        accent=options["accent"],
+        logo=options["logo"],
+        studio_token=environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"],
         cache=options["cache"],
-        workers=workers,
-        calendar=working_calendar(region, closures),
+        workers=options["workers"],
+        calendar=working_calendar(options["holidays"], [
+            Closure(parse_date(item["from"]), parse_date(item.get("to", item["from"])))
+            for item in options["closed"]]),
     )
 
 
-def _closure(item) -> Closure | str:
-    """A closure from the settings, or why it is not one."""
-    example = 'give {"from": "2026-12-24", "to": "2027-01-01"} ("to" is optional)'
-    if not isinstance(item, Mapping) or "from" not in item or not set(item) <= {"from", "to"}:
-        return example
-    days = []
-    for key in ("from", "to"):
-        value = item.get(key, item["from"])
-        day = value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else \
-            parse_date(value) if isinstance(value, str) else None
-        if day is None:
-            return f"{key}: {value!r} is not a date (use YYYY-MM-DD)"
-        days.append(day)
-    closure = Closure(*days)
-    why = closure_problem(closure)
-    return f"to: {why}" if why else closure
+def _siteurl(settings: Mapping[str, Any]) -> str:
+    return str(settings.get("SITEURL") or "").rstrip("/")
+
+
+def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
+                        environ: Mapping[str, str]) -> list[Problem]:
+    """What the schema cannot say, once every key has the right shape."""
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem("settings", 0, 0, key, message))
+
+    if options["timezone"] is None and not is_timezone(str(settings.get("TIMEZONE") or "UTC")):
+        problem("TIMEZONE", f"{settings.get('TIMEZONE')!r} is not a known time zone (use an IANA "
+                "name such as Europe/Berlin)")
+    accent = options["accent"]
+    if accent is not None and contrast(accent, LIGHT_BACKGROUND) < 3:
+        problem(f"{SETTINGS_KEY}.accent", f"{accent} is too light to see against the page "
+                f"(contrast {contrast(accent, LIGHT_BACKGROUND):.1f}:1, at least 3:1 needed)")
+    from_environment = bool(environ.get(STUDIO_TOKEN_VARIABLE))
+    studio_token = environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"]
+    weakness = token_problem(studio_token) if studio_token is not None else None
+    if weakness:
+        problem(STUDIO_TOKEN_VARIABLE if from_environment else f"{SETTINGS_KEY}.studio_token",
+                f"{weakness}; make one with: courtside token")
+    for index, item in enumerate(options["closed"]):
+        why = closure_problem(Closure(parse_date(item["from"]),
+                                      parse_date(item.get("to", item["from"]))))
+        if why:
+            problem(f"{SETTINGS_KEY}.closed[{index}].to", why)
+    siteurl = _siteurl(settings)
+    if options["strict"] and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):
+        problem("SITEURL", f"{siteurl!r} is not a full address; a production build needs one, "
+                "such as https://portals.example.com (publishconf.py reads it from the SITEURL "
+                "environment variable)")
+    return problems
 
 
 def checked_build_moment(environ: Mapping[str, str] = os.environ) -> dt.datetime:

@@ -1,0 +1,76 @@
+"""The COURTSIDE settings are checked by ``settings.schema.json`` with the
+messages client files get, plus the rules that need more than one key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from courtside.problems import CourtsideError
+from courtside.settings import courtside_settings
+
+STUDIO = {"name": "Northwind Studio"}
+
+
+def problems_of(courtside, **pelican) -> list[str]:
+    with pytest.raises(CourtsideError) as raised:
+        courtside_settings({"PATH": "content", **pelican, "COURTSIDE": courtside}, environ={})
+    return [f"{p.path}: {p.message}" for p in raised.value.problems]
+
+
+@pytest.mark.parametrize("courtside, expected", [
+    ({}, ["COURTSIDE.studio: required key is missing; give at least the studio's name: "
+          '{"studio": {"name": "Your Studio"}}']),
+    ({"studio": "Northwind"}, ['COURTSIDE.studio: expected a mapping of keys to values, got '
+                               '"Northwind" (text); give at least the studio\'s name: {"name": "Your Studio"}']),
+    ({"studio": {"name": " "}}, ['COURTSIDE.studio.name: " " is not allowed; give the studio\'s name: '
+                                  '{"name": "Your Studio"}']),
+    ({"studio": {**STUDIO, "fax": "1"}}, ["COURTSIDE.studio.fax: unknown key (allowed here: email, name, phone, url)"]),
+    ({"studio": STUDIO, "studios": 1}, ["COURTSIDE.studios: unknown key; did you mean studio?"]),
+    ({"studio": STUDIO, "accent": "red"}, ['COURTSIDE.accent: "red" is not allowed; write the colour as #rrggbb']),
+    ({"studio": STUDIO, "accent": "#eeeeee"}, ["COURTSIDE.accent: #eeeeee is too light to see against "
+                                               "the page (contrast 1.1:1, at least 3:1 needed)"]),
+    ({"studio": STUDIO, "logo": {"src": "images/logo.svg", "width": 160}},
+     ['COURTSIDE.logo.height: required key is missing; give {"src": "images/logo.svg", "width": 160, "height": 32}']),
+    ({"studio": STUDIO, "workers": 0}, ["COURTSIDE.workers: 0 must be 1 or more"]),
+    ({"studio": STUDIO, "workers": True}, ["COURTSIDE.workers: expected a whole number or empty, got true (true or false)"]),
+    ({"studio": STUDIO, "cache": "yes"}, ['COURTSIDE.cache: expected true or false, got "yes" (text)']),
+    ({"studio": STUDIO, "timezone": "Europe/Berlni"},
+     ['COURTSIDE.timezone: "Europe/Berlni" is not a known time zone (use an IANA name such as Europe/Berlin)']),
+    ({"studio": STUDIO, "studio_token": "short"},
+     ["COURTSIDE.studio_token: a token is 22 to 64 URL-safe characters (A-Z a-z 0-9 _ -); make one with: courtside token"]),
+])
+def test_wrong_settings_name_the_key_and_say_what_to_write(courtside, expected):
+    assert problems_of(courtside) == expected
+
+
+def test_every_wrong_key_is_named_at_once():
+    assert [line.split(":")[0] for line in problems_of(
+        {"studio": STUDIO, "accent": "red", "workers": -1, "strict": "no"})] == [
+        "COURTSIDE.accent", "COURTSIDE.strict", "COURTSIDE.workers"]
+
+
+def test_a_production_build_needs_a_full_siteurl():
+    assert problems_of({"studio": STUDIO, "strict": True}, SITEURL="portals.example") == [
+        "SITEURL: 'portals.example' is not a full address; a production build needs one, such as "
+        "https://portals.example.com (publishconf.py reads it from the SITEURL environment variable)"]
+
+
+def test_python_values_are_read_as_what_they_stand_for(tmp_path):
+    options = courtside_settings({
+        "PATH": str(tmp_path / "content"), "TIMEZONE": "Europe/Vienna",
+        "COURTSIDE": {"studio": STUDIO, "clients_path": Path("studio-clients"),
+                      "closed": ({"from": dt.date(2026, 12, 24), "to": "2026-12-31"},)}}, environ={})
+    assert options.clients_folder == (tmp_path / "studio-clients").resolve()
+    assert options.timezone == "Europe/Vienna"  # Pelican's, when Courtside names none
+    assert not options.calendar.is_business_day(dt.date(2026, 12, 28))
+    assert options.calendar.is_business_day(dt.date(2027, 1, 4))
+
+
+def test_the_dashboard_token_from_the_environment_wins_and_is_checked_by_its_name():
+    with pytest.raises(CourtsideError) as raised:
+        courtside_settings({"PATH": "content", "COURTSIDE": {"studio": STUDIO}},
+                           environ={"COURTSIDE_STUDIO_TOKEN": "weak"})
+    assert [p.path for p in raised.value.problems] == ["COURTSIDE_STUDIO_TOKEN"]
