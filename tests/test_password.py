@@ -198,3 +198,17 @@ def test_without_javascript_the_page_says_what_it_needs(browser, served_page):
     assert "Opening it needs JavaScript" in page.locator("main").inner_text()
     assert not page.locator("#unlock").is_visible()
     context.close()
+
+
+def test_the_sealed_body_is_the_whole_page_body_without_the_preview_banner(locked_site, tmp_path):
+    payload = json.loads(unseal(sealed_attributes(locked_site), PASSWORD))
+    sealed = BeautifulSoup(payload["body"], "html.parser")
+    preview = new_site(tmp_path / "site", examples=False)
+    preview.write_client("geheim", CLIENT)
+    assert preview.build().returncode == 0
+    unlocked = preview.portal(TOKEN)
+    unlocked.select_one(".preview-banner").decompose()
+    assert sealed.select_one(".preview-banner") is None
+    assert [child.name for child in sealed.find_all(recursive=False)] == \
+        [child.name for child in unlocked.body.find_all(recursive=False)]
+    assert sealed.select_one("main").get_text().split() == unlocked.select_one("main").get_text().split()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
@@ -161,25 +160,41 @@ def _timeline(portal, layout: str):
     return timeline_svg(portal, LAYOUTS[layout])
 
 
-def render_page(context: BuildContext, template: str, folder: str, **values) -> bytes:
-    """A page at ``folder/index.html``, with SITEURL relative to it when the
-    site uses relative URLs (what Pelican's writer would do)."""
+def _page_values(context: BuildContext, folder: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a page at ``folder/index.html`` is rendered with: SITEURL relative
+    to it when the site uses relative URLs (what Pelican's writer would do)."""
     depth = folder.rstrip("/").count("/") + 1
     siteurl = os.path.join(*[".."] * depth) if context.relative_urls else context.siteurl
-    html = environment(context).get_template(template).render({
-        **context.page_values, "SITEURL": siteurl, "CONTENT_SECURITY_POLICY": context.csp,
-        "INLINE": context.inline, **values})
+    return {**context.page_values, "SITEURL": siteurl, "CONTENT_SECURITY_POLICY": context.csp,
+            "INLINE": context.inline, **values}
+
+
+def render_page(context: BuildContext, template: str, folder: str, **values: Any) -> bytes:
+    """A page at ``folder/index.html``."""
+    html = environment(context).get_template(template).render(_page_values(context, folder, values))
     return html.encode("utf-8")
 
 
-def locked_page(context: BuildContext, folder: str, page: bytes, password: str,
-                token: str) -> bytes:
-    """The page encrypted: a neutral page that carries the real one's title
-    and body as ciphertext, and the script that opens it."""
-    html = page.decode("utf-8")
-    title = re.search(r"<title>(.*?)</title>", html, re.S)
-    body = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
-    payload = json.dumps({"title": unescape(title[1]), "body": body[1]}, ensure_ascii=False)
+def render_blocks(context: BuildContext, template: str, folder: str, names: tuple[str, ...],
+                  **values: Any) -> dict[str, str]:
+    """Blocks of a page rendered on their own, each exactly as in the whole
+    page: the page is rendered once first, which sets its variables and
+    adds the blocks it inherits (what ``{% extends %}`` does), then each block
+    is rendered again in that context."""
+    page = environment(context).get_template(template)
+    blocks = page.new_context(_page_values(context, folder, values))
+    for _ in page.root_render_func(blocks):
+        pass
+    return {name: "".join(blocks.blocks[name][0](blocks)) for name in names}
+
+
+def locked_page(context: BuildContext, folder: str, password: str, token: str,
+                **values: Any) -> bytes:
+    """The portal encrypted: its title and body, rendered on their own, are
+    sealed into a neutral page with the script that opens them."""
+    parts = render_blocks(context, PORTAL_TEMPLATE, folder, ("title", "body"), **values)
+    payload = json.dumps({"title": unescape(parts["title"]), "body": parts["body"]},
+                         ensure_ascii=False)
     sealed = seal(payload.encode("utf-8"), password, salt_for(token))
     return render_page(context, LOCKED_TEMPLATE, folder, sealed=sealed.attributes())
 
@@ -208,10 +223,12 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
             if project.calendar else None,
             calendars=calendars)
         password = os.environ.get(project.password_env) if project.password_env else None
-        page = render_page(context, PORTAL_TEMPLATE, folder, portal=portal,
-                           unencrypted_preview=bool(project.password_env and not password))
         if password:
-            page = locked_page(context, folder, page, password, project.token)
+            page = locked_page(context, folder, password, project.token, portal=portal,
+                               unencrypted_preview=False)
+        else:
+            page = render_page(context, PORTAL_TEMPLATE, folder, portal=portal,
+                               unencrypted_preview=bool(project.password_env))
         files = {folder + "index.html": page}
         # The studio's feeds carry every event once more, prefixed with the
         # client; without a studio dashboard that work is skipped.
