@@ -212,3 +212,23 @@ def test_the_sealed_body_is_the_whole_page_body_without_the_preview_banner(locke
     assert [child.name for child in sealed.find_all(recursive=False)] == \
         [child.name for child in unlocked.body.find_all(recursive=False)]
     assert sealed.select_one("main").get_text().split() == unlocked.select_one("main").get_text().split()
+
+
+def script_hash(script: str) -> str:
+    import base64
+    import hashlib
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+def test_the_locked_page_policy_lets_exactly_the_shipped_scripts_run(locked_site):
+    """The opened portal runs under the locked page's policy: both the unlock
+    script and the portal's own script must be allowed, by the hash of the
+    text the pages really carry."""
+    page = locked_site.portal(TOKEN)
+    policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    allowed = next(part for part in policy.split("; ") if part.startswith("script-src")).split()[1:]
+    payload = json.loads(unseal(sealed_attributes(locked_site), PASSWORD))
+    scripts = [s.string for s in page.find_all("script")] + \
+        [s.string for s in BeautifulSoup(payload["body"], "html.parser").find_all("script")]
+    assert len(scripts) == 2 and "crypto.subtle.deriveKey" in scripts[0]
+    assert sorted(map(script_hash, scripts)) == sorted(allowed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
@@ -95,11 +96,14 @@ def _plain(value):
 
 
 def inline_script(name: str) -> Markup:
-    """A script of the package without its comment lines and indentation,
-    as pages carry it inline (the scripts hold no multi-line strings)."""
-    source = resources.files("courtside").joinpath(name).read_text("utf-8")
-    return Markup("\n".join(line.strip() for line in source.splitlines()
-                            if line.strip() and not line.lstrip().startswith("//")))
+    """A script of the package as pages carry it inline: its readable
+    source, exactly as in the repository, so that what runs on a client's
+    page can be read there (the page's policy allows it by its hash)."""
+    source = resources.files("courtside").joinpath(name).read_text("utf-8").strip()
+    # Inside <script>, either would end the script or change how it is read.
+    if re.search(r"</script|<!--", source, re.IGNORECASE):
+        raise ValueError(f"{name} must not contain '</script' or '<!--'")
+    return Markup(source)
 
 
 def accent_style(accent: str | None) -> Markup | None:
