@@ -77,6 +77,7 @@ class PortalGenerator(Generator):
     token, the studio's dashboard."""
 
     def __init__(self, *args, **kwargs):
+        """What every build step shares; nothing is read or built yet."""
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = checked_build_moment()
@@ -86,6 +87,12 @@ class PortalGenerator(Generator):
         self.manifest: Manifest | None = None
         self.staging = Staging(Path(self.output_path))
         self.rebuilt: set[Path] = set()
+        self.builds: list[ClientBuild] = []
+        self.rows: list[StudioRow] = []
+
+    def generate_context(self) -> None:
+        """Load, check and render every client file (Pelican calls this for
+        every generator before anything is written)."""
         self.builds = self._build_all()
         self.rows = ranked(
             StudioRow(build.client, project.project, project.state, project.path,
