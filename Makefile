@@ -1,5 +1,7 @@
 # Courtside: `make html` builds the sample site, `make test` runs the tests.
-# Both create the virtual environment in .venv on first use.
+# Both create the virtual environment in .venv on first use, from the locks in
+# requirements/: the site's targets (html, publish, check, serve) install the
+# runtime lock only; test, test-fast, lint and types add the development lock.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -7,7 +9,7 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish serve check test test-fast lint clean rsync_upload s3_upload system-packages
+.PHONY: html publish serve check test test-fast lint types lock clean rsync_upload s3_upload system-packages
 
 # Deploy targets (see "Deploying" in the README).
 SSH_HOST ?=
@@ -18,23 +20,48 @@ RSYNC_TARGET ?= $(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)
 S3_BUCKET ?=
 CHECK_FORMAT ?= text
 
-$(BIN)/courtside: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+RUNTIME_LOCK := requirements/runtime.txt
+DEV_LOCK := requirements/dev.txt
+# One stamp per lock, kept in the venv: each is newer than the lock it
+# installed, so a changed lock (or pyproject.toml) installs again, and a venv
+# made by an older Makefile (no stamps) is brought to the locked versions.
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
-html: $(BIN)/courtside
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Exactly the locked versions, each checked against its hash; then Courtside
+# itself, editable, with nothing more (--no-deps) and built by the locked
+# setuptools (--no-build-isolation), so nothing unlocked is fetched.
+define install_lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(1)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+endef
+
+$(RUNTIME): $(RUNTIME_LOCK) pyproject.toml | $(BIN)/python
+	$(call install_lock,$(RUNTIME_LOCK))
+
+# The development lock holds every runtime pin too (make lock constrains it to
+# them), so the runtime stamp stays valid and the site's targets install nothing.
+$(DEV): $(DEV_LOCK) $(RUNTIME)
+	$(call install_lock,$(DEV_LOCK))
+
+# What earlier Makefiles built; kept for scripts and notes that name it.
+$(BIN)/courtside: $(DEV)
+
+html: $(RUNTIME)
 	$(BIN)/pelican -s pelicanconf.py $(PELICAN_OPTS)
 
 # Production build: needs SITEURL in the environment; any warning is fatal.
-publish: $(BIN)/courtside
+publish: $(RUNTIME)
 	$(BIN)/pelican -s publishconf.py --fatal warnings $(PELICAN_OPTS)
 
-check: $(BIN)/courtside
+check: $(RUNTIME)
 	$(BIN)/courtside check --format $(CHECK_FORMAT)
 
-serve: $(BIN)/courtside
+serve: $(RUNTIME)
 	$(BIN)/courtside serve --port $(PORT)
 
 # The tests read the feeds with Mozilla's ical.js and check the pages with
@@ -48,17 +75,36 @@ tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package
 # Every core: the Makefile chooses, so `pytest` alone runs in one process.
 TEST_WORKERS ?= auto
 
-test: system-packages $(BIN)/courtside tests/js/node_modules/.package-lock.json
+test: system-packages $(DEV) tests/js/node_modules/.package-lock.json
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The fast layer: pure rules, the loader and the commands in-process; run it on
 # every change. `make test` runs it too, with the builds and the browser.
-test-fast: $(BIN)/courtside
+test-fast: $(DEV)
 	$(BIN)/pytest -m "not e2e and not browser" -n $(TEST_WORKERS)
 
 # The code's own check: ruff's rules as pyproject.toml sets them.
-lint: $(BIN)/courtside
+lint: $(DEV)
 	$(BIN)/ruff check .
+
+# The type check; its settings are [tool.mypy] in pyproject.toml.
+types: $(DEV)
+	$(BIN)/mypy
+
+# Resolve the locks again after pyproject.toml's dependencies changed; existing
+# pins are kept unless asked (make lock LOCK_OPTS=--upgrade, or
+# LOCK_OPTS='--upgrade-package icalendar'). pip-compile resolves for the Python
+# that runs it, and the locks are for 3.11, which CI and the deploys run.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --build-deps-for editable $(LOCK_OPTS)
+LOCK_OPTS ?=
+
+lock: $(DEV)
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+		|| { echo "make lock: the locks are for Python 3.11; make a venv with PYTHON=python3.11."; exit 1; }
+	$(PIP_COMPILE) --output-file $(RUNTIME_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra test --extra lint --extra types --extra lock \
+		--constraint $(RUNTIME_LOCK) --output-file $(DEV_LOCK) pyproject.toml
 
 clean:
 	rm -rf output cache

@@ -95,9 +95,11 @@ def test_the_gitlab_pipeline_builds_and_deploys():
 
 def make(site, *targets: str, **variables: str):
     """The repository's Makefile, run in a test site, with this Python's
-    environment instead of a new one."""
+    environment instead of a new one (its lock stamps taken as up to date)."""
     shutil.copy(REPO / "Makefile", site.root / "Makefile")
-    args = ["make", "--no-print-directory", "-o", f"{BIN}/courtside", f"BIN={BIN}",
+    venv = BIN.parent
+    args = ["make", "--no-print-directory", f"VENV={venv}", f"BIN={BIN}",
+            "-o", f"{venv}/.installed-runtime", "-o", f"{venv}/.installed-dev",
             *[f"{key}={value}" for key, value in variables.items()], *targets]
     return site.run(*args, env={"SITEURL": SITEURL})
 
