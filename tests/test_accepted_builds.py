@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from conftest import new_site
 from courtside.schema import YEARS
+from helpers import new_site
 
 MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 #: The years the format accepts, from where it says so: widen them there

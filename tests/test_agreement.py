@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import text_of
+from helpers import text_of
 
 TEMPLATE = """\
 Between {{ studio.name }} and **{{ client.name }}**, for {{ project.title }}.

@@ -110,7 +110,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory):
-    from conftest import new_site
+    from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("bad") / "site", examples=False)
     (site.root / "content" / "agreements" / "short.md").write_text(

@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import EXAMPLE_TOKENS, tree
+from helpers import EXAMPLE_TOKENS, tree
 
 GOOD_PROJECT = """\
 name: Beta GmbH
@@ -226,8 +226,8 @@ def test_check_without_problems(site):
 def test_every_example_names_the_schema_for_editors_and_passes_it():
     import jsonschema
 
-    from conftest import REPO
     from courtside.schema import client_schema
+    from helpers import REPO
 
     schema = client_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, REPO, new_site, tree
+from helpers import EXAMPLE_TOKENS, REPO, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402

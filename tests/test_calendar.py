@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar.parser import Contentline
 
-from conftest import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 from courtside.calendar import FoldedLine, serialize_event
+from helpers import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 
 ICAL_JS = REPO / "tests" / "js" / "parse_ics.mjs"
 TOKEN = "Ca1endarTest0Token1Abcd"
@@ -343,7 +343,7 @@ LOOKS_LIKE = str.maketrans({"\u201a": ",", "\u037e": ";", "\u29f5": "\\"})
 
 @pytest.fixture(scope="module")
 def forecast_feed(tmp_path_factory):
-    from conftest import new_site
+    from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("forecast") / "site", examples=False)
     (site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")

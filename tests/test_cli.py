@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, REPO
+from helpers import EXAMPLE_TOKENS, REPO
 
 PUBLISHED = [key for key in EXAMPLE_TOKENS if key[1] != "brand-refresh"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EPOCH, EXAMPLE_TOKENS, REPO, tree
+from helpers import EPOCH, EXAMPLE_TOKENS, REPO, tree
 
 BIN = Path(sys.executable).parent
 SITEURL = "https://portals.example"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import EPOCH, REPO, Site, interrupted_build, new_site
+from helpers import EPOCH, REPO, Site, interrupted_build, new_site
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, REPO, interrupted_build, new_site, tree
+from helpers import EPOCH, REPO, interrupted_build, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import new_site, served
+from helpers import new_site, served
 
 D = dt.date
 BUILD_DAY = D(2026, 12, 14)

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from cryptography.exceptions import InvalidTag
 
-from conftest import AXE, new_site, served, text_of
 from courtside.seal import ITERATIONS, Sealed, salt_for, seal, unseal
+from helpers import AXE, new_site, served, text_of
 
 TOKEN = "Pw9kQ3vTnW2yLp7RbM4cHdX"
 PASSWORD = "correct horse battery staple"

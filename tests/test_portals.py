@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, assert_no_leaks, text_of
+from helpers import EXAMPLE_TOKENS, assert_no_leaks, text_of
 
 
 def court(examples, client, project) -> str:

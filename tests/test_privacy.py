@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
+from helpers import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
 
 PUBLISHED = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
 
@@ -19,7 +19,7 @@ PUBLISHED = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "b
 def with_sitemap(tmp_path_factory):
     """The examples built with Pelican's sitemap plugin switched on, as a
     studio might, and a production SITEURL."""
-    from conftest import new_site
+    from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("sitemap") / "site")
     result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py",

@@ -8,7 +8,7 @@ import json
 import icalendar
 import pytest
 
-from conftest import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
+from helpers import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
 
 #: Most urgent first: past grace; overdue (the studio's own); due soon; on
 #: time; paused; complete.
