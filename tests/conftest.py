@@ -1,10 +1,27 @@
-"""Fixtures; the helpers they use are in ``helpers.py``."""
+"""Fixtures and hooks; the helpers they use are in ``helpers.py``.
+
+The tests come in layers (markers registered in ``pyproject.toml``):
+
+- unmarked, the fast layer (``make test-fast``): the rules, the loader and
+  the commands, in-process;
+- ``e2e``: real Pelican builds and ``courtside`` commands in a subprocess,
+  one per failure path, proving what only a whole process shows (exit code,
+  no traceback, the output folder untouched);
+- ``browser``: Playwright driving Debian's chromium.
+
+A test of the fast layer that starts a build or a command in a subprocess
+fails, saying so (``helpers.LayeredPopen``).
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, Site, new_site
+import helpers
+from helpers import CHROMIUM, CHROMIUM_ARGS, EPOCH, Site, in_process, new_site
 
 
 @pytest.fixture
@@ -28,6 +45,32 @@ def examples(tmp_path_factory) -> Site:
     return built
 
 
+@pytest.fixture
+def courtside(monkeypatch, capsys):
+    """``courtside(site, *argv)``: the command run in this process, in the
+    site's folder, as ``site.courtside(*argv)`` runs it in a subprocess (the
+    same ``epoch`` and ``env`` for this call only); a ``CompletedProcess``."""
+    def run(site: Site, *argv: str, epoch: int | None = EPOCH, env: dict | None = None):
+        with monkeypatch.context() as call:
+            call.chdir(site.root)
+            if epoch is None:
+                call.delenv("SOURCE_DATE_EPOCH", raising=False)
+            else:
+                call.setenv("SOURCE_DATE_EPOCH", str(epoch))
+            for key, value in (env or {}).items():
+                call.setenv(key, value)
+            # publishconf.py imports pelicanconf from the current folder: this
+            # site's, not one an earlier test imported.
+            call.setattr(sys, "path", list(sys.path))
+            for module in ("pelicanconf", "publishconf"):
+                call.delitem(sys.modules, module, raising=False)
+            result = in_process(list(argv), capsys)
+            for module in ("pelicanconf", "publishconf"):
+                sys.modules.pop(module, None)
+            return result
+    return run
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -37,3 +80,29 @@ def browser():
         yield browser
         browser.close()
 
+
+# --- the layers ----------------------------------------------------------------------------
+
+subprocess.Popen = helpers.LayeredPopen
+
+
+def _in_layers(item) -> bool:
+    return any(item.get_closest_marker(name) for name in ("e2e", "browser"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    helpers.real_processes_allowed = _in_layers(item)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    helpers.real_processes_allowed = _in_layers(item)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    helpers.real_processes_allowed = True
+    return (yield)

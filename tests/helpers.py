@@ -1,9 +1,13 @@
-"""Shared test helpers: build real Pelican sites in temporary folders.
+"""Shared test helpers: sites in temporary folders, built for real or checked
+in-process.
 
 Each site is a copy of the repository's layout (content, settings, example
-clients) with the theme and plugin linked in, built by the real ``pelican``
-command in a subprocess, exactly as a studio would run it. Fixtures are in
-``conftest.py``.
+clients) with the theme and plugin linked in. ``Site.build`` and
+``Site.courtside`` run the real ``pelican`` and ``courtside`` commands in a
+subprocess, exactly as a studio would run them (the e2e layer);
+``in_process`` runs ``courtside`` through ``cli.main(argv)`` in this process,
+with the same exit code and output (the fast layer). Fixtures and hooks are
+in ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -200,3 +204,49 @@ def interrupted_build(site: Site, settings: str, delay: float, number: int, epoc
     os.killpg(build.pid, signal.SIGKILL)
     pytest.fail(f"processes outlived the build:\n{left}")
 
+
+# --- the courtside command in this process -------------------------------------------------
+
+def in_process(argv: list[str], capsys) -> subprocess.CompletedProcess:
+    """``courtside ARGV`` through ``cli.main`` in this process (in the current
+    folder, with the current environment): its exit code and what it printed,
+    as the real command's process would give them. ``main`` returns the exit
+    code, or raises ``SystemExit``: argparse's usage error (2), or the one-line
+    message of a settings file that fails, which Python prints and exits 1 with."""
+    from courtside import cli
+
+    capsys.readouterr()  # only what this command prints
+    try:
+        code = cli.main(argv)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["courtside", *argv], code, out, err)
+
+
+# --- the layers ----------------------------------------------------------------------------
+
+#: Set by conftest for each test: whether it is marked ``e2e`` or ``browser``.
+real_processes_allowed = True
+
+
+def starts_a_build_or_command(args) -> bool:
+    """Whether a subprocess's command line runs Pelican, ``courtside`` or
+    ``make`` (which runs them): what only the e2e layer may start."""
+    words = [args] if isinstance(args, str | os.PathLike) else list(args)
+    names = {os.path.basename(str(word)) for word in words}
+    return bool(names & {"pelican", "courtside", "courtside.cli", "make"})
+
+
+class LayeredPopen(subprocess.Popen):
+    """``subprocess.Popen`` that refuses a build or a command in a test of
+    the fast layer, which must stay fast and in-process."""
+
+    def __init__(self, args, *rest, **kwargs):
+        if not real_processes_allowed and starts_a_build_or_command(args):
+            pytest.fail(f"{' '.join(map(str, args))}: a real build or command in a subprocess "
+                        "belongs to the e2e layer; mark the test e2e, or run it in-process "
+                        "(helpers.in_process, the loader)", pytrace=False)
+        super().__init__(args, *rest, **kwargs)

@@ -25,6 +25,10 @@ from icalendar import Calendar
 from courtside.schema import YEARS
 from helpers import new_site
 
+#: Hundreds of client files rendered and written as a build does: about half
+#: a minute, too long for the fast layer's budget (``make test-fast``).
+pytestmark = pytest.mark.e2e
+
 MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 #: The years the format accepts, from where it says so: widen them there
 #: and this test draws from the wider range.

@@ -10,6 +10,9 @@ import pytest
 
 from helpers import text_of
 
+#: Every test reads the agreement on a page a real build wrote.
+pytestmark = pytest.mark.e2e
+
 TEMPLATE = """\
 Between {{ studio.name }} and **{{ client.name }}**, for {{ project.title }}.
 

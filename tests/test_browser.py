@@ -9,6 +9,8 @@ import pytest
 
 from helpers import AXE, EXAMPLE_TOKENS, REPO, TODAY, served
 
+pytestmark = pytest.mark.browser
+
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 PORTALS = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
 PHONE = {"width": 320, "height": 640}

@@ -1,13 +1,16 @@
 """The studio's commands that edit client files, ``new``, ``add-project`` and
 ``rotate``: each changes what it says and keeps every other line, comment
-and value. (Line endings, permissions, links and two commands at once:
-``test_edit_safety.py``.)"""
+and value. In-process through ``cli.main``; one real build shows a new
+client file builds. (Line endings, permissions, links and two commands at
+once: ``test_edit_safety.py``.)"""
 
 from __future__ import annotations
 
 import difflib
 import json
 import re
+
+import pytest
 
 from helpers import text_of
 
@@ -54,9 +57,9 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def test_rotate_changes_the_token_and_nothing_else(empty_site):
+def test_rotate_changes_the_token_and_nothing_else(empty_site, courtside):
     path = empty_site.write_client("gamma", COMMENTED)
-    result = empty_site.courtside("rotate", "gamma", "shop")
+    result = courtside(empty_site, "rotate", "gamma", "shop")
     assert result.returncode == 0, result.stderr
     removed, added = changed_lines(COMMENTED, path.read_text("utf-8"))
     assert removed == ["    token: Gx8qW3rT5yU7iO9pA1sD2f   # sent to Kim on 2026-10-02"]
@@ -65,19 +68,34 @@ def test_rotate_changes_the_token_and_nothing_else(empty_site):
     assert f"p/{new}/" in result.stdout
 
 
-def test_add_project_only_adds_lines(empty_site):
+def test_add_project_only_adds_lines(empty_site, courtside):
     path = empty_site.write_client("gamma", COMMENTED)
-    result = empty_site.courtside("add-project", "gamma", "app", "--title", "App: phase 2")
+    result = courtside(empty_site, "add-project", "gamma", "app", "--title", "App: phase 2")
     assert result.returncode == 0, result.stderr
     removed, added = changed_lines(COMMENTED, path.read_text("utf-8"))
     assert removed == []
     assert added[:3] == ["  - id: app", "    title: 'App: phase 2'", added[2]]
     assert re.fullmatch(r"    token: [A-Za-z][A-Za-z0-9_-]{21}", added[2])
     assert "        deposit: 50%" in added  # the agreement terms of the project before
-    check = empty_site.courtside("check", "--format", "json")
+    check = courtside(empty_site, "check", "--format", "json")
     assert json.loads(check.stdout) == [], check.stdout
 
 
+def test_new_creates_a_client_that_checks_and_refuses_to_overwrite_it(empty_site, courtside):
+    result = courtside(empty_site, "new", "delta", "--name", "Delta & Co: \"Neu\"",
+                       "--project", "site", "--title", "New site")
+    assert result.returncode == 0, result.stderr
+    text = (empty_site.clients / "delta.yaml").read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../plugins/courtside/client.schema.json\n")
+    token = re.search(r"token: (\S+)", text)[1]
+    assert f"p/{token}/" in result.stdout
+    assert courtside(empty_site, "check").returncode == 0
+    again = courtside(empty_site, "new", "delta", "--name", "Other")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert (empty_site.clients / "delta.yaml").read_text("utf-8") == text
+
+
+@pytest.mark.e2e
 def test_new_creates_a_client_that_builds(empty_site):
     result = empty_site.courtside("new", "delta", "--name", "Delta & Co: \"Neu\"",
                                   "--project", "site", "--title", "New site")
@@ -95,10 +113,12 @@ def test_new_creates_a_client_that_builds(empty_site):
     assert again.returncode == 1 and "already exists" in again.stderr
 
 
-def test_the_commands_refuse_what_they_cannot_do(empty_site):
-    empty_site.write_client("gamma", COMMENTED)
-    assert "has no project 'nope' (it has: shop)" in \
-        empty_site.courtside("rotate", "gamma", "nope").stderr
-    assert "already has a project 'shop'" in \
-        empty_site.courtside("add-project", "gamma", "shop", "--title", "X").stderr
-    assert "does not exist" in empty_site.courtside("rotate", "nobody", "shop").stderr
+def test_the_commands_refuse_what_they_cannot_do(empty_site, courtside):
+    path = empty_site.write_client("gamma", COMMENTED)
+    for argv, words in [(["rotate", "gamma", "nope"], "has no project 'nope' (it has: shop)"),
+                        (["add-project", "gamma", "shop", "--title", "X"],
+                         "already has a project 'shop'"),
+                        (["rotate", "nobody", "shop"], "does not exist")]:
+        result = courtside(empty_site, *argv)
+        assert result.returncode == 1 and words in result.stderr, argv
+    assert path.read_text("utf-8") == COMMENTED

@@ -9,6 +9,9 @@ import pytest
 
 from helpers import EXAMPLE_TOKENS, assert_no_leaks, text_of
 
+#: Every test reads the examples as a real build wrote them.
+pytestmark = pytest.mark.e2e
+
 
 def court(examples, client, project) -> str:
     """The ball-in-court panel's text as a reader sees it (hidden parts are

@@ -1,6 +1,8 @@
 """A portal's link is its only lock: nothing in the built site reveals it,
-and a rotated or archived link stops working with the next build. (The
-commands that edit client files: ``test_edit.py``.)"""
+and a rotated or archived link stops working with the next build. Real
+builds (``e2e``), but for the token checks, which run in-process as
+``courtside check`` with the production settings. (The commands that edit
+client files: ``test_edit.py``.)"""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ def with_sitemap(tmp_path_factory):
     return site
 
 
+@pytest.mark.e2e
 def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
     files = with_sitemap.files()
     names = {p.relative_to(with_sitemap.output).as_posix() for p in files}
@@ -40,12 +43,14 @@ def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
             assert b"/p/" not in path.read_bytes() or relative in ("robots.txt", "_headers"), relative
 
 
+@pytest.mark.e2e
 def test_the_sitemap_lists_only_public_pages(with_sitemap):
     sitemap = (with_sitemap.output / "sitemap.xml").read_text("utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
     assert locations and all("/p/" not in loc for loc in locations)
 
 
+@pytest.mark.e2e
 def test_every_folder_on_the_way_to_a_portal_has_an_index_that_reveals_nothing(with_sitemap):
     for folder in [*(with_sitemap.output / "p" / t for t in PUBLISHED.values()),
                    with_sitemap.output / "studio" / STUDIO_TOKEN]:
@@ -58,6 +63,7 @@ def test_every_folder_on_the_way_to_a_portal_has_an_index_that_reveals_nothing(w
         assert not re.search(r'href="[^"]*(p|studio)/', text)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("key", sorted(PUBLISHED))
 def test_every_portal_page_keeps_its_address_to_itself(with_sitemap, key):
     page = with_sitemap.portal(PUBLISHED[key])
@@ -80,6 +86,7 @@ def test_every_portal_page_keeps_its_address_to_itself(with_sitemap, key):
         assert link["rel"] == ["noopener", "noreferrer"]
 
 
+@pytest.mark.e2e
 def test_headers_file_for_hosts_that_read_one(with_sitemap):
     headers = (with_sitemap.output / "_headers").read_text("utf-8")
     block = headers.split("/p/*/*.ics")[0]
@@ -94,6 +101,7 @@ def test_headers_file_for_hosts_that_read_one(with_sitemap):
     assert robots == "User-agent: *\nDisallow: /p/\nDisallow: /studio/\n"
 
 
+@pytest.mark.e2e
 def test_the_404_page_is_neutral(with_sitemap):
     page = (with_sitemap.output / "404.html").read_text("utf-8")
     assert "Page not found" in page
@@ -102,6 +110,7 @@ def test_the_404_page_is_neutral(with_sitemap):
 
 # --- gone means gone -----------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_rotating_a_token_kills_the_old_link_on_the_next_build(site):
     assert site.build().returncode == 0
     old = PUBLISHED["acme", "website-redesign"]
@@ -118,6 +127,7 @@ def test_rotating_a_token_kills_the_old_link_on_the_next_build(site):
     assert_no_leaks(site.output, [*EXAMPLE_TOKENS.values(), new])
 
 
+@pytest.mark.e2e
 def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):
     assert site.build().returncode == 0
     token = PUBLISHED["mueller", "newsletter"]
@@ -133,14 +143,8 @@ def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):
 
 # --- tokens -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("token_line, words", [
-    ("", "projects[0].token: required key is missing"),
-    ("    token: Zx8qW3rT5yU7\n", "is not allowed; a token is 22 to 64 URL-safe characters"),
-    ("    token: Zx8qW3rT5yU7iO9pA1sD/f\n", "is not allowed; a token is 22 to 64"),
-    ("    token: aaaaaaaaaaaaaaaaaaaaaaaa\n", "does not look random"),
-])
-def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, token_line, words):
-    empty_site.write_client("beta", f"""\
+def write_beta(site, token_line: str) -> None:
+    site.write_client("beta", f"""\
         name: Beta
         projects:
           - id: app
@@ -150,23 +154,60 @@ def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, token_line
               - {{title: Brief, owner: client, due: 2026-11-30}}
             agreement: {{template: none}}
         """.replace("\n    \n", "\n"))
-    result = empty_site.build("publishconf.py", env={"SITEURL": "https://x.example"})
+
+
+@pytest.mark.parametrize("token_line, words", [
+    ("", "projects[0].token: required key is missing"),
+    ("    token: Zx8qW3rT5yU7\n", "is not allowed; a token is 22 to 64 URL-safe characters"),
+    ("    token: Zx8qW3rT5yU7iO9pA1sD/f\n", "is not allowed; a token is 22 to 64"),
+    ("    token: aaaaaaaaaaaaaaaaaaaaaaaa\n", "does not look random"),
+])
+def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, courtside, token_line, words):
+    write_beta(empty_site, token_line)
+    result = courtside(empty_site, "check", "--settings", "publishconf.py",
+                       env={"SITEURL": "https://x.example"})
     assert result.returncode == 1
-    line = next(text for text in result.stderr.splitlines() if ".token:" in text)
+    line = next(text for text in result.stdout.splitlines() if ".token:" in text)
     assert words in line and line.endswith("; run: courtside rotate beta app")
+
+
+@pytest.mark.e2e
+def test_a_bad_token_stops_the_production_build(empty_site):
+    write_beta(empty_site, "    token: aaaaaaaaaaaaaaaaaaaaaaaa\n")
+    result = empty_site.build("publishconf.py", env={"SITEURL": "https://x.example"})
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    line = next(text for text in result.stderr.splitlines() if ".token:" in text)
+    assert "does not look random" in line and line.endswith("; run: courtside rotate beta app")
     assert not empty_site.output.exists()
 
 
-def test_a_token_used_twice_names_the_fix(site):
+def reuse_a_token(site) -> None:
     acme = site.clients / "acme.yaml"
     acme.write_text(acme.read_text("utf-8").replace(PUBLISHED["acme", "website-redesign"],
                                                    PUBLISHED["harbor", "podcast-site"]), "utf-8")
-    result = site.build()
+
+
+REUSED = ("projects[1].token: this token is already used by clients/acme.yaml:12; give this "
+          "project a fresh one; run: courtside rotate harbor podcast-site")
+
+
+def test_a_token_used_twice_names_the_fix(site, courtside):
+    reuse_a_token(site)
+    result = courtside(site, "check")
     assert result.returncode == 1
-    assert ("projects[1].token: this token is already used by clients/acme.yaml:12; give this "
-            "project a fresh one; run: courtside rotate harbor podcast-site") in result.stderr
+    assert REUSED in result.stdout
 
 
+@pytest.mark.e2e
+def test_a_token_used_twice_stops_the_build(site):
+    # The build checks each file on its own, and the tokens across files after.
+    reuse_a_token(site)
+    result = site.build()
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert REUSED in result.stderr
+
+
+@pytest.mark.e2e
 def test_robots_txt_names_the_private_folders_under_a_sub_path(site):
     result = site.build("publishconf.py", env={"SITEURL": "https://example.com/portals/"})
     assert result.returncode == 0, result.stderr
