@@ -151,11 +151,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served(folder: Path):
-    """``folder`` over HTTP on a free local port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def served(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler):
+    """``folder`` over HTTP on a free local port with ``handler``; yields the
+    base URL. (It checks for the end every 50 ms: a test waits no longer.)"""
+    handler = functools.partial(handler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import EPOCH, EXAMPLE_TOKENS, REPO, tree
+from helpers import EPOCH, EXAMPLE_TOKENS, REPO, served, tree
 
 BIN = Path(sys.executable).parent
 SITEURL = "https://portals.example"
@@ -195,21 +195,14 @@ def test_the_preview_rebuilds_on_a_client_change_and_survives_a_mistake(site, tm
 @pytest.fixture
 def preview_server(tmp_path):
     """The preview's own request handler over a small output folder."""
-    import functools
-    import http.server
-    import threading
-
     from courtside.preview import _Handler
 
     (tmp_path / "p" / "secret-token").mkdir(parents=True)
     (tmp_path / "p" / "secret-token" / "index.html").write_text("portal")
     (tmp_path / "theme").mkdir()
     (tmp_path / "404.html").write_text("<h1>Not here</h1>")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(tmp_path, _Handler) as url:
+        yield url
 
 
 def status_and_body(url: str) -> tuple[int, str]:
