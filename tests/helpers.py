@@ -248,7 +248,8 @@ class LayeredPopen(subprocess.Popen):
 
     def __init__(self, args, *rest, **kwargs):
         if not real_processes_allowed and starts_a_build_or_command(args):
-            pytest.fail(f"{' '.join(map(str, args))}: a real build or command in a subprocess "
+            shown = args if isinstance(args, str | os.PathLike) else " ".join(map(str, args))
+            pytest.fail(f"{shown}: a real build or command in a subprocess "
                         "belongs to the e2e layer; mark the test e2e, or run it in-process "
                         "(helpers.in_process, the loader)", pytrace=False)
         super().__init__(args, *rest, **kwargs)
