@@ -1,128 +1,27 @@
-"""Shared test helpers: build real Pelican sites in temporary folders.
+"""Fixtures and hooks; the helpers they use are in ``helpers.py``.
 
-Each site is a copy of the repository's layout (content, settings, example
-clients) with the theme and plugin linked in, built by the real ``pelican``
-command in a subprocess, exactly as a studio would run it.
+The tests come in layers (markers registered in ``pyproject.toml``):
+
+- unmarked, the fast layer (``make test-fast``): the rules, the loader and
+  the commands, in-process;
+- ``e2e``: real Pelican builds and ``courtside`` commands in a subprocess,
+  one per failure path, proving what only a whole process shows (exit code,
+  no traceback, the output folder untouched);
+- ``browser``: Playwright driving Debian's chromium.
+
+A test of the fast layer that starts a build or a command in a subprocess
+fails, saying so (``helpers.LayeredPopen``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import functools
-import http.server
-import os
-import shutil
-import signal
 import subprocess
 import sys
-import textwrap
-import threading
-import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-REPO = Path(__file__).resolve().parents[1]
-
-#: Monday 23 November 2026, 12:00 UTC: the "today" of every site test.
-TODAY = dt.date(2026, 11, 23)
-EPOCH = int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC).timestamp())
-
-#: The example clients' portal tokens, by (client, project).
-EXAMPLE_TOKENS = {
-    ("acme", "website-redesign"): "qute3LotaOrLZmGxI5KBkw",
-    ("acme", "brand-refresh"): "VeOAaKbrAGM6cszZG4UAGg",
-    ("mueller", "online-shop"): "YGCWLymbbu71QX9t0o7nSw",
-    ("mueller", "newsletter"): "l--OW63g9ta6CP7zKrUnWQ",
-    ("harbor", "annual-report"): "U4xh6fv82umY7hvLmBBEAg",
-    ("harbor", "podcast-site"): "MrPQxTKKA0ho3H4UaHEqGA",
-    ("harbor", "office-signage"): "wmr14QTwVoyIDC2Y5mOVkA",
-}
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder`` with its bytes, to compare whole outputs."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-#: The example site's studio dashboard token (pelicanconf.py).
-STUDIO_TOKEN = "Sx3kQ9vTnW2yLp7RbM4cHd"
-
-
-def assert_no_leaks(output: Path, project_tokens=tuple(EXAMPLE_TOKENS.values()),  # noqa: B008
-                    studio_token: str | None = STUDIO_TOKEN) -> None:
-    """No file names a private link outside the private page it belongs to:
-    a portal's token appears only in its own folder and on the studio's
-    dashboard; the dashboard's token only in the dashboard's folder."""
-    dashboard = output / "studio" / studio_token if studio_token else None
-    for path in sorted(p for p in output.rglob("*") if p.is_file()):
-        content = path.read_bytes()
-        on_dashboard = dashboard is not None and dashboard in path.parents
-        for token in project_tokens:
-            if token.encode() in content:
-                assert path.parent.name == token or on_dashboard, f"{token} leaks into {path}"
-        if studio_token and studio_token.encode() in content:
-            assert on_dashboard, f"the studio token leaks into {path}"
-
-
-@dataclass
-class Site:
-    root: Path
-
-    @property
-    def output(self) -> Path:
-        return self.root / "output"
-
-    @property
-    def clients(self) -> Path:
-        return self.root / "clients"
-
-    def write_client(self, client_id: str, text: str) -> Path:
-        path = self.clients / f"{client_id}.yaml"
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
-
-    def run(self, *args: str, epoch: int | None = EPOCH, env: dict | None = None):
-        environ = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-        if epoch is not None:
-            environ["SOURCE_DATE_EPOCH"] = str(epoch)
-        environ.update(env or {})
-        return subprocess.run(list(args), cwd=self.root, env=environ,
-                              capture_output=True, text=True, timeout=120)
-
-    def build(self, settings: str = "pelicanconf.py", **kwargs):
-        return self.run(sys.executable, "-m", "pelican", "-s", settings, **kwargs)
-
-    def courtside(self, *args: str, **kwargs):
-        return self.run(sys.executable, "-m", "courtside.cli", *args, **kwargs)
-
-    def portal_file(self, token: str) -> Path:
-        return self.output / "p" / token / "index.html"
-
-    def portal(self, token: str) -> BeautifulSoup:
-        return BeautifulSoup(self.portal_file(token).read_text(encoding="utf-8"), "html.parser")
-
-    def files(self) -> list[Path]:
-        return sorted(p for p in self.output.rglob("*") if p.is_file())
-
-
-def new_site(root: Path, *, examples: bool = True) -> Site:
-    """A site folder like the repository's, with or without its example clients."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "content", root / "content")
-    for name in ("pelicanconf.py", "publishconf.py"):
-        shutil.copy(REPO / name, root / name)
-    (root / "theme").symlink_to(REPO / "theme")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    if examples:
-        shutil.copytree(REPO / "clients", root / "clients")
-    else:
-        (root / "clients").mkdir()
-    return Site(root)
+import helpers
+from helpers import CHROMIUM, CHROMIUM_ARGS, EPOCH, Site, in_process, new_site
 
 
 @pytest.fixture
@@ -146,36 +45,30 @@ def examples(tmp_path_factory) -> Site:
     return built
 
 
-def text_of(node) -> str:
-    """Visible text with whitespace folded, as a reader would see it."""
-    return " ".join(node.get_text().split())
-
-
-# --- the browser -------------------------------------------------------------------------
-
-#: Debian's chromium as root, kept off the network it cannot reach here.
-#: Debian's chromium (Playwright cannot download its own browsers here).
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def served(folder: Path):
-    """``folder`` over HTTP on a free local port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+@pytest.fixture
+def courtside(monkeypatch, capsys):
+    """``courtside(site, *argv)``: the command run in this process, in the
+    site's folder, as ``site.courtside(*argv)`` runs it in a subprocess (the
+    same ``epoch`` and ``env`` for this call only); a ``CompletedProcess``."""
+    def run(site: Site, *argv: str, epoch: int | None = EPOCH, env: dict | None = None):
+        with monkeypatch.context() as call:
+            call.chdir(site.root)
+            if epoch is None:
+                call.delenv("SOURCE_DATE_EPOCH", raising=False)
+            else:
+                call.setenv("SOURCE_DATE_EPOCH", str(epoch))
+            for key, value in (env or {}).items():
+                call.setenv(key, value)
+            # publishconf.py imports pelicanconf from the current folder: this
+            # site's, not one an earlier test imported.
+            call.setattr(sys, "path", list(sys.path))
+            for module in ("pelicanconf", "publishconf"):
+                call.delitem(sys.modules, module, raising=False)
+            result = in_process(list(argv), capsys)
+            for module in ("pelicanconf", "publishconf"):
+                sys.modules.pop(module, None)
+            return result
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -188,44 +81,28 @@ def browser():
         browser.close()
 
 
-def interrupted_build(site: Site, settings: str, delay: float, number: int, epoch: int,
-                      env: dict | None = None, again: float | None = None) -> tuple[int, str]:
-    """A real build in its own process group, sent ``number`` (as Ctrl-C
-    sends SIGINT to the whole group) ``delay`` seconds after Courtside has
-    started building (and once more ``again`` seconds later, as an impatient
-    Ctrl-C does); its exit code and messages. Fails the test if it hangs
-    (with every thread's stack) or leaves a process behind."""
-    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONFAULTHANDLER": "1",
-               **(env or {})}
-    build = subprocess.Popen([sys.executable, "-m", "pelican", "-s", settings], cwd=site.root,
-                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while build.poll() is None and time.monotonic() < deadline and not any(
-            "courtside" in path.name for path in site.root.iterdir()):
-        time.sleep(0.02)
-    time.sleep(delay)
-    for pause in (0, again) if again is not None else (0,):
-        time.sleep(pause)
-        with contextlib.suppress(ProcessLookupError):  # it had finished
-            os.killpg(build.pid, number)
-    try:
-        out, err = build.communicate(timeout=60)
-    except subprocess.TimeoutExpired:  # a hang: show where every thread waits
-        left = subprocess.run(["ps", "-o", "pid,stat,cmd", "-g", str(build.pid)],
-                              capture_output=True, text=True).stdout
-        os.kill(build.pid, signal.SIGABRT)  # faulthandler prints the stacks
-        out, err = build.communicate(timeout=30)
-        os.killpg(build.pid, signal.SIGKILL)
-        pytest.fail(f"the build hung after a signal at {delay} s:\n{left}\n{err[-8000:]}")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # helpers get a moment to see their parent go
-        try:
-            os.killpg(build.pid, 0)
-        except ProcessLookupError:
-            return build.returncode, err
-        time.sleep(0.1)
-    left = subprocess.run(["ps", "-o", "pid,cmd", "-g", str(build.pid)], capture_output=True,
-                          text=True).stdout
-    os.killpg(build.pid, signal.SIGKILL)
-    pytest.fail(f"processes outlived the build:\n{left}")
+# --- the layers ----------------------------------------------------------------------------
+
+subprocess.Popen = helpers.LayeredPopen
+
+
+def _in_layers(item) -> bool:
+    return any(item.get_closest_marker(name) for name in ("e2e", "browser"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    helpers.real_processes_allowed = _in_layers(item)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    helpers.real_processes_allowed = _in_layers(item)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    helpers.real_processes_allowed = True
+    return (yield)

@@ -22,8 +22,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from conftest import new_site
 from courtside.schema import YEARS
+from helpers import new_site
+
+#: Hundreds of client files rendered and written as a build does: about half
+#: a minute, too long for the fast layer's budget (``make test-fast``).
+pytestmark = pytest.mark.e2e
 
 MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 #: The years the format accepts, from where it says so: widen them there

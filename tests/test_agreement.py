@@ -8,7 +8,10 @@ import json
 
 import pytest
 
-from conftest import text_of
+from helpers import text_of
+
+#: Every test reads the agreement on a page a real build wrote.
+pytestmark = pytest.mark.e2e
 
 TEMPLATE = """\
 Between {{ studio.name }} and **{{ client.name }}**, for {{ project.title }}.

@@ -1,11 +1,14 @@
 """One mistake per file, many files: each is found by ``courtside check`` at
-its exact file, line, column and key path, with no traceback."""
+its exact file, line, column and key path, with no traceback. In-process
+through ``cli.main``; one real ``courtside check`` process shows the same."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+
+from helpers import new_site
 
 BASE = """\
 name: Beta GmbH
@@ -110,17 +113,15 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory):
-    from conftest import new_site
-
     site = new_site(tmp_path_factory.mktemp("bad") / "site", examples=False)
     (site.root / "content" / "agreements" / "short.md").write_text(
         "We answer within {{ terms.response_days.studio | business_days }}.\n", "utf-8")
     return site
 
 
-def test_the_base_file_is_valid(checker):
+def test_the_base_file_is_valid(checker, courtside):
     checker.write_client("beta", BASE)
-    result = checker.courtside("check", "--format", "json", "clients/beta.yaml")
+    result = courtside(checker, "check", "--format", "json", "clients/beta.yaml")
     assert (result.returncode, json.loads(result.stdout)) == (0, [])
 
 
@@ -131,10 +132,10 @@ def test_there_are_at_least_forty_distinct_cases():
 
 @pytest.mark.parametrize("text, line, column, path, words",
                          [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_a_broken_file_is_reported_exactly(checker, text, line, column, path, words):
+def test_a_broken_file_is_reported_exactly(checker, courtside, text, line, column, path, words):
     checker.clients.joinpath("beta.yaml").unlink(missing_ok=True)
     checker.write_client("beta", text)
-    result = checker.courtside("check", "--format", "json", "clients/beta.yaml")
+    result = courtside(checker, "check", "--format", "json", "clients/beta.yaml")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     problems = json.loads(result.stdout)
@@ -142,3 +143,15 @@ def test_a_broken_file_is_reported_exactly(checker, text, line, column, path, wo
     assert found, json.dumps(problems, indent=1, ensure_ascii=False)
     assert (found[0]["file"], found[0]["line"], found[0]["column"]) == ("clients/beta.yaml", line, column)
     assert found[0]["severity"] == "error"
+
+
+@pytest.mark.e2e
+def test_the_command_reports_a_broken_file_in_its_own_process(checker):
+    name, text, line, column, path, words = next(case for case in CASES if case[0] == "month 13")
+    checker.write_client("beta", text)
+    result = checker.courtside("check", "--format", "json", "clients/beta.yaml")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    [problem] = [p for p in json.loads(result.stdout) if p["path"] == path]
+    assert (problem["line"], problem["column"], problem["severity"]) == (line, column, "error")
+    assert words in problem["message"]

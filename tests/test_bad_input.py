@@ -1,5 +1,9 @@
 """A mistake in a client file stops the build with a precise message, no
-traceback, and the previous output left alone."""
+traceback, and the previous output left alone.
+
+The messages are checked in-process with ``courtside check``, which loads
+and checks the files with the build's own loader and prints the lines a
+build prints; real builds (``e2e``) show that a build stops on them."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import EXAMPLE_TOKENS, tree
+from helpers import EXAMPLE_TOKENS, tree
 
 GOOD_PROJECT = """\
 name: Beta GmbH
@@ -62,15 +66,16 @@ def beta(empty_site):
     (("due: 2026-11-30", "due: 20261130"), ":9:14: projects[0].milestones[0].due",
      "20261130 is not a date"),
 ])
-def test_a_mistake_is_reported_at_its_file_line_and_key(beta, edit, where, message):
+def test_a_mistake_is_reported_at_its_file_line_and_key(beta, courtside, edit, where, message):
     beta.write_client("beta", GOOD_PROJECT.replace(*edit))
-    result = beta.build()
+    result = courtside(beta, "check")
     assert_clean_failure(result)
-    assert f"clients/beta.yaml{where}: " in result.stderr, result.stderr
-    line = next(text for text in result.stderr.splitlines() if where in text)
+    assert f"clients/beta.yaml{where}: " in result.stdout, result.stdout
+    line = next(text for text in result.stdout.splitlines() if where in text)
     assert message in line
 
 
+@pytest.mark.e2e
 def test_a_good_file_builds(beta):
     beta.write_client("beta", GOOD_PROJECT)
     result = beta.build()
@@ -78,6 +83,19 @@ def test_a_good_file_builds(beta):
     assert "We answer within" in beta.portal_file("Zx8qW3rT5yU7iO9pA1sD2f").read_text("utf-8")
 
 
+def test_every_error_in_every_file_is_checked_in_one_run(beta, courtside):
+    beta.write_client("beta", GOOD_PROJECT.replace("owner: client", "ownr: client"))
+    beta.write_client("gamma", GOOD_PROJECT.replace("Zx8qW3rT5yU7iO9pA1sD2f", "Gq8qW3rT5yU7iO9pA1sD2f")
+                      .replace("due: 2026-11-30", "due: soon"))
+    result = courtside(beta, "check")
+    assert_clean_failure(result)
+    problems = [text for text in result.stdout.splitlines() if text.startswith("clients/")]
+    assert [p.split(":")[0] for p in problems] == ["clients/beta.yaml", "clients/beta.yaml",
+                                                   "clients/gamma.yaml"]
+    assert result.stdout.splitlines()[-1] == "courtside: 2 client files checked: 3 errors, 0 warnings"
+
+
+@pytest.mark.e2e
 def test_every_error_in_every_file_is_reported_in_one_run(beta):
     beta.write_client("beta", GOOD_PROJECT.replace("owner: client", "ownr: client"))
     beta.write_client("gamma", GOOD_PROJECT.replace("Zx8qW3rT5yU7iO9pA1sD2f", "Gq8qW3rT5yU7iO9pA1sD2f")
@@ -91,36 +109,36 @@ def test_every_error_in_every_file_is_reported_in_one_run(beta):
     assert "3 errors in the client files" in " ".join(result.stdout.split())
 
 
-def test_an_unknown_placeholder_names_the_template_and_the_name(beta):
+def test_an_unknown_placeholder_names_the_template_and_the_name(beta, courtside):
     (beta.root / "content" / "agreements" / "short.md").write_text(
         "Intro.\n\nDeposit: {{ terms.deposit }}.\n", "utf-8")
     beta.write_client("beta", GOOD_PROJECT)
-    result = beta.build()
+    result = courtside(beta, "check")
     assert_clean_failure(result)
     assert re.search(r"clients/beta\.yaml:12:7: projects\[0\]\.agreement\.terms: "
                      r"no value for \{\{ terms\.deposit \}\}, which "
-                     r"content/agreements/short\.md:3 uses", result.stderr), result.stderr
+                     r"content/agreements/short\.md:3 uses", result.stdout), result.stdout
 
 
-def test_a_token_used_twice_is_an_error_naming_both_places(beta):
+def test_a_token_used_twice_is_an_error_naming_both_places(beta, courtside):
     beta.write_client("beta", GOOD_PROJECT)
     beta.write_client("gamma", GOOD_PROJECT)
-    result = beta.build()
+    result = courtside(beta, "check")
     assert_clean_failure(result)
     assert "clients/gamma.yaml:5:12: projects[0].token: this token is already used by " \
-           "clients/beta.yaml:5" in result.stderr
+           "clients/beta.yaml:5" in result.stdout
 
 
-def test_a_milestone_id_used_twice_is_an_error(beta):
+def test_a_milestone_id_used_twice_is_an_error(beta, courtside):
     beta.write_client("beta", GOOD_PROJECT.replace("    agreement:", """\
       - title: Brief
         owner: studio
         due: 2026-12-04
     agreement:"""))
-    result = beta.build()
+    result = courtside(beta, "check")
     assert_clean_failure(result)
     assert "projects[0].milestones[1].title: milestone id 'brief' is already used by " \
-           "milestones[0] (ids default to the title; give this one an id)" in result.stderr
+           "milestones[0] (ids default to the title; give this one an id)" in result.stdout
 
 
 @pytest.mark.parametrize("text, message", [
@@ -130,13 +148,14 @@ def test_a_milestone_id_used_twice_is_an_error(beta):
     ("name: A\n\tprojects: []\n", "not valid YAML"),
     ("name: !!python/object:os.system x\nprojects: []\n", "unsupported YAML tag"),
 ])
-def test_broken_yaml_is_an_error_not_a_traceback(beta, text, message):
+def test_broken_yaml_is_an_error_not_a_traceback(beta, courtside, text, message):
     beta.write_client("beta", text)
-    result = beta.build()
+    result = courtside(beta, "check")
     assert_clean_failure(result)
-    assert message in result.stderr and "clients/beta.yaml:" in result.stderr
+    assert message in result.stdout and "clients/beta.yaml:" in result.stdout
 
 
+@pytest.mark.e2e
 def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(site):
     # publishconf.py empties the output folder before building; a client
     # mistake must be found before that happens.
@@ -154,6 +173,17 @@ def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(site):
     assert sorted(p.name for p in site.root.iterdir()) == beside
 
 
+def test_wrong_settings_are_checked_up_front(site, courtside):
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(conf.read_text("utf-8").replace('"timezone": "Europe/Berlin",',
+                                                    '"timezone": "Europe/Berlni", "studios": 1,'))
+    result = courtside(site, "check")
+    assert_clean_failure(result)
+    assert "settings: COURTSIDE.timezone: 'Europe/Berlni' is not a known time zone" in result.stdout
+    assert "settings: COURTSIDE.studios: unknown setting; did you mean studio?" in result.stdout
+
+
+@pytest.mark.e2e
 def test_wrong_settings_are_reported_up_front(site):
     conf = site.root / "pelicanconf.py"
     conf.write_text(conf.read_text("utf-8").replace('"timezone": "Europe/Berlin",',
@@ -176,6 +206,7 @@ WARNED = GOOD_PROJECT.replace("""        due: 2026-11-30
 """)
 
 
+@pytest.mark.e2e
 def test_warnings_print_but_do_not_fail_the_build(beta):
     beta.write_client("beta", WARNED)
     result = beta.build()
@@ -187,6 +218,7 @@ def test_warnings_print_but_do_not_fail_the_build(beta):
     assert beta.portal_file("Zx8qW3rT5yU7iO9pA1sD2f").exists()
 
 
+@pytest.mark.e2e
 def test_fatal_warnings_fail_the_build_before_output_is_touched(beta):
     beta.write_client("beta", GOOD_PROJECT)
     assert beta.build().returncode == 0
@@ -198,36 +230,40 @@ def test_fatal_warnings_fail_the_build_before_output_is_touched(beta):
     assert tree(beta.output) == before
 
 
-def test_check_reports_warnings_and_fails_on_them_only_when_asked(beta):
+def test_check_reports_warnings_and_fails_on_them_only_when_asked(beta, courtside):
     beta.write_client("beta", WARNED)
-    plain = beta.courtside("check")
+    plain = courtside(beta, "check")
     assert plain.returncode == 0
     assert plain.stdout.splitlines()[-1] == "courtside: 1 client file checked: 0 errors, 2 warnings"
-    as_json = json.loads(beta.courtside("check", "--format", "json").stdout)
+    assert ("warning: clients/beta.yaml:12:14: projects[0].milestones[1].due: due 2026-11-20, "
+            "before the milestone listed above it (2026-11-30)") in plain.stdout
+    assert ("warning: clients/beta.yaml:15:14: projects[0].milestones[2].due: due 2062-12-01, "
+            "more than two years from the project's first date") in plain.stdout
+    as_json = json.loads(courtside(beta, "check", "--format", "json").stdout)
     assert [(p["line"], p["column"], p["severity"]) for p in as_json] == [
         (12, 14, "warning"), (15, 14, "warning")]
-    assert beta.courtside("check", "--fatal", "warnings").returncode == 1
+    assert courtside(beta, "check", "--fatal", "warnings").returncode == 1
 
 
-def test_a_nonexistent_local_time_is_a_warning(beta):
+def test_a_nonexistent_local_time_is_a_warning(beta, courtside):
     beta.write_client("beta", GOOD_PROJECT.replace("due: 2026-11-30", "due: 2027-03-28 02:30")
                       .replace("    title: App\n", "    title: App\n    start: 2027-03-01\n"))
-    result = beta.courtside("check", "--format", "json")
+    result = courtside(beta, "check", "--format", "json")
     [warning] = json.loads(result.stdout)
     assert warning["severity"] == "warning" and warning["path"] == "projects[0].milestones[0].due"
     assert "02:30 does not exist on 2027-03-28 in Europe/Berlin" in warning["message"]
 
 
-def test_check_without_problems(site):
-    result = site.courtside("check")
+def test_check_without_problems(site, courtside):
+    result = courtside(site, "check")
     assert (result.returncode, result.stdout) == (0, "courtside: 3 client files checked: no problems\n")
 
 
 def test_every_example_names_the_schema_for_editors_and_passes_it():
     import jsonschema
 
-    from conftest import REPO
     from courtside.schema import client_schema
+    from helpers import REPO
 
     schema = client_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 
-from conftest import AXE, EXAMPLE_TOKENS, REPO, TODAY, served
+from helpers import AXE, EXAMPLE_TOKENS, REPO, TODAY, served
+
+pytestmark = pytest.mark.browser
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 PORTALS = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
@@ -169,7 +171,7 @@ def test_screenshots_for_people_to_look_at(browser, base_url, name, viewport, sc
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_studio_dashboard_is_accessible_and_fits_a_phone(browser, base_url, scheme):
-    from conftest import STUDIO_TOKEN
+    from helpers import STUDIO_TOKEN
 
     url = f"{base_url}/studio/{STUDIO_TOKEN}/"
     context = browser.new_context(bypass_csp=True, color_scheme=scheme, viewport=PHONE)

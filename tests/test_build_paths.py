@@ -8,10 +8,13 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, REPO, new_site, tree
+from helpers import EXAMPLE_TOKENS, REPO, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
+
+#: Every test compares the trees of real builds.
+pytestmark = pytest.mark.e2e
 
 
 def configure(site, **options):

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar.parser import Contentline
 
-from conftest import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 from courtside.calendar import FoldedLine, serialize_event
+from helpers import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 
 ICAL_JS = REPO / "tests" / "js" / "parse_ics.mjs"
 TOKEN = "Ca1endarTest0Token1Abcd"
@@ -110,6 +110,7 @@ def build(site, epoch=BEFORE, **kwargs):
     return site.output / "p" / TOKEN / "calendar.ics"
 
 
+@pytest.mark.e2e
 def test_every_milestone_appears_once_at_the_right_day_or_instant(dst_site):
     feed = build(dst_site)
     events = events_by_id(parse(feed))
@@ -125,6 +126,7 @@ def test_every_milestone_appears_once_at_the_right_day_or_instant(dst_site):
         assert "DTEND" not in events[key]
 
 
+@pytest.mark.e2e
 def test_ical_js_reads_the_same_days_and_instants(dst_site):
     feed = build(dst_site)
     [calendar] = ical_js(feed)
@@ -138,6 +140,7 @@ def test_ical_js_reads_the_same_days_and_instants(dst_site):
         assert events[key]["end"] == {"date": end}
 
 
+@pytest.mark.e2e
 def test_text_with_commas_semicolons_newlines_and_umlauts_survives(dst_site):
     feed = build(dst_site)
     title = 'Review, sign-off; and "final" check — Übergabe'
@@ -155,6 +158,7 @@ def test_text_with_commas_semicolons_newlines_and_umlauts_survives(dst_site):
     assert theirs["name"] == "Zeit\u201a Raum & Co\u037e KG · Launch"  # see calendar_text
 
 
+@pytest.mark.e2e
 def test_lines_are_folded_at_75_octets_and_end_in_crlf(dst_site):
     data = build(dst_site).read_bytes()
     assert data.endswith(b"\r\n")
@@ -199,11 +203,13 @@ def test_events_serialize_exactly_as_icalendar_serializes_them(title, text, day,
     assert serialize_event(properties) == event.to_ical()
 
 
+@pytest.mark.e2e
 def test_a_feed_is_what_icalendar_writes_for_what_it_reads(dst_site):
     data = build(dst_site).read_bytes()
     assert icalendar.Calendar.from_ical(data).to_ical() == data
 
 
+@pytest.mark.e2e
 def test_calendar_properties(dst_site):
     data = build(dst_site).read_bytes().decode()
     calendar = parse(dst_site.output / "p" / TOKEN / "calendar.ics")
@@ -221,6 +227,7 @@ def test_calendar_properties(dst_site):
         assert f"Portal: {SITEURL}/p/{TOKEN}/" in str(event["DESCRIPTION"])
 
 
+@pytest.mark.e2e
 def test_description_gives_owner_and_state(dst_site):
     build(dst_site, epoch=EPOCH)  # on Mon 23 Nov 2026 everything after the brief is overdue
     events = events_by_id(parse(dst_site.output / "p" / TOKEN / "calendar.ics"))
@@ -234,11 +241,13 @@ def test_description_gives_owner_and_state(dst_site):
     assert "State: Upcoming" in handover
 
 
+@pytest.mark.e2e
 def test_two_builds_of_the_same_input_give_identical_feeds(dst_site):
     first = build(dst_site).read_bytes()
     assert build(dst_site).read_bytes() == first
 
 
+@pytest.mark.e2e
 def test_renamed_moved_and_removed_milestones_update_the_same_events(dst_site):
     first = events_by_id(parse(build(dst_site)))
     client = dst_site.clients / "zeit.yaml"
@@ -261,6 +270,7 @@ def test_renamed_moved_and_removed_milestones_update_the_same_events(dst_site):
     assert second["handover"]["SEQUENCE"] > first["handover"]["SEQUENCE"]
 
 
+@pytest.mark.e2e
 def test_no_two_events_share_a_uid_across_all_example_projects(site):
     result = site.build()
     assert result.returncode == 0, result.stderr
@@ -273,6 +283,7 @@ def test_no_two_events_share_a_uid_across_all_example_projects(site):
     assert sorted(e["uid"] for c in ical_js(*feeds) for e in c["events"]) == sorted(uids)
 
 
+@pytest.mark.e2e
 def test_the_portal_offers_every_way_to_subscribe(dst_site):
     build(dst_site)
     page = dst_site.portal(TOKEN)
@@ -291,6 +302,7 @@ def test_the_portal_offers_every_way_to_subscribe(dst_site):
     assert "last updated on Fri 23 Oct 2026, 12:00 UTC" in text
 
 
+@pytest.mark.e2e
 def test_without_a_siteurl_the_page_links_its_feed_beside_it(site):
     assert site.build().returncode == 0
     token = EXAMPLE_TOKENS["acme", "website-redesign"]
@@ -300,6 +312,7 @@ def test_without_a_siteurl_the_page_links_its_feed_beside_it(site):
     assert "URL" not in parse(feed).walk("VEVENT")[0]
 
 
+@pytest.mark.e2e
 def test_a_project_can_turn_its_feed_off(dst_site):
     client = dst_site.clients / "zeit.yaml"
     client.write_text(client.read_text("utf-8").replace("    title: Launch\n",
@@ -343,7 +356,7 @@ LOOKS_LIKE = str.maketrans({"\u201a": ",", "\u037e": ";", "\u29f5": "\\"})
 
 @pytest.fixture(scope="module")
 def forecast_feed(tmp_path_factory):
-    from conftest import new_site
+    from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("forecast") / "site", examples=False)
     (site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
@@ -353,6 +366,7 @@ def forecast_feed(tmp_path_factory):
     return site.output / "p" / FORECAST_TOKEN / "calendar.ics"
 
 
+@pytest.mark.e2e
 def test_every_parser_reads_the_names_whole_and_the_events_alike(forecast_feed):
     from feed_parsers import read_with_all
 
@@ -371,6 +385,7 @@ def test_every_parser_reads_the_names_whole_and_the_events_alike(forecast_feed):
     assert seen["libical"][0]["restriction_ok"], seen["libical"][0]["restriction_errors"]
 
 
+@pytest.mark.e2e
 def test_moved_milestones_sit_on_their_expected_dates_and_keep_the_agreed_one(forecast_feed):
     from feed_parsers import read_with_all
 
@@ -395,6 +410,7 @@ def test_moved_milestones_sit_on_their_expected_dates_and_keep_the_agreed_one(fo
             in events["launch"]["description"]
 
 
+@pytest.mark.e2e
 def test_a_time_the_clocks_skip_is_stated_as_the_time_it_really_is(empty_site):
     (empty_site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
     empty_site.write_client("zeit", DST_CLIENT.format(token=TOKEN).replace(
@@ -411,6 +427,7 @@ def test_a_time_the_clocks_skip_is_stated_as_the_time_it_really_is(empty_site):
     assert "Sun 28 Mar 2027, 03:30" in text_of(row)
 
 
+@pytest.mark.e2e
 def test_a_backslash_before_an_n_stays_a_backslash(dst_site):
     # icalendar's own escaping turns "\N" into a line break; the feed does not.
     client = dst_site.clients / "zeit.yaml"

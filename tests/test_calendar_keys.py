@@ -131,6 +131,15 @@ def test_wrong_calendar_settings_are_reported_up_front(given, expected):
         assert words in problem.message, problem
 
 
+def test_check_gives_an_unknown_region_at_its_line_and_column(empty_site, courtside):
+    empty_site.write_client("druck", GOOD.replace("holidays: DE-SN", "holidays: DE-XY"))
+    (empty_site.root / "content" / "agreements" / "standard.md").write_text("Fine.\n", "utf-8")
+    result = courtside(empty_site, "check")
+    assert result.returncode == 1
+    assert "clients/druck.yaml:2:11: holidays: DE has no subdivision 'XY'" in result.stdout
+
+
+@pytest.mark.e2e
 def test_a_build_stops_on_an_unknown_region(empty_site):
     empty_site.write_client("druck", GOOD.replace("holidays: DE-SN", "holidays: DE-XY"))
     (empty_site.root / "content" / "agreements" / "standard.md").write_text("Fine.\n", "utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EPOCH, EXAMPLE_TOKENS, REPO, tree
+from helpers import EPOCH, EXAMPLE_TOKENS, REPO, served, tree
 
 BIN = Path(sys.executable).parent
 SITEURL = "https://portals.example"
@@ -25,6 +25,7 @@ TOKEN = EXAMPLE_TOKENS["acme", "website-redesign"]
 
 # --- production builds -------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_two_builds_of_the_same_input_are_byte_identical(site):
     first = site.build("publishconf.py", env={"SITEURL": SITEURL})
     assert first.returncode == 0, first.stderr
@@ -36,6 +37,7 @@ def test_two_builds_of_the_same_input_are_byte_identical(site):
     assert f"p/{TOKEN}/calendar.ics" in before
 
 
+@pytest.mark.e2e
 def test_a_production_build_uses_absolute_urls(site):
     assert site.build("publishconf.py", env={"SITEURL": SITEURL + "/"}).returncode == 0
     page = site.portal(TOKEN)
@@ -43,6 +45,13 @@ def test_a_production_build_uses_absolute_urls(site):
     assert f'href="webcal://portals.example/p/{TOKEN}/calendar.ics"' in str(page)
 
 
+def test_the_production_settings_need_a_siteurl(site, courtside):
+    result = courtside(site, "check", "--settings", "publishconf.py")
+    assert result.returncode == 1
+    assert "settings: SITEURL: '' is not a full address" in result.stdout
+
+
+@pytest.mark.e2e
 def test_a_production_build_needs_a_siteurl(site):
     result = site.build("publishconf.py")
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
@@ -50,6 +59,7 @@ def test_a_production_build_needs_a_siteurl(site):
     assert not site.output.exists()
 
 
+@pytest.mark.e2e
 def test_a_production_build_stops_on_warnings(site):
     acme = site.clients / "acme.yaml"
     acme.write_text(acme.read_text("utf-8").replace("due: 2026-12-04", "due: 2026-10-01"), "utf-8")
@@ -104,6 +114,7 @@ def make(site, *targets: str, **variables: str):
     return site.run(*args, env={"SITEURL": SITEURL})
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is installed by .ci/run")
 def test_rsync_upload_mirrors_the_build_and_removes_what_is_gone(site, tmp_path):
     target = tmp_path / "server"
@@ -119,6 +130,7 @@ def test_rsync_upload_mirrors_the_build_and_removes_what_is_gone(site, tmp_path)
     assert tree(target) == tree(site.output)
 
 
+@pytest.mark.e2e
 def test_s3_upload_syncs_with_delete_and_no_headers_file(site):
     dry = make(site, "-n", "s3_upload", S3_BUCKET="studio-portals")
     assert dry.returncode == 0, dry.stderr
@@ -154,6 +166,7 @@ def fetch(url: str) -> str | None:
         return None
 
 
+@pytest.mark.e2e
 def test_the_preview_rebuilds_on_a_client_change_and_survives_a_mistake(site, tmp_path):
     port = free_port()
     log = (tmp_path / "serve.log").open("w+")
@@ -184,21 +197,14 @@ def test_the_preview_rebuilds_on_a_client_change_and_survives_a_mistake(site, tm
 @pytest.fixture
 def preview_server(tmp_path):
     """The preview's own request handler over a small output folder."""
-    import functools
-    import http.server
-    import threading
-
     from courtside.preview import _Handler
 
     (tmp_path / "p" / "secret-token").mkdir(parents=True)
     (tmp_path / "p" / "secret-token" / "index.html").write_text("portal")
     (tmp_path / "theme").mkdir()
     (tmp_path / "404.html").write_text("<h1>Not here</h1>")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(tmp_path, _Handler) as url:
+        yield url
 
 
 def status_and_body(url: str) -> tuple[int, str]:

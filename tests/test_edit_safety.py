@@ -122,6 +122,7 @@ def test_a_folder_that_cannot_be_written_gives_one_line(gamma, capsys, monkeypat
     assert gamma.read_bytes() == before
 
 
+@pytest.mark.e2e
 def test_two_rotations_at_once_never_lose_an_update(gamma):
     """Many rounds of two `rotate`s started together: every token a command
     printed as the new link is the one in the file, or the command said it

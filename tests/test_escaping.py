@@ -10,6 +10,9 @@ from test_calendar import ical_js
 from courtside.build.render import inline_script
 from courtside.filters import quoted
 
+#: Every test reads the pages and feed a real build wrote.
+pytestmark = pytest.mark.e2e
+
 TOKEN = "Esc4pe9Test0Token1Abcd2"
 PAUSED = "Pau5ed9Test0Token1Abcd2"
 

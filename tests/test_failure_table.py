@@ -21,7 +21,8 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import EPOCH, REPO, Site, interrupted_build, new_site
+import helpers
+from helpers import EPOCH, REPO, Site, interrupted_build, new_site
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
@@ -87,16 +88,8 @@ def site(tmp_path, monkeypatch) -> Site:
 
 def in_process(argv: list[str], capsys) -> tuple[int, str]:
     """``courtside ARGV`` in this process: its exit code and everything it printed."""
-    from courtside import cli
-
-    try:
-        code = cli.main(argv)
-    except SystemExit as stop:  # argparse, or a message for a settings file
-        code = stop.code if isinstance(stop.code, int) else 1
-        if isinstance(stop.code, str):
-            print(stop.code, file=sys.stderr)
-    out, err = capsys.readouterr()
-    return code, out + err
+    result = helpers.in_process(argv, capsys)
+    return result.returncode, result.stdout + result.stderr
 
 
 def in_a_process(site: Site, argv: list[str], *, file_size: int | None = None,
@@ -241,8 +234,18 @@ def test_the_table_names_every_command_and_only_failures_it_can_make_happen():
     assert {command for _, command, *_ in CASES} == {*CALLS, "build"}
 
 
-@pytest.mark.parametrize("failure, command, code, message", CASES,
-                         ids=[f"{failure} | {command}" for failure, command, *_ in CASES])
+#: Failures made to happen in a real process whatever the command (see each scenario).
+IN_A_PROCESS = {"a full disk or a read-only folder", "a reader that goes away (`| head -1`)"}
+
+
+def layered(case: tuple[str, str, int, str]):
+    """The case, marked e2e when its failure happens in a real build or process."""
+    failure, command, *_ = case
+    marks = [pytest.mark.e2e] if command == "build" or failure in IN_A_PROCESS else []
+    return pytest.param(*case, marks=marks, id=f"{failure} | {command}")
+
+
+@pytest.mark.parametrize("failure, command, code, message", [layered(case) for case in CASES])
 def test_each_failure_gives_the_exit_code_and_message_the_readme_promises(
         site, capsys, monkeypatch, failure, command, code, message):
     got_code, output = SCENARIOS[failure](site, command, capsys, monkeypatch)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, REPO, interrupted_build, new_site, tree
+from helpers import EPOCH, REPO, interrupted_build, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients  # noqa: E402
@@ -50,6 +50,7 @@ def busy_site(tmp_path_factory):
 
 
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.e2e
 def test_an_interrupted_production_build_publishes_everything_or_nothing(busy_site, number):
     outcomes = set()
     for delay in DELAYS:
@@ -83,6 +84,7 @@ def test_an_interrupted_production_build_publishes_everything_or_nothing(busy_si
 AS_OF = re.compile(r'class="as-of">As of <time datetime="(\d{4}-\d\d-\d\d)')
 
 
+@pytest.mark.e2e
 def test_an_interrupted_preview_build_exits_non_zero_and_never_mixes_two_builds(busy_site):
     busy_site.build("pelicanconf.py", env={"SITEURL": SITEURL})
     for index, delay in enumerate(DELAYS[:6]):
@@ -99,6 +101,7 @@ def test_an_interrupted_preview_build_exits_non_zero_and_never_mixes_two_builds(
         assert [p.name for p in busy_site.root.iterdir() if "courtside" in p.name] == []
 
 
+@pytest.mark.e2e
 def test_ctrl_c_twice_still_ends_the_build_at_once_with_no_process_left(busy_site):
     for delay in DELAYS[:5]:
         before = tree(busy_site.output)
@@ -144,6 +147,7 @@ def processes_in_session(session: int) -> list[tuple[int, int, str]]:
     return found
 
 
+@pytest.mark.e2e
 def test_a_worker_killed_by_the_system_costs_time_not_the_build(busy_site):
     """As the kernel's out-of-memory killer would: one worker gets SIGKILL.
     The build finishes in one process, publishes the whole site, and says

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import new_site, served
+from helpers import new_site, served
 
 D = dt.date
 BUILD_DAY = D(2026, 12, 14)
@@ -94,6 +94,7 @@ COUNTS = """() => [...document.querySelectorAll(
     .map(e => e.hidden ? "(hidden)" : e.textContent.trim())"""
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("key", sorted(TOKENS))
 def test_the_script_counts_what_a_build_on_that_day_says(browser, builds, key):
     scripted, static = browser.new_context(), browser.new_context(java_script_enabled=False)
@@ -114,6 +115,7 @@ def test_the_script_counts_what_a_build_on_that_day_says(browser, builds, key):
         static.close()
 
 
+@pytest.mark.e2e
 def test_the_counts_really_do_skip_the_holidays(builds):
     from bs4 import BeautifulSoup
 

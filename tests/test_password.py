@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from cryptography.exceptions import InvalidTag
 
-from conftest import AXE, new_site, served, text_of
 from courtside.seal import ITERATIONS, Sealed, salt_for, seal, unseal
+from helpers import AXE, new_site, served, text_of
 
 TOKEN = "Pw9kQ3vTnW2yLp7RbM4cHdX"
 PASSWORD = "correct horse battery staple"
@@ -71,6 +71,7 @@ def sealed_attributes(site) -> Sealed:
                   base64.b64decode(div["data-ciphertext"]), int(div["data-iterations"]))
 
 
+@pytest.mark.e2e
 def test_the_encrypted_page_contains_none_of_the_projects_text(locked_site):
     html = locked_site.portal_file(TOKEN).read_text("utf-8")
     for secret in SECRETS:
@@ -85,6 +86,21 @@ def test_the_encrypted_page_contains_none_of_the_projects_text(locked_site):
     assert "The calendar is not password-protected." in payload["body"]
 
 
+def test_without_the_password_production_settings_refuse_and_a_preview_warns(tmp_path, courtside,
+                                                                           monkeypatch):
+    monkeypatch.delenv("GEHEIM_PORTAL_PW", raising=False)
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("geheim", CLIENT)
+    strict = courtside(site, "check", "--settings", "publishconf.py", env={"SITEURL": "https://x.example"})
+    assert strict.returncode == 1
+    assert ("clients/geheim.yaml:6:19: projects[0].password_env: the environment variable "
+            "GEHEIM_PORTAL_PW is not set, so this portal cannot be encrypted") in strict.stdout
+    preview = courtside(site, "check")
+    assert preview.returncode == 0
+    assert "warning: clients/geheim.yaml:6:19: projects[0].password_env" in preview.stdout
+
+
+@pytest.mark.e2e
 def test_a_production_build_without_the_password_stops(tmp_path):
     site = new_site(tmp_path / "site", examples=False)
     site.write_client("geheim", CLIENT)
@@ -95,6 +111,7 @@ def test_a_production_build_without_the_password_stops(tmp_path):
     assert not site.output.exists()
 
 
+@pytest.mark.e2e
 def test_a_preview_without_the_password_says_it_is_unencrypted(tmp_path):
     site = new_site(tmp_path / "site", examples=False)
     site.write_client("geheim", CLIENT)
@@ -105,6 +122,7 @@ def test_a_preview_without_the_password_says_it_is_unencrypted(tmp_path):
     assert "Published, this page is encrypted with the password in GEHEIM_PORTAL_PW" in text_of(banner)
 
 
+@pytest.mark.e2e
 def test_two_builds_give_the_same_encrypted_page(locked_site, tmp_path):
     again = new_site(tmp_path / "site", examples=False)
     again.write_client("geheim", CLIENT)
@@ -135,6 +153,7 @@ def open_page(browser, url, **options):
     return context, page, requests
 
 
+@pytest.mark.browser
 def test_a_wrong_password_says_so_and_the_right_one_opens_the_page(browser, served_page, locked_site):
     context, page, requests = open_page(browser, served_page)
     page.fill("#password", "not it")
@@ -160,6 +179,7 @@ def test_a_wrong_password_says_so_and_the_right_one_opens_the_page(browser, serv
     context.close()
 
 
+@pytest.mark.browser
 def test_remember_on_this_device_keeps_the_key_not_the_password(browser, served_page):
     context, page, _ = open_page(browser, served_page)
     page.fill("#password", PASSWORD)
@@ -177,6 +197,7 @@ def test_remember_on_this_device_keeps_the_key_not_the_password(browser, served_
     context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_locked_and_the_opened_page_are_accessible(browser, served_page, scheme):
     context, page, _ = open_page(browser, served_page, bypass_csp=True, color_scheme=scheme)
@@ -191,6 +212,7 @@ def test_the_locked_and_the_opened_page_are_accessible(browser, served_page, sch
     context.close()
 
 
+@pytest.mark.browser
 def test_without_javascript_the_page_says_what_it_needs(browser, served_page):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -7,7 +7,10 @@ import re
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, assert_no_leaks, text_of
+from helpers import EXAMPLE_TOKENS, assert_no_leaks, text_of
+
+#: Every test reads the examples as a real build wrote them.
+pytestmark = pytest.mark.e2e
 
 
 def court(examples, client, project) -> str:

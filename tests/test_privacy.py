@@ -1,16 +1,18 @@
 """A portal's link is its only lock: nothing in the built site reveals it,
-and a rotated or archived link stops working with the next build."""
+and a rotated or archived link stops working with the next build. Real
+builds (``e2e``), but for the token checks, which run in-process as
+``courtside check`` with the production settings. (The commands that edit
+client files: ``test_edit.py``.)"""
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sys
 
 import pytest
 
-from conftest import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
+from helpers import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks
 
 PUBLISHED = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "brand-refresh"}
 
@@ -19,7 +21,7 @@ PUBLISHED = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "b
 def with_sitemap(tmp_path_factory):
     """The examples built with Pelican's sitemap plugin switched on, as a
     studio might, and a production SITEURL."""
-    from conftest import new_site
+    from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("sitemap") / "site")
     result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py",
@@ -29,6 +31,7 @@ def with_sitemap(tmp_path_factory):
     return site
 
 
+@pytest.mark.e2e
 def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
     files = with_sitemap.files()
     names = {p.relative_to(with_sitemap.output).as_posix() for p in files}
@@ -40,12 +43,14 @@ def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
             assert b"/p/" not in path.read_bytes() or relative in ("robots.txt", "_headers"), relative
 
 
+@pytest.mark.e2e
 def test_the_sitemap_lists_only_public_pages(with_sitemap):
     sitemap = (with_sitemap.output / "sitemap.xml").read_text("utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
     assert locations and all("/p/" not in loc for loc in locations)
 
 
+@pytest.mark.e2e
 def test_every_folder_on_the_way_to_a_portal_has_an_index_that_reveals_nothing(with_sitemap):
     for folder in [*(with_sitemap.output / "p" / t for t in PUBLISHED.values()),
                    with_sitemap.output / "studio" / STUDIO_TOKEN]:
@@ -58,6 +63,7 @@ def test_every_folder_on_the_way_to_a_portal_has_an_index_that_reveals_nothing(w
         assert not re.search(r'href="[^"]*(p|studio)/', text)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("key", sorted(PUBLISHED))
 def test_every_portal_page_keeps_its_address_to_itself(with_sitemap, key):
     page = with_sitemap.portal(PUBLISHED[key])
@@ -80,6 +86,7 @@ def test_every_portal_page_keeps_its_address_to_itself(with_sitemap, key):
         assert link["rel"] == ["noopener", "noreferrer"]
 
 
+@pytest.mark.e2e
 def test_headers_file_for_hosts_that_read_one(with_sitemap):
     headers = (with_sitemap.output / "_headers").read_text("utf-8")
     block = headers.split("/p/*/*.ics")[0]
@@ -94,6 +101,7 @@ def test_headers_file_for_hosts_that_read_one(with_sitemap):
     assert robots == "User-agent: *\nDisallow: /p/\nDisallow: /studio/\n"
 
 
+@pytest.mark.e2e
 def test_the_404_page_is_neutral(with_sitemap):
     page = (with_sitemap.output / "404.html").read_text("utf-8")
     assert "Page not found" in page
@@ -102,6 +110,7 @@ def test_the_404_page_is_neutral(with_sitemap):
 
 # --- gone means gone -----------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_rotating_a_token_kills_the_old_link_on_the_next_build(site):
     assert site.build().returncode == 0
     old = PUBLISHED["acme", "website-redesign"]
@@ -118,6 +127,7 @@ def test_rotating_a_token_kills_the_old_link_on_the_next_build(site):
     assert_no_leaks(site.output, [*EXAMPLE_TOKENS.values(), new])
 
 
+@pytest.mark.e2e
 def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):
     assert site.build().returncode == 0
     token = PUBLISHED["mueller", "newsletter"]
@@ -133,14 +143,8 @@ def test_archiving_a_project_removes_its_page_and_feed_on_the_next_build(site):
 
 # --- tokens -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("token_line, words", [
-    ("", "projects[0].token: required key is missing"),
-    ("    token: Zx8qW3rT5yU7\n", "is not allowed; a token is 22 to 64 URL-safe characters"),
-    ("    token: Zx8qW3rT5yU7iO9pA1sD/f\n", "is not allowed; a token is 22 to 64"),
-    ("    token: aaaaaaaaaaaaaaaaaaaaaaaa\n", "does not look random"),
-])
-def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, token_line, words):
-    empty_site.write_client("beta", f"""\
+def write_beta(site, token_line: str) -> None:
+    site.write_client("beta", f"""\
         name: Beta
         projects:
           - id: app
@@ -150,118 +154,60 @@ def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, token_line
               - {{title: Brief, owner: client, due: 2026-11-30}}
             agreement: {{template: none}}
         """.replace("\n    \n", "\n"))
-    result = empty_site.build("publishconf.py", env={"SITEURL": "https://x.example"})
+
+
+@pytest.mark.parametrize("token_line, words", [
+    ("", "projects[0].token: required key is missing"),
+    ("    token: Zx8qW3rT5yU7\n", "is not allowed; a token is 22 to 64 URL-safe characters"),
+    ("    token: Zx8qW3rT5yU7iO9pA1sD/f\n", "is not allowed; a token is 22 to 64"),
+    ("    token: aaaaaaaaaaaaaaaaaaaaaaaa\n", "does not look random"),
+])
+def test_a_bad_token_fails_with_the_command_that_fixes_it(empty_site, courtside, token_line, words):
+    write_beta(empty_site, token_line)
+    result = courtside(empty_site, "check", "--settings", "publishconf.py",
+                       env={"SITEURL": "https://x.example"})
     assert result.returncode == 1
-    line = next(text for text in result.stderr.splitlines() if ".token:" in text)
+    line = next(text for text in result.stdout.splitlines() if ".token:" in text)
     assert words in line and line.endswith("; run: courtside rotate beta app")
+
+
+@pytest.mark.e2e
+def test_a_bad_token_stops_the_production_build(empty_site):
+    write_beta(empty_site, "    token: aaaaaaaaaaaaaaaaaaaaaaaa\n")
+    result = empty_site.build("publishconf.py", env={"SITEURL": "https://x.example"})
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    line = next(text for text in result.stderr.splitlines() if ".token:" in text)
+    assert "does not look random" in line and line.endswith("; run: courtside rotate beta app")
     assert not empty_site.output.exists()
 
 
-def test_a_token_used_twice_names_the_fix(site):
+def reuse_a_token(site) -> None:
     acme = site.clients / "acme.yaml"
     acme.write_text(acme.read_text("utf-8").replace(PUBLISHED["acme", "website-redesign"],
                                                    PUBLISHED["harbor", "podcast-site"]), "utf-8")
-    result = site.build()
+
+
+REUSED = ("projects[1].token: this token is already used by clients/acme.yaml:12; give this "
+          "project a fresh one; run: courtside rotate harbor podcast-site")
+
+
+def test_a_token_used_twice_names_the_fix(site, courtside):
+    reuse_a_token(site)
+    result = courtside(site, "check")
     assert result.returncode == 1
-    assert ("projects[1].token: this token is already used by clients/acme.yaml:12; give this "
-            "project a fresh one; run: courtside rotate harbor podcast-site") in result.stderr
+    assert REUSED in result.stdout
 
 
-# --- the studio's commands keep every other line --------------------------------------
-
-COMMENTED = """\
-# yaml-language-server: $schema=../plugins/courtside/client.schema.json
-# Gamma: signed in October. Ask Kim before changing the terms!
-
-name: "Gamma Ltd"   # as on the invoice
-timezone: Europe/London
-
-projects:
-  # The big one.
-  - id: shop          # keep this id: calendar entries depend on it
-    title: 'Shop'
-    token: Gx8qW3rT5yU7iO9pA1sD2f   # sent to Kim on 2026-10-02
-
-    agreement:
-      terms: &gamma
-        response_days: {studio: 1, client: 2}   # business days
-        grace_days: {studio: 5, client: 10}
-        consequences:
-          studio: We take 10% off.
-          client: "The project pauses."
-        deposit: 50%
-        payment_days: 14
-    milestones:
-      # Kickoff first.
-      - title: Kickoff
-        owner: studio
-        due: 2026-10-22   # moved once
-        done: 2026-10-22
-
-      - title: Content
-        owner: client
-        due: 2026-12-01
-# Trailing comment, about nothing.
-"""
+@pytest.mark.e2e
+def test_a_token_used_twice_stops_the_build(site):
+    # The build checks each file on its own, and the tokens across files after.
+    reuse_a_token(site)
+    result = site.build()
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert REUSED in result.stderr
 
 
-def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
-    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
-    removed = [text[1:] for text in diff if text.startswith("-") and not text.startswith("---")]
-    added = [text[1:] for text in diff if text.startswith("+") and not text.startswith("+++")]
-    return removed, added
-
-
-def test_rotate_changes_the_token_and_nothing_else(empty_site):
-    path = empty_site.write_client("gamma", COMMENTED)
-    result = empty_site.courtside("rotate", "gamma", "shop")
-    assert result.returncode == 0, result.stderr
-    removed, added = changed_lines(COMMENTED, path.read_text("utf-8"))
-    assert removed == ["    token: Gx8qW3rT5yU7iO9pA1sD2f   # sent to Kim on 2026-10-02"]
-    [line] = added
-    new = re.fullmatch(r"    token: ([A-Za-z][A-Za-z0-9_-]{21})   # sent to Kim on 2026-10-02", line)[1]
-    assert f"p/{new}/" in result.stdout
-
-
-def test_add_project_only_adds_lines(empty_site):
-    path = empty_site.write_client("gamma", COMMENTED)
-    result = empty_site.courtside("add-project", "gamma", "app", "--title", "App: phase 2")
-    assert result.returncode == 0, result.stderr
-    removed, added = changed_lines(COMMENTED, path.read_text("utf-8"))
-    assert removed == []
-    assert added[:3] == ["  - id: app", "    title: 'App: phase 2'", added[2]]
-    assert re.fullmatch(r"    token: [A-Za-z][A-Za-z0-9_-]{21}", added[2])
-    assert "        deposit: 50%" in added  # the agreement terms of the project before
-    check = empty_site.courtside("check", "--format", "json")
-    assert json.loads(check.stdout) == [], check.stdout
-
-
-def test_new_creates_a_client_that_builds(empty_site):
-    result = empty_site.courtside("new", "delta", "--name", "Delta & Co: \"Neu\"",
-                                  "--project", "site", "--title", "New site")
-    assert result.returncode == 0, result.stderr
-    text = (empty_site.clients / "delta.yaml").read_text("utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../plugins/courtside/client.schema.json\n")
-    assert empty_site.courtside("check").returncode == 0
-    built = empty_site.build()
-    assert built.returncode == 0, built.stderr
-    token = re.search(r"token: (\S+)", text)[1]
-    page = empty_site.portal(token)
-    assert page.select_one("h1").get_text() == "New site"
-    assert text_of(page.select_one(".eyebrow")) == 'Delta & Co: "Neu"'
-    again = empty_site.courtside("new", "delta", "--name", "Other")
-    assert again.returncode == 1 and "already exists" in again.stderr
-
-
-def test_the_commands_refuse_what_they_cannot_do(empty_site):
-    empty_site.write_client("gamma", COMMENTED)
-    assert "has no project 'nope' (it has: shop)" in \
-        empty_site.courtside("rotate", "gamma", "nope").stderr
-    assert "already has a project 'shop'" in \
-        empty_site.courtside("add-project", "gamma", "shop", "--title", "X").stderr
-    assert "does not exist" in empty_site.courtside("rotate", "nobody", "shop").stderr
-
-
+@pytest.mark.e2e
 def test_robots_txt_names_the_private_folders_under_a_sub_path(site):
     result = site.build("publishconf.py", env={"SITEURL": "https://example.com/portals/"})
     assert result.returncode == 0, result.stderr

@@ -89,7 +89,11 @@ def test_a_wrong_source_date_epoch_is_one_line_for_every_command(empty_site, mon
         said = "".join(capsys.readouterr())  # check reports on stdout, the others on stderr
         assert "SOURCE_DATE_EPOCH: must be a whole number of seconds since 1970" in said, argv
         assert "Traceback" not in said
-    result = empty_site.build(epoch=None, env={"SOURCE_DATE_EPOCH": epoch})
+
+
+@pytest.mark.e2e
+def test_a_wrong_source_date_epoch_stops_the_build(empty_site):
+    result = empty_site.build(epoch=None, env={"SOURCE_DATE_EPOCH": "abc"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "SOURCE_DATE_EPOCH" in result.stderr
 

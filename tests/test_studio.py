@@ -1,5 +1,7 @@
 """The studio's side: the dashboard, the combined calendars, `courtside
-status` and the build's closing line, on the examples as of Mon 23 Nov 2026."""
+status` and the build's closing line, on the examples as of Mon 23 Nov 2026.
+The dashboard and feeds from real builds (``e2e``); the commands and the
+settings' checks in-process through ``cli.main``."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import json
 import icalendar
 import pytest
 
-from conftest import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
+from helpers import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
 
 #: Most urgent first: past grace; overdue (the studio's own); due soon; on
 #: time; paused; complete.
@@ -22,6 +24,7 @@ EXPECTED_ORDER = [
 ]
 
 
+@pytest.mark.e2e
 def test_the_dashboard_lists_every_project_most_urgent_first(examples):
     from bs4 import BeautifulSoup
 
@@ -56,6 +59,7 @@ def feed_uids(path):
     return [str(e["UID"]) for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
 
 
+@pytest.mark.e2e
 def test_the_combined_calendar_holds_every_milestone_with_the_project_feeds_uids(examples):
     folder = examples.output / "studio" / STUDIO_TOKEN
     combined = icalendar.Calendar.from_ical((folder / "calendar.ics").read_bytes())
@@ -76,6 +80,7 @@ def test_the_combined_calendar_holds_every_milestone_with_the_project_feeds_uids
                                            for s in summaries.values())
 
 
+@pytest.mark.e2e
 def test_the_build_ends_with_a_summary_line(site):
     result = site.build()
     assert result.returncode == 0, result.stderr
@@ -93,8 +98,8 @@ def test_the_build_ends_with_a_summary_line(site):
                               ("harbor", "podcast-site")]),
     (["--owner", "client", "--overdue"], [("acme", "website-redesign")]),
 ])
-def test_status_json_with_each_filter(site, filters, expected):
-    result = site.courtside("status", "--json", *filters)
+def test_status_json_with_each_filter(site, courtside, filters, expected):
+    result = courtside(site, "status", "--json", *filters)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [(r["client"], r["project"]) for r in rows] == expected
@@ -115,8 +120,8 @@ def test_status_json_with_each_filter(site, filters, expected):
         assert paused["expected_end"] is complete["expected_end"] is None
 
 
-def test_status_as_a_table_is_plain_text_when_piped(site):
-    result = site.courtside("status")
+def test_status_as_a_table_is_plain_text_when_piped(site, courtside):
+    result = courtside(site, "status")
     assert result.returncode == 0
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
@@ -126,6 +131,7 @@ def test_status_as_a_table_is_plain_text_when_piped(site):
     assert "28 Dec 2026 (+11)" in lines[1]
 
 
+@pytest.mark.e2e
 def test_no_dashboard_without_a_token_and_a_new_token_replaces_the_old(site):
     conf = site.root / "pelicanconf.py"
     text = conf.read_text("utf-8")
@@ -146,28 +152,45 @@ def test_no_dashboard_without_a_token_and_a_new_token_replaces_the_old(site):
     ("short", "a token is 22 to 64 URL-safe characters"),
     ("aaaaaaaaaaaaaaaaaaaaaaaa", "does not look random"),
 ])
-def test_a_weak_studio_token_is_refused(site, token, words):
-    result = site.build(env={"COURTSIDE_STUDIO_TOKEN": token})
+def test_a_weak_studio_token_is_refused(site, courtside, token, words):
+    result = courtside(site, "check", env={"COURTSIDE_STUDIO_TOKEN": token})
     assert result.returncode == 1
-    assert f"settings: COURTSIDE_STUDIO_TOKEN: {words}" in result.stderr
+    assert f"settings: COURTSIDE_STUDIO_TOKEN: {words}" in result.stdout
+    assert "make one with: courtside token" in result.stdout
+
+
+@pytest.mark.e2e
+def test_a_weak_studio_token_stops_the_build(site):
+    result = site.build(env={"COURTSIDE_STUDIO_TOKEN": "short"})
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert "settings: COURTSIDE_STUDIO_TOKEN: a token is 22 to 64 URL-safe characters" in result.stderr
     assert "make one with: courtside token" in result.stderr
 
 
-def test_the_studio_token_must_differ_from_every_portal_token(site):
+def test_the_studio_token_must_differ_from_every_portal_token(site, courtside):
+    token = EXAMPLE_TOKENS["acme", "website-redesign"]
+    result = courtside(site, "check", env={"COURTSIDE_STUDIO_TOKEN": token})
+    assert result.returncode == 1
+    assert "projects[0].token: this token is already used by the studio dashboard" in result.stdout
+
+
+@pytest.mark.e2e
+def test_a_build_refuses_a_studio_token_a_portal_uses(site):
+    # The build checks each file on its own, and the tokens across files after.
     token = EXAMPLE_TOKENS["acme", "website-redesign"]
     result = site.build(env={"COURTSIDE_STUDIO_TOKEN": token})
-    assert result.returncode == 1
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert "projects[0].token: this token is already used by the studio dashboard" in result.stderr
 
 
-def test_courtside_token_prints_a_fresh_strong_token(site):
-    tokens = {site.courtside("token").stdout.strip() for _ in range(3)}
+def test_courtside_token_prints_a_fresh_strong_token(site, courtside):
+    tokens = {courtside(site, "token").stdout.strip() for _ in range(3)}
     assert len(tokens) == 3
     from courtside.tokens import token_problem
     assert all(token_problem(t) is None and len(t) == 22 for t in tokens)
 
 
-def test_status_shows_escape_sequences_in_client_text_without_obeying_them(empty_site):
+def test_status_shows_escape_sequences_in_client_text_without_obeying_them(empty_site, courtside):
     (empty_site.root / "content" / "agreements" / "plain.md").write_text("Fine.\n", "utf-8")
     empty_site.write_client("ansi", """\
         name: "Ansi \\e[31mRED\\e[0m \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\ Co"
@@ -179,7 +202,7 @@ def test_status_shows_escape_sequences_in_client_text_without_obeying_them(empty
             milestones:
               - {title: Brief, owner: client, due: 2026-12-01}
         """)
-    result = empty_site.courtside("status")
+    result = courtside(empty_site, "status")
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
     assert "Ansi \ufffd[31mRED\ufffd[0m" in result.stdout

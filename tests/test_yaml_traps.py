@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
 from courtside.calendar import portal_calendar
 from courtside.loader import load_portfolio
 from courtside.portal import build_portal
 from courtside.settings import CourtsideSettings
 from courtside.yamlsource import MAX_VALUES, read_document
+from helpers import REPO
 
 EXAMPLES = sorted((REPO / "clients").glob("*.yaml"))
 MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
