@@ -179,8 +179,8 @@ def test_wrong_settings_are_checked_up_front(site, courtside):
                                                     '"timezone": "Europe/Berlni", "studios": 1,'))
     result = courtside(site, "check")
     assert_clean_failure(result)
-    assert "settings: COURTSIDE.timezone: 'Europe/Berlni' is not a known time zone" in result.stdout
-    assert "settings: COURTSIDE.studios: unknown setting; did you mean studio?" in result.stdout
+    assert 'settings: COURTSIDE.timezone: "Europe/Berlni" is not a known time zone' in result.stdout
+    assert "settings: COURTSIDE.studios: unknown key; did you mean studio?" in result.stdout
 
 
 @pytest.mark.e2e

@@ -222,6 +222,7 @@ def test_without_javascript_the_page_says_what_it_needs(browser, served_page):
     context.close()
 
 
+@pytest.mark.e2e
 def test_the_sealed_body_is_the_whole_page_body_without_the_preview_banner(locked_site, tmp_path):
     payload = json.loads(unseal(sealed_attributes(locked_site), PASSWORD))
     sealed = BeautifulSoup(payload["body"], "html.parser")
@@ -242,6 +243,7 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
 
 
+@pytest.mark.e2e
 def test_the_locked_page_policy_lets_exactly_the_shipped_scripts_run(locked_site):
     """The opened portal runs under the locked page's policy: both the unlock
     script and the portal's own script must be allowed, by the hash of the
