@@ -25,7 +25,7 @@ from .agreement import AgreementTemplate, agreement_context, load_template
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Party, Project
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
-from .schema import parse_date, parse_due, schema_problems
+from .schema import checked_date, parse_date, parse_due, schema_problems
 from .settings import CourtsideSettings
 from .tokens import token_problem
 from .workdays import Closure, closure_problem
@@ -282,13 +282,6 @@ class _ClientData(TypedDict):
     projects: list[_ProjectData]
 
 
-def _date(text: str) -> dt.date:
-    """A date the schema checked (its format ``date``)."""
-    day = parse_date(text)
-    assert day is not None, text
-    return day
-
-
 def _client(document: Document, path: Path, default_timezone: str) -> Client:
     data = cast(_ClientData, document.data)  # valid against the schema
     contact = data.get("contact")
@@ -300,7 +293,7 @@ def _client(document: Document, path: Path, default_timezone: str) -> Client:
         contact=Contact(**contact) if contact else None,
         source=path,
         holidays=data.get("holidays"),
-        closed=tuple(Closure(_date(item["from"]), _date(item.get("to", item["from"])))
+        closed=tuple(Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
                      for item in data.get("closed", [])),
     )
 
@@ -349,7 +342,7 @@ def _milestone(data: _MilestoneData) -> Milestone:
 def _log_entry(data: _LogEntryData) -> LogEntry:
     change = data.get("change")
     return LogEntry(
-        date=_date(data["date"]),
+        date=checked_date(data["date"]),
         by=data["by"],
         text=data["text"],
         change=Change(**change) if change else None,

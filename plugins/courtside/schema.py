@@ -15,7 +15,7 @@ import difflib
 import json
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -48,6 +48,14 @@ def parse_date(text: str) -> dt.date | None:
     except ValueError:
         return None
     return day if day.year in YEARS else None
+
+
+def checked_date(text: str) -> dt.date:
+    """A date the schema checked (its format ``date``): ``parse_date`` of
+    text known to be one."""
+    day = parse_date(text)
+    assert day is not None, text
+    return day
 
 
 def parse_due(text: str) -> tuple[dt.date, dt.time | None] | None:
@@ -207,7 +215,7 @@ def _kind(value: object) -> str:
     return "nothing"
 
 
-def _hint(schema: dict) -> str:
+def _hint(schema: Mapping[str, Any]) -> str:
     """An object's own hint (its ``x-hint``), said when the object itself is
     wrong: of another type, or missing a key."""
     return f"; {schema['x-hint']}" if "x-hint" in schema else ""
