@@ -7,16 +7,20 @@ settings dict are all it needs; see ``settings.py``.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from pelican import signals
 
 from . import _pelican
-from .build.publishing import Publication
+from .build.publishing import PelicanRun, Publication
 from .problems import QuietCourtsideErrors
 from .settings import courtside_settings
 
+if TYPE_CHECKING:
+    from .build.generator import PortalGenerator
 
-def check_settings(pelican) -> None:
+
+def check_settings(pelican: PelicanRun) -> None:
     """Check the settings before anything runs, and keep the agreement
     templates out of Pelican's own pages and articles."""
     options = courtside_settings(pelican.settings)
@@ -32,15 +36,15 @@ def check_settings(pelican) -> None:
 _publication = Publication()
 
 
-def start_publication(pelican) -> None:
+def start_publication(pelican: PelicanRun) -> None:
     _publication.start(pelican)
 
 
-def finish_publication(pelican) -> None:
+def finish_publication(pelican: PelicanRun) -> None:
     _publication.finish(pelican)
 
 
-def get_generators(pelican):
+def get_generators(pelican: PelicanRun) -> type[PortalGenerator]:
     from .build.generator import PortalGenerator
 
     return PortalGenerator

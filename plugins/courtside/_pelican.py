@@ -29,7 +29,8 @@ def console() -> Console:
     bar shown there shares the terminal with Pelican's own output."""
     from pelican.log import console as pelican_console
 
-    return pelican_console
+    terminal: Console = pelican_console  # Pelican ships no types
+    return terminal
 
 
 def warnings_are_fatal() -> bool:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import nodes, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -52,7 +53,7 @@ def _as_markdown_text(value: Any) -> str:
 
 
 @pass_context
-def _mark(context, value):
+def _mark(context: Context, value: object) -> object:
     """Each ``{{ ... }}`` result, while an agreement is rendered: a mark, or
     the value as Markdown text for the places no mark can go (``in_markdown``
     is None for every value). Outside that, the value as it is."""
@@ -111,14 +112,17 @@ class AgreementTemplate:
             html = render_markdown(shape, heading_offset=heading_offset)
             misplaced = _misplaced_marks(html, len(values), in_markdown)
             if not misplaced:
-                return Markup(_MARKS.sub(
-                    lambda mark, values=values: escape(str(values[ord(mark[0]) - _FIRST_MARK])),
-                    html))
+                return Markup(_MARKS.sub(functools.partial(_unmark, values), html))
             in_markdown |= misplaced
         # Marks cannot be told from the text here: every value goes into the
         # Markdown as text (only in a code span would its backslashes show).
         markdown = self.template.render({**context, _MARKING: ([], None)})
         return render_markdown(markdown, heading_offset=heading_offset)
+
+
+def _unmark(values: Sequence[object], mark: re.Match[str]) -> str:
+    """The value a mark stands for, escaped."""
+    return escape(str(values[ord(mark[0]) - _FIRST_MARK]))
 
 
 def _misplaced_marks(html: str, count: int, as_markdown: set[int]) -> set[int]:
@@ -138,8 +142,9 @@ def _misplaced_marks(html: str, count: int, as_markdown: set[int]) -> set[int]:
                         if index not in as_markdown and in_text[index] != 1}
 
 
-def agreement_context(studio: Mapping[str, Any], client: Client, project: Project) -> dict:
-    """What a template can read: ``studio``, ``client``, ``project``, ``terms``."""
+def agreement_context(studio: Mapping[str, Any], client: Client, project: Project) -> dict[str, Any]:
+    """What a template can read: ``studio``, ``client``, ``project``, ``terms``
+    (a Jinja context)."""
     return {
         "studio": dict(studio),
         "client": {"name": client.name},
@@ -160,7 +165,8 @@ def load_template(name: str, folder: Path) -> tuple[AgreementTemplate | None, li
 
 
 @functools.lru_cache(maxsize=64)
-def _load_template(name: str, path: Path, version) -> tuple[AgreementTemplate | None, list[Problem]]:
+def _load_template(name: str, path: Path, version: tuple[int, int] | None
+                   ) -> tuple[AgreementTemplate | None, list[Problem]]:
     shown = display_path(path)
     try:
         source = path.read_text(encoding="utf-8-sig")

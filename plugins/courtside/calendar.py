@@ -15,13 +15,14 @@ without ever duplicating an event or showing a date a day off:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
 
 from icalendar import Calendar, Parameters, vDuration, vText, vUri
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
 
 from .filters import clock_time, long_date
+from .model import Milestone
 from .portal import Portal, ScheduleRow, calendar_name, is_absolute
 from .rules import due_instant
 
@@ -49,7 +50,9 @@ class FoldedLine(Contentline):
         if len(data) < _FOLD_AT:
             return data
         if len(data) != len(self):
-            return super().to_ical()
+            # icalendar leaves Contentline.to_ical unannotated; it returns bytes.
+            folded: bytes = super().to_ical()  # type: ignore[no-untyped-call]
+            return folded
         chunks, start = [], 0
         while len(data) - start >= _FOLD_AT:
             end = start + _FOLD_AT - 1
@@ -61,35 +64,38 @@ class FoldedLine(Contentline):
         return b"\r\n ".join(chunks)
 
 
-def content_line(name: str, value) -> FoldedLine:
+def content_line(name: str, value: object) -> FoldedLine:
     """One property as ``Contentline.from_parts`` makes it. Most have no
     parameters: those are written without its checks and conversions. A
     plain ``str`` is a value already written as iCalendar text (dates,
-    numbers, ids), with any parameters in ``name``."""
+    numbers, ids), with any parameters in ``name``. (icalendar leaves
+    Contentline's constructor unannotated: hence the two ignores.)"""
     if type(value) is str:
-        return FoldedLine(f"{name}:{value}")
+        return FoldedLine(f"{name}:{value}")  # type: ignore[no-untyped-call]
     params = getattr(value, "params", None)
     if params or not hasattr(value, "to_ical"):
-        return FoldedLine.from_parts(name, params if params is not None else Parameters(), value)
-    return FoldedLine(f"{name}:{to_unicode(value.to_ical())}")
+        line: FoldedLine = FoldedLine.from_parts(
+            name, params if params is not None else Parameters(), value)
+        return line
+    return FoldedLine(f"{name}:{to_unicode(value.to_ical())}")  # type: ignore[no-untyped-call]
 
 
 class Feed(Calendar):
     """A calendar that writes its lines with ``content_line``."""
 
-    def content_line(self, name, value, sorted: bool = True):  # noqa: A002 (icalendar's name)
+    def content_line(self, name: str, value: object, sorted: bool = True) -> FoldedLine:  # noqa: A002 (icalendar's name)
         return content_line(name, value)
 
 
 _BEGIN_EVENT, _END_EVENT = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
 
 
-def serialize_lines(properties: list[tuple[str, Any]]) -> bytes:
+def serialize_lines(properties: Sequence[tuple[str, object]]) -> bytes:
     """The content lines of ``properties``, each ending in CRLF."""
     return b"".join(content_line(name, value).to_ical() + b"\r\n" for name, value in properties)
 
 
-def serialize_event(properties: list[tuple[str, Any]]) -> bytes:
+def serialize_event(properties: Sequence[tuple[str, object]]) -> bytes:
     """A VEVENT of ``properties`` (icalendar values, in the order icalendar
     writes them: its canonical order, then by name), byte for byte what
     ``icalendar.Event`` with those properties gives from ``to_ical()``, in
@@ -129,6 +135,9 @@ class Text(vText):
     turns a literal ``\\N`` into a line break ("C:\\Nordic" would read as
     "C:" and "ordic" in every calendar app); otherwise the same."""
 
+    #: vText's slot, set when it is made.
+    encoding: str
+
     def to_ical(self) -> bytes:
         text = str(self)
         if not text.isascii():
@@ -147,7 +156,7 @@ def _instant(moment: dt.datetime) -> str:
     return f"{_date(moment)}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
 
 
-def _when(portal: Portal, milestone, day: dt.date) -> str:
+def _when(portal: Portal, milestone: Milestone, day: dt.date) -> str:
     """A milestone's date as the description states it; a timed one with
     the time it really has in the client's zone (see ``local_due_time``)."""
     if milestone.due_time is None:
@@ -173,10 +182,10 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
     # A late current step stays on the date it is late against: a debt, not a forecast.
     forecast = expected is not None and not expected.overdue
     if milestone.due_time is None:
-        start: dt.date | dt.datetime = day
-        end: dt.date | None = day + dt.timedelta(days=1)
-    else:
-        start, end = due_instant(milestone, client.timezone, day), None  # an instant: no DTEND
+        when = [("DTSTART;VALUE=DATE", _date(day)),
+                ("DTEND;VALUE=DATE", _date(day + dt.timedelta(days=1)))]
+    else:  # an instant: no DTEND
+        when = [("DTSTART", _instant(due_instant(milestone, client.timezone, day)))]
     _, status = row.status
     lines = [
         f"Project: {portal.project.title}",
@@ -191,8 +200,7 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
     # Written as icalendar writes them (a property test compares the two);
     # ids are slugs and need no escaping.
     rest = serialize_lines([
-        *([("DTSTART;VALUE=DATE", _date(start)), ("DTEND;VALUE=DATE", _date(end))]
-          if end is not None else [("DTSTART", _instant(start))]),
+        *when,
         ("DTSTAMP", _instant(portal.updated)),
         ("UID", event_uid(client.id, portal.project.id, milestone.id)),
         ("SEQUENCE", str(revision(portal.updated))),
@@ -275,7 +283,7 @@ def _feed(*, uid: str, name: str, description: str, timezone: str, url: str | No
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     calendar.add("x-wr-timezone", timezone)
     # The events go where icalendar would write its subcomponents.
-    data = calendar.to_ical()
+    data: bytes = calendar.to_ical()
     end = b"END:VCALENDAR\r\n"
     assert data.endswith(end)
     return data[: -len(end)] + b"".join(events) + end

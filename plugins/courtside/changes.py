@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .model import LogEntry, Project
+from .model import Change, LogEntry, Project
 from .workdays import PLAIN, WorkingCalendar
 
 
@@ -23,6 +23,8 @@ class Decision:
     """A proposed change request, waiting for the client's yes or no."""
 
     entry: LogEntry
+    #: The entry's change (proposed).
+    change: Change
     #: Business days since it was proposed, on the client's calendar.
     waiting_days: int
     #: The client's agreed response time, when the terms give one.
@@ -37,10 +39,11 @@ def decisions_waiting(project: Project, today: dt.date,
                       calendar: WorkingCalendar = PLAIN) -> tuple[Decision, ...]:
     """Every proposed change request, oldest first."""
     response = project.agreement.per_party("response_days").get("client")
-    waiting = [entry for entry in project.log
+    waiting = [(entry, entry.change) for entry in project.log
                if entry.change is not None and entry.change.status == "proposed"]
-    return tuple(Decision(entry, max(calendar.business_days_between(entry.date, today), 0), response)
-                 for entry in sorted(waiting, key=lambda entry: entry.date))
+    return tuple(Decision(entry, change, max(calendar.business_days_between(entry.date, today), 0),
+                          response)
+                 for entry, change in sorted(waiting, key=lambda pair: pair[0].date))
 
 
 @dataclass(frozen=True)
@@ -64,20 +67,25 @@ def add_costs(costs: list[str]) -> str | None:
     else is listed as written rather than guessed at."""
     if not costs:
         return None
-    groups: dict[tuple[str, str] | str, list] = {}
+    # In order: each sign (before and after the number) with its amounts, and
+    # each cost that is kept as written, in its place.
+    parts: list[tuple[str, str] | str] = []
+    amounts: dict[tuple[str, str], list[re.Match[str]]] = {}
     for cost in costs:
         match = _AMOUNT.fullmatch(cost.strip())
-        sign = (match["before"], match["after"]) if match else None
-        if sign is None or not any(part.strip() for part in sign):
-            groups[cost + "\0" + str(len(groups))] = [cost]  # kept as written, in its place
-        else:
-            groups.setdefault(sign, []).append(match)
-    return " + ".join(_sum(key, items) for key, items in groups.items())
+        if match is None or not (match["before"].strip() or match["after"].strip()):
+            parts.append(cost)
+            continue
+        sign = (match["before"], match["after"])
+        if sign not in amounts:
+            parts.append(sign)
+        amounts.setdefault(sign, []).append(match)
+    return " + ".join(part if isinstance(part, str) else _sum(part, amounts[part]) for part in parts)
 
 
-def _sum(sign, matches) -> str:
-    if isinstance(sign, str) or len(matches) == 1:
-        return matches[0] if isinstance(sign, str) else matches[0].string.strip()
+def _sum(sign: tuple[str, str], matches: list[re.Match[str]]) -> str:
+    if len(matches) == 1:
+        return matches[0].string.strip()
     cents = sum(int(m["number"].replace(",", "")) * 100
                 + int((m["decimals"] or ".0")[1:].ljust(2, "0")) for m in matches)
     whole, rest = divmod(cents, 100)

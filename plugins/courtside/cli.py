@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import os
 import sys
 import traceback
+from collections.abc import Callable, Sized
 from pathlib import Path
+from typing import Any, TypedDict
 
 from . import edit
 from .loader import Portfolio, load_portfolio
@@ -54,7 +57,7 @@ def _load(settings_file: str) -> tuple[CourtsideSettings, Portfolio]:
     return options, portfolio
 
 
-def _count(items, noun: str) -> str:
+def _count(items: Sized, noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
@@ -83,14 +86,16 @@ def check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _pelican_settings(settings_file: str) -> dict:
+def _pelican_settings(settings_file: str) -> dict[str, Any]:
+    """Pelican's settings as ``read_settings`` gives them: any values."""
     from pelican.settings import read_settings
 
     if not Path(settings_file).is_file():
         raise SystemExit(f"courtside: settings file {settings_file!r} not found "
                          "(run from the site's folder, or give --settings)")
     try:
-        return read_settings(settings_file)
+        settings: dict[str, Any] = read_settings(settings_file)
+        return settings
     except SyntaxError as error:  # the settings file is Python: say where it is wrong
         raise SystemExit(f"{display_path(Path(error.filename or settings_file))}:"
                          f"{error.lineno or 0}:{error.offset or 0}: {error.msg} "
@@ -123,7 +128,7 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _today(options: CourtsideSettings):
+def _today(options: CourtsideSettings) -> dt.date:
     return local_today(checked_build_moment(), options.timezone)
 
 
@@ -218,7 +223,8 @@ def status(args: argparse.Namespace) -> int:
     # Colours on a terminal; plain, unwrapped lines when piped into a file or grep.
     console = Console() if sys.stdout.isatty() else Console(width=240, no_color=True)
     # rich exits 1 when the reader goes away; every command ends quietly with 0 there.
-    console.on_broken_pipe = _reader_gone
+    # (rich calls this method for that moment; replacing it on the instance is the hook.)
+    console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
     console.print(table)
     console.print(counts(rows).summary().removeprefix("Courtside: "), style="dim")
     return 0
@@ -228,9 +234,18 @@ def _reader_gone() -> None:
     raise BrokenPipeError
 
 
+class _Link(TypedDict):
+    """A line of ``courtside links``."""
+
+    client: str
+    project: str
+    url: str
+    calendar_url: str | None
+
+
 def links(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
-    rows = [
+    rows: list[_Link] = [
         {
             "client": client.id,
             "project": project.id,
@@ -344,8 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run  # each command's function (set_defaults)
     try:
-        return args.run(args)
+        return run(args)
     except CourtsideError as error:
         report(error.problems)
         print(error.summary, file=sys.stderr)

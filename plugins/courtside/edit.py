@@ -17,6 +17,7 @@ import datetime as dt
 import difflib
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -53,7 +54,7 @@ def _round_trip(text: str) -> YAML:
 
 
 @contextlib.contextmanager
-def _editing(path: Path):
+def _editing(path: Path) -> Iterator[tuple[str, str]]:
     """The file's text (with ``\n`` line ends) and its line ending, under an
     exclusive lock held until the edit is written."""
     if not path.is_file():
@@ -70,7 +71,7 @@ def _editing(path: Path):
                         "try again when it has finished") from None
 
 
-def _parse(path: Path, text: str):
+def _parse(path: Path, text: str) -> tuple[YAML, CommentedMap]:
     try:
         yaml = _round_trip(text)
         data = yaml.load(text)
@@ -163,21 +164,23 @@ def _text(value: str, what: str) -> str:
     return value
 
 
-def _keep_anchors(value, seen: set[int] | None = None) -> None:
+def _keep_anchors(value: object, seen: set[int] | None = None) -> None:
     """ruamel.yaml drops an anchor that no alias uses; the studio wrote it."""
     seen = set() if seen is None else seen
     if id(value) in seen:  # aliases share objects, and may even form a cycle
         return
     seen.add(id(value))
-    anchor = value.yaml_anchor() if hasattr(value, "yaml_anchor") else None
-    if anchor is not None and anchor.value:
-        value.yaml_set_anchor(anchor.value, always_dump=True)
+    # ruamel's collections and scalars alike.
+    if hasattr(value, "yaml_anchor") and hasattr(value, "yaml_set_anchor"):
+        anchor = value.yaml_anchor()
+        if anchor is not None and anchor.value:
+            value.yaml_set_anchor(anchor.value, always_dump=True)
     children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     for child in children:
         _keep_anchors(child, seen)
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """``value`` as plain dicts and lists, without ruamel's comments and anchors."""
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}

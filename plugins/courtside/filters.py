@@ -4,6 +4,7 @@ so every build writes the same words."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -29,7 +30,17 @@ def signed_business_days(count: int) -> str:
     return ("+" if count >= 0 else "−") + business_days(abs(count))
 
 
-def change_effect(change) -> str:
+class Effect(Protocol):
+    """A change request, or a total of them (``changes.ChangeTotal``)."""
+
+    @property
+    def days(self) -> int | None: ...
+
+    @property
+    def cost(self) -> str | None: ...
+
+
+def change_effect(change: Effect) -> str:
     """What a change request (or a total of them) does to time and budget:
     ``+10 business days, €2,400``; empty when it says neither."""
     parts = [signed_business_days(change.days)] if change.days is not None else []

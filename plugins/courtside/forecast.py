@@ -107,13 +107,14 @@ def _apportion(causes: list[Cause], total: int) -> list[Cause]:
             for (share, _, index), cause in zip(shares, causes, strict=True) if share + (index in bonus)]
 
 
-def approved_shifts(project: Project) -> Mapping[str, tuple[LogEntry, ...]]:
-    """Approved changes that move the plan, by the milestone they follow."""
-    shifts: dict[str, list[LogEntry]] = {}
+def approved_shifts(project: Project) -> Mapping[str, tuple[tuple[LogEntry, int], ...]]:
+    """Approved changes that move the plan, by the milestone they follow:
+    each log entry with the business days its change adds."""
+    shifts: dict[str, list[tuple[LogEntry, int]]] = {}
     for entry in project.log:
         change = entry.change
-        if change and change.status == "approved" and change.after and (change.days or 0) > 0:
-            shifts.setdefault(change.after, []).append(entry)
+        if change and change.status == "approved" and change.after and change.days and change.days > 0:
+            shifts.setdefault(change.after, []).append((entry, change.days))
     return {key: tuple(entries) for key, entries in shifts.items()}
 
 
@@ -141,12 +142,11 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
         if previous is not None:
             planned = max(calendar.business_days_between(previous.due, milestone.due), 0)
             changes = shifts.get(previous.id, ())
-            planned += sum(entry.change.days for entry in changes)
+            planned += sum(days for _, days in changes)
             base = max(milestone.due, calendar.add_business_days(anchor, planned))
             without = base if late_from is None else \
                 max(milestone.due, calendar.add_business_days(late_from, planned))
-            inherited = carried + [Cause("change", entry.change.days, entry.change.days, entry=entry)
-                                   for entry in changes]
+            inherited = carried + [Cause("change", days, days, entry=entry) for entry, days in changes]
         shift = max(calendar.business_days_between(milestone.due, base), 0)
         if shift == 0:
             base = milestone.due  # not one business day later: expected when due
@@ -155,6 +155,9 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
         if shift_without and not causes:  # nothing late: the plan lists it after a later step
             causes = [Cause("order", shift_without, 0, previous)]
         if shift > shift_without:
+            # Only a lateness (``late_from``, set with ``holdup``) keeps
+            # ``without`` below ``base``.
+            assert holdup is not None
             causes.append(Cause(holdup.kind, shift - shift_without, holdup.own_days, previous))
         late_from = holdup = None
         if milestone.done is not None:

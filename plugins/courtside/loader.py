@@ -14,21 +14,22 @@ import difflib
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
 from unidecode import unidecode
 
 from .agreement import AgreementTemplate, agreement_context, load_template
-from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Project
+from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Party, Project
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
-from .schema import parse_date, parse_due, schema_problems
+from .schema import checked_date, parse_date, parse_due, schema_problems
 from .settings import CourtsideSettings
 from .tokens import token_problem
 from .workdays import Closure, closure_problem
-from .yamlsource import Document, read_document
+from .yamlsource import Document, KeyPath, read_document
 
 CLIENT_SUFFIX = ".yaml"
 CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -57,7 +58,7 @@ class Portfolio:
     #: Where every loaded project's token stands.
     token_sites: tuple[TokenSite, ...] = ()
 
-    def published(self):
+    def published(self) -> Iterator[tuple[Client, Project]]:
         """``(client, project)`` for every project that gets a portal."""
         for client in self.clients:
             for project in client.projects:
@@ -126,7 +127,8 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
         named: dict[Path, Path] = {}
         for path in only:  # the same file named twice is one file (check f.yaml ./f.yaml)
             named.setdefault(path.resolve(), path)
-        files, problems = list(named.values()), []
+        files = list(named.values())
+        problems: list[Problem] = []
     else:
         files, problems = client_files(options.clients_folder)
     clients: list[Client] = []
@@ -134,7 +136,7 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     for path in files:
         client, document, file_problems = load_client(path, options.timezone, moment)
         problems += file_problems
-        if client is not None:
+        if client is not None and document is not None:  # a client comes with its document
             clients.append(client)
             documents[client.id] = document
     problems += _password_problems(clients, documents, options, environ)
@@ -214,8 +216,74 @@ def _project_id(document: Document, index: int) -> str | None:
     return project_id if isinstance(project_id, str) and CLIENT_ID.fullmatch(project_id) else None
 
 
+# A client file as the schema (client.schema.json) describes it: what
+# ``_client`` reads once ``schema_problems`` found nothing wrong.
+
+class _ContactData(TypedDict, total=False):
+    name: str
+    email: str
+    phone: str
+
+
+_ClosureData = TypedDict("_ClosureData", {"from": str, "to": NotRequired[str]})
+
+
+class _ChangeData(TypedDict):
+    status: Literal["proposed", "approved", "declined"]
+    days: NotRequired[int]
+    cost: NotRequired[str]
+    after: NotRequired[str]
+
+
+class _LogEntryData(TypedDict):
+    date: str
+    by: Party
+    text: str
+    change: NotRequired[_ChangeData]
+
+
+class _MilestoneData(TypedDict):
+    id: NotRequired[str]
+    title: str
+    owner: Party
+    due: str
+    done: NotRequired[str]
+    note: NotRequired[str]
+
+
+class _AgreementData(TypedDict, total=False):
+    template: str
+    signed: str
+    #: Per-party terms and the template's own: text, numbers, true or false.
+    terms: dict[str, Any]
+    clauses: str
+
+
+class _ProjectData(TypedDict):
+    id: str
+    title: str
+    token: str
+    status: NotRequired[Literal["active", "paused", "done", "archived"]]
+    paused_reason: NotRequired[str]
+    start: NotRequired[str]
+    password_env: NotRequired[str]
+    calendar: NotRequired[bool]
+    agreement: NotRequired[_AgreementData]
+    milestones: list[_MilestoneData]
+    log: NotRequired[list[_LogEntryData]]
+
+
+class _ClientData(TypedDict):
+    name: str
+    contact: NotRequired[_ContactData]
+    timezone: NotRequired[str]
+    holidays: NotRequired[str]
+    closed: NotRequired[list[_ClosureData]]
+    projects: list[_ProjectData]
+
+
 def _client(document: Document, path: Path, default_timezone: str) -> Client:
-    data = document.data
+    data = cast(_ClientData, document.data)  # valid against the schema
     contact = data.get("contact")
     return Client(
         id=path.stem,
@@ -225,16 +293,16 @@ def _client(document: Document, path: Path, default_timezone: str) -> Client:
         contact=Contact(**contact) if contact else None,
         source=path,
         holidays=data.get("holidays"),
-        closed=tuple(Closure(parse_date(item["from"]), parse_date(item.get("to", item["from"])))
+        closed=tuple(Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
                      for item in data.get("closed", [])),
     )
 
 
-def _optional_date(text: str | None):
+def _optional_date(text: str | None) -> dt.date | None:
     return parse_date(text) if text is not None else None
 
 
-def _project(data: dict) -> Project:
+def _project(data: _ProjectData) -> Project:
     agreement = data.get("agreement", {})
     return Project(
         id=data["id"],
@@ -256,8 +324,10 @@ def _project(data: dict) -> Project:
     )
 
 
-def _milestone(data: dict) -> Milestone:
-    due, due_time = parse_due(data["due"])
+def _milestone(data: _MilestoneData) -> Milestone:
+    due_and_time = parse_due(data["due"])
+    assert due_and_time is not None, data["due"]  # the schema checked its format
+    due, due_time = due_and_time
     return Milestone(
         id=data.get("id") or slugify(data["title"]),
         title=data["title"],
@@ -269,10 +339,10 @@ def _milestone(data: dict) -> Milestone:
     )
 
 
-def _log_entry(data: dict) -> LogEntry:
+def _log_entry(data: _LogEntryData) -> LogEntry:
     change = data.get("change")
     return LogEntry(
-        date=parse_date(data["date"]),
+        date=checked_date(data["date"]),
         by=data["by"],
         text=data["text"],
         change=Change(**change) if change else None,
@@ -320,7 +390,8 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
 def _number_problems(document: Document) -> list[Problem]:
     """A number must be one: YAML reads ``.inf``, ``.nan`` and ``1e400`` as
     floats that no page can show."""
-    problems, stack = [], [((), document.data)]
+    problems: list[Problem] = []
+    stack: list[tuple[KeyPath, Any]] = [((), document.data)]  # YAML's values: anything
     while stack:
         path, value = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
@@ -355,7 +426,7 @@ def _future_problems(client: Client, document: Document, moment: dt.datetime) ->
     return problems
 
 
-def _change_problems(project: Project, document: Document, at: tuple) -> list[Problem]:
+def _change_problems(project: Project, document: Document, at: KeyPath) -> list[Problem]:
     """An approved change's ``after`` must name a milestone of the project,
     and moves the forecast only with ``days``."""
     problems = []
@@ -391,7 +462,7 @@ IMPLAUSIBLE_SPAN = dt.timedelta(days=2 * 365)
 
 
 def _schedule_warnings(client: Client, project: Project, document: Document,
-                       at: tuple) -> list[Problem]:
+                       at: KeyPath) -> list[Problem]:
     """Things that are allowed but usually a slip of the keyboard."""
     warnings = []
     first = project.start or project.agreement.signed or project.milestones[0].due
@@ -416,7 +487,8 @@ def _schedule_warnings(client: Client, project: Project, document: Document,
     return warnings
 
 
-def _password_problems(clients, documents, options: CourtsideSettings, environ) -> list[Problem]:
+def _password_problems(clients: list[Client], documents: Mapping[str, Document],
+                       options: CourtsideSettings, environ: Mapping[str, str]) -> list[Problem]:
     """A password-protected portal needs its password: a production build
     stops without it (never an unencrypted page); a preview shows the page
     unencrypted, marked as such."""
@@ -433,7 +505,7 @@ def _password_problems(clients, documents, options: CourtsideSettings, environ) 
     return problems
 
 
-def _token_sites(clients: list[Client], documents: Mapping[str, Document]):
+def _token_sites(clients: list[Client], documents: Mapping[str, Document]) -> Iterator[TokenSite]:
     for client in clients:
         document = documents[client.id]
         for index, project in enumerate(client.projects):
@@ -441,10 +513,11 @@ def _token_sites(clients: list[Client], documents: Mapping[str, Document]):
             yield TokenSite(project.token, site, client.id, project.id)
 
 
-def duplicate_tokens(sites, studio_token: str | None = None) -> list[Problem]:
+def duplicate_tokens(sites: Iterable[TokenSite], studio_token: str | None = None) -> list[Problem]:
     """A token opens exactly one private page, so it must be unique across
     clients and differ from the studio dashboard's."""
-    problems, first_use = [], {}
+    problems: list[Problem] = []
+    first_use: dict[str, str] = {}
     if studio_token:
         first_use[studio_token] = "the studio dashboard"
     for site in sites:
@@ -457,7 +530,8 @@ def duplicate_tokens(sites, studio_token: str | None = None) -> list[Problem]:
     return problems
 
 
-def _check_agreements(clients, documents, folder: Path, studio) -> tuple[dict, list[Problem]]:
+def _check_agreements(clients: list[Client], documents: Mapping[str, Document], folder: Path,
+                      studio: Mapping[str, str]) -> tuple[dict[str, AgreementTemplate], list[Problem]]:
     """Load each template once; every placeholder must have a value in every
     published project that uses it."""
     templates: dict[str, AgreementTemplate] = {}

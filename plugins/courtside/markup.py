@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 
-def _link_open(renderer, tokens, index, options, env):
+def _link_open(renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict,
+               env: EnvType) -> str:
     tokens[index].attrSet("rel", "noopener noreferrer")
     return renderer.renderToken(tokens, index, options, env)
 
 
-def _heading_open(renderer, tokens, index, options, env):
+def _heading_open(renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict,
+                  env: EnvType) -> str:
     # Markdown inside a page section starts below the section's own heading.
     token = tokens[index]
     level = min(int(token.tag[1]) + env.get("heading_offset", 0), 6)
@@ -29,7 +35,8 @@ def _heading_open(renderer, tokens, index, options, env):
     return renderer.renderToken(tokens, index, options, env)
 
 
-def _heading_close(renderer, tokens, index, options, env):
+def _heading_close(renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict,
+                   env: EnvType) -> str:
     return _heading_open(renderer, tokens, index, options, env)
 
 

@@ -7,7 +7,7 @@ theme's ``portal.html``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Literal
@@ -71,11 +71,12 @@ _HOLDUPS = {
 }
 
 
-def cause_text(cause: Cause, party_name, *, counted: bool) -> str:
+def cause_text(cause: Cause, party_name: Callable[[Party], str], *, counted: bool) -> str:
     """One reason a date moved. ``counted``: lead with the business days it
     accounts for, when several reasons share the move."""
     days = f"{business_days(cause.days)} " if counted else ""
     if cause.kind == "change":
+        assert cause.entry is not None  # a change is told by its log entry
         if counted:
             return f"{days}for the approved change {quoted(cause.entry.text)}"
         return f"because the approved change {quoted(cause.entry.text)} adds " \
@@ -85,10 +86,11 @@ def cause_text(cause: Cause, party_name, *, counted: bool) -> str:
     # its party's calendar it can be a day more or less than on this one.
     if not counted and cause.kind in ("late", "finished_late") and cause.own_days == cause.days:
         holdup = holdup.replace("late", f"{business_days(cause.own_days)} late")
-    return f"{days}because {cause.milestone.title} ({party_name(cause.party)}) {holdup}"
+    assert cause.milestone is not None  # every other cause is a milestone that holds things up
+    return f"{days}because {cause.milestone.title} ({party_name(cause.milestone.owner)}) {holdup}"
 
 
-def moved_text(expected: Expected, party_name) -> str:
+def moved_text(expected: Expected, party_name: Callable[[Party], str]) -> str:
     """Why a date moved, in one sentence: "15 business days later because
     Content and brand assets (Acme Corp) is 15 business days late"."""
     later = f"{business_days(expected.shift)} later"
@@ -243,12 +245,14 @@ class Portal:
     @property
     def grace_days(self) -> int | None:
         """The agreed grace period of whoever holds the ball."""
-        return self.project.agreement.per_party("grace_days").get(self.state.ball)
+        ball = self.state.ball
+        return self.project.agreement.per_party("grace_days").get(ball) if ball else None
 
     @property
     def consequence(self) -> str | None:
         """What was agreed for the party holding the ball, past its grace."""
-        return self.project.agreement.per_party("consequences").get(self.state.ball)
+        ball = self.state.ball
+        return self.project.agreement.per_party("consequences").get(ball) if ball else None
 
     @property
     def changes(self) -> tuple[TrailEntry, ...]:

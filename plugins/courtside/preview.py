@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from watchfiles import watch
 
@@ -32,21 +34,22 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".ics": "text/calendar; charset=utf-8"}
 
-    def send_head(self):
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         try:
             return super().send_head()
         except ValueError:  # a NUL byte (``/%00``): not a path on any system
             self.send_error(400, "Bad request")
             return None
 
-    def list_directory(self, path):
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         self.send_error(404)
         return None
 
-    def send_error(self, code, message=None, explain=None):
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory, "404.html")
         if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
+            super().send_error(code, message, explain)
+            return
         body = page.read_bytes()
         self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -55,14 +58,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def end_headers(self):
+    def end_headers(self) -> None:
         # The same promises the _headers file makes on a real host.
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("X-Robots-Tag", "noindex, nofollow")
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def log_message(self, format, *args):  # keep the terminal for build output
+    def log_message(self, format: str, *args: Any) -> None:  # keep the terminal for build output
         pass
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from . import _pelican
 
@@ -46,7 +48,7 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
-def report(problems, stream=None) -> None:
+def report(problems: Iterable[Problem], stream: TextIO | None = None) -> None:
     """Print problems one per line, unwrapped, so editors and CI annotations
     can jump to each ``file:line:column``."""
     stream = stream or sys.stderr

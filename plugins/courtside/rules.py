@@ -56,6 +56,7 @@ def due_instant(milestone: Milestone, timezone: str, day: dt.date | None = None)
     date, for a forecast), in UTC. A local time that happens twice, when
     clocks go back, is its first occurrence; one that never happens, when
     clocks jump forward, is read as the time after the jump."""
+    assert milestone.due_time is not None, "a timed milestone"
     local = dt.datetime.combine(day or milestone.due, milestone.due_time, ZoneInfo(timezone))
     return local.astimezone(dt.UTC)
 
@@ -93,15 +94,21 @@ def current_step(project: Project) -> Milestone | None:
     return next((m for m in project.milestones if m.done is None), None)
 
 
+def open_step(project: Project) -> Milestone | None:
+    """The current step of a project that is not complete; None when it is."""
+    return None if project.status == "done" else current_step(project)
+
+
 def is_complete(project: Project) -> bool:
-    return project.status == "done" or current_step(project) is None
+    return open_step(project) is None
 
 
 def ball_in_court(project: Project) -> Party | None:
     """Who must act now; None when the project is paused or complete."""
-    if project.status == "paused" or is_complete(project):
+    step = open_step(project)
+    if project.status == "paused" or step is None:
         return None
-    return current_step(project).owner
+    return step.owner
 
 
 def since(project: Project, step: Milestone) -> dt.date | None:
@@ -220,9 +227,9 @@ def project_state(project: Project, today: dt.date,
                   calendars: Calendars = PLAIN_CALENDARS) -> ProjectState:
     slips = {m.id: s for m in project.milestones
              if (s := slip(m, calendars[m.owner])) is not None}
-    if is_complete(project):
+    step = open_step(project)
+    if step is None:  # complete
         return ProjectState(today, "complete", None, None, None, None, None, slips)
-    step = current_step(project)
     decisions = decisions_waiting(project, today, calendars["client"])
     if project.status == "paused":
         return ProjectState(today, "paused", step, None, None, None, None, slips,

@@ -15,8 +15,10 @@ import difflib
 import json
 import re
 import zoneinfo
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import fastjsonschema
 import jsonschema
@@ -46,6 +48,14 @@ def parse_date(text: str) -> dt.date | None:
     except ValueError:
         return None
     return day if day.year in YEARS else None
+
+
+def checked_date(text: str) -> dt.date:
+    """A date the schema checked (its format ``date``): ``parse_date`` of
+    text known to be one."""
+    day = parse_date(text)
+    assert day is not None, text
+    return day
 
 
 def parse_due(text: str) -> tuple[dt.date, dt.time | None] | None:
@@ -80,7 +90,7 @@ def is_timezone(text: str) -> bool:
 
 #: The formats the schema names that JSON Schema does not define, as tests
 #: of a text; both validators below use them.
-_FORMAT_TESTS = {
+_FORMAT_TESTS: dict[str, Callable[[str], bool]] = {
     "date": lambda text: parse_date(text) is not None,
     "courtside-due": lambda text: parse_due(text) is not None,
     "timezone": is_timezone,
@@ -99,7 +109,7 @@ _FORMAT_MESSAGES = {
 }
 
 
-def _format_problem(name: str, value, shown: str) -> str:
+def _format_problem(name: str, value: object, shown: str) -> str:
     """What is wrong with ``value`` for the format ``name``; a region names
     the valid choices, a date out of range says so."""
     if name in ("date", "courtside-due") and isinstance(value, str) and value[:4].isdigit() \
@@ -124,11 +134,13 @@ _TYPE_NAMES = {
 
 
 @cache
-def load_schema(name: str) -> dict:
-    return json.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema of the package: JSON, any value."""
+    schema: dict[str, Any] = json.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
+    return schema
 
 
-def client_schema() -> dict:
+def client_schema() -> dict[str, Any]:
     return load_schema(SCHEMA_FILE)
 
 
@@ -141,7 +153,7 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
 
 
 @cache
-def _quick_check():
+def _quick_check() -> Callable[[object], object]:
     """The same schema compiled to Python by fastjsonschema: about 25 times
     faster than jsonschema, but it stops at the first mistake and says it
     tersely. So it only answers "valid or not"; an invalid file is checked
@@ -173,7 +185,7 @@ def every_problem(document: Document, schema_file: str) -> list[Problem]:
 _SHOWN_AT_MOST = 60
 
 
-def _shown(value, written: str | None = None) -> str:
+def _shown(value: object, written: str | None = None) -> str:
     """A value as the studio wrote it, quoted when it is text, and short."""
     if written is not None:
         return _short(written)
@@ -195,7 +207,7 @@ def _short(text: str) -> str:
     return text if len(text) <= _SHOWN_AT_MOST else text[: _SHOWN_AT_MOST - 1] + "…"
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     for name, python_type in (("true or false", bool), ("a number", (int, float)),
                               ("text", str), ("a list", list), ("a mapping", dict)):
         if isinstance(value, python_type):
@@ -203,7 +215,7 @@ def _kind(value) -> str:
     return "nothing"
 
 
-def _hint(schema: dict) -> str:
+def _hint(schema: Mapping[str, Any]) -> str:
     """An object's own hint (its ``x-hint``), said when the object itself is
     wrong: of another type, or missing a key."""
     return f"; {schema['x-hint']}" if "x-hint" in schema else ""

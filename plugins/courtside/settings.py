@@ -24,7 +24,7 @@ from typing import Any
 
 from .problems import CourtsideError, Problem
 from .rules import build_moment
-from .schema import SETTINGS_SCHEMA_FILE, YEARS, every_problem, is_timezone, parse_date
+from .schema import SETTINGS_SCHEMA_FILE, YEARS, checked_date, every_problem, is_timezone
 from .tokens import token_problem
 from .workdays import PLAIN, Closure, WorkingCalendar, closure_problem, working_calendar
 from .yamlsource import Document, KeyPath, format_path
@@ -164,7 +164,7 @@ def courtside_settings(settings: Mapping[str, Any],
         cache=options["cache"],
         workers=options["workers"],
         calendar=working_calendar(options["holidays"], [
-            Closure(parse_date(item["from"]), parse_date(item.get("to", item["from"])))
+            Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
             for item in options["closed"]]),
     )
 
@@ -195,8 +195,8 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
         problem(STUDIO_TOKEN_VARIABLE if from_environment else f"{SETTINGS_KEY}.studio_token",
                 f"{weakness}; make one with: courtside token")
     for index, item in enumerate(options["closed"]):
-        why = closure_problem(Closure(parse_date(item["from"]),
-                                      parse_date(item.get("to", item["from"]))))
+        why = closure_problem(Closure(checked_date(item["from"]),
+                                      checked_date(item.get("to", item["from"]))))
         if why:
             problem(f"{SETTINGS_KEY}.closed[{index}].to", why)
     siteurl = _siteurl(settings)

@@ -72,7 +72,7 @@ class StudioRow:
         """Business days the expected end lies after the agreed one."""
         return self.state.end_slip_days
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[int, int, int, int, int, str, str]:
         """Most urgent first: active before paused before complete; past grace,
         then overdue (longest first), then due soon (soonest first); the
         studio's own steps before the client's; then the longest wait."""
@@ -83,7 +83,8 @@ class StudioRow:
                 0 if self.state.ball == "studio" else 1, -(self.state.waiting_days or 0),
                 self.client.id, self.project.id)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
+        """The row for ``courtside status --json``: JSON values."""
         step, following = self.state.current, self.next_milestone
         return {
             "client": self.client.id,
@@ -107,7 +108,7 @@ class StudioRow:
             "end_slip_days": self.end_slip_days,
             "decisions_waiting": [
                 {"text": decision.entry.text, "proposed": _iso(decision.entry.date),
-                 "days": decision.entry.change.days, "cost": decision.entry.change.cost,
+                 "days": decision.change.days, "cost": decision.change.cost,
                  "waiting_days": decision.waiting_days, "response_days": decision.response_days,
                  "overdue": decision.overdue}
                 for decision in self.state.decisions],
@@ -151,7 +152,7 @@ def counts(rows: list[StudioRow]) -> Counts:
     def ball(party: Party) -> list[StudioRow]:
         return [r for r in rows if r.state.ball == party]
     overdue = [r for r in rows if r.state.due and r.state.due.kind == "overdue"]
-    past_grace = [r for r in overdue if r.state.due.past_grace]
+    past_grace = [r for r in overdue if r.due_kind == "past_grace"]
     return Counts(
         portals=len(rows),
         clients=len({r.client.id for r in rows}),

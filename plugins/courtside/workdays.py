@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -137,7 +138,7 @@ def region_name(region: str) -> str:
     from babel import Locale
 
     country, subdivision = split_region(region)
-    country_name = Locale("en").territories.get(country, country)
+    country_name: str = Locale("en").territories.get(country, country)
     if subdivision is None:
         return country_name
     import holidays
@@ -159,11 +160,14 @@ class WorkingCalendar:
     region: str | None = None
     #: Closures, merged, sorted and non-overlapping (see ``working_calendar``).
     closures: tuple[Closure, ...] = ()
-    #: Each year's weekdays off (by year) and the browser's ranges (by span),
-    #: worked out when first asked for.
-    _off: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    #: Each year's weekdays off (by year), worked out when first asked for.
+    _off: dict[int, tuple[dt.date, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    #: The browser's ranges (by span), likewise.
+    _ranges: dict[tuple[dt.date, dt.date], tuple[tuple[dt.date, dt.date], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[WorkingCalendar], tuple[str | None, tuple[Closure, ...]]]:
         # The memo is worked out again where it is needed, not carried along.
         return WorkingCalendar, (self.region, self.closures)
 
@@ -246,21 +250,21 @@ class WorkingCalendar:
         """The days off between ``start`` and ``end`` as inclusive ranges:
         each weekday holiday as a one-day range, each closure as itself
         (clipped); for the browser script, which counts the same way."""
-        key = ("ranges", start, end)
-        if key not in self._off:
+        key = (start, end)
+        if key not in self._ranges:
             ranges = [(max(c.first, start), min(c.last, end))
                       for c in self.closures if c.last >= start and c.first <= end]
             for year in range(start.year, end.year + 1) if self.region else ():
                 ranges += [(day, day) for day in public_holidays(self.region, year)
                            if start <= day <= end and not any(day in c for c in self.closures)]
-            self._off[key] = tuple(ranges)
-        return self._off[key]
+            self._ranges[key] = tuple(ranges)
+        return self._ranges[key]
 
 
 PLAIN = WorkingCalendar()
 
 
-def merge_closures(closures) -> tuple[Closure, ...]:
+def merge_closures(closures: Iterable[Closure]) -> tuple[Closure, ...]:
     """Sorted, with overlapping and touching closures joined."""
     merged: list[Closure] = []
     for closure in sorted(closures):
@@ -272,5 +276,5 @@ def merge_closures(closures) -> tuple[Closure, ...]:
     return tuple(merged)
 
 
-def working_calendar(region: str | None = None, closures=()) -> WorkingCalendar:
+def working_calendar(region: str | None = None, closures: Iterable[Closure] = ()) -> WorkingCalendar:
     return WorkingCalendar(region, merge_closures(closures))

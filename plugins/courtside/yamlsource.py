@@ -13,9 +13,10 @@ and the model check and parse them.
 
 from __future__ import annotations
 
+import enum
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -23,6 +24,7 @@ from yaml.resolver import Resolver
 
 from .problems import Problem
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # the C parser is several times faster; the pure one gives the same events
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -42,9 +44,15 @@ _TAG = "tag:yaml.org,2002:"
 _CONSTRUCTED_TAGS = {_TAG + name for name in ("int", "float", "bool", "null")}
 _TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}
 _COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
+
+
+class _Drop(enum.Enum):
+    KEY = enum.auto()
+
+
 #: Stands for the key of a value that must be read but not kept (a duplicate
 #: key, a merge key, a key that is not a plain name).
-_DROP = object()
+_DROP: Final = _Drop.KEY
 
 
 @dataclass
@@ -92,7 +100,18 @@ class _Stop(Exception):
         self.problem = problem
 
 
-def _mark(mark) -> Location:
+class _Mark(Protocol):
+    """Where the parser is: PyYAML's ``Mark`` and the C parser's alike."""
+
+    line: int
+    column: int
+
+
+def _mark(mark: _Mark | None) -> Location:
+    """A mark as (line, column), counted from 1; the start of the file when
+    the parser gave none."""
+    if mark is None:
+        return 1, 1
     return mark.line + 1, mark.column + 1
 
 
@@ -101,7 +120,7 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
     builder = _Builder(file)
     parser = _Loader(text)
     try:
-        event = None
+        event: yaml.Event | None = None
         while not isinstance(event, yaml.StreamEndEvent):
             event = parser.get_event()
             builder.feed(event)
@@ -135,13 +154,15 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
 class _Frame:
     """A mapping or list being built."""
 
-    container: dict | list
-    path: KeyPath
+    #: Parsed YAML, not yet validated: any value.
+    container: dict[str, Any] | list[Any]
+    #: None when the value is not kept (a list or mapping used as a key, and what is in it).
+    path: KeyPath | None
     anchor: str | None
     values_before: int
     #: A list or mapping used as a key is read, to find its end, but kept nowhere.
     as_key: bool = False
-    key: Any = None  # a mapping's pending key, once read
+    key: str | _Drop | None = None  # a mapping's pending key, once read
 
 
 class _Builder:
@@ -173,7 +194,8 @@ class _Builder:
             return None
         if isinstance(top.container, list):
             return top.path + (len(top.container),)
-        return None if top.key is _DROP else top.path + (top.key,)
+        # A value is read only once its key is (``_expecting_key``).
+        return top.path + (top.key,) if isinstance(top.key, str) else None
 
     def _place(self, value: Any) -> None:
         if not self.stack:
@@ -183,47 +205,46 @@ class _Builder:
         if isinstance(top.container, list):
             top.container.append(value)
         else:
-            if top.key is not _DROP:
+            if isinstance(top.key, str):  # not _DROP; a value is placed once its key is read
                 top.container[top.key] = value
             top.key = None
 
-    def _count(self, amount: int, mark) -> None:
+    def _count(self, amount: int, mark: _Mark | None) -> None:
         self.values += amount
         if self.values > MAX_VALUES:
             raise _Stop(Problem(self.document.file, *_mark(mark), "",
                                 f"the document expands to more than {MAX_VALUES:,} values "
                                 "(an alias/anchor chain?); write the values out instead"))
 
-    def _problem(self, mark, path: KeyPath | None, message: str) -> None:
+    def _problem(self, mark: _Mark | None, path: KeyPath | None, message: str) -> None:
         self.problems.append(Problem(self.document.file, *_mark(mark),
                                      format_path(path) if path else "", message))
 
     # -- events ------------------------------------------------------------------------
 
-    def feed(self, event: yaml.Event) -> None:
-        kind = type(event)
-        if kind is yaml.ScalarEvent:  # most events, first
+    def feed(self, event: yaml.Event | None) -> None:
+        if type(event) is yaml.ScalarEvent:  # most events, first
             self._scalar(event)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        elif type(event) is yaml.MappingStartEvent or type(event) is yaml.SequenceStartEvent:
             self._start(event)
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        elif type(event) is yaml.MappingEndEvent or type(event) is yaml.SequenceEndEvent:
             self._end()
-        elif kind is yaml.AliasEvent:
+        elif type(event) is yaml.AliasEvent:
             self._alias(event)
-        elif kind is yaml.DocumentStartEvent:
+        elif type(event) is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 raise _Stop(Problem(self.document.file, *_mark(event.start_mark), "",
                                     "not valid YAML: expected a single document in the "
                                     "stream, but found another document"))
 
-    def _not_a_key(self, mark) -> None:
+    def _not_a_key(self, mark: _Mark | None) -> None:
         """A list, mapping or alias where a mapping's key belongs."""
         top = self.stack[-1]
         self._problem(mark, top.path, "a key must be a plain name, not a list, mapping or alias")
         top.key = _DROP
 
-    def _start(self, event) -> None:
+    def _start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise _Stop(Problem(self.document.file, *_mark(event.start_mark), "",
                                 f"nested more than {MAX_DEPTH} levels deep"))
@@ -237,7 +258,7 @@ class _Builder:
         if event.tag not in _COLLECTION_TAGS:
             self._problem(event.start_mark, path, f"unsupported YAML tag {_short(event.tag)}; "
                           "write plain text, numbers, dates, lists and mappings")
-        container = {} if isinstance(event, yaml.MappingStartEvent) else []
+        container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
         self.stack.append(_Frame(container, path, event.anchor, self.values, as_key))
 
     def _end(self) -> None:
@@ -263,7 +284,10 @@ class _Builder:
         elif tag in _CONSTRUCTED_TAGS:
             if path is not None:
                 self.document.written[path] = event.value
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            # The C parser's marks are yaml._yaml.Mark, which types-PyYAML does
+            # not accept for a node; the node only carries them along.
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,  # type: ignore[arg-type]
+                                   event.style)
             value = self.constructor.yaml_constructors[tag](self.constructor, node)
         else:
             self._problem(event.start_mark, path, f"unsupported YAML tag {_short(tag)}; "
@@ -314,7 +338,9 @@ class _Builder:
 @functools.lru_cache(maxsize=4096)  # files repeat their keys and many values
 def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
     """The tag YAML gives a plain scalar: int, bool, str, ..."""
-    return _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+    # types-PyYAML leaves BaseResolver.resolve unannotated; it returns the tag.
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return tag
 
 
 _RESOLVER = Resolver()

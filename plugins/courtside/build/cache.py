@@ -23,16 +23,21 @@ import importlib.metadata
 import json
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..files import write_atomically
-from .render import BuildContext, ClientBuild, build_client
+from .render import BuildContext, StagedClient, build_client
 from .staging import Staging
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 SUFFIX = ".pickle"
 
 
-def _hash_files(digest, folders) -> None:
+def _hash_files(digest: _Hash, folders: Iterable[Path | str]) -> None:
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
@@ -55,7 +60,7 @@ def context_key(context: BuildContext) -> str:
 
 
 class BuildCache:
-    def __init__(self, folder: Path, context: BuildContext):
+    def __init__(self, folder: Path, context: BuildContext) -> None:
         self.folder = folder
         self.context_key = context_key(context)
         self.used: set[str] = set()
@@ -63,7 +68,7 @@ class BuildCache:
     def key(self, path: Path) -> str:
         return hashlib.sha256(self.context_key.encode() + path.read_bytes()).hexdigest()
 
-    def get(self, path: Path) -> ClientBuild | None:
+    def get(self, path: Path) -> StagedClient | None:
         key = self.key(path)
         self.used.add(key)
         entry = self.folder / (key + SUFFIX)
@@ -71,9 +76,9 @@ class BuildCache:
             build = pickle.loads(entry.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
-        return build if isinstance(build, ClientBuild) and build.path == path else None
+        return build if isinstance(build, StagedClient) and build.path == path else None
 
-    def put(self, build: ClientBuild) -> None:
+    def put(self, build: StagedClient) -> None:
         """Store ``build`` (as staged: its files as hashes); safe to call
         from a worker."""
         key = self.key(build.path)
@@ -104,9 +109,10 @@ class Manifest:
 
     NAME = "manifest.json"
 
-    def __init__(self, folder: Path, output: Path):
+    def __init__(self, folder: Path, output: Path) -> None:
         self.path, self.output = folder / self.NAME, output
-        self.files: dict[str, list] = {}
+        #: By name under the output folder: ``[sha256, size, mtime_ns]`` (JSON).
+        self.files: dict[str, list[str | int]] = {}
         try:
             data = json.loads(self.path.read_text("utf-8"))
             if data.get("output") == str(output):
@@ -114,11 +120,11 @@ class Manifest:
         except (OSError, ValueError, KeyError, AttributeError):
             pass
 
-    def holds(self, build: ClientBuild) -> bool:
+    def holds(self, build: StagedClient) -> bool:
         """Whether every page and feed of a cached ``build`` is in the
         output folder exactly as the last build wrote it."""
         for project in build.projects:
-            for name, sha in project.files.items():
+            for name, sha in project.hashes.items():
                 record = self.files.get(name)
                 if record is None or record[0] != sha:
                     return False
@@ -142,7 +148,7 @@ class Manifest:
 
 
 def build_and_store(path: Path, context: BuildContext, staging: Staging,
-                    cache: BuildCache | None) -> ClientBuild:
+                    cache: BuildCache | None) -> StagedClient:
     """Build one client file, stage its pages and feeds and keep the result,
     in whichever process runs it: writing beside the work spreads the writes
     over the workers."""
@@ -155,6 +161,6 @@ def build_and_store(path: Path, context: BuildContext, staging: Staging,
 
 
 def build_and_store_all(paths: list[Path], context: BuildContext, staging: Staging,
-                        cache: BuildCache | None) -> list[ClientBuild]:
+                        cache: BuildCache | None) -> list[StagedClient]:
     """``build_and_store`` for a worker's share of the files."""
     return [build_and_store(path, context, staging, cache) for path in paths]

@@ -19,7 +19,9 @@ import multiprocessing
 import os
 import shutil
 import signal
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pelican.generators import Generator
 from rich.progress import track
@@ -35,8 +37,11 @@ from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, cour
 from ..studio import StudioRow, counts, ranked
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
 from .publishing import die_with_parent, interrupts_deferred
-from .render import ClientBuild, page_policy, render_page, site_context
+from .render import StagedClient, page_policy, render_page, site_context
 from .staging import Staging
+
+if TYPE_CHECKING:
+    from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +55,10 @@ PARALLEL_FROM = 40
 PROGRESS_FROM = 200
 
 
-def _progress(items, total: int, description: str):
+_Item = TypeVar("_Item")
+
+
+def _progress(items: Iterable[_Item], total: int, description: str) -> Iterable[_Item]:
     """A progress bar on a terminal for long builds, as Pelican shows its own."""
     terminal = _pelican.console()
     if total < PROGRESS_FROM or not terminal.is_terminal:
@@ -72,11 +80,17 @@ def _ignore_interrupts() -> None:
     die_with_parent()
 
 
-class PortalGenerator(Generator):
+# Pelican ships no types, so its Generator is Any to mypy; what this class
+# reads of it is declared below.
+class PortalGenerator(Generator):  # type: ignore[misc]
     """Writes ``p/<token>/`` for every published project and, with a studio
     token, the studio's dashboard."""
 
-    def __init__(self, *args, **kwargs):
+    #: Set by Pelican's ``Generator``: its settings and output folder.
+    settings: dict[str, Any]
+    output_path: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         """What every build step shares; nothing is read or built yet."""
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
@@ -87,7 +101,7 @@ class PortalGenerator(Generator):
         self.manifest: Manifest | None = None
         self.staging = Staging(Path(self.output_path))
         self.rebuilt: set[Path] = set()
-        self.builds: list[ClientBuild] = []
+        self.builds: list[StagedClient] = []
         self.rows: list[StudioRow] = []
 
     def generate_context(self) -> None:
@@ -97,11 +111,11 @@ class PortalGenerator(Generator):
         self.rows = ranked(
             StudioRow(build.client, project.project, project.state, project.path,
                       self.options.studio["name"])
-            for build in self.builds for project in build.projects)
+            for build in self.builds if build.client is not None for project in build.projects)
 
     # -- loading, checking and rendering ------------------------------------------------------
 
-    def _build_all(self) -> list[ClientBuild]:
+    def _build_all(self) -> list[StagedClient]:
         files, problems = client_files(self.options.clients_folder)
         self.staging.clear()
         cache = manifest = None
@@ -111,11 +125,12 @@ class PortalGenerator(Generator):
             # Pelican is about to empty the output folder: nothing in it counts.
             if not self.settings.get("DELETE_OUTPUT_DIRECTORY"):
                 manifest = Manifest(folder, Path(self.output_path))
-        builds: dict[Path, ClientBuild] = {}
-        for path in files if manifest else ():
-            entry = cache.get(path)
-            if entry is not None and manifest.holds(entry):
-                builds[path] = entry  # its pages are in place: nothing to build or write
+        builds: dict[Path, StagedClient] = {}
+        if cache is not None and manifest is not None:
+            for path in files:
+                entry = cache.get(path)
+                if entry is not None and manifest.holds(entry):
+                    builds[path] = entry  # its pages are in place: nothing to build or write
         missing = [path for path in files if path not in builds]
         try:
             builds.update(zip(missing, self._run(missing, cache), strict=True))
@@ -145,7 +160,7 @@ class PortalGenerator(Generator):
             cache.prune()
         return [builds[path] for path in files]
 
-    def _run(self, paths: list[Path], cache: BuildCache | None) -> list[ClientBuild]:
+    def _run(self, paths: list[Path], cache: BuildCache | None) -> list[StagedClient]:
         """Build client files (and store them in the cache), in several
         processes when that pays."""
         context = self.context_for_pages
@@ -206,7 +221,7 @@ class PortalGenerator(Generator):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def generate_output(self, writer):
+    def generate_output(self, writer: Writer) -> None:
         # Pages are moved in here rather than written through
         # ``writer.write_file``: that sends ``content_written`` with the page's
         # path, and sitemap or search-index plugins listening to it would
@@ -228,10 +243,10 @@ class PortalGenerator(Generator):
             if self.manifest is not None:
                 for build in self.builds:
                     for project in build.projects if build.path in self.rebuilt else ():
-                        for name, sha in project.files.items():
+                        for name, sha in project.hashes.items():
                             self.manifest.record(name, sha)
                 self.manifest.save({name for build in self.builds for project in build.projects
-                                    for name in project.files})
+                                    for name in project.hashes})
             for name, data in files.items():
                 self._write(name, data)
             self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})

@@ -29,9 +29,10 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import _pelican, files
 
@@ -46,12 +47,12 @@ _PR_SET_PDEATHSIG = 1
 
 
 @functools.cache
-def _linux_call(name: str):
+def _linux_call(name: str) -> Callable[..., int] | None:
     """The C library's function ``name`` on Linux, else None."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return getattr(ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True), name)
+        return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)[name]
     except (OSError, AttributeError):
         return None
 
@@ -153,6 +154,14 @@ def _replace_contents(fresh: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+class PelicanRun(Protocol):
+    """What Courtside reads and sets of Pelican's ``Pelican`` object, which
+    its signals pass (Pelican ships no types)."""
+
+    settings: dict[str, Any]
+    output_path: str
+
+
 class Publication:
     """One Pelican run: where it really publishes, and how it ended."""
 
@@ -165,7 +174,7 @@ class Publication:
         self._catching = False
         self._locks: dict[Path, int] = {}
 
-    def start(self, pelican) -> None:
+    def start(self, pelican: PelicanRun) -> None:
         """At ``initialized``: make this the only build writing its output
         folder, and point a build that empties its output at a fresh folder
         instead."""
@@ -205,9 +214,9 @@ class Publication:
                 f"Courtside: another build is writing {output} right now; nothing was built "
                 "(build again when it has finished)")) from None
 
-    def finish(self, pelican) -> None:
+    def finish(self, pelican: PelicanRun) -> None:
         """At ``finalized``: the site is complete; publish it."""
-        if self.fresh is None or self.signal is not None:
+        if self.fresh is None or self.output is None or self.signal is not None:
             return
         with interrupts_deferred():  # published, and known to be, or not at all
             swap_in(self.fresh, self.output)
@@ -224,7 +233,7 @@ class Publication:
         atexit.register(self._exit)
         self._catching = True
 
-    def _interrupted(self, number, frame) -> None:
+    def _interrupted(self, number: int, frame: FrameType | None) -> None:
         # SystemExit, not KeyboardInterrupt: Pelican catches the latter and
         # exits 0. Everything on the way out still runs (the worker pool is
         # stopped, multiprocessing's own exit handlers end its helpers).

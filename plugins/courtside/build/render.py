@@ -2,8 +2,10 @@
 process runs it.
 
 Everything a worker needs travels in a picklable ``BuildContext``, and what
-comes back is the bytes to write. So the simple path (one process, no
-cache), the parallel path and the cached path all write the very same files.
+comes back is a ``RenderedClient``: the bytes to write. Staging writes them
+and turns it into a ``StagedClient``, which holds their hashes instead (what
+the cache keeps and the workers send back). So the simple path (one process,
+no cache), the parallel path and the cached path all write the very same files.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -26,7 +28,7 @@ from ..calendar import milestone_events, portal_calendar
 from ..filters import FILTERS
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
-from ..portal import build_portal, is_absolute
+from ..portal import Portal, build_portal, is_absolute
 from ..privacy import content_security_policy
 from ..problems import Problem
 from ..rules import ProjectState, local_today, party_calendars
@@ -38,6 +40,15 @@ PORTAL_TEMPLATE = "portal.html"
 LOCKED_TEMPLATE = "locked.html"
 #: Settings the templates may read are passed on when they are plain data.
 _PLAIN = (str, int, float, bool, type(None))
+
+
+class Inline(TypedDict):
+    """The inline script and style of the pages (``inline_script``,
+    ``accent_style``), as the templates read them: ``INLINE.script``."""
+
+    script: str
+    unlock: str
+    style: str | None
 
 
 @dataclass(frozen=True)
@@ -55,34 +66,66 @@ class BuildContext:
     relative_urls: bool
     siteurl: str
     csp: str
-    inline: Mapping[str, str | None]
+    inline: Inline
 
 
 @dataclass(frozen=True)
 class ProjectBuild:
-    """A published project's page and feed, and its events for the studio."""
+    """A published project's page and feed, and its events for the studio:
+    what a rendered project and a staged one have in common."""
 
     project: Project
     #: Its state on the build day, summarised (``ProjectState.summary``).
     state: ProjectState
     path: str
-    #: The page and feed by name under the output folder: their bytes as
-    #: rendered, their SHA-256 once written (``staging.Staging.write``).
-    files: Mapping[str, bytes | str]
     #: Each milestone as a VEVENT, prefixed with the client, for the studio feeds.
     studio_events: tuple[tuple[Party, bytes], ...]
 
 
 @dataclass(frozen=True)
-class ClientBuild:
+class RenderedProject(ProjectBuild):
+    """A project as rendered: its files not written anywhere yet."""
+
+    #: The page and feed by name under the output folder, as bytes.
+    files: Mapping[str, bytes]
+
+
+@dataclass(frozen=True)
+class StagedProject(ProjectBuild):
+    """A project whose files are written to the staging folder
+    (``staging.Staging.write``)."""
+
+    #: The SHA-256 of the page and feed, by name under the output folder.
+    hashes: Mapping[str, str]
+
+
+ProjectT = TypeVar("ProjectT", RenderedProject, StagedProject)
+
+
+@dataclass(frozen=True)
+class ClientBuild(Generic[ProjectT]):
+    """One client file's share of a build: its problems, and when it loaded
+    its client and published projects."""
+
     path: Path
     client: Client | None
     problems: tuple[Problem, ...]
     token_sites: tuple[TokenSite, ...] = ()
-    projects: tuple[ProjectBuild, ...] = field(default_factory=tuple)
+    projects: tuple[ProjectT, ...] = ()
 
 
-def _plain(value):
+@dataclass(frozen=True)
+class RenderedClient(ClientBuild[RenderedProject]):
+    """A client file as ``build_client`` rendered it."""
+
+
+@dataclass(frozen=True)
+class StagedClient(ClientBuild[StagedProject]):
+    """A client file whose files are staged: what the cache stores and the
+    generator publishes."""
+
+
+def _plain(value: object) -> object:
     """``value`` when it is plain data all the way down, else None."""
     if isinstance(value, _PLAIN):
         return value
@@ -90,8 +133,8 @@ def _plain(value):
         items = [_plain(item) for item in value]
         return None if any(i is None and v is not None for i, v in zip(items, value, strict=True)) else items
     if isinstance(value, dict):
-        items = {k: _plain(v) for k, v in value.items() if isinstance(k, str)}
-        return None if any(items[k] is None and value[k] is not None for k in items) else items
+        entries = {k: _plain(v) for k, v in value.items() if isinstance(k, str)}
+        return None if any(entries[k] is None and value[k] is not None for k in entries) else entries
     return None
 
 
@@ -115,7 +158,7 @@ def accent_style(accent: str | None) -> Markup | None:
                   "@media (prefers-color-scheme:dark){:root{--brand:var(--accent)}}")
 
 
-def page_policy(inline: Mapping[str, str | None], *, header: bool = False) -> str:
+def page_policy(inline: Inline, *, header: bool = False) -> str:
     """The Content-Security-Policy that lets exactly the inline script and
     style of ``inline`` run (``header``: for ``_headers``)."""
     return content_security_policy(scripts=(inline["script"], inline["unlock"]),
@@ -126,8 +169,8 @@ def site_context(settings: Mapping[str, Any], template_paths: tuple[str, ...],
                  moment: dt.datetime) -> BuildContext:
     """The ``BuildContext`` of a site from its Pelican settings."""
     options = courtside_settings(settings)
-    inline = {"script": inline_script("live.js"), "unlock": inline_script("unlock.js"),
-              "style": accent_style(options.accent)}
+    inline = Inline(script=inline_script("live.js"), unlock=inline_script("unlock.js"),
+                    style=accent_style(options.accent))
     return BuildContext(
         options=options,
         moment=moment,
@@ -144,7 +187,7 @@ def site_context(settings: Mapping[str, Any], template_paths: tuple[str, ...],
     )
 
 
-_ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
+_ENVIRONMENTS: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], jinja2.Environment] = {}
 
 
 def environment(context: BuildContext) -> jinja2.Environment:
@@ -160,7 +203,7 @@ def environment(context: BuildContext) -> jinja2.Environment:
     return _ENVIRONMENTS[key]
 
 
-def _timeline(portal, layout: str):
+def _timeline(portal: Portal, layout: str) -> Markup:
     return timeline_svg(portal, LAYOUTS[layout])
 
 
@@ -203,17 +246,17 @@ def locked_page(context: BuildContext, folder: str, password: str, token: str,
     return render_page(context, LOCKED_TEMPLATE, folder, sealed=sealed.attributes())
 
 
-def build_client(path: Path, context: BuildContext) -> ClientBuild:
+def build_client(path: Path, context: BuildContext) -> RenderedClient:
     """Load one client file, check it, and render all of its portals."""
     options = context.options
     portfolio, problems = load_portfolio(options, only=[path], moment=context.moment)
     client = portfolio.clients[0] if portfolio.clients else None
     if client is None or any(p.severity == "error" for p in problems):
-        return ClientBuild(path, None, tuple(problems), portfolio.token_sites)
+        return RenderedClient(path, None, tuple(problems), portfolio.token_sites)
     absolute = is_absolute(options.siteurl)
     today = local_today(context.moment, client.timezone)
     calendars = party_calendars(client, options.calendar)
-    projects = []
+    projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.published:
             continue
@@ -243,5 +286,6 @@ def build_client(path: Path, context: BuildContext) -> ClientBuild:
             files[folder + CALENDAR_FILE] = portal_calendar(portal, [own for own, *_ in events])
         studio_events = tuple((row.milestone.owner, studio) for row, (_, studio) in
                               zip(portal.schedule, events, strict=True)) if options.studio_token else ()
-        projects.append(ProjectBuild(project, portal.state.summary(), folder, files, studio_events))
-    return ClientBuild(path, client, tuple(problems), portfolio.token_sites, tuple(projects))
+        projects.append(RenderedProject(project, portal.state.summary(), folder, studio_events,
+                                        files=files))
+    return RenderedClient(path, client, tuple(problems), portfolio.token_sites, tuple(projects))

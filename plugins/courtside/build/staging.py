@@ -14,7 +14,6 @@ outside the output folder.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..files import write_bytes
 from ..settings import PORTALS_FOLDER
 
 if TYPE_CHECKING:  # the plugin's first import needs no renderer
-    from .render import ClientBuild
+    from .render import RenderedClient, StagedClient
 
 
 def digest(data: bytes) -> str:
@@ -32,7 +31,7 @@ def digest(data: bytes) -> str:
 
 
 class Staging:
-    def __init__(self, output: Path):
+    def __init__(self, output: Path) -> None:
         output = Path(output).resolve()
         self.output = output
         self.folder = output.parent / f".{output.name}.courtside-staging"
@@ -40,17 +39,21 @@ class Staging:
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def write(self, build: ClientBuild) -> ClientBuild:
+    def write(self, build: RenderedClient) -> StagedClient:
         """Write the pages and feeds of ``build``; what comes back holds
         their hashes instead of their bytes. Safe to call from a worker."""
+        from .render import StagedClient, StagedProject
+
         projects = []
         for project in build.projects:
             (self.folder / project.path).mkdir(parents=True, exist_ok=True)
             for name, data in project.files.items():
                 write_bytes(self.folder / name, data)
-            projects.append(dataclasses.replace(
-                project, files={name: digest(data) for name, data in project.files.items()}))
-        return dataclasses.replace(build, projects=tuple(projects))
+            projects.append(StagedProject(
+                project.project, project.state, project.path, project.studio_events,
+                hashes={name: digest(data) for name, data in project.files.items()}))
+        return StagedClient(build.path, build.client, build.problems, build.token_sites,
+                            tuple(projects))
 
     def publish(self) -> None:
         """Move everything staged into the output folder."""
