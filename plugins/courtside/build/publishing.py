@@ -188,11 +188,14 @@ class Publication:
         if not pelican.settings.get("DELETE_OUTPUT_DIRECTORY"):
             return
         fresh = output.with_name(f".{output.name}.courtside-next")
-        shutil.rmtree(fresh, ignore_errors=True)  # what a killed build left
-        fresh.mkdir(parents=True)
-        self.output, self.fresh = output, fresh
-        self.staging = Staging(fresh)
-        _pelican.redirect_output(pelican, fresh)
+        # An interrupt waits until the fresh folder exists and is known to
+        # exist: then the exit removes it and truly says nothing was published.
+        with interrupts_deferred():
+            shutil.rmtree(fresh, ignore_errors=True)  # what a killed build left
+            fresh.mkdir(parents=True)
+            self.output, self.fresh = output, fresh
+            self.staging = Staging(fresh)
+            _pelican.redirect_output(pelican, fresh)
 
     def _lock(self, output: Path) -> None:
         """Two builds into one output folder would remove each other's
