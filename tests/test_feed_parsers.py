@@ -10,6 +10,10 @@ import pytest
 
 from feed_parsers import PARSERS, read_with_all
 
+#: Real parsers in other languages (Node.js, Ruby, C): end to end, not the
+#: fast layer, which needs nothing but the Python packages.
+pytestmark = pytest.mark.e2e
+
 #: The calendar's name and description, with "," and ";" written as look-alikes
 #: no parser treats as separators: U+201A SINGLE LOW-9 QUOTATION MARK for the
 #: comma, U+037E GREEK QUESTION MARK (the same glyph as ";") for the semicolon.
