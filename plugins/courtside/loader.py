@@ -22,6 +22,7 @@ from typing import Any, Literal, NotRequired, TypedDict, cast
 from unidecode import unidecode
 
 from .agreement import AgreementTemplate, agreement_context, load_template
+from .i18n import SOURCE
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Party, Project
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
@@ -134,7 +135,8 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     clients: list[Client] = []
     documents: dict[str, Document] = {}
     for path in files:
-        client, document, file_problems = load_client(path, options.timezone, moment)
+        client, document, file_problems = load_client(path, options.timezone, moment,
+                                                       options.language)
         problems += file_problems
         if client is not None and document is not None:  # a client comes with its document
             clients.append(client)
@@ -148,7 +150,8 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     return Portfolio(tuple(clients), templates, tuple(files), sites), sorted(problems)
 
 
-def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = None
+def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = None,
+                default_language: str = SOURCE
                 ) -> tuple[Client | None, Document | None, list[Problem]]:
     """One client file: the client, its located data, and its problems."""
     shown = display_path(path)
@@ -179,7 +182,7 @@ def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = 
     problems += _number_problems(document)
     if problems:
         return None, document, problems
-    client = _client(document, path, default_timezone)
+    client = _client(document, path, default_timezone, default_language)
     problems = _with_token_fixes(problems + _client_problems(client, document)
                                  + (_future_problems(client, document, moment) if moment else []),
                                  document, path.stem)
@@ -268,6 +271,7 @@ class _ProjectData(TypedDict):
     start: NotRequired[str]
     password_env: NotRequired[str]
     calendar: NotRequired[bool]
+    language: NotRequired[str]
     agreement: NotRequired[_AgreementData]
     milestones: list[_MilestoneData]
     log: NotRequired[list[_LogEntryData]]
@@ -276,19 +280,22 @@ class _ProjectData(TypedDict):
 class _ClientData(TypedDict):
     name: str
     contact: NotRequired[_ContactData]
+    language: NotRequired[str]
     timezone: NotRequired[str]
     holidays: NotRequired[str]
     closed: NotRequired[list[_ClosureData]]
     projects: list[_ProjectData]
 
 
-def _client(document: Document, path: Path, default_timezone: str) -> Client:
+def _client(document: Document, path: Path, default_timezone: str,
+            default_language: str) -> Client:
     data = cast(_ClientData, document.data)  # valid against the schema
     contact = data.get("contact")
     return Client(
         id=path.stem,
         name=data["name"],
         timezone=data.get("timezone", default_timezone),
+        language=data.get("language", default_language),
         projects=tuple(_project(p) for p in data["projects"]),
         contact=Contact(**contact) if contact else None,
         source=path,
@@ -313,6 +320,7 @@ def _project(data: _ProjectData) -> Project:
         start=_optional_date(data.get("start")),
         password_env=data.get("password_env"),
         calendar=data.get("calendar", True),
+        language=data.get("language"),
         agreement=Agreement(
             template=agreement.get("template", "standard"),
             signed=_optional_date(agreement.get("signed")),

@@ -84,6 +84,8 @@ class Project:
     calendar: bool = True
     agreement: Agreement = field(default_factory=Agreement)
     log: tuple[LogEntry, ...] = ()
+    #: BCP 47 tag of this project's portal when it differs from its client's.
+    language: str | None = None
 
     @property
     def published(self) -> bool:
@@ -102,6 +104,12 @@ class Client:
     #: Public holidays (``"DE-BY"``) and closures of the client's working calendar.
     holidays: str | None = None
     closed: tuple[Closure, ...] = ()
+    #: BCP 47 tag of the client's portals and feeds (``"de"``, ``"en-GB"``).
+    language: str = "en"
+
+    def language_of(self, project: Project) -> str:
+        """The language ``project``'s portal is written in."""
+        return project.language or self.language
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

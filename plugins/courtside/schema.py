@@ -23,6 +23,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from .i18n import language_problem
 from .problems import Problem
 from .workdays import region_problem
 from .yamlsource import Document
@@ -95,6 +96,7 @@ _FORMAT_TESTS: dict[str, Callable[[str], bool]] = {
     "courtside-due": lambda text: parse_due(text) is not None,
     "timezone": is_timezone,
     "holiday-region": lambda text: region_problem(text) is None,
+    "language": lambda text: language_problem(text) is None,
 }
 _FORMATS = jsonschema.FormatChecker([])
 for _name, _test in _FORMAT_TESTS.items():
@@ -106,6 +108,7 @@ _FORMAT_MESSAGES = {
     "courtside-due": "is not a date (use YYYY-MM-DD, or YYYY-MM-DD HH:MM for a local time)",
     "timezone": "is not a known time zone (use an IANA name such as Europe/Berlin)",
     "holiday-region": "is not a holiday region (use a country code such as DE, or DE-BY)",
+    "language": "is not a shipped language",
 }
 
 
@@ -117,6 +120,8 @@ def _format_problem(name: str, value: object, shown: str) -> str:
         return f"{shown}: the year must be from {YEARS.start} to {YEARS.stop - 1} (a typo?)"
     if name == "holiday-region" and isinstance(value, str) and value:
         return region_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
+    if name == "language" and isinstance(value, str) and value:
+        return language_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
     if name == "holiday-region" and isinstance(value, bool):  # NO, Norway, is YAML's false
         return f"{shown} {_FORMAT_MESSAGES[name]}; YAML reads {shown} as {str(value).lower()}: " \
             f"put it in quotes, \"{shown}\""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .i18n import SOURCE, language_problem
 from .problems import CourtsideError, Problem
 from .rules import build_moment
 from .schema import SETTINGS_SCHEMA_FILE, YEARS, checked_date, every_problem, is_timezone
@@ -89,6 +90,8 @@ class CourtsideSettings:
     workers: int | None = None
     #: The studio's business days.
     calendar: WorkingCalendar = PLAIN
+    #: Pelican's DEFAULT_LANG: the language of clients that name none.
+    language: str = "en"
 
     def dashboard_path(self) -> str:
         return f"{STUDIO_FOLDER}/{self.studio_token}/"
@@ -163,6 +166,7 @@ def courtside_settings(settings: Mapping[str, Any],
         studio_token=environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"],
         cache=options["cache"],
         workers=options["workers"],
+        language=str(settings.get("DEFAULT_LANG") or SOURCE),
         calendar=working_calendar(options["holidays"], [
             Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
             for item in options["closed"]]),
@@ -184,6 +188,9 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
     if options["timezone"] is None and not is_timezone(str(settings.get("TIMEZONE") or "UTC")):
         problem("TIMEZONE", f"{settings.get('TIMEZONE')!r} is not a known time zone (use an IANA "
                 "name such as Europe/Berlin)")
+    language = str(settings.get("DEFAULT_LANG") or SOURCE)
+    if language_problem(language):
+        problem("DEFAULT_LANG", f"{language_problem(language)}; the portals' default language")
     accent = options["accent"]
     if accent is not None and contrast(accent, LIGHT_BACKGROUND) < 3:
         problem(f"{SETTINGS_KEY}.accent", f"{accent} is too light to see against the page "

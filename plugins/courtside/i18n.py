@@ -1,0 +1,79 @@
+"""The client's language: which languages ship, what a tag falls back to,
+and each language's catalog.
+
+Catalogs live as ``.po`` files in ``locale/<lang>/LC_MESSAGES/courtside.po``
+and are compiled in memory the first time a language is used in a process
+(Babel's ``read_po`` and ``write_mo`` into ``gettext.GNUTranslations``), so no
+binary is committed and no page pays for a catalog. English is the source
+language: its catalog is the identity, and an English page reads exactly as
+the templates and filters write it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from importlib import resources
+
+#: The languages with a catalog, the source language first.
+SHIPPED = ("en", "de", "ru", "fr", "es")
+SOURCE = "en"
+DOMAIN = "courtside"
+
+
+def base_language(tag: str) -> str:
+    """``"de-AT"`` → ``"de"``: the language a regional variant falls back to."""
+    return tag.replace("_", "-").split("-", 1)[0].lower()
+
+
+def language_problem(tag: str) -> str | None:
+    """Why ``tag`` is not a language a portal can be written in, naming the
+    shipped ones; None when it (or the language it falls back to) ships."""
+    from babel import Locale, UnknownLocaleError
+
+    if base_language(tag) in SHIPPED:
+        try:
+            Locale.parse(tag, sep="-")
+            return None
+        except (ValueError, UnknownLocaleError):
+            pass
+    return (f"{tag!r} is not a shipped language; use one of: {', '.join(SHIPPED)} "
+            "(a regional variant such as de-AT or en-GB falls back to its language)")
+
+
+def locale_name(tag: str) -> str:
+    """The Babel locale of a tag: ``"de-AT"`` → ``"de_AT"``."""
+    from babel import Locale
+
+    return str(Locale.parse(tag, sep="-"))
+
+
+@cache
+def text_direction(tag: str) -> str:
+    """``ltr`` or ``rtl``, from the locale's data."""
+    from babel import Locale
+
+    return "rtl" if Locale.parse(tag, sep="-").text_direction == "rtl" else "ltr"
+
+
+def translations(tag: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``tag``'s language, once per process; the
+    identity for the source language."""
+    return _catalog(base_language(tag))
+
+
+@cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    if language == SOURCE:
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.po")
+    with po.open("rb") as file:
+        catalog = read_po(file, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)

@@ -1,0 +1,83 @@
+"""The client's language: the ``language`` key, its default from
+``DEFAULT_LANG``, the fallback of a regional variant, and the catalogs.
+In-process; the built pages in every language are in ``test_languages.py``."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from courtside.i18n import SHIPPED, base_language, language_problem, text_direction
+from courtside.loader import load_client
+from courtside.problems import CourtsideError
+from courtside.settings import courtside_settings
+
+GOOD = """\
+name: Bäckerei Müller & Söhne
+language: de-AT
+projects:
+  - id: web
+    title: Webseite
+    token: Web5iteTest0Token1Abcde
+    milestones:
+      - {id: text, title: Texte, owner: client, due: 2026-11-20}
+  - id: shop
+    title: Shop
+    token: Sh0pTest0Token1Abcdefgh
+    language: en-GB
+    milestones:
+      - {id: text, title: Texts, owner: client, due: 2026-11-20}
+"""
+
+
+def load(tmp_path: Path, text: str, **options):
+    path = tmp_path / "mueller.yaml"
+    path.write_text(textwrap.dedent(text), "utf-8")
+    client, _, problems = load_client(path, "Europe/Berlin", **options)
+    return client, [(p.line, p.column, p.path, p.message) for p in problems]
+
+
+def test_a_client_and_a_project_name_their_language(tmp_path):
+    client, problems = load(tmp_path, GOOD)
+    assert problems == []
+    web, shop = client.projects
+    assert client.language == "de-AT" and web.language is None and shop.language == "en-GB"
+    assert client.language_of(web) == "de-AT" and client.language_of(shop) == "en-GB"
+
+
+def test_without_a_language_the_site_default_applies(tmp_path):
+    text = GOOD.replace("language: de-AT\n", "")
+    assert load(tmp_path, text)[0].language == "en"
+    assert load(tmp_path, text, default_language="fr")[0].language == "fr"
+
+
+def test_an_unshipped_language_is_an_error_at_its_line_listing_the_shipped_ones(tmp_path):
+    _, problems = load(tmp_path, GOOD.replace("de-AT", "it"))
+    assert problems == [(2, 11, "language", "'it' is not a shipped language; use one of: "
+                         "en, de, ru, fr, es (a regional variant such as de-AT or en-GB falls "
+                         "back to its language)")]
+
+
+@pytest.mark.parametrize("tag, base", [("de", "de"), ("de-AT", "de"), ("de-CH", "de"),
+                                       ("en-GB", "en"), ("es-MX", "es"), ("fr-CA", "fr"),
+                                       ("ru-RU", "ru")])
+def test_a_regional_variant_falls_back_to_its_language(tag, base):
+    assert language_problem(tag) is None
+    assert base_language(tag) == base
+
+
+def test_the_default_language_comes_from_the_settings():
+    settings = {"PATH": "content", "COURTSIDE": {"studio": {"name": "S"}}}
+    assert courtside_settings(settings).language == "en"
+    assert courtside_settings({**settings, "DEFAULT_LANG": "ru"}).language == "ru"
+    with pytest.raises(CourtsideError) as raised:
+        courtside_settings({**settings, "DEFAULT_LANG": "it"})
+    assert [(p.path, p.message.split(";")[0]) for p in raised.value.problems] == [
+        ("DEFAULT_LANG", "'it' is not a shipped language")]
+
+
+def test_every_shipped_language_reads_left_to_right():
+    assert {text_direction(tag) for tag in SHIPPED} == {"ltr"}
+    assert text_direction("ar") == "rtl"
