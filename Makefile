@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish serve check test test-fast lint types lock clean rsync_upload s3_upload system-packages
+.PHONY: html publish serve check test test-fast lint types lock messages clean rsync_upload s3_upload system-packages
 
 # Deploy targets (see "Deploying" in the README).
 SSH_HOST ?=
@@ -105,6 +105,15 @@ lock: $(DEV)
 	$(PIP_COMPILE) --output-file $(RUNTIME_LOCK) pyproject.toml
 	$(PIP_COMPILE) --extra test --extra lint --extra types --extra lock \
 		--constraint $(RUNTIME_LOCK) --output-file $(DEV_LOCK) pyproject.toml
+
+# The portal's words: extract them from the code and templates (babel.cfg)
+# into the template catalog, and bring every language's .po up to date with it.
+LOCALE = plugins/courtside/locale
+messages: $(DEV)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
+		-c TRANSLATORS: -o $(LOCALE)/courtside.pot .
+	$(BIN)/pybabel update -D courtside -i $(LOCALE)/courtside.pot -d $(LOCALE) \
+		--ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf output cache

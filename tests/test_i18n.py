@@ -81,3 +81,10 @@ def test_the_default_language_comes_from_the_settings():
 def test_every_shipped_language_reads_left_to_right():
     assert {text_direction(tag) for tag in SHIPPED} == {"ltr"}
     assert text_direction("ar") == "rtl"
+
+
+def test_a_catalog_is_compiled_once_per_process_from_its_po_file():
+    from courtside.i18n import translations
+
+    assert translations("de-AT") is translations("de") is translations("de-CH")
+    assert not list(Path(__file__).resolve().parents[1].glob("plugins/courtside/locale/**/*.mo"))

@@ -1,33 +1,23 @@
-"""Template filters for dates and counts, independent of the machine's locale
-so every build writes the same words."""
+"""Template filters for dates and counts, in a portal's language and
+independent of the machine's locale, so every build writes the same words.
+
+``Words(language)`` holds them for one language; its filters are what that
+language's templates use, and its methods are what the page, the feed and
+the timeline say in Python. The module's own functions are the source
+language's (English), which the studio's side (dashboard, commands) speaks.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Protocol
+
+from .i18n import SOURCE, Language, language
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def long_date(day: dt.date) -> str:
-    """``Tue 3 Nov 2026``."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def clock_time(moment: dt.time) -> str:
-    """``14:00``."""
-    return moment.strftime("%H:%M")
-
-
-def business_days(count: int) -> str:
-    """``1 business day``, ``14 business days``."""
-    return f"{count} business day" + ("" if count == 1 else "s")
-
-
-def signed_business_days(count: int) -> str:
-    """``+5 business days``, ``−1 business day``: a change to a schedule."""
-    return ("+" if count >= 0 else "−") + business_days(abs(count))
 
 
 class Effect(Protocol):
@@ -40,34 +30,84 @@ class Effect(Protocol):
     def cost(self) -> str | None: ...
 
 
-def change_effect(change: Effect) -> str:
-    """What a change request (or a total of them) does to time and budget:
-    ``+10 business days, €2,400``; empty when it says neither."""
-    parts = [signed_business_days(change.days)] if change.days is not None else []
-    return ", ".join(parts + ([change.cost] if change.cost else []))
+class Words:
+    """Dates, counts and the short statements built from them, in one language."""
+
+    def __init__(self, lang: Language) -> None:
+        self.language = lang
+
+    def long_date(self, day: dt.date) -> str:
+        """``Tue 3 Nov 2026``; ``Fr., 4. Dez. 2026``: the locale's date with
+        its weekday (CLDR's ``yMMMEd``)."""
+        if self.language.base == SOURCE:
+            return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMEd", day, locale=self.language.locale)
+
+    def clock_time(self, moment: dt.time) -> str:
+        """``14:00``: the locale's short time (24 hours where it counts so)."""
+        if self.language.base == SOURCE:
+            return moment.strftime("%H:%M")
+        from babel.dates import format_time
+
+        return format_time(moment, "short", locale=self.language.locale)
+
+    def business_days(self, count: int) -> str:
+        """``1 business day``, ``14 business days``; ``21 рабочий день``."""
+        return self.language.ngettext("%(num)d business day", "%(num)d business days",
+                                      count) % {"num": count}
+
+    def signed_business_days(self, count: int) -> str:
+        """``+5 business days``, ``−1 business day``: a change to a schedule."""
+        return ("+" if count >= 0 else "−") + self.business_days(abs(count))
+
+    def change_effect(self, change: Effect) -> str:
+        """What a change request (or a total of them) does to time and budget:
+        ``+10 business days, €2,400``; empty when it says neither."""
+        parts = [self.signed_business_days(change.days)] if change.days is not None else []
+        return ", ".join(parts + ([change.cost] if change.cost else []))
+
+    def quoted(self, text: str, limit: int = 80) -> str:
+        """A text named in a sentence (a change request): on one line, in the
+        language's quotation marks, shortened when long."""
+        text = " ".join(text.split())
+        text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+        # TRANSLATORS: the quotation marks of the language around a quoted text.
+        return self.language.gettext("“%(text)s”") % {"text": text}
+
+    def due_now(self, side: int) -> str:
+        """The due state with no business day left, by where today lies against
+        the due date (-1 before, 0 on, 1 after): only on the day is it "due
+        today"; a deadline over a weekend or a holiday is not late yet."""
+        _ = self.language.gettext
+        return (_("due before the next business day"), _("due today"),
+                _("no business day since it was due"))[side + 1]
+
+    def filters(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "long_date": self.long_date,
+            "clock_time": self.clock_time,
+            "business_days": self.business_days,
+            "signed_business_days": self.signed_business_days,
+            "change_effect": self.change_effect,
+            "quoted": self.quoted,
+            "due_now": self.due_now,
+        }
 
 
-def quoted(text: str, limit: int = 80) -> str:
-    """A text named in a sentence (a change request): on one line, quoted,
-    shortened when long."""
-    text = " ".join(text.split())
-    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
+@cache
+def words(tag: str) -> Words:
+    """The words of ``tag``'s language, made once per process."""
+    return Words(language(tag))
 
 
-def due_now(side: int) -> str:
-    """The due state with no business day left, by where today lies against
-    the due date (-1 before, 0 on, 1 after): only on the day is it "due
-    today"; a deadline over a weekend or a holiday is not late yet."""
-    return ("due before the next business day", "due today",
-            "no business day since it was due")[side + 1]
-
-
-FILTERS = {
-    "long_date": long_date,
-    "clock_time": clock_time,
-    "business_days": business_days,
-    "signed_business_days": signed_business_days,
-    "change_effect": change_effect,
-    "quoted": quoted,
-    "due_now": due_now,
-}
+_SOURCE = words(SOURCE)
+long_date = _SOURCE.long_date
+clock_time = _SOURCE.clock_time
+business_days = _SOURCE.business_days
+signed_business_days = _SOURCE.signed_business_days
+change_effect = _SOURCE.change_effect
+quoted = _SOURCE.quoted
+due_now = _SOURCE.due_now
+FILTERS = _SOURCE.filters()

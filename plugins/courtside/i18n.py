@@ -77,3 +77,24 @@ def _catalog(language: str) -> gettext.NullTranslations:
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+class Language:
+    """One language a portal is written in: its tag, its locale's data and
+    its catalog, whose ``gettext`` and ``ngettext`` the words go through."""
+
+    def __init__(self, tag: str) -> None:
+        from babel import Locale
+
+        self.tag = tag
+        self.base = base_language(tag)
+        self.locale = Locale.parse(tag, sep="-")
+        self.direction = text_direction(tag)
+        self.catalog = translations(tag)
+        self.gettext = self.catalog.gettext
+        self.ngettext = self.catalog.ngettext
+
+
+@cache
+def language(tag: str) -> Language:
+    return Language(tag)

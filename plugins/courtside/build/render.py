@@ -25,7 +25,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..calendar import milestone_events, portal_calendar
-from ..filters import FILTERS
+from ..filters import words
+from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
 from ..portal import Portal, build_portal, is_absolute
@@ -187,18 +188,26 @@ def site_context(settings: Mapping[str, Any], template_paths: tuple[str, ...],
     )
 
 
-_ENVIRONMENTS: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], jinja2.Environment] = {}
+_ENVIRONMENTS: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], str], jinja2.Environment] = {}
 
 
-def environment(context: BuildContext) -> jinja2.Environment:
-    """The theme's templates, autoescaped: client text must never reach a
-    page unescaped (Pelican's own environment does not autoescape)."""
-    key = (context.template_paths, context.jinja_options)
+def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
+    """The theme's templates in the language ``tag``, autoescaped: client
+    text must never reach a page unescaped (Pelican's own environment does
+    not autoescape). One environment per language and process, with that
+    language's catalog and filters installed once, so a page costs no more
+    in German than in English."""
+    key = (context.template_paths, context.jinja_options, tag)
     if key not in _ENVIRONMENTS:
+        options = dict(context.jinja_options)
+        extensions = (*options.pop("extensions", ()), "jinja2.ext.i18n")
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(context.template_paths)),
-                                 autoescape=True, **dict(context.jinja_options))
-        env.filters.update(FILTERS)
+                                 autoescape=True, extensions=extensions, **options)
+        lang = language(tag)
+        env.install_gettext_translations(lang.catalog, newstyle=True)  # type: ignore[attr-defined]
+        env.filters.update(words(tag).filters())
         env.globals["timeline"] = _timeline
+        env.globals["LANGUAGE"] = lang
         _ENVIRONMENTS[key] = env
     return _ENVIRONMENTS[key]
 
@@ -216,19 +225,21 @@ def _page_values(context: BuildContext, folder: str, values: Mapping[str, Any]) 
             "INLINE": context.inline, **values}
 
 
-def render_page(context: BuildContext, template: str, folder: str, **values: Any) -> bytes:
-    """A page at ``folder/index.html``."""
-    html = environment(context).get_template(template).render(_page_values(context, folder, values))
+def render_page(context: BuildContext, template: str, folder: str, tag: str = SOURCE,
+                **values: Any) -> bytes:
+    """A page at ``folder/index.html``, in the language ``tag``."""
+    html = environment(context, tag).get_template(template).render(
+        _page_values(context, folder, values))
     return html.encode("utf-8")
 
 
 def render_blocks(context: BuildContext, template: str, folder: str, names: tuple[str, ...],
-                  **values: Any) -> dict[str, str]:
+                  tag: str = SOURCE, **values: Any) -> dict[str, str]:
     """Blocks of a page rendered on their own, each exactly as in the whole
     page: the page is rendered once first, which sets its variables and
     adds the blocks it inherits (what ``{% extends %}`` does), then each block
     is rendered again in that context."""
-    page = environment(context).get_template(template)
+    page = environment(context, tag).get_template(template)
     blocks = page.new_context(_page_values(context, folder, values))
     for _ in page.root_render_func(blocks):
         pass
@@ -236,14 +247,14 @@ def render_blocks(context: BuildContext, template: str, folder: str, names: tupl
 
 
 def locked_page(context: BuildContext, folder: str, password: str, token: str,
-                **values: Any) -> bytes:
+                tag: str = SOURCE, **values: Any) -> bytes:
     """The portal encrypted: its title and body, rendered on their own, are
     sealed into a neutral page with the script that opens them."""
-    parts = render_blocks(context, PORTAL_TEMPLATE, folder, ("title", "body"), **values)
+    parts = render_blocks(context, PORTAL_TEMPLATE, folder, ("title", "body"), tag, **values)
     payload = json.dumps({"title": unescape(parts["title"]), "body": parts["body"]},
                          ensure_ascii=False)
     sealed = seal(payload.encode("utf-8"), password, salt_for(token))
-    return render_page(context, LOCKED_TEMPLATE, folder, sealed=sealed.attributes())
+    return render_page(context, LOCKED_TEMPLATE, folder, tag, sealed=sealed.attributes())
 
 
 def build_client(path: Path, context: BuildContext) -> RenderedClient:
@@ -269,12 +280,13 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
             feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
             if project.calendar else None,
             calendars=calendars)
+        tag = client.language_of(project)
         password = os.environ.get(project.password_env) if project.password_env else None
         if password:
-            page = locked_page(context, folder, password, project.token, portal=portal,
+            page = locked_page(context, folder, password, project.token, tag, portal=portal,
                                unencrypted_preview=False)
         else:
-            page = render_page(context, PORTAL_TEMPLATE, folder, portal=portal,
+            page = render_page(context, PORTAL_TEMPLATE, folder, tag, portal=portal,
                                unencrypted_preview=bool(project.password_env))
         files = {folder + "index.html": page}
         # The studio's feeds carry every event once more, prefixed with the
