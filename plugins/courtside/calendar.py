@@ -21,7 +21,6 @@ from icalendar import Calendar, Parameters, vDuration, vText, vUri
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
 
-from .filters import clock_time, long_date
 from .model import Milestone
 from .portal import Portal, ScheduleRow, calendar_name, is_absolute
 from .rules import due_instant
@@ -159,9 +158,11 @@ def _instant(moment: dt.datetime) -> str:
 def _when(portal: Portal, milestone: Milestone, day: dt.date) -> str:
     """A milestone's date as the description states it; a timed one with
     the time it really has in the client's zone (see ``local_due_time``)."""
+    words = portal.words
     if milestone.due_time is None:
-        return long_date(day)
-    return f"{long_date(day)}, {clock_time(portal.due_time(milestone, day))} ({portal.client.timezone})"
+        return words.long_date(day)
+    return f"{words.long_date(day)}, {words.clock_time(portal.due_time(milestone, day))} " \
+        f"({portal.client.timezone})"
 
 
 def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[bytes, ...]:
@@ -187,16 +188,22 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
     else:  # an instant: no DTEND
         when = [("DTSTART", _instant(due_instant(milestone, client.timezone, day)))]
     _, status = row.status
+    _ = portal.words.language.gettext
+    due = _when(portal, milestone, milestone.due)
     lines = [
-        f"Project: {portal.project.title}",
-        f"Owner: {owner}",
-        f"Due: {_when(portal, milestone, milestone.due)}" + (" (agreed)" if expected else ""),
-        *([f"{'Expected' if forecast else 'Moved to'}: {_when(portal, milestone, day)}, "
-           f"{portal.moved_text(expected)}"] if expected else []),
-        f"State: {status}" + (f" (finished {long_date(milestone.done)})" if milestone.done else ""),
+        _("Project: %(title)s") % {"title": portal.project.title},
+        _("Owner: %(name)s") % {"name": owner},
+        (_("Due: %(date)s (agreed)") if expected else _("Due: %(date)s")) % {"date": due},
     ]
+    if expected:
+        values = {"date": _when(portal, milestone, day), "why": portal.moved_text(expected)}
+        lines.append((_("Expected: %(date)s, %(why)s") if forecast
+                      else _("Moved to: %(date)s, %(why)s")) % values)
+    lines.append(_("State: %(state)s (finished %(date)s)") % {
+        "state": status, "date": portal.words.long_date(milestone.done)} if milestone.done
+        else _("State: %(state)s") % {"state": status})
     if portal.url:
-        lines.append(f"Portal: {portal.url}")
+        lines.append(_("Portal: %(url)s") % {"url": portal.url})
     # Written as icalendar writes them (a property test compares the two);
     # ids are slugs and need no escaping.
     rest = serialize_lines([
@@ -209,8 +216,9 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         ("TRANSP", "TRANSPARENT"),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
-    title = milestone.title + (" (expected)" if forecast else "")
-    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", Text(f"{done}{prefix}{owner}: {title}"))])
+    summary = _("%(party)s: %(milestone)s (expected)") if forecast else _("%(party)s: %(milestone)s")
+    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", Text(
+        done + summary % {"party": prefix + owner, "milestone": milestone.title}))])
                  + rest + _END_EVENT for prefix in prefixes)
 
 
@@ -222,7 +230,8 @@ def portal_calendar(portal: Portal, events: list[bytes] | None = None) -> bytes:
     return _feed(
         uid=calendar_uid(client.id, project.id),
         name=calendar_name(client, project),
-        description=f"Milestones of {project.title}, with who must act.",
+        description=portal.words.language.gettext(
+            "Milestones of %(title)s, with who must act.") % {"title": project.title},
         timezone=client.timezone,
         url=portal.url,
         source=feed if feed and is_absolute(feed) else None,

@@ -45,6 +45,14 @@ class Words:
 
         return format_skeleton("yMMMEd", day, locale=self.language.locale)
 
+    def short_month(self, month: int) -> str:
+        """``Nov``; ``Nov.``: a month on the timeline's axis."""
+        if self.language.base == SOURCE:
+            return _MONTHS[month - 1]
+        from babel.dates import get_month_names
+
+        return str(get_month_names("abbreviated", "stand-alone", self.language.locale)[month])
+
     def clock_time(self, moment: dt.time) -> str:
         """``14:00``: the locale's short time (24 hours where it counts so)."""
         if self.language.base == SOURCE:
@@ -84,6 +92,14 @@ class Words:
         return (_("due before the next business day"), _("due today"),
                 _("no business day since it was due"))[side + 1]
 
+    def listed(self, items: list[str]) -> str:
+        """``a, b and c``, as the language lists things."""
+        if self.language.base == SOURCE:
+            return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+        from babel.lists import format_list
+
+        return format_list(items, locale=self.language.locale)
+
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
             "long_date": self.long_date,
@@ -97,12 +113,12 @@ class Words:
 
 
 @cache
-def words(tag: str) -> Words:
+def words_of(tag: str) -> Words:
     """The words of ``tag``'s language, made once per process."""
     return Words(language(tag))
 
 
-_SOURCE = words(SOURCE)
+SOURCE_WORDS = _SOURCE = words_of(SOURCE)
 long_date = _SOURCE.long_date
 clock_time = _SOURCE.clock_time
 business_days = _SOURCE.business_days

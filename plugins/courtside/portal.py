@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total
-from .filters import business_days, long_date, quoted
+from .filters import SOURCE_WORDS, Words, words_of
 from .forecast import Cause, Expected
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
@@ -44,62 +44,90 @@ class ScheduleRow:
     note: Markup
     #: The forecast of an open milestone in an active project.
     expected: Expected | None = None
+    #: The portal's language, in which ``status`` is told.
+    words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
 
     @property
     def status(self) -> tuple[str, str]:
         """``(kind, words)``: how the milestone stands, for the page and the
         calendar alike; the kind names a style, the words say it."""
+        _ = self.words.language.gettext
         if self.slip is not None:
+            days = self.words.business_days(self.slip.business_days)
             if self.slip.kind == "on_time":
-                return "done", "Done, on time"
-            kind = "late" if self.slip.kind == "late" else "done"
-            return kind, f"Done, {self.slip.kind} by {business_days(self.slip.business_days)}"
+                return "done", _("Done, on time")
+            if self.slip.kind == "late":
+                return "late", _("Done, late by %(days)s") % {"days": days}
+            return "done", _("Done, early by %(days)s") % {"days": days}
+        days = self.words.business_days(self.late_days)
         if self.state == "current":
-            overdue = f", overdue by {business_days(self.late_days)}" if self.late_days else ""
-            return "current", "Current step" + overdue
+            if self.late_days:
+                return "current", _("Current step, overdue by %(days)s") % {"days": days}
+            return "current", _("Current step")
         if self.late_days:
-            return "overdue", f"Not started, {business_days(self.late_days)} past due"
-        return "upcoming", "Upcoming"
+            return "overdue", _("Not started, %(days)s past due") % {"days": days}
+        return "upcoming", _("Upcoming")
 
 
-#: How each kind of cause reads, after "because <milestone> (<party>)".
-_HOLDUPS = {
-    "late": "is late",
-    "open": "is not done yet",
-    "finished_late": "was finished late",
-    "order": "comes first but is due later",
-}
+def _holdups(words: Words) -> dict[str, tuple[str, str, str | None]]:
+    """How each kind of cause reads: with the business days it accounts for
+    leading, on its own, and on its own with its own lateness (``None`` when
+    that is not told)."""
+    _ = words.language.gettext
+    return {
+        "late": (_("%(days)s because %(milestone)s (%(party)s) is late"),
+                 _("because %(milestone)s (%(party)s) is late"),
+                 _("because %(milestone)s (%(party)s) is %(days)s late")),
+        "open": (_("%(days)s because %(milestone)s (%(party)s) is not done yet"),
+                 _("because %(milestone)s (%(party)s) is not done yet"), None),
+        "finished_late": (_("%(days)s because %(milestone)s (%(party)s) was finished late"),
+                          _("because %(milestone)s (%(party)s) was finished late"),
+                          _("because %(milestone)s (%(party)s) was finished %(days)s late")),
+        "order": (_("%(days)s because %(milestone)s (%(party)s) comes first but is due later"),
+                  _("because %(milestone)s (%(party)s) comes first but is due later"), None),
+    }
 
 
-def cause_text(cause: Cause, party_name: Callable[[Party], str], *, counted: bool) -> str:
+def cause_text(cause: Cause, party_name: Callable[[Party], str], *, counted: bool,
+               words: Words = SOURCE_WORDS) -> str:
     """One reason a date moved. ``counted``: lead with the business days it
     accounts for, when several reasons share the move."""
-    days = f"{business_days(cause.days)} " if counted else ""
+    _ = words.language.gettext
     if cause.kind == "change":
         assert cause.entry is not None  # a change is told by its log entry
+        change = words.quoted(cause.entry.text)
         if counted:
-            return f"{days}for the approved change {quoted(cause.entry.text)}"
-        return f"because the approved change {quoted(cause.entry.text)} adds " \
-            f"{business_days(cause.own_days)}"
-    holdup = _HOLDUPS[cause.kind]
+            return _("%(days)s for the approved change %(change)s") % {
+                "days": words.business_days(cause.days), "change": change}
+        return _("because the approved change %(change)s adds %(days)s") % {
+            "days": words.business_days(cause.own_days), "change": change}
+    leading, alone, alone_with_days = _holdups(words)[cause.kind]
+    assert cause.milestone is not None  # every other cause is a milestone that holds things up
+    values = {"milestone": cause.milestone.title, "party": party_name(cause.milestone.owner),
+              "days": words.business_days(cause.days)}
+    if counted:
+        return leading % values
     # A milestone's own lateness is told only when it is the whole move: on
     # its party's calendar it can be a day more or less than on this one.
-    if not counted and cause.kind in ("late", "finished_late") and cause.own_days == cause.days:
-        holdup = holdup.replace("late", f"{business_days(cause.own_days)} late")
-    assert cause.milestone is not None  # every other cause is a milestone that holds things up
-    return f"{days}because {cause.milestone.title} ({party_name(cause.milestone.owner)}) {holdup}"
+    if alone_with_days and cause.own_days == cause.days:
+        return alone_with_days % {**values, "days": words.business_days(cause.own_days)}
+    return alone % values
 
 
-def moved_text(expected: Expected, party_name: Callable[[Party], str]) -> str:
+def moved_text(expected: Expected, party_name: Callable[[Party], str],
+               words: Words = SOURCE_WORDS) -> str:
     """Why a date moved, in one sentence: "15 business days later because
     Content and brand assets (Acme Corp) is 15 business days late"."""
-    later = f"{business_days(expected.shift)} later"
+    _ = words.language.gettext
+    later = _("%(days)s later") % {"days": words.business_days(expected.shift)}
     causes = expected.causes
     if len(causes) == 1:
-        return f"{later} {cause_text(causes[0], party_name, counted=False)}"
+        return _("%(later)s %(cause)s") % {
+            "later": later, "cause": cause_text(causes[0], party_name, counted=False, words=words)}
     if not causes:
         return later
-    return f"{later}: " + ", ".join(cause_text(c, party_name, counted=True) for c in causes)
+    return _("%(later)s: %(causes)s") % {"later": later, "causes": ", ".join(
+        cause_text(c, party_name, counted=True, words=words) for c in causes)}
 
 
 @lru_cache(maxsize=1024)
@@ -111,20 +139,21 @@ def _days_off_text(calendar: WorkingCalendar, first: dt.date, last: dt.date) -> 
 
 
 @lru_cache(maxsize=1024)
-def calendar_text(calendar: WorkingCalendar) -> str:
+def calendar_text(calendar: WorkingCalendar, words: Words = SOURCE_WORDS) -> str:
     """What a party's business days are: "Monday to Friday, except public
     holidays in Bayern, Germany and closed Thu 24 Dec 2026 – Fri 1 Jan 2027"."""
+    _ = words.language.gettext
     exceptions = []
     if calendar.region:
-        exceptions.append(f"public holidays in {region_name(calendar.region)}")
+        exceptions.append(_("public holidays in %(region)s") % {
+            "region": region_name(calendar.region, words.language.base)})
     for closure in calendar.closures:
-        span = long_date(closure.first) if closure.first == closure.last else \
-            f"{long_date(closure.first)} – {long_date(closure.last)}"
-        exceptions.append(f"closed {span}")
+        span = words.long_date(closure.first) if closure.first == closure.last else \
+            f"{words.long_date(closure.first)} – {words.long_date(closure.last)}"
+        exceptions.append(_("closed %(days)s") % {"days": span})
     if not exceptions:
-        return "Monday to Friday"
-    listed = ", ".join(exceptions[:-1]) + (" and " if len(exceptions) > 1 else "") + exceptions[-1]
-    return f"Monday to Friday, except {listed}"
+        return _("Monday to Friday")
+    return _("Monday to Friday, except %(exceptions)s") % {"exceptions": words.listed(exceptions)}
 
 
 @dataclass(frozen=True)
@@ -185,6 +214,8 @@ class Portal:
     #: How to subscribe to the milestone feed; None when the project has none.
     subscription: Subscription | None = None
     calendars: Calendars = field(default_factory=lambda: PLAIN_CALENDARS)
+    #: The words of the portal's language (``Client.language_of``).
+    words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
 
     def party_name(self, party: Party) -> str:
         return self.client.party_name(party, self.studio["name"])
@@ -194,7 +225,7 @@ class Portal:
         return local_due_time(milestone, self.client.timezone, day)
 
     def moved_text(self, expected: Expected) -> str:
-        return moved_text(expected, self.party_name)
+        return moved_text(expected, self.party_name, self.words)
 
     @cached_property
     def moved(self) -> bool:
@@ -208,7 +239,7 @@ class Portal:
         is more than Monday to Friday; empty when neither is."""
         if all(calendar.plain for calendar in self.calendars.values()):
             return ()
-        return tuple((self.party_name(party), calendar_text(self.calendars[party]))
+        return tuple((self.party_name(party), calendar_text(self.calendars[party], self.words))
                      for party in ("client", "studio"))
 
     @property
@@ -260,7 +291,7 @@ class Portal:
         return tuple(item for item in self.trail if item.entry.change is not None)
 
 
-def calendar_name(client: Client, project: Project) -> str:
+def calendar_name(client: Client, project: Project) -> str:  # names only: no words to translate
     """How the feed is called in the client's calendar app."""
     return f"{client.name} · {project.title}"
 
@@ -274,6 +305,7 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
     None when the project publishes no feed."""
     state = project_state(project, today, calendars)
     current = state.current
+    words = words_of(client.language_of(project))
     schedule = tuple(
         ScheduleRow(
             milestone=m,
@@ -284,6 +316,7 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
                 state.expected[m.id].date if m.id in state.expected else m.due, today), 0),
             note=render_markdown(m.note),
             expected=state.expected.get(m.id),
+            words=words,
         )
         for m in project.milestones
     )
@@ -298,5 +331,5 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         clauses=render_markdown(project.agreement.clauses, heading_offset=2),
         path=path, updated=updated, url=url,
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
-        calendars=calendars,
+        calendars=calendars, words=words,
     )

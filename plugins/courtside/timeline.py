@@ -19,10 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .filters import business_days, long_date
 from .portal import Portal
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -70,6 +67,7 @@ def _mark(owner: str, state: str, at: float, mid: float) -> str:
 
 
 def timeline_svg(portal: Portal, layout: Layout) -> Markup:
+    _ = portal.words.language.gettext
     first, last = _span(portal)
     left, right = layout.track
     scale = (right - left) / max((last - first).days, 1)
@@ -89,7 +87,7 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
     index += -index % step
     while (month := dt.date(index // 12, index % 12 + 1, 1)) <= last:
         if month >= first:
-            label = _MONTHS[month.month - 1] if step == 1 else str(month.year)
+            label = escape(portal.words.short_month(month.month)) if step == 1 else str(month.year)
             parts.append(f'<line class="tl-tick" x1="{x(month)}" y1="{_AXIS - 6}" '
                          f'x2="{x(month)}" y2="{height - 4}"/>')
             parts.append(f'<text class="tl-month" x="{x(month) + 3}" y="{_AXIS - 10}">'
@@ -127,30 +125,41 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
                  f'y2="{height - 4}"/>')
     anchor = "end" if x(today) > right - 40 else "start"
     parts.append(f'<text class="tl-today-label" x="{x(today) + (-4 if anchor == "end" else 4)}" '
-                 f'y="{_AXIS - 22}" text-anchor="{anchor}">Today</text>')
+                 f'y="{_AXIS - 22}" text-anchor="{anchor}">{escape(_("Today"))}</text>')
 
     title_id, desc_id = f"tl-{layout.name}-title", f"tl-{layout.name}-desc"
     return Markup(
         f'<svg class="timeline timeline--{layout.name}" viewBox="0 0 {layout.width} {height}" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
-        f'<title id="{title_id}">Timeline of {escape(portal.project.title)}</title>'
+        f'<title id="{title_id}">'
+        f'{escape(_("Timeline of %(title)s") % {"title": portal.project.title})}</title>'
         f'<desc id="{desc_id}">{escape(describe(portal))}</desc>'
         + "".join(parts) + "</svg>")
 
 
 def describe(portal: Portal) -> str:
     """The picture in one or two sentences, for screen readers."""
+    words = portal.words
+    _, ngettext = words.language.gettext, words.language.ngettext
     rows = portal.schedule
     milestones = [row.milestone for row in rows]
     done = sum(1 for m in milestones if m.done)
-    text = (f"{len(milestones)} milestones from {long_date(min(m.due for m in milestones))} "
-            f"to {long_date(max(m.due for m in milestones))}; {done} done.")
+    text = ngettext("%(num)d milestone from %(first)s to %(last)s; %(done)d done.",
+                    "%(num)d milestones from %(first)s to %(last)s; %(done)d done.",
+                    len(milestones)) % {
+        "num": len(milestones), "done": done,
+        "first": words.long_date(min(m.due for m in milestones)),
+        "last": words.long_date(max(m.due for m in milestones))}
     current = next((row for row in rows if row.state == "current"), None)
     if current is not None:
-        text += f" Current step: {current.milestone.title}, for {portal.party_name(current.milestone.owner)}"
-        text += f", overdue by {business_days(current.late_days)}." if current.late_days else "."
+        values = {"step": current.milestone.title,
+                  "party": portal.party_name(current.milestone.owner),
+                  "days": words.business_days(current.late_days)}
+        text += " " + (_("Current step: %(step)s, for %(party)s, overdue by %(days)s.")
+                       if current.late_days else _("Current step: %(step)s, for %(party)s.")) % values
     end = portal.state.end
     if end is not None and end.moved:
-        text += (f" {end.milestone.title} now expected {long_date(end.date)}, "
-                 f"{business_days(end.shift)} later than agreed.")
-    return text + " The schedule table lists every milestone."
+        text += " " + _("%(milestone)s now expected %(date)s, %(days)s later than agreed.") % {
+            "milestone": end.milestone.title, "date": words.long_date(end.date),
+            "days": words.business_days(end.shift)}
+    return text + " " + _("The schedule table lists every milestone.")

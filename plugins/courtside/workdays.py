@@ -132,13 +132,14 @@ def public_holidays(region: str, year: int) -> tuple[dt.date, ...]:
 
 
 @cache
-def region_name(region: str) -> str:
+def region_name(region: str, language: str = "en") -> str:
     """``"DE-BY"`` → ``"Bayern, Germany"``: the subdivision as the holidays
-    package names it, the country in English; codes where no name is known."""
+    package names it, the country in ``language`` (CLDR's names); codes
+    where no name is known."""
     from babel import Locale
 
     country, subdivision = split_region(region)
-    country_name: str = Locale("en").territories.get(country, country)
+    country_name: str = Locale(language).territories.get(country, country)
     if subdivision is None:
         return country_name
     import holidays

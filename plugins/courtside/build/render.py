@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..calendar import milestone_events, portal_calendar
-from ..filters import words
+from ..filters import words_of
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
@@ -205,7 +205,7 @@ def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
                                  autoescape=True, extensions=extensions, **options)
         lang = language(tag)
         env.install_gettext_translations(lang.catalog, newstyle=True)  # type: ignore[attr-defined]
-        env.filters.update(words(tag).filters())
+        env.filters.update(words_of(tag).filters())
         env.globals["timeline"] = _timeline
         env.globals["LANGUAGE"] = lang
         _ENVIRONMENTS[key] = env
