@@ -124,15 +124,16 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
     parts.append(f'<line class="tl-today" x1="{x(today)}" y1="{_AXIS - 4}" x2="{x(today)}" '
                  f'y2="{height - 4}"/>')
     anchor = "end" if x(today) > right - 40 else "start"
+    today_label = _("Today")
     parts.append(f'<text class="tl-today-label" x="{x(today) + (-4 if anchor == "end" else 4)}" '
-                 f'y="{_AXIS - 22}" text-anchor="{anchor}">{escape(_("Today"))}</text>')
+                 f'y="{_AXIS - 22}" text-anchor="{anchor}">{escape(today_label)}</text>')
 
     title_id, desc_id = f"tl-{layout.name}-title", f"tl-{layout.name}-desc"
+    title = _("Timeline of %(title)s") % {"title": portal.project.title}
     return Markup(
         f'<svg class="timeline timeline--{layout.name}" viewBox="0 0 {layout.width} {height}" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
-        f'<title id="{title_id}">'
-        f'{escape(_("Timeline of %(title)s") % {"title": portal.project.title})}</title>'
+        f'<title id="{title_id}">{escape(title)}</title>'
         f'<desc id="{desc_id}">{escape(describe(portal))}</desc>'
         + "".join(parts) + "</svg>")
 
