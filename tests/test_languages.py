@@ -1,0 +1,132 @@
+"""One real build with a portal, a locked page and a feed in every shipped
+language: no English chrome left in what a reader sees, the counts in the
+language's plural forms, the dates as Babel formats them for the locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+import pytest
+from babel.dates import format_skeleton
+from bs4 import BeautifulSoup
+
+from courtside.filters import words_of
+from courtside.i18n import SHIPPED, SOURCE
+from helpers import new_site, text_of
+
+pytestmark = pytest.mark.e2e
+
+TRANSLATED = [tag for tag in SHIPPED if tag != SOURCE]
+COUNTS = (1, 2, 5, 11, 21, 22)
+PASSWORD = "correct horse battery staple"
+#: Phrases of the page's chrome in English; none may be left in another language.
+ENGLISH = ["Waiting on", "business day", "Schedule", "Milestones in your calendar",
+           "How we work together", "Upcoming", "Current step", "Paper trail", "Skip to content",
+           "As of", "overdue", "on time", "Expected", "expected", "Owner",
+           "Change requests", "Approved", "Declined", "Monday to Friday", "public holidays",
+           "Subscribe", "because", "later", "Today", "Timeline", "Log", "Done",
+           "Mon ", "Tue ", "Wed ", "Thu ", "Fri "]
+FEED_ENGLISH = ["Project:", "Owner:", "Due:", "Expected:", "State:", "business day",
+                "Milestones of", "(expected)", "with who must act"]
+LOCKED_ENGLISH = ["Private page", "password", "Password", "Remember", "Open", "which is switched off"]
+
+TOKENS = {tag: (secrets.token_urlsafe(16), secrets.token_urlsafe(16)) for tag in SHIPPED}
+
+
+def project(tag: str, token: str, locked: bool) -> str:
+    declined = "".join(f"""
+      - date: 2026-11-0{index + 2}
+        by: client
+        text: Request {days}
+        change: {{status: declined, days: {days}}}""" for index, days in enumerate(COUNTS))
+    return f"""
+  - id: {tag}{"-locked" if locked else ""}
+    title: Projekt {tag}
+    token: {token}
+    language: {tag}
+    start: 2026-11-02
+    {"password_env: POLYGLOT_PW" if locked else ""}
+    agreement:
+      signed: 2026-10-29
+      terms:
+        response_days: {{studio: 1, client: 3}}
+        grace_days: {{studio: 5, client: 10}}
+        consequences: {{studio: A, client: B}}
+        deposit: 30%
+        payment_days: 30
+    milestones:
+      - {{id: fotos, title: Fotos, owner: client, due: 2026-11-13, done: 2026-11-16}}
+      - {{id: entwurf, title: Entwurf, owner: studio, due: 2026-11-18, done: 2026-11-18}}
+      - {{id: zahlung, title: Zahlung, owner: studio, due: 2026-11-20 14:00}}
+      - {{id: abnahme, title: Abnahme, owner: client, due: 2026-12-11}}
+    log:{declined}
+      - date: 2026-11-19
+        by: client
+        text: Gutscheine
+        change: {{status: approved, days: 3, cost: "€450", after: zahlung}}
+      - date: 2026-11-20
+        by: client
+        text: Kasse
+        change: {{status: proposed, days: 2}}
+"""
+
+
+CLIENT = """\
+name: Polyglot
+timezone: Europe/Vienna
+holidays: AT
+closed:
+  - {from: 2026-12-24, to: 2026-12-27}
+projects:""" + "".join(project(tag, TOKENS[tag][0], False) + project(tag, TOKENS[tag][1], True)
+                       for tag in SHIPPED)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    site = new_site(tmp_path_factory.mktemp("languages") / "site", examples=False)
+    site.write_client("polyglot", CLIENT)
+    result = site.build("publishconf.py", env={"POLYGLOT_PW": PASSWORD,
+                                               "SITEURL": "https://portals.example"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def visible(soup) -> str:
+    for node in soup(["script", "style"]):
+        node.decompose()
+    # The agreement's text is the studio's template, not the page's chrome.
+    for node in soup.select("section.agreement > :not(h2):not(.meta)"):
+        node.decompose()
+    return text_of(soup)
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_every_page_is_in_its_language(site, tag):
+    soup = site.portal(TOKENS[tag][0])
+    assert soup.html["lang"] == tag and not soup.html.has_attr("dir")
+    text = visible(soup) + " " + " ".join(
+        node[attribute] for attribute in ("data-label", "aria-label")
+        for node in soup.find_all(attrs={attribute: True}))
+    if tag != SOURCE:
+        assert [phrase for phrase in ENGLISH if phrase in text] == []
+    words = words_of(tag)
+    for count in COUNTS:
+        assert "+" + words.business_days(count) in text
+    for day in (dt.date(2026, 11, 13), dt.date(2026, 12, 11)):
+        shown = words.long_date(day) if tag == SOURCE else format_skeleton("yMMMEd", day, locale=tag)
+        assert " ".join(shown.split()) in text
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_the_feed_and_the_locked_page_are_in_its_language(site, tag):
+    feed = (site.output / "p" / TOKENS[tag][0] / "calendar.ics").read_text("utf-8")
+    unfolded = re.sub(r"\r\n[ \t]", "", feed)
+    assert [phrase for phrase in FEED_ENGLISH if phrase in unfolded] == []
+    locked = site.portal(TOKENS[tag][1])
+    assert locked.html["lang"] == tag
+    for noscript in locked("noscript"):  # html.parser keeps its content as markup
+        noscript.replace_with(BeautifulSoup(noscript.decode_contents(), "html.parser"))
+    text = visible(locked)
+    assert "Polyglot" not in text and [phrase for phrase in LOCKED_ENGLISH if phrase in text] == []
