@@ -30,7 +30,8 @@ ENGLISH = ["Waiting on", "business day", "Schedule", "Milestones in your calenda
            "Mon ", "Tue ", "Wed ", "Thu ", "Fri "]
 FEED_ENGLISH = ["Project:", "Owner:", "Due:", "Expected:", "State:", "business day",
                 "Milestones of", "(expected)", "with who must act"]
-LOCKED_ENGLISH = ["Private page", "password", "Password", "Remember", "Open", "which is switched off"]
+LOCKED_ENGLISH = ["Private page", "password", "Password", "Remember", "Open", "which is switched off",
+                  "That password", "Forget this device", "secure (https) connection"]
 
 TOKENS = {tag: (secrets.token_urlsafe(16), secrets.token_urlsafe(16)) for tag in SHIPPED}
 
@@ -128,5 +129,6 @@ def test_the_feed_and_the_locked_page_are_in_its_language(site, tag):
     assert locked.html["lang"] == tag
     for noscript in locked("noscript"):  # html.parser keeps its content as markup
         noscript.replace_with(BeautifulSoup(noscript.decode_contents(), "html.parser"))
-    text = visible(locked)
+    text = visible(locked) + " " + " ".join(locked.find(id="unlock").attrs.get(f"data-{name}", "")
+                                            for name in ("opening", "wrong", "forget", "insecure"))
     assert "Polyglot" not in text and [phrase for phrase in LOCKED_ENGLISH if phrase in text] == []

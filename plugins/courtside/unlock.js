@@ -10,6 +10,8 @@
   const sealed = byId("sealed").dataset;
   const form = byId("unlock");
   const message = byId("unlock-message");
+  // What it says comes from the page, in the page's language (locked.html).
+  const say = { ...form.dataset };
   const storageKey = "courtside-key:" + sealed.salt;
   const encoder = new TextEncoder();
   const AES = { name: "AES-GCM", length: 256 };
@@ -37,7 +39,7 @@
     const button = document.createElement("button");
     paragraph.className = "forget";
     button.type = "button";
-    button.textContent = "Forget this device";
+    button.textContent = say.forget;
     button.onclick = () => {
       localStorage.removeItem(storageKey);
       location.reload();
@@ -48,7 +50,7 @@
 
   // Web Crypto exists only in secure contexts (https, or localhost).
   if (!(window.crypto && crypto.subtle)) {
-    message.textContent = "This page opens only over a secure (https) connection.";
+    message.textContent = say.insecure;
     form.hidden = false;
     return;
   }
@@ -69,7 +71,7 @@
     form.onsubmit = async (event) => {
       event.preventDefault();
       const remember = byId("remember").checked;
-      message.textContent = "Opening…";
+      message.textContent = say.opening;
       try {
         const password = await crypto.subtle.importKey(
           "raw", encoder.encode(byId("password").value), "PBKDF2", false, ["deriveKey"]);
@@ -83,7 +85,7 @@
           offerToForget();
         }
       } catch (error) {
-        message.textContent = "That password is not right. Please try again.";
+        message.textContent = say.wrong;
         byId("password").select();
       }
     };
