@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import sys
 
 import pytest
 from babel.dates import format_skeleton
@@ -14,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from courtside.filters import words_of
 from courtside.i18n import SHIPPED, SOURCE
-from helpers import new_site, text_of
+from helpers import EPOCH, new_site, served, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -132,3 +133,41 @@ def test_the_feed_and_the_locked_page_are_in_its_language(site, tag):
     text = visible(locked) + " " + " ".join(locked.find(id="unlock").attrs.get(f"data-{name}", "")
                                             for name in ("opening", "wrong", "forget", "insecure"))
     assert "Polyglot" not in text and [phrase for phrase in LOCKED_ENGLISH if phrase in text] == []
+
+
+LATER = EPOCH + 14 * 86400
+LIVE = """() => [...document.querySelectorAll(
+    "[data-since], [data-due], [data-proposed], [data-past-grace], [data-grace-left]")]
+    .map(e => e.hidden ? "(hidden)" : e.textContent.trim())"""
+
+
+@pytest.fixture(scope="module")
+def later(site):
+    """The same site built two weeks after the build day."""
+    result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py", "-o", "out-later",
+                      epoch=LATER, env={"POLYGLOT_PW": PASSWORD,
+                                        "SITEURL": "https://portals.example"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site.root / "out-later"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("tag", ["de", "ru"])
+def test_the_script_says_what_a_later_build_says_in_its_language(browser, site, later, tag):
+    scripted, static = browser.new_context(), browser.new_context(java_script_enabled=False)
+    day = dt.datetime.fromtimestamp(LATER, dt.UTC).date()
+    try:
+        page, plain = scripted.new_page(), static.new_page()
+        plain.goto(f"file://{later}/p/{TOKENS[tag][0]}/index.html")
+        expected = plain.evaluate(LIVE)
+        with served(site.output) as built:
+            page.clock.set_fixed_time(dt.datetime.combine(day, dt.time(10)))
+            page.goto(f"{built}/p/{TOKENS[tag][0]}/")
+            assert page.evaluate(LIVE) == expected
+            words = words_of(tag).live_phrases(2)
+            shown = " ".join(page.locator("[data-as-of]").inner_text().split())
+            assert shown == " ".join(words["your_date"].replace(
+                "{date}", format_skeleton("yMMMEd", day, locale=tag)).split())
+    finally:
+        scripted.close()
+        static.close()

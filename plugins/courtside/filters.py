@@ -20,6 +20,19 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+class Due(Protocol):
+    """The due state of a step (``rules.DueState``)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def business_days(self) -> int: ...
+
+    @property
+    def side(self) -> int: ...
+
+
 class Effect(Protocol):
     """A change request, or a total of them (``changes.ChangeTotal``)."""
 
@@ -84,6 +97,47 @@ class Words:
         # TRANSLATORS: the quotation marks of the language around a quoted text.
         return self.language.gettext("“%(text)s”") % {"text": text}
 
+    def _due_phrases(self) -> dict[str, str]:
+        """The due state's phrases as the catalog gives them, with ``%(days)s``
+        for a count of business days: what the page and its script both say."""
+        _ = self.language.gettext
+        return {"overdue": _("overdue by %(days)s"), "soon_left": _("due soon: %(days)s left"),
+                "on_time": _("on time"), "ago": _("%(days)s ago")}
+
+    def due_state(self, due: Due) -> str:
+        """``overdue by 3 business days``, ``due soon: 2 business days left``,
+        ``due today``, ``on time``: the due state of the current step."""
+        phrases, days = self._due_phrases(), self.business_days(due.business_days)
+        if due.kind == "overdue":
+            return phrases["overdue"] % {"days": days}
+        if due.kind == "due_soon":
+            return self.due_now(due.side) if due.business_days == 0 else \
+                phrases["soon_left"] % {"days": days}
+        return phrases["on_time"]
+
+    def ago(self, count: int) -> str:
+        """``4 business days ago``: since a decision was proposed."""
+        return self._due_phrases()["ago"] % {"days": self.business_days(count)}
+
+    def live_phrases(self, due_soon_days: int) -> dict[str, Any]:
+        """What the page's script says, from the same catalog: each plural
+        category of the locale (``Intl.PluralRules``) with its form of "N
+        business days" (``{n}`` for the number), the due state's phrases
+        (``{days}`` for a count), the date's form, and the due-soon threshold."""
+        categories: dict[str, str] = {}
+        for count in (*range(0, 200), 1000000):
+            category = self.language.locale.plural_form(count)
+            categories.setdefault(category, self.language.ngettext(
+                "%(num)d business day", "%(num)d business days", count).replace("%(num)d", "{n}"))
+        _ = self.language.gettext
+        return {
+            "lang": self.language.tag, "soon": due_soon_days, "days": categories,
+            **{key: phrase % {"days": "{days}"} for key, phrase in self._due_phrases().items()},
+            "now": [self.due_now(side) for side in (-1, 0, 1)],
+            # TRANSLATORS: the viewer's date, when the page's script brought it up to it.
+            "your_date": _("%(date)s (your date)") % {"date": "{date}"},
+        }
+
     def due_now(self, side: int) -> str:
         """The due state with no business day left, by where today lies against
         the due date (-1 before, 0 on, 1 after): only on the day is it "due
@@ -109,6 +163,8 @@ class Words:
             "change_effect": self.change_effect,
             "quoted": self.quoted,
             "due_now": self.due_now,
+            "due_state": self.due_state,
+            "ago": self.ago,
         }
 
 

@@ -3,6 +3,8 @@
 // It counts exactly as rules.py does: business days after one day up to and
 // including another, Monday to Friday minus each party's days off, which the
 // page carries (data-off-client, data-off-studio: days and first/last ranges).
+// What it says comes from the page too (data-words, written from the catalog
+// in the page's language), with the browser's plural rules and date format.
 (() => {
   const DAY = 864e5;
   const parse = (text) => Date.parse(text + "T00:00Z");
@@ -25,10 +27,17 @@
     for (let day = start + DAY; day <= end; day += DAY) count += works(day, party);
     return count;
   };
-  const days = (count) => count + " business day" + (count == 1 ? "" : "s");
+  const words = JSON.parse(panel.dataset.words);
+  const plural = new Intl.PluralRules(words.lang);
+  const days = (count) => (words.days[plural.select(count)] || words.days.other || words.days.many).replace("{n}", count);
+  const say = (phrase, count) => phrase.replace("{days}", days(count));
+  // English as the build writes it ("Tue 3 Nov 2026"); other languages as their locale does.
+  const shown = words.lang.split("-")[0] == "en"
+    ? new Date(today).toUTCString().slice(0, 16).replace(",", "").replace(" 0", " ")
+    : new Intl.DateTimeFormat(words.lang, { weekday: "short", day: "numeric", month: "short",
+      year: "numeric", timeZone: "UTC" }).format(today);
 
-  asOf.textContent = new Date(today).toUTCString().slice(0, 16).replace(",", "").replace(" 0", " ")
-    + " (your date)";
+  asOf.textContent = words.your_date.replace("{date}", shown);
   const zone = find("[data-zone]");
   if (zone) zone.hidden = true;
   const waiting = find("[data-since]");
@@ -39,18 +48,17 @@
   if (due) {
     const date = parse(due.dataset.due), left = businessDays(today, date, due.dataset.party);
     const late = -left, grace = +due.dataset.grace;
-    const kind = left < 0 ? "overdue" : left <= 2 ? "due-soon" : "on-time";
+    const kind = left < 0 ? "overdue" : left <= words.soon ? "due-soon" : "on-time";
     due.className = "state state--" + kind;
     panel.className = panel.className.replace(/court--(overdue|due_soon|on_time)/, "court--" + kind.replace("-", "_"));
-    due.textContent = left < 0 ? "overdue by " + days(late)
-      : left > 2 ? "on time" : left ? "due soon: " + days(left) + " left"
-      : today < date ? "due before the next business day"
-      : today > date ? "no business day since it was due" : "due today";
+    due.textContent = left < 0 ? say(words.overdue, late)
+      : left > words.soon ? words.on_time : left ? say(words.soon_left, left)
+      : words.now[Math.sign(today - date) + 1];
     const pastGrace = find("[data-past-grace]"), withinGrace = find("[data-grace-left]");
     if (pastGrace) pastGrace.hidden = !(late > grace);
     if (withinGrace) withinGrace.hidden = !(late > 0 && late <= grace);
   }
   for (const decision of document.querySelectorAll("[data-proposed]")) {
-    decision.textContent = days(Math.max(businessDays(parse(decision.dataset.proposed), today, "client"), 0)) + " ago";
+    decision.textContent = say(words.ago, Math.max(businessDays(parse(decision.dataset.proposed), today, "client"), 0));
   }
 })();

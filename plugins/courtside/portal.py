@@ -22,6 +22,7 @@ from .forecast import Cause, Expected
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
 from .rules import (
+    DUE_SOON_DAYS,
     PLAIN_CALENDARS,
     Calendars,
     ProjectState,
@@ -260,6 +261,12 @@ class Portal:
         first, last = dt.date(min(starts).year, 1, 1), self.live_until
         return {party: _days_off_text(calendar, first, last)
                 for party, calendar in self.calendars.items() if not calendar.plain}
+
+    @cached_property
+    def live_phrases(self) -> dict[str, object]:
+        """What the page's script says when it brings the panel up to the
+        viewer's day: the same phrases as the page (``Words.live_phrases``)."""
+        return self.words.live_phrases(DUE_SOON_DAYS)
 
     @property
     def decisions(self) -> tuple[Decision, ...]:
