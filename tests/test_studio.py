@@ -44,7 +44,7 @@ def test_the_dashboard_lists_every_project_most_urgent_first(examples):
     assert rows[1][1:5] == ["Northwind Studio", "12 business days",
                             "Sign drafts due Thu 19 Nov 2026", "overdue by 2 business days"]
     assert rows[1][6] == "Tue 1 Dec 2026 +2 business days"  # the studio's own delay
-    assert rows[2][4] == "due in 2 business days"
+    assert rows[2][4] == "due soon: 2 business days left"  # as the page says it
     assert rows[3][6] == "Wed 16 Dec 2026 +3 business days"  # an approved change moves it
     assert rows[4][4] == "paused" and rows[5][4] == "complete"
     assert rows[4][6] == rows[5][6] == "—"  # nothing is forecast while paused, or once done

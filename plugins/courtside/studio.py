@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .filters import business_days, due_now
+from .filters import SOURCE_WORDS
 from .model import Client, Milestone, Party, Project
 from .rules import ProjectState
 
@@ -42,14 +42,8 @@ class StudioRow:
         due = self.state.due
         if due is None:
             return {"paused": "paused", "complete": "complete"}[self.state.phase]
-        if due.kind == "overdue":
-            text = f"overdue by {business_days(due.business_days)}"
-            return text + (", past grace" if due.past_grace else "")
-        if due.kind == "due_soon":
-            if due.business_days == 0:
-                return due_now(due.side)
-            return f"due in {business_days(due.business_days)}"
-        return "on time"
+        # The page's own words for it (the studio's side speaks the source language).
+        return SOURCE_WORDS.due_state(due) + (", past grace" if due.past_grace else "")
 
     @property
     def next_milestone(self) -> Milestone | None:
