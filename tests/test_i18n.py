@@ -88,3 +88,71 @@ def test_a_catalog_is_compiled_once_per_process_from_its_po_file():
 
     assert translations("de-AT") is translations("de") is translations("de-CH")
     assert not list(Path(__file__).resolve().parents[1].glob("plugins/courtside/locale/**/*.mo"))
+
+
+AGREEMENT = """\
+name: Polyglot
+language: {language}
+projects:
+  - id: one
+    title: One
+    token: Web5iteTest0Token1Abcde
+    agreement:
+      terms:
+        response_days: {{studio: 1, client: 2}}
+        grace_days: {{studio: 5, client: 21}}
+        consequences: {{studio: A, client: B}}
+        deposit: 30%
+        payment_days: 14
+    milestones:
+      - {{id: text, title: Texte, owner: client, due: 2026-11-20}}
+  - id: two
+    title: Two
+    token: Sh0pTest0Token1Abcdefgh
+    agreement: {{template: short}}
+    milestones:
+      - {{id: text, title: Texts, owner: client, due: 2026-11-20}}
+"""
+
+
+def portfolio_in(tmp_path: Path, language: str):
+    import shutil
+
+    from courtside.loader import load_portfolio
+    from courtside.settings import CourtsideSettings
+
+    repo = Path(__file__).resolve().parents[1]
+    agreements = tmp_path / "agreements"
+    shutil.copytree(repo / "content" / "agreements", agreements)
+    (agreements / "short.md").write_text("{{ client.name }}.\n", "utf-8")
+    clients = tmp_path / "clients"
+    clients.mkdir()
+    (clients / "polyglot.yaml").write_text(AGREEMENT.format(language=language), "utf-8")
+    options = CourtsideSettings(studio={"name": "Studio"}, timezone="Europe/Berlin",
+                                clients_folder=clients, agreements_folder=agreements, siteurl="")
+    return load_portfolio(options)
+
+
+@pytest.mark.parametrize("tag, name", [("de", "standard.de"), ("de-AT", "standard.de"),
+                                       ("ru", "standard.ru"), ("fr", "standard.fr"),
+                                       ("es", "standard.es"), ("en-GB", "standard")])
+def test_a_project_gets_the_agreement_in_its_language(tmp_path, tag, name):
+    from courtside.agreement import agreement_context
+
+    portfolio, problems = portfolio_in(tmp_path, tag)
+    client = portfolio.clients[0]
+    assert portfolio.template_names[client.id, "one"] == name
+    assert [p for p in problems if p.severity == "error"] == []
+    html = portfolio.templates[name].render_html(
+        agreement_context({"name": "Studio"}, client, client.projects[0]))
+    from courtside.filters import words_of
+    assert words_of(tag).business_days(21) in html  # the terms' counts in the language too
+
+
+def test_a_language_without_the_template_falls_back_and_warns_once(tmp_path):
+    portfolio, problems = portfolio_in(tmp_path, "de")
+    assert portfolio.template_names[portfolio.clients[0].id, "two"] == "short"
+    assert [(p.line, p.path, p.severity, p.message) for p in problems] == [
+        (2, "language", "warning", "agreement template 'short' has no de version "
+         f"({tmp_path / 'agreements' / 'short.de.md'}); the portal shows "
+         f"{tmp_path / 'agreements' / 'short.md'}")]

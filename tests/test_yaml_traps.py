@@ -78,9 +78,9 @@ def load_and_render(text: str | bytes) -> None:
         if any(p.severity == "error" for p in problems):
             return  # a build stops here
         for client, project in portfolio.published():
+            template = portfolio.templates[portfolio.template_names[client.id, project.id]]
             portal = build_portal(client, project, today=MOMENT.date(), updated=MOMENT,
-                                  studio={"name": "Studio"},
-                                  template=portfolio.templates[project.agreement.template],
+                                  studio={"name": "Studio"}, template=template,
                                   path=f"p/{project.token}/", feed_url="calendar.ics")
             portal_calendar(portal)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,8 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from .filters import FILTERS
+from .filters import FILTERS, words_of
+from .i18n import SOURCE, base_language
 from .markup import render_markdown
 from .model import Client, Project
 from .problems import Problem, display_path
@@ -68,10 +69,23 @@ def _mark(context: Context, value: object) -> object:
     return chr(_FIRST_MARK + index)
 
 
+#: Where the render context keeps the portal's language; not a name a template can use.
+_LANGUAGE = "courtside:language"
+
+
+def _in_language(name: str) -> Callable[..., Any]:
+    """The theme's filter ``name`` in the language of the agreement's portal."""
+    @pass_context
+    def apply(context: Context, *args: Any) -> Any:
+        return words_of(context.get(_LANGUAGE) or SOURCE).filters()[name](*args)
+    return apply
+
+
 _ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                             keep_trailing_newline=True, finalize=_mark)
-# The same wording helpers as the theme: {{ terms.grace_days.client | business_days }}.
-_ENV.filters.update(FILTERS)
+# The same wording helpers as the theme, in the portal's language:
+# {{ terms.grace_days.client | business_days }}.
+_ENV.filters.update({name: _in_language(name) for name in FILTERS})
 _DEFAULT_FILTERS = {"default", "d"}
 
 
@@ -150,7 +164,17 @@ def agreement_context(studio: Mapping[str, Any], client: Client, project: Projec
         "client": {"name": client.name},
         "project": {"title": project.title},
         "terms": dict(project.agreement.terms),
+        _LANGUAGE: client.language_of(project),
     }
+
+
+def localized_name(name: str, tag: str, folder: Path) -> str:
+    """The template ``name`` in the language ``tag``: ``standard.de-AT``,
+    else ``standard.de``, else ``standard`` itself (the source language's)."""
+    for variant in dict.fromkeys((tag, base_language(tag))):
+        if base_language(variant) != SOURCE and (folder / f"{name}.{variant}.md").is_file():
+            return f"{name}.{variant}"
+    return name
 
 
 def load_template(name: str, folder: Path) -> tuple[AgreementTemplate | None, list[Problem]]:

@@ -21,8 +21,8 @@ from typing import Any, Literal, NotRequired, TypedDict, cast
 
 from unidecode import unidecode
 
-from .agreement import AgreementTemplate, agreement_context, load_template
-from .i18n import SOURCE
+from .agreement import AgreementTemplate, agreement_context, load_template, localized_name
+from .i18n import SOURCE, base_language
 from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Party, Project
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
@@ -54,6 +54,8 @@ class Portfolio:
 
     clients: tuple[Client, ...] = ()
     templates: Mapping[str, AgreementTemplate] = field(default_factory=dict)
+    #: Each published project's template, in its language: (client id, project id) -> name.
+    template_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
     #: Every client file that was read, including those with errors.
     files: tuple[Path, ...] = ()
     #: Where every loaded project's token stands.
@@ -144,10 +146,10 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     problems += _password_problems(clients, documents, options, environ)
     sites = tuple(_token_sites(clients, documents))
     problems += duplicate_tokens(sites, options.studio_token)
-    templates, template_problems = _check_agreements(
+    templates, names, template_problems = _check_agreements(
         clients, documents, options.agreements_folder, options.studio)
     problems += template_problems
-    return Portfolio(tuple(clients), templates, tuple(files), sites), sorted(problems)
+    return Portfolio(tuple(clients), templates, names, tuple(files), sites), sorted(problems)
 
 
 def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = None,
@@ -539,19 +541,32 @@ def duplicate_tokens(sites: Iterable[TokenSite], studio_token: str | None = None
 
 
 def _check_agreements(clients: list[Client], documents: Mapping[str, Document], folder: Path,
-                      studio: Mapping[str, str]) -> tuple[dict[str, AgreementTemplate], list[Problem]]:
-    """Load each template once; every placeholder must have a value in every
-    published project that uses it."""
+                      studio: Mapping[str, str]
+                      ) -> tuple[dict[str, AgreementTemplate], dict[tuple[str, str], str], list[Problem]]:
+    """Load each template once, in each language a project needs it (warning
+    once where that language has none); every placeholder must have a value
+    in every published project that uses it."""
     templates: dict[str, AgreementTemplate] = {}
+    chosen: dict[tuple[str, str], str] = {}
     unusable: dict[str, str] = {}  # template name -> why
     problems: list[Problem] = []
+    warned: set[tuple[str, str]] = set()
     for client in clients:
         document = documents[client.id]
         for index, project in enumerate(client.projects):
             if not project.published:
                 continue
-            name = project.agreement.template
             at = ("projects", index, "agreement")
+            language = base_language(client.language_of(project))
+            name = chosen[client.id, project.id] = localized_name(
+                project.agreement.template, client.language_of(project), folder)
+            if name == project.agreement.template and language != SOURCE \
+                    and (name, language) not in warned and (folder / f"{name}.md").is_file():
+                warned.add((name, language))
+                problems.append(document.problem(
+                    _language_key(document, index), f"agreement template {name!r} has no "
+                    f"{language} version ({display_path(folder / f'{name}.{language}.md')}); "
+                    f"the portal shows {display_path(folder / f'{name}.md')}", severity="warning"))
             if name not in templates and name not in unusable:
                 template, template_problems = load_template(name, folder)
                 if template is None:
@@ -585,4 +600,11 @@ def _check_agreements(clients: list[Client], documents: Mapping[str, Document], 
                 problems.append(document.problem(
                     place, f"no value for {placeholder}, which "
                     f"{display_path(template.path)}:{placeholder.line} uses", key=True))
-    return templates, problems
+    return templates, chosen, problems
+
+
+def _language_key(document: Document, index: int) -> KeyPath:
+    """Where a project's language is written: its own key, else its client's."""
+    if "language" in document.data["projects"][index]:
+        return ("projects", index, "language")
+    return ("language",) if "language" in document.data else ("projects", index)

@@ -274,7 +274,8 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
         folder = options.portal_path(project.token)
         portal = build_portal(
             client, project, today=today, updated=context.moment, studio=options.studio,
-            template=portfolio.templates[project.agreement.template], path=folder,
+            template=portfolio.templates[portfolio.template_names[client.id, project.id]],
+            path=folder,
             url=options.portal_url(project.token) if absolute else None,
             # Without a SITEURL the page links to its feed beside it.
             feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
