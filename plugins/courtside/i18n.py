@@ -59,18 +59,19 @@ def text_direction(tag: str) -> str:
 
 def translations(tag: str) -> gettext.NullTranslations:
     """The compiled catalog of ``tag``'s language, once per process; the
-    identity for the source language."""
+    identity for the source language unless a studio gives it a catalog
+    (``locale/en/LC_MESSAGES/courtside.po``) to change some of its phrases."""
     return _catalog(base_language(tag))
 
 
 @cache
 def _catalog(language: str) -> gettext.NullTranslations:
-    if language == SOURCE:
+    po = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.po")
+    if language == SOURCE and not po.is_file():  # an English catalog only changes phrases
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po = resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.po")
     with po.open("rb") as file:
         catalog = read_po(file, locale=language, domain=DOMAIN)
     compiled = io.BytesIO()
