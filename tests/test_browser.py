@@ -96,8 +96,9 @@ def test_days_later_the_page_counts_to_the_viewers_today(browser, base_url):
     assert "As agreed: We take 10% off" in page.locator("[data-past-grace]").inner_text()
     assert not page.locator("[data-grace-left]").is_visible()
 
-    page.goto(portal_url(base_url, ("mueller", "newsletter")))  # was due soon, now late
-    assert page.locator("[data-due]").inner_text() == "overdue by 3 business days"
+    page.goto(portal_url(base_url, ("mueller", "newsletter")))  # was due soon, now late; German
+    assert page.locator("[data-due]").inner_text() == "3 Arbeitstage überfällig"
+    assert page.locator("[data-as-of]").inner_text() == "Mo., 30. Nov. 2026 (Ihr Datum)"
     assert page.locator("[data-grace-left]").is_visible()
     assert not page.locator("[data-past-grace]").is_visible()
     context.close()
@@ -117,9 +118,9 @@ def test_on_the_build_day_the_script_changes_nothing(browser, base_url, examples
     context = browser.new_context()
     page = context.new_page()
     page.clock.install(time=BUILD_DAY)
-    page.goto(portal_url(base_url, ("mueller", "newsletter")))
-    assert page.locator("[data-due]").inner_text() == "due soon: 2 business days left"
-    assert page.locator("[data-as-of]").inner_text() == "Mon 23 Nov 2026"
+    page.goto(portal_url(base_url, ("mueller", "newsletter")))  # in German
+    assert page.locator("[data-due]").inner_text() == "bald fällig: noch 2 Arbeitstage"
+    assert page.locator("[data-as-of]").inner_text() == "Mo., 23. Nov. 2026"
     context.close()
 
 

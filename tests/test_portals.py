@@ -51,9 +51,10 @@ def test_the_panel_says_when_the_project_now_ends_and_why(examples):
             "days; see the schedule).") in text
     assert ("Approval now expected Tue 1 Dec 2026, agreed Fri 27 Nov 2026 (+2 business days; "
             "see the schedule).") in court(examples, "harbor", "office-signage")
-    assert ("Abnahme now expected Wed 16 Dec 2026, agreed Fri 11 Dec 2026 (+3 business days; "
-            "see the schedule).") in court(examples, "mueller", "online-shop")
-    assert "now expected" not in court(examples, "mueller", "newsletter")
+    # The Müller portals are in German (language: de).
+    assert ("Abnahme jetzt erwartet am Mi., 16. Dez. 2026, vereinbart war der Fr., 11. Dez. 2026 "
+            "(+3 Arbeitstage; siehe Zeitplan).") in court(examples, "mueller", "online-shop")
+    assert "jetzt erwartet" not in court(examples, "mueller", "newsletter")
 
 
 def test_the_schedule_says_why_a_date_moved(examples):
@@ -74,14 +75,14 @@ def test_the_schedule_says_why_a_date_moved(examples):
         "Approval: expected Tue 1 Dec 2026, agreed Fri 27 Nov 2026 — 2 business days later "
         "because Sign drafts (Northwind Studio) is 2 business days late."]
     assert why("mueller", "online-shop") == [
-        "Abnahme: expected Wed 16 Dec 2026, agreed Fri 11 Dec 2026 — 3 business days later "
-        "because the approved change “Gutscheine sollen auch im Shop verkauft werden.” adds "
-        "3 business days."]
+        "Abnahme: erwartet am Mi., 16. Dez. 2026, vereinbart war der Fr., 11. Dez. 2026 – "
+        "3 Arbeitstage später, weil die genehmigte Änderung „Gutscheine sollen auch im Shop "
+        "verkauft werden.“ 3 Arbeitstage mehr braucht."]
     assert why("mueller", "newsletter") == []
     # Nothing moved: no Expected column at all.
     page = examples.portal(EXAMPLE_TOKENS["mueller", "newsletter"])
-    assert not page.select('td[data-label="Expected"]')
-    assert "Expected" not in [text_of(th) for th in page.select("table.schedule thead th")]
+    assert not page.select('td[data-label="Erwartet"]')
+    assert "Erwartet" not in [text_of(th) for th in page.select("table.schedule thead th")]
 
 
 def test_a_proposed_change_is_a_decision_waiting_on_the_client(examples):
@@ -101,19 +102,19 @@ def test_the_schedule_says_whose_business_days_are_counted(examples):
 
 
 def test_waiting_on_the_studio_and_on_time(examples):
-    text = court(examples, "mueller", "online-shop")
-    assert text.startswith("Waiting on Northwind Studio")
-    assert "since Wed 18 Nov 2026 · 3 business days · on time" in text
-    assert "Zahlungsanbieter einrichten, due Fri 4 Dec 2026" in text
-    assert "overdue" not in text and "grace" not in text
+    text = court(examples, "mueller", "online-shop")  # in German
+    assert text.startswith("Am Zug: Northwind Studio")
+    assert "seit Mi., 18. Nov. 2026 · 3 Arbeitstage · im Plan" in text
+    assert "Zahlungsanbieter einrichten, fällig am Fr., 4. Dez. 2026" in text
+    assert "überfällig" not in text and "Kulanzfrist" not in text
 
 
 def test_due_soon_with_a_timed_milestone(examples):
-    text = court(examples, "mueller", "newsletter")
-    assert text.startswith("Waiting on Bäckerei Müller & Söhne")
-    assert "since Thu 19 Nov 2026 · 2 business days" in text
-    assert "due soon: 2 business days left" in text
-    assert "Review call, due Wed 25 Nov 2026, 10:00" in text
+    text = court(examples, "mueller", "newsletter")  # in German
+    assert text.startswith("Am Zug: Bäckerei Müller & Söhne")
+    assert "seit Do., 19. Nov. 2026 · 2 Arbeitstage" in text
+    assert "bald fällig: noch 2 Arbeitstage" in text
+    assert "Review call, fällig am Mi., 25. Nov. 2026, 10:00" in text
 
 
 def test_overdue_on_the_studio_within_grace(examples):
@@ -187,7 +188,8 @@ def test_the_agreement_is_filled_with_the_projects_terms(examples):
     assert "For this project Hosting is billed separately" in text
     assert "{{" not in text and "terms." not in text
     other = text_of(examples.portal(EXAMPLE_TOKENS["mueller", "online-shop"]).select_one("section.agreement"))
-    assert "within 3 business days" in other and "We invoice 30% of the fee" in other
+    # German, from standard.de.md.
+    assert "bitten: höchstens 3 Arbeitstage" in other and "Wir stellen 30% des Honorars" in other
 
 
 def test_the_paper_trail_lists_change_requests_with_their_effect(examples):
