@@ -123,7 +123,8 @@ class Words:
         """What the page's script says, from the same catalog: each plural
         category of the locale (``Intl.PluralRules``) with its form of "N
         business days" (``{n}`` for the number), the due state's phrases
-        (``{days}`` for a count), the date's form, and the due-soon threshold."""
+        (``{days}`` for a count), the date's form, and the due-soon threshold.
+        Made once per language and process (``live_phrases``)."""
         categories: dict[str, str] = {}
         for count in (*range(0, 200), 1000000):
             category = self.language.locale.plural_form(count)
@@ -166,6 +167,13 @@ class Words:
             "due_state": self.due_state,
             "ago": self.ago,
         }
+
+
+@cache
+def live_phrases(tag: str, due_soon_days: int) -> dict[str, Any]:
+    """``Words.live_phrases`` of ``tag``, once per process: every portal in
+    that language carries the same table."""
+    return words_of(tag).live_phrases(due_soon_days)
 
 
 @cache

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total
-from .filters import SOURCE_WORDS, Words, words_of
+from .filters import SOURCE_WORDS, Words, live_phrases, words_of
 from .forecast import Cause, Expected
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
@@ -266,7 +266,7 @@ class Portal:
     def live_phrases(self) -> dict[str, object]:
         """What the page's script says when it brings the panel up to the
         viewer's day: the same phrases as the page (``Words.live_phrases``)."""
-        return self.words.live_phrases(DUE_SOON_DAYS)
+        return live_phrases(self.words.language.tag, DUE_SOON_DAYS)
 
     @property
     def decisions(self) -> tuple[Decision, ...]:
