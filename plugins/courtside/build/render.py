@@ -204,7 +204,13 @@ def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(context.template_paths)),
                                  autoescape=True, extensions=extensions, **options)
         lang = language(tag)
-        env.install_gettext_translations(lang.catalog, newstyle=True)  # type: ignore[attr-defined]
+        # Old-style gettext, and _() the catalog's own function: the trans
+        # blocks format and escape their values themselves. Newstyle gettext,
+        # and the extension's _ alias, are context functions, and Jinja derives
+        # a fresh context for every such call inside a loop or block: with them
+        # a page took twice as long to render (benchmarks/bench.py --profile).
+        env.install_gettext_translations(lang.catalog, newstyle=False)  # type: ignore[attr-defined]
+        env.globals["_"] = lang.catalog.gettext  # not the extension's context-function alias
         env.filters.update(words_of(tag).filters())
         env.globals["timeline"] = _timeline
         env.globals["LANGUAGE"] = lang
