@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from courtside.filters import words_of
 from courtside.i18n import SHIPPED, SOURCE
-from helpers import EPOCH, new_site, served, text_of
+from helpers import AXE, EPOCH, REPO, new_site, served, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -170,3 +170,28 @@ def test_the_script_says_what_a_later_build_says_in_its_language(browser, site, 
     finally:
         scripted.close()
         static.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_axe_finds_nothing_in_any_language_and_people_get_a_screenshot(browser, site, tag):
+    """Including html-has-lang and valid-lang; the screenshots go to
+    test-artifacts/screenshots/ for a person to read."""
+    screenshots = REPO / "test-artifacts" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        # The build's SITEURL is the production one: its stylesheet is served from here.
+        page.route("https://portals.example/**", lambda route: route.fulfill(
+            path=str(site.output / route.request.url.split("://portals.example/", 1)[1])))
+        with served(site.output) as built:
+            page.goto(f"{built}/p/{TOKENS[tag][0]}/")
+            page.screenshot(path=str(screenshots / f"language-{tag}-desktop.png"), full_page=True)
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                ".violations.map(v => v.id)")
+    finally:
+        context.close()
+    assert violations == []
