@@ -195,3 +195,12 @@ def test_axe_finds_nothing_in_any_language_and_people_get_a_screenshot(browser, 
     finally:
         context.close()
     assert violations == []
+
+
+def test_the_studios_feeds_stay_in_the_studios_language(site):
+    feeds = list((site.output / "studio").glob("*/*.ics"))
+    assert feeds
+    for feed in feeds:
+        text = re.sub(r"\r\n[ \t]", "", feed.read_text("utf-8"))
+        assert "Project: Projekt de" in text and "Project: Projekt ru" in text
+        assert "Projekt: " not in text and "Проект: " not in text and "Projet" not in text

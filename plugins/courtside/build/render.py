@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..calendar import milestone_events, portal_calendar
-from ..filters import words_of
+from ..filters import SOURCE_WORDS, words_of
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
@@ -263,6 +263,14 @@ def locked_page(context: BuildContext, folder: str, password: str, token: str,
     return render_page(context, LOCKED_TEMPLATE, folder, tag, sealed=sealed.attributes())
 
 
+def in_studio_language(portal: Portal) -> Portal:
+    """``portal`` as the studio reads it (its feeds): in the source language."""
+    if portal.words is SOURCE_WORDS:
+        return portal
+    return replace(portal, words=SOURCE_WORDS, schedule=tuple(
+        replace(row, words=SOURCE_WORDS) for row in portal.schedule))
+
+
 def build_client(path: Path, context: BuildContext) -> RenderedClient:
     """Load one client file, check it, and render all of its portals."""
     options = context.options
@@ -297,14 +305,22 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
                                unencrypted_preview=bool(project.password_env))
         files = {folder + "index.html": page}
         # The studio's feeds carry every event once more, prefixed with the
-        # client; without a studio dashboard that work is skipped.
-        prefixes = ("", f"{client.name} · ") if options.studio_token else ("",)
+        # client and in the studio's language; without a studio dashboard that
+        # work is skipped.
+        prefix = f"{client.name} · "
+        studio_view = in_studio_language(portal)
+        together = options.studio_token and studio_view is portal  # one language: serialized once
+        prefixes = ("", prefix) if together else ("",)
         events = ([milestone_events(portal, row, *prefixes) for row in portal.schedule]
                   if portal.subscription or options.studio_token else [])
         if portal.subscription:
             files[folder + CALENDAR_FILE] = portal_calendar(portal, [own for own, *_ in events])
-        studio_events = tuple((row.milestone.owner, studio) for row, (_, studio) in
-                              zip(portal.schedule, events, strict=True)) if options.studio_token else ()
+        studio_events: tuple[tuple[Party, bytes], ...] = ()
+        if options.studio_token:
+            theirs = [studio for _, studio in events] if together else [
+                milestone_events(studio_view, row, prefix)[0] for row in studio_view.schedule]
+            studio_events = tuple((row.milestone.owner, event)
+                                  for row, event in zip(portal.schedule, theirs, strict=True))
         projects.append(RenderedProject(project, portal.state.summary(), folder, studio_events,
                                         files=files))
     return RenderedClient(path, client, tuple(problems), portfolio.token_sites, tuple(projects))
