@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import http.server
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -241,8 +242,12 @@ real_processes_allowed = True
 def starts_a_build_or_command(args) -> bool:
     """Whether a subprocess's command line runs Pelican, ``courtside`` or
     ``make`` (which runs them): what only the e2e layer may start."""
-    words = [args] if isinstance(args, str | os.PathLike) else list(args)
-    names = {os.path.basename(str(word)) for word in words}
+    if isinstance(args, str | bytes | os.PathLike):  # one word, or a shell command line
+        words = shlex.split(os.fsdecode(args), posix=True) if not isinstance(args, os.PathLike) \
+            else [os.fspath(args)]
+    else:
+        words = [os.fsdecode(word) for word in args]
+    names = {os.path.basename(word) for word in words}
     return bool(names & {"pelican", "courtside", "courtside.cli", "make"})
 
 
