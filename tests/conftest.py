@@ -15,6 +15,7 @@ fails, saying so (``helpers.LayeredPopen``).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -22,6 +23,20 @@ import pytest
 
 import helpers
 from helpers import CHROMIUM, CHROMIUM_ARGS, EPOCH, Site, in_process, new_site
+
+#: What a studio's environment (its deploy workflow, its shell) may set that
+#: changes what a build makes; each test sets what it needs itself.
+STUDIO_VARIABLES = ("SITEURL", "COURTSIDE_STUDIO_TOKEN", "SOURCE_DATE_EPOCH")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _without_the_studios_environment():
+    """The deploy workflows run the tests with the studio's SITEURL and
+    dashboard token set: every build and command of the tests, in-process or
+    not, runs without them."""
+    saved = {name: os.environ.pop(name) for name in STUDIO_VARIABLES if name in os.environ}
+    yield
+    os.environ.update(saved)
 
 
 @pytest.fixture

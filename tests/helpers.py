@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import http.server
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -31,6 +32,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[1]
+#: The example site as the tests know it: the repository's clients, content
+#: and settings are the studio's to replace, so the tests bring their own.
+EXAMPLE_SITE = REPO / "tests" / "fixtures" / "site"
 
 #: Monday 23 November 2026, 12:00 UTC: the "today" of every site test.
 TODAY = dt.date(2026, 11, 23)
@@ -116,15 +120,16 @@ class Site:
 
 
 def new_site(root: Path, *, examples: bool = True) -> Site:
-    """A site folder like the repository's, with or without its example clients."""
+    """A site folder like the example site (the tests' own copy, ``EXAMPLE_SITE``),
+    with or without its example clients, and the repository's theme and plugin."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(EXAMPLE_SITE / "content", root / "content")
     for name in ("pelicanconf.py", "publishconf.py"):
-        shutil.copy(REPO / name, root / name)
+        shutil.copy(EXAMPLE_SITE / name, root / name)
     (root / "theme").symlink_to(REPO / "theme")
     (root / "plugins").symlink_to(REPO / "plugins")
     if examples:
-        shutil.copytree(REPO / "clients", root / "clients")
+        shutil.copytree(EXAMPLE_SITE / "clients", root / "clients")
     else:
         (root / "clients").mkdir()
     return Site(root)
@@ -237,8 +242,12 @@ real_processes_allowed = True
 def starts_a_build_or_command(args) -> bool:
     """Whether a subprocess's command line runs Pelican, ``courtside`` or
     ``make`` (which runs them): what only the e2e layer may start."""
-    words = [args] if isinstance(args, str | os.PathLike) else list(args)
-    names = {os.path.basename(str(word)) for word in words}
+    if isinstance(args, str | bytes | os.PathLike):  # one word, or a shell command line
+        words = shlex.split(os.fsdecode(args), posix=True) if not isinstance(args, os.PathLike) \
+            else [os.fspath(args)]
+    else:
+        words = [os.fsdecode(word) for word in args]
+    names = {os.path.basename(word) for word in words}
     return bool(names & {"pelican", "courtside", "courtside.cli", "make"})
 
 

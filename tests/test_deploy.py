@@ -93,6 +93,15 @@ def test_the_github_workflow_builds_daily_and_on_push_and_deploys_privately():
     env = workflow["jobs"]["deploy"]["env"]
     assert env["CLOUDFLARE_API_TOKEN"] == "${{ secrets.CLOUDFLARE_API_TOKEN }}"
     assert env["NETLIFY_AUTH_TOKEN"] == "${{ secrets.NETLIFY_AUTH_TOKEN }}"
+    # Tested and checked before anything is built, and only then published.
+    order = [next(i for i, step in enumerate(steps) if command in step.get("run", ""))
+             for command in ("make test-fast", "make check", "make publish", "wrangler@4")]
+    assert order == sorted(order)
+    # The site's address and the dashboard's secret reach the build alone.
+    build = steps[order[2]]
+    assert build["env"] == {"SITEURL": "${{ vars.SITEURL }}",
+                            "COURTSIDE_STUDIO_TOKEN": "${{ secrets.COURTSIDE_STUDIO_TOKEN }}"}
+    assert not {"SITEURL", "COURTSIDE_STUDIO_TOKEN"} & set(env)
 
 
 def test_the_gitlab_pipeline_builds_and_deploys():

@@ -14,7 +14,8 @@ import pytest
     lambda site: site.build(),
     lambda site: site.courtside("check"),
     lambda site: subprocess.run(["make", "-n", "html"], cwd=site.root),
-], ids=["pelican", "courtside", "make"])
+    lambda site: subprocess.run(f"{sys.executable} -m pelican --version", shell=True, cwd=site.root),
+], ids=["pelican", "courtside", "make", "a shell command line"])
 def test_a_fast_test_cannot_start_a_build_or_a_command(empty_site, start):
     with pytest.raises(pytest.fail.Exception, match="belongs to the e2e layer; mark the test e2e"):
         start(empty_site)

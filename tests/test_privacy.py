@@ -20,13 +20,14 @@ PUBLISHED = {key: token for key, token in EXAMPLE_TOKENS.items() if key[1] != "b
 @pytest.fixture(scope="module")
 def with_sitemap(tmp_path_factory):
     """The examples built with Pelican's sitemap plugin switched on, as a
-    studio might, and a production SITEURL."""
+    studio might, a production SITEURL and the dashboard's secret (which
+    production takes from the environment only)."""
     from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("sitemap") / "site")
     result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py",
                       "-e", 'PLUGINS=["courtside", "sitemap"]', 'SITEMAP={"format": "xml"}',
-                      env={"SITEURL": "https://portals.example"})
+                      env={"SITEURL": "https://portals.example", "COURTSIDE_STUDIO_TOKEN": STUDIO_TOKEN})
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 

@@ -10,6 +10,7 @@ import pytest
 
 from courtside.problems import CourtsideError
 from courtside.settings import courtside_settings
+from helpers import EXAMPLE_TOKENS
 
 STUDIO = {"name": "Northwind Studio"}
 
@@ -37,6 +38,12 @@ def problems_of(courtside, **pelican) -> list[str]:
     ({"studio": STUDIO, "workers": 0}, ["COURTSIDE.workers: 0 must be 1 or more"]),
     ({"studio": STUDIO, "workers": True}, ["COURTSIDE.workers: expected a whole number or empty, got true (true or false)"]),
     ({"studio": STUDIO, "cache": "yes"}, ['COURTSIDE.cache: expected true or false, got "yes" (text)']),
+    ({"studio": STUDIO, "closed": {"2026-12-24"}},
+     ["COURTSIDE.closed: expected a list, got {'2026-12-24'} (a Python set)"]),
+    ({"studio": STUDIO, "workers": 2.5}, ["COURTSIDE.workers: expected a whole number or empty, got 2.5 (a number)"]),
+    ({"studio": STUDIO, "workers": 1000}, ["COURTSIDE.workers: 1000 must be 256 or less"]),
+    ({"studio": STUDIO, "logo": {"src": "images/logo.svg", "width": 10**400, "height": 32}},
+     [f"COURTSIDE.logo.width: {str(10**400)[:59]}… must be 2000 or less"]),
     ({"studio": STUDIO, "timezone": "Europe/Berlni"},
      ['COURTSIDE.timezone: "Europe/Berlni" is not a known time zone (use an IANA name such as Europe/Berlin)']),
     ({"studio": STUDIO, "studio_token": "short"},
@@ -61,9 +68,10 @@ def test_a_production_build_needs_a_full_siteurl():
 def test_python_values_are_read_as_what_they_stand_for(tmp_path):
     options = courtside_settings({
         "PATH": str(tmp_path / "content"), "TIMEZONE": "Europe/Vienna",
-        "COURTSIDE": {"studio": STUDIO, "clients_path": Path("studio-clients"),
+        "COURTSIDE": {"studio": STUDIO, "clients_path": Path("studio-clients"), "workers": 2.0,
                       "closed": ({"from": dt.date(2026, 12, 24), "to": "2026-12-31"},)}}, environ={})
     assert options.clients_folder == (tmp_path / "studio-clients").resolve()
+    assert options.workers == 2 and isinstance(options.workers, int)
     assert options.timezone == "Europe/Vienna"  # Pelican's, when Courtside names none
     assert not options.calendar.is_business_day(dt.date(2026, 12, 28))
     assert options.calendar.is_business_day(dt.date(2027, 1, 4))
@@ -74,3 +82,18 @@ def test_the_dashboard_token_from_the_environment_wins_and_is_checked_by_its_nam
         courtside_settings({"PATH": "content", "COURTSIDE": {"studio": STUDIO}},
                            environ={"COURTSIDE_STUDIO_TOKEN": "weak"})
     assert [p.path for p in raised.value.problems] == ["COURTSIDE_STUDIO_TOKEN"]
+
+
+@pytest.mark.e2e
+def test_a_build_with_python_values_in_the_settings_shows_them_as_written(site):
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(conf.read_text("utf-8") + (
+        "\nimport datetime\nfrom pathlib import Path\n"
+        "COURTSIDE['clients_path'] = Path('clients')\n"
+        "COURTSIDE['closed'] = [{'from': datetime.date(2026, 12, 24), 'to': '2027-01-01'}]\n"
+        "COURTSIDE['logo'] = {**COURTSIDE['logo'], 'width': 196.0}\n"), "utf-8")
+    result = site.build()
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    page = site.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
+    logo = page.select_one("img.logo")
+    assert (logo["width"], logo["alt"]) == ("196", "Northwind Studio")

@@ -207,3 +207,17 @@ def test_status_shows_escape_sequences_in_client_text_without_obeying_them(empty
     assert "\x1b" not in result.stdout
     assert "Ansi \ufffd[31mRED\ufffd[0m" in result.stdout
     assert "[bold]Plain[/bold]" in result.stdout
+
+
+@pytest.mark.e2e
+def test_a_production_build_takes_the_dashboard_token_from_the_environment_only(site):
+    """The sample settings name a token; it is in every clone of the
+    repository, so production publishes no dashboard at it."""
+    built = site.build("publishconf.py", env={"SITEURL": "https://portals.example"})
+    assert built.returncode == 0, built.stderr
+    assert not (site.output / "studio").exists()
+    fresh = "Pr0dDashb0ardT0kenAbcd"
+    again = site.build("publishconf.py", env={"SITEURL": "https://portals.example",
+                                              "COURTSIDE_STUDIO_TOKEN": fresh})
+    assert again.returncode == 0, again.stderr
+    assert [p.name for p in (site.output / "studio").iterdir() if p.is_dir()] == [fresh]

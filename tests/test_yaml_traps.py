@@ -19,9 +19,9 @@ from courtside.loader import load_portfolio
 from courtside.portal import build_portal
 from courtside.settings import CourtsideSettings
 from courtside.yamlsource import MAX_VALUES, read_document
-from helpers import REPO
+from helpers import EXAMPLE_SITE
 
-EXAMPLES = sorted((REPO / "clients").glob("*.yaml"))
+EXAMPLES = sorted((EXAMPLE_SITE / "clients").glob("*.yaml"))
 MOMENT = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 
 
@@ -64,7 +64,7 @@ def test_deep_nesting_is_an_error_not_a_crash():
 def options_for(folder: Path) -> CourtsideSettings:
     return CourtsideSettings(studio={"name": "Studio"}, timezone="Europe/Berlin",
                              clients_folder=folder,
-                             agreements_folder=REPO / "content" / "agreements", siteurl="")
+                             agreements_folder=EXAMPLE_SITE / "content" / "agreements", siteurl="")
 
 
 def load_and_render(text: str | bytes) -> None:

@@ -204,7 +204,7 @@ def _shown(value: object, written: str | None = None) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return str(value)
+    return _short(str(value))
 
 
 def _short(text: str) -> str:
@@ -217,7 +217,8 @@ def _kind(value: object) -> str:
                               ("text", str), ("a list", list), ("a mapping", dict)):
         if isinstance(value, python_type):
             return name
-    return "nothing"
+    # Only the settings, being Python, can hold other things (a set, bytes).
+    return "nothing" if value is None else f"a Python {type(value).__name__}"
 
 
 def _hint(schema: Mapping[str, Any]) -> str:

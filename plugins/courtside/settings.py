@@ -118,17 +118,20 @@ class _SettingsDocument(Document):
         return Problem("settings", 0, 0, format_path((SETTINGS_KEY, *path)), message, severity)
 
 
-def _as_json(value: Any) -> Any:
+def plain_settings(value: Any) -> Any:
     """A settings value as the schema reads it: Python's own types (a
-    ``Path``, a ``date``, a tuple) as the JSON values they stand for."""
+    ``Path``, a ``date``, a tuple, a whole float) as the JSON values they
+    stand for."""
     if isinstance(value, Mapping):
-        return {str(key): _as_json(item) for key, item in value.items()}
+        return {str(key): plain_settings(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_as_json(item) for item in value]
+        return [plain_settings(item) for item in value]
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():  # 2.0 processes are 2
+        return int(value)
     return value
 
 
@@ -143,7 +146,7 @@ def courtside_settings(settings: Mapping[str, Any],
         raise CourtsideError([Problem("settings", 0, 0, SETTINGS_KEY, (
             "missing or not a dict; add COURTSIDE = {\"studio\": {\"name\": ...}} "
             "to your settings file"))], "Courtside: the settings need fixing")
-    document = _SettingsDocument(_as_json(given), "settings")
+    document = _SettingsDocument(plain_settings(given), "settings")
     problems = every_problem(document, SETTINGS_SCHEMA_FILE)
     options = {**DEFAULTS, **document.data}
     if not problems:

@@ -34,7 +34,7 @@ from ..privacy import content_security_policy
 from ..problems import Problem
 from ..rules import ProjectState, local_today, party_calendars
 from ..seal import salt_for, seal
-from ..settings import CALENDAR_FILE, CourtsideSettings, courtside_settings
+from ..settings import CALENDAR_FILE, SETTINGS_KEY, CourtsideSettings, courtside_settings, plain_settings
 from ..timeline import LAYOUTS, timeline_svg
 
 PORTAL_TEMPLATE = "portal.html"
@@ -179,8 +179,10 @@ def site_context(settings: Mapping[str, Any], template_paths: tuple[str, ...],
         jinja_options=tuple(sorted(
             (k, tuple(v) if isinstance(v, list) else v)
             for k, v in settings["JINJA_ENVIRONMENT"].items())),
-        page_values={k: v for k, v in ((k, _plain(v)) for k, v in settings.items()
-                                       if k.isupper()) if v is not None},
+        page_values={**{k: v for k, v in ((k, _plain(v)) for k, v in settings.items()
+                                          if k.isupper()) if v is not None},
+                     # Checked, so plain once its paths and dates are written out.
+                     SETTINGS_KEY: plain_settings(settings[SETTINGS_KEY])},
         relative_urls=bool(settings.get("RELATIVE_URLS")),
         siteurl=settings.get("SITEURL", ""),
         csp=page_policy(inline),
