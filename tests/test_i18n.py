@@ -120,10 +120,10 @@ def portfolio_in(tmp_path: Path, language: str):
 
     from courtside.loader import load_portfolio
     from courtside.settings import CourtsideSettings
+    from helpers import EXAMPLE_SITE
 
-    repo = Path(__file__).resolve().parents[1]
     agreements = tmp_path / "agreements"
-    shutil.copytree(repo / "content" / "agreements", agreements)
+    shutil.copytree(EXAMPLE_SITE / "content" / "agreements", agreements)
     (agreements / "short.md").write_text("{{ client.name }}.\n", "utf-8")
     clients = tmp_path / "clients"
     clients.mkdir()
