@@ -35,6 +35,9 @@ FEED_ENGLISH = ["Project:", "Owner:", "Due:", "Expected:", "State:", "business d
 LOCKED_ENGLISH = ["Private page", "password", "Password", "Remember", "Open", "which is switched off",
                   "That password", "Forget this device", "secure (https) connection"]
 
+#: A production build, with the studio's dashboard and feeds.
+BUILD_ENV = {"POLYGLOT_PW": PASSWORD, "SITEURL": "https://portals.example",
+             "COURTSIDE_STUDIO_TOKEN": secrets.token_urlsafe(16)}
 TOKENS = {tag: (secrets.token_urlsafe(16), secrets.token_urlsafe(16)) for tag in SHIPPED}
 
 
@@ -90,8 +93,7 @@ projects:""" + "".join(project(tag, TOKENS[tag][0], False) + project(tag, TOKENS
 def site(tmp_path_factory):
     site = new_site(tmp_path_factory.mktemp("languages") / "site", examples=False)
     site.write_client("polyglot", CLIENT)
-    result = site.build("publishconf.py", env={"POLYGLOT_PW": PASSWORD,
-                                               "SITEURL": "https://portals.example"})
+    result = site.build("publishconf.py", env=BUILD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 
@@ -144,8 +146,7 @@ LIVE = """() => [...document.querySelectorAll(
 def later(site):
     """The same site built two weeks after the build day."""
     result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py", "-o", "out-later",
-                      epoch=LATER, env={"POLYGLOT_PW": PASSWORD,
-                                        "SITEURL": "https://portals.example"})
+                      epoch=LATER, env=BUILD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     return site.root / "out-later"
 
