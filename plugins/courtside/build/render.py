@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, TypedDict, TypeVar
 
 import jinja2
+import jinja2.ext  # imported with the plugin, not during a build an interrupt may cut short
 from markupsafe import Markup
 
 from ..calendar import milestone_events, portal_calendar
@@ -202,7 +203,7 @@ def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
     key = (context.template_paths, context.jinja_options, tag)
     if key not in _ENVIRONMENTS:
         options = dict(context.jinja_options)
-        extensions = (*options.pop("extensions", ()), "jinja2.ext.i18n")
+        extensions = (*options.pop("extensions", ()), jinja2.ext.i18n)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(context.template_paths)),
                                  autoescape=True, extensions=extensions, **options)
         lang = language(tag)
