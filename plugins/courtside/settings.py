@@ -166,18 +166,32 @@ def courtside_settings(settings: Mapping[str, Any],
         strict=options["strict"],
         accent=options["accent"],
         logo=options["logo"],
-        studio_token=environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"],
+        studio_token=_studio_token(options, environ),
         cache=options["cache"],
         workers=options["workers"],
-        language=str(settings.get("DEFAULT_LANG") or SOURCE),
-        calendar=working_calendar(options["holidays"], [
-            Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
-            for item in options["closed"]]),
+        language=_default_language(settings),
+        calendar=working_calendar(options["holidays"], _closures(options)),
     )
 
 
 def _siteurl(settings: Mapping[str, Any]) -> str:
     return str(settings.get("SITEURL") or "").rstrip("/")
+
+
+def _default_language(settings: Mapping[str, Any]) -> str:
+    return str(settings.get("DEFAULT_LANG") or SOURCE)
+
+
+def _studio_token(options: Mapping[str, Any], environ: Mapping[str, str]) -> str | None:
+    """The environment's token wins over the settings' (production has only it)."""
+    token: str | None = environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"]
+    return token
+
+
+def _closures(options: Mapping[str, Any]) -> list[Closure]:
+    """The studio's closures, from settings the schema checked."""
+    return [Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
+            for item in options["closed"]]
 
 
 def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
@@ -191,7 +205,7 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
     if options["timezone"] is None and not is_timezone(str(settings.get("TIMEZONE") or "UTC")):
         problem("TIMEZONE", f"{settings.get('TIMEZONE')!r} is not a known time zone (use an IANA "
                 "name such as Europe/Berlin)")
-    language = str(settings.get("DEFAULT_LANG") or SOURCE)
+    language = _default_language(settings)
     if language_problem(language):
         problem("DEFAULT_LANG", f"{language_problem(language)}; the portals' default language")
     accent = options["accent"]
@@ -199,14 +213,13 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
         problem(f"{SETTINGS_KEY}.accent", f"{accent} is too light to see against the page "
                 f"(contrast {contrast(accent, LIGHT_BACKGROUND):.1f}:1, at least 3:1 needed)")
     from_environment = bool(environ.get(STUDIO_TOKEN_VARIABLE))
-    studio_token = environ.get(STUDIO_TOKEN_VARIABLE) or options["studio_token"]
+    studio_token = _studio_token(options, environ)
     weakness = token_problem(studio_token) if studio_token is not None else None
     if weakness:
         problem(STUDIO_TOKEN_VARIABLE if from_environment else f"{SETTINGS_KEY}.studio_token",
                 f"{weakness}; make one with: courtside token")
-    for index, item in enumerate(options["closed"]):
-        why = closure_problem(Closure(checked_date(item["from"]),
-                                      checked_date(item.get("to", item["from"]))))
+    for index, closure in enumerate(_closures(options)):
+        why = closure_problem(closure)
         if why:
             problem(f"{SETTINGS_KEY}.closed[{index}].to", why)
     siteurl = _siteurl(settings)
