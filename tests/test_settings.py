@@ -28,7 +28,7 @@ def problems_of(courtside, **pelican) -> list[str]:
                                '"Northwind" (text); give at least the studio\'s name: {"name": "Your Studio"}']),
     ({"studio": {"name": " "}}, ['COURTSIDE.studio.name: " " is not allowed; give the studio\'s name: '
                                   '{"name": "Your Studio"}']),
-    ({"studio": {**STUDIO, "fax": "1"}}, ["COURTSIDE.studio.fax: unknown key (allowed here: email, name, phone, url)"]),
+    ({"studio": {**STUDIO, "fax": "1"}}, ["COURTSIDE.studio.fax: unknown key (allowed here: email, language, name, phone, url)"]),
     ({"studio": STUDIO, "studios": 1}, ["COURTSIDE.studios: unknown key; did you mean studio?"]),
     ({"studio": STUDIO, "accent": "red"}, ['COURTSIDE.accent: "red" is not allowed; write the colour as #rrggbb']),
     ({"studio": STUDIO, "accent": "#eeeeee"}, ["COURTSIDE.accent: #eeeeee is too light to see against "

@@ -9,6 +9,7 @@ import json
 
 import icalendar
 import pytest
+from bs4 import BeautifulSoup
 
 from helpers import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
 
@@ -221,3 +222,63 @@ def test_a_production_build_takes_the_dashboard_token_from_the_environment_only(
                                               "COURTSIDE_STUDIO_TOKEN": fresh})
     assert again.returncode == 0, again.stderr
     assert [p.name for p in (site.output / "studio").iterdir() if p.is_dir()] == [fresh]
+
+
+def in_german(site) -> None:
+    """The studio's own side in German; its clients keep their languages."""
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8")
+                        + '\nCOURTSIDE["studio"] = {**COURTSIDE["studio"], "language": "de"}\n', "utf-8")
+
+
+@pytest.mark.e2e
+def test_the_studios_side_speaks_the_studios_language(site):
+    in_german(site)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert ("Courtside: 6 Portale für 3 Kunden; 2 warten auf Kunden (1 nach Ablauf der "
+            "Kulanzfrist), 2 warten auf das Studio (1 überfällig); 1 Entscheidung wartet auf "
+            "Kunden") in result.stdout.splitlines()
+    dashboard = site.output / "studio" / STUDIO_TOKEN / "index.html"
+    page = BeautifulSoup(dashboard.read_text("utf-8"), "html.parser")
+    assert page.html["lang"] == "de"
+    shown = text_of(page)
+    for german in ("Alle Projekte", "Am Zug", "Voraussichtliches Ende", "Kulanzfrist abgelaufen",
+                   "13 Arbeitstage", "fällig am Fr., 6. Nov. 2026", "Stand: Mo., 23. Nov. 2026"):
+        assert german in shown
+    for english in ("All projects", "Ball in court", "Expected end", "past grace",
+                    "business days", "waiting on", "As of"):
+        assert english not in shown
+    feeds = {feed.name: icalendar.Calendar.from_ical(feed.read_bytes())
+             for feed in dashboard.parent.glob("*.ics")}
+    assert feeds["calendar.ics"]["X-WR-CALNAME"] == "Northwind Studio · alle Projekte"
+    assert feeds["studio-steps.ics"]["X-WR-CALNAME"] == "Northwind Studio · unsere Schritte"
+    descriptions = [str(event["DESCRIPTION"]) for event in feeds["calendar.ics"].walk("VEVENT")]
+    assert all("Projekt: " in text and "Project: " not in text for text in descriptions)
+    # The clients' own pages are unchanged: Acme's portal is still English.
+    acme = site.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
+    assert acme.html["lang"] == "en" and "Waiting on" in text_of(acme)
+
+
+def test_status_speaks_the_studios_language(site, courtside):
+    in_german(site)
+    result = courtside(site, "status")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Kunde", "Projekt", "Am", "Zug", "Wartezeit", "Aktueller",
+                                "Schritt", "Status", "Danach", "Voraussichtliches", "Ende",
+                                "Entscheidungen"]
+    assert lines[1].startswith("Acme Corp") and "8 Arbeitstage überfällig," in lines[1]
+    assert "28. Dez. 2026 (+11)" in lines[1] and "(6. Nov.)" in lines[1]
+    assert "Kulanzfrist abgelaufen" in lines[2]  # the state's column folds
+    assert lines[-1].startswith("6 Portale für 3 Kunden")
+
+
+def test_the_studios_language_is_checked_like_a_clients(site, courtside):
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8")
+                        + '\nCOURTSIDE["studio"] = {**COURTSIDE["studio"], "language": "tlh"}\n',
+                        "utf-8")
+    result = courtside(site, "check")
+    assert result.returncode != 0
+    assert "settings: COURTSIDE.studio.language: 'tlh' is not a shipped language" in result.stdout

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from . import edit
+from .filters import words_of
 from .loader import Portfolio, load_portfolio
+from .model import Milestone
 from .problems import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
@@ -184,11 +186,12 @@ def token(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
     moment = checked_build_moment()
+    words = words_of(options.studio_language)
     rows = ranked(
         StudioRow(client, project,
                   project_state(project, local_today(moment, client.timezone),
                                 party_calendars(client, options.calendar)),
-                  options.portal_url(project.token), options.studio["name"])
+                  options.portal_url(project.token), options.studio["name"], words)
         for client, project in portfolio.published())
     rows = [row for row in rows if matches(row, owner=args.owner, overdue=args.overdue,
                                            client=args.client)]
@@ -206,19 +209,23 @@ def status(args: argparse.Namespace) -> int:
 
     colours = {"past_grace": "bold red", "overdue": "red", "due_soon": "yellow", "on_time": "green"}
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Client", "Project", "Ball", "Waiting", "Current step", "State", "Next",
-                   "Expected end", "Decisions"):
+    _ = words.language.gettext
+    for column in (_("Client"), _("Project"), _("Ball"), _("Waiting"), _("Current step"),
+                   _("State"), _("Next"), _("Expected end"), _("Decisions")):
         table.add_column(column, overflow="fold")
+
+    def step_text(step: Milestone | None) -> str:
+        return shown(f"{step.title} ({words.short_date(step.due)})") if step else "—"
     for row in rows:
-        step, following = row.state.current, row.next_milestone
+        end = row.expected_end
         table.add_row(
             shown(row.client.name), shown(row.project.title), shown(row.ball_name or "—"),
             str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
-            shown(f"{step.title} ({step.due:%d %b})") if step else "—",
+            step_text(row.state.current),
             f"[{colours.get(row.due_kind, 'dim')}]{shown(row.due_text)}[/]",
-            shown(f"{following.title} ({following.due:%d %b})") if following else "—",
-            (f"{row.expected_end:%d %b %Y}" + (f" (+{row.end_slip_days})" if row.end_slip_days else ""))
-            if row.expected_end else "—",
+            step_text(row.next_milestone),
+            (words.short_date(end, year=True)
+             + (f" ({row.end_slip_days:+d})" if row.end_slip_days else "")) if end else "—",
             str(row.open_changes or "—"))
     # Colours on a terminal; plain, unwrapped lines when piped into a file or grep.
     console = Console() if sys.stdout.isatty() else Console(width=240, no_color=True)
@@ -226,7 +233,7 @@ def status(args: argparse.Namespace) -> int:
     # (rich calls this method for that moment; replacing it on the instance is the hook.)
     console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
     console.print(table)
-    console.print(counts(rows).summary().removeprefix("Courtside: "), style="dim")
+    console.print(counts(rows).summary(words).removeprefix("Courtside: "), style="dim")
     return 0
 
 

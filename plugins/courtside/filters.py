@@ -58,6 +58,15 @@ class Words:
 
         return format_skeleton("yMMMEd", day, locale=self.language.locale)
 
+    def short_date(self, day: dt.date, *, year: bool = False) -> str:
+        """``3 Nov``, ``3 Nov 2026``; ``3. Nov.``: a date in a table row
+        (CLDR's ``MMMd`` and ``yMMMd``)."""
+        if self.language.base == SOURCE:
+            return f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMd" if year else "MMMd", day, locale=self.language.locale)
+
     def short_month(self, month: int) -> str:
         """``Nov``; ``Nov.``: a month on the timeline's axis."""
         if self.language.base == SOURCE:

@@ -92,6 +92,8 @@ class CourtsideSettings:
     calendar: WorkingCalendar = PLAIN
     #: Pelican's DEFAULT_LANG: the language of clients that name none.
     language: str = "en"
+    #: What the studio's own side speaks (dashboard, its calendars, commands).
+    studio_language: str = "en"
 
     def dashboard_path(self) -> str:
         return f"{STUDIO_FOLDER}/{self.studio_token}/"
@@ -170,6 +172,7 @@ def courtside_settings(settings: Mapping[str, Any],
         cache=options["cache"],
         workers=options["workers"],
         language=_default_language(settings),
+        studio_language=_studio_language(settings, options),
         calendar=working_calendar(options["holidays"], _closures(options)),
     )
 
@@ -180,6 +183,11 @@ def _siteurl(settings: Mapping[str, Any]) -> str:
 
 def _default_language(settings: Mapping[str, Any]) -> str:
     return str(settings.get("DEFAULT_LANG") or SOURCE)
+
+
+def _studio_language(settings: Mapping[str, Any], options: Mapping[str, Any]) -> str:
+    """The studio's own language: its own setting, else the portals' default."""
+    return str(options["studio"].get("language") or _default_language(settings))
 
 
 def _studio_token(options: Mapping[str, Any], environ: Mapping[str, str]) -> str | None:
@@ -208,6 +216,10 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
     language = _default_language(settings)
     if language_problem(language):
         problem("DEFAULT_LANG", f"{language_problem(language)}; the portals' default language")
+    studio_language = options["studio"].get("language")
+    if studio_language and language_problem(studio_language):
+        problem(f"{SETTINGS_KEY}.studio.language",
+                f"{language_problem(studio_language)}; the language of the studio's own side")
     accent = options["accent"]
     if accent is not None and contrast(accent, LIGHT_BACKGROUND) < 3:
         problem(f"{SETTINGS_KEY}.accent", f"{accent} is too light to see against the page "

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .filters import SOURCE_WORDS
+from .filters import SOURCE_WORDS, Words
 from .model import Client, Milestone, Party, Project
 from .rules import ProjectState
 
@@ -25,6 +25,8 @@ class StudioRow:
     #: The portal's address, as the dashboard or the terminal shows it.
     url: str
     studio_name: str
+    #: The studio's language (``COURTSIDE.studio.language``), which its side speaks.
+    words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
 
     @property
     def ball_name(self) -> str | None:
@@ -39,11 +41,12 @@ class StudioRow:
 
     @property
     def due_text(self) -> str:
-        due = self.state.due
+        due, _ = self.state.due, self.words.language.gettext
         if due is None:
-            return {"paused": "paused", "complete": "complete"}[self.state.phase]
-        # The page's own words for it (the studio's side speaks the source language).
-        return SOURCE_WORDS.due_state(due) + (", past grace" if due.past_grace else "")
+            return {"paused": _("paused"), "complete": _("complete")}[self.state.phase]
+        # The page's own words for it, in the studio's language.
+        state = self.words.due_state(due)
+        return _("%(state)s, past grace") % {"state": state} if due.past_grace else state
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -130,16 +133,23 @@ class Counts:
     #: Proposed change requests waiting for a client's decision.
     decisions: int = 0
 
-    def summary(self) -> str:
-        """The build's closing line."""
-        def plural(count: int, noun: str) -> str:
-            return f"{count} {noun}{'' if count == 1 else 's'}"
-        line = (f"Courtside: {plural(self.portals, 'portal')} for {plural(self.clients, 'client')}; "
-                f"{self.waiting_on_clients} waiting on clients ({self.clients_past_grace} past grace), "
-                f"{self.waiting_on_studio} waiting on the studio ({self.studio_overdue} overdue)")
+    def summary(self, words: Words = SOURCE_WORDS) -> str:
+        """The build's closing line, in the studio's language: ``Courtside: 4
+        portals for 3 clients; 2 waiting on clients (1 past grace), …``."""
+        _, ngettext = words.language.gettext, words.language.ngettext
+        portals = ngettext("%(num)d portal", "%(num)d portals", self.portals) % {"num": self.portals}
+        line = ngettext(
+            "%(portals)s for %(num)d client", "%(portals)s for %(num)d clients", self.clients,
+        ) % {"portals": portals, "num": self.clients}
+        line += "; " + _("%(clients)d waiting on clients (%(past_grace)d past grace), "
+                         "%(studio)d waiting on the studio (%(overdue)d overdue)") % {
+            "clients": self.waiting_on_clients, "past_grace": self.clients_past_grace,
+            "studio": self.waiting_on_studio, "overdue": self.studio_overdue}
         if self.decisions:
-            line += f"; {plural(self.decisions, 'decision')} waiting on clients"
-        return line
+            line += "; " + ngettext("%(num)d decision waiting on clients",
+                                    "%(num)d decisions waiting on clients",
+                                    self.decisions) % {"num": self.decisions}
+        return "Courtside: " + line
 
 
 def counts(rows: list[StudioRow]) -> Counts:

@@ -29,6 +29,7 @@ from rich.progress import track
 from .. import _pelican
 from ..calendar import studio_calendar
 from ..files import write_atomically
+from ..filters import words_of
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute
 from ..privacy import headers_file, robots_txt
@@ -110,7 +111,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         self.builds = self._build_all()
         self.rows = ranked(
             StudioRow(build.client, project.project, project.state, project.path,
-                      self.options.studio["name"])
+                      self.options.studio["name"], words_of(self.options.studio_language))
             for build in self.builds if build.client is not None for project in build.projects)
 
     # -- loading, checking and rendering ------------------------------------------------------
@@ -251,27 +252,30 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 self._write(name, data)
             self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})
             self._remove_stale(STUDIO_FOLDER, {token} if token else set())
-        _pelican.console().print(counts(self.rows).summary(), soft_wrap=True)
+        _pelican.console().print(counts(self.rows).summary(words_of(self.options.studio_language)),
+                                 soft_wrap=True)
 
     def _dashboard_files(self) -> dict[str, bytes]:
         options = self.options
         folder = options.dashboard_path()
         absolute = f"{options.siteurl}/{folder}" if is_absolute(options.siteurl) else None
         feeds = {"all": "calendar.ics", "ours": "studio-steps.ics"}
-        studio = options.studio["name"]
+        studio, _ = options.studio["name"], words_of(options.studio_language).language.gettext
         events = [event for build in self.builds for project in build.projects
                   for event in project.studio_events]
         files = {}
-        for kind, owner in (("all", None), ("ours", "studio")):
+        for kind, owner, name, description in (
+                ("all", None, _("%(studio)s · all projects"), _("Milestones of every project")),
+                ("ours", "studio", _("%(studio)s · our steps"),
+                 _("Milestones of every project, the studio's own steps"))):
             files[folder + feeds[kind]] = studio_calendar(
                 [data for party, data in events if owner is None or party == owner],
                 uid=f"studio.{kind}@courtside", timezone=options.timezone,
-                name=f"{studio} · " + ("all projects" if owner is None else "our steps"),
-                description="Milestones of every project"
-                            + (", the studio's own steps" if owner else ""),
+                name=name % {"studio": studio}, description=description,
                 url=absolute, source=absolute + feeds[kind] if absolute else None)
         files[folder + "index.html"] = render_page(
-            self.context_for_pages, DASHBOARD_TEMPLATE, folder, rows=self.rows,
+            self.context_for_pages, DASHBOARD_TEMPLATE, folder, options.studio_language,
+            rows=self.rows,
             counts=counts(self.rows), feeds=feeds, updated=self.moment)
         return files
 

@@ -26,7 +26,7 @@ import jinja2.ext  # imported with the plugin, not during a build an interrupt m
 from markupsafe import Markup
 
 from ..calendar import milestone_events, portal_calendar
-from ..filters import SOURCE_WORDS, words_of
+from ..filters import words_of
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
@@ -266,12 +266,13 @@ def locked_page(context: BuildContext, folder: str, password: str, token: str,
     return render_page(context, LOCKED_TEMPLATE, folder, tag, sealed=sealed.attributes())
 
 
-def in_studio_language(portal: Portal) -> Portal:
-    """``portal`` as the studio reads it (its feeds): in the source language."""
-    if portal.words is SOURCE_WORDS:
+def in_studio_language(portal: Portal, tag: str) -> Portal:
+    """``portal`` as the studio reads it (its feeds): in the studio's language."""
+    words = words_of(tag)
+    if portal.words is words:
         return portal
-    return replace(portal, words=SOURCE_WORDS, schedule=tuple(
-        replace(row, words=SOURCE_WORDS) for row in portal.schedule))
+    return replace(portal, words=words, schedule=tuple(
+        replace(row, words=words) for row in portal.schedule))
 
 
 def build_client(path: Path, context: BuildContext) -> RenderedClient:
@@ -311,7 +312,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
         # client and in the studio's language; without a studio dashboard that
         # work is skipped.
         prefix = f"{client.name} · "
-        studio_view = in_studio_language(portal)
+        studio_view = in_studio_language(portal, options.studio_language)
         together = options.studio_token and studio_view is portal  # one language: serialized once
         prefixes = ("", prefix) if together else ("",)
         events = ([milestone_events(portal, row, *prefixes) for row in portal.schedule]
