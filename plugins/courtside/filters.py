@@ -18,6 +18,9 @@ from .i18n import SOURCE, Language, language
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: The source language's date, "Tue 3 Nov 2026": the house style, not CLDR's
+#: ("Tue, Nov 3, 2026"). The page's script fills the same pattern.
+_SOURCE_DATE = "{weekday} {day} {month} {year}"
 
 
 class Due(Protocol):
@@ -53,7 +56,8 @@ class Words:
         """``Tue 3 Nov 2026``; ``Fr., 4. Dez. 2026``: the locale's date with
         its weekday (CLDR's ``yMMMEd``)."""
         if self.language.base == SOURCE:
-            return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+            return _SOURCE_DATE.format(weekday=_WEEKDAYS[day.weekday()], day=day.day,
+                                       month=_MONTHS[day.month - 1], year=day.year)
         from babel.dates import format_skeleton
 
         return format_skeleton("yMMMEd", day, locale=self.language.locale)
@@ -132,7 +136,8 @@ class Words:
         """What the page's script says, from the same catalog: each plural
         category of the locale (``Intl.PluralRules``) with its form of "N
         business days" (``{n}`` for the number), the due state's phrases
-        (``{days}`` for a count), the date's form, and the due-soon threshold.
+        (``{days}`` for a count), the source language's date pattern, and the
+        due-soon threshold.
         Made once per language and process (``live_phrases``)."""
         categories: dict[str, str] = {}
         for count in (*range(0, 200), 1000000):
@@ -140,8 +145,12 @@ class Words:
             categories.setdefault(category, self.language.ngettext(
                 "%(num)d business day", "%(num)d business days", count).replace("%(num)d", "{n}"))
         _ = self.language.gettext
+        # The source language's dates are the house style, which Intl does
+        # not know: the script fills the same pattern with the same names.
+        date = {"pattern": _SOURCE_DATE, "weekdays": _WEEKDAYS, "months": _MONTHS} \
+            if self.language.base == SOURCE else None
         return {
-            "lang": self.language.tag, "soon": due_soon_days, "days": categories,
+            "lang": self.language.tag, "soon": due_soon_days, "days": categories, "date": date,
             **{key: phrase % {"days": "{days}"} for key, phrase in self._due_phrases().items()},
             "now": [self.due_now(side) for side in (-1, 0, 1)],
             # TRANSLATORS: the viewer's date, when the page's script brought it up to it.

@@ -31,11 +31,15 @@
   const plural = new Intl.PluralRules(words.lang);
   const days = (count) => (words.days[plural.select(count)] || words.days.other || words.days.many).replace("{n}", count);
   const say = (phrase, count) => phrase.replace("{days}", days(count));
-  // English as the build writes it ("Tue 3 Nov 2026"); other languages as their locale does.
-  const shown = words.lang.split("-")[0] == "en"
-    ? new Date(today).toUTCString().slice(0, 16).replace(",", "").replace(" 0", " ")
+  // English in the build's own pattern and names ("Tue 3 Nov 2026"); other
+  // languages as their locale writes a date (CLDR's yMMMEd, as the build does).
+  const date = new Date(today), house = words.date;
+  const shown = house
+    ? house.pattern.replace(/{(\w+)}/g, (_, part) => ({
+      weekday: house.weekdays[(date.getUTCDay() + 6) % 7], day: date.getUTCDate(),
+      month: house.months[date.getUTCMonth()], year: date.getUTCFullYear() })[part])
     : new Intl.DateTimeFormat(words.lang, { weekday: "short", day: "numeric", month: "short",
-      year: "numeric", timeZone: "UTC" }).format(today);
+      year: "numeric", timeZone: "UTC" }).format(date);
 
   asOf.textContent = words.your_date.replace("{date}", shown);
   const zone = find("[data-zone]");
