@@ -108,10 +108,10 @@ CASES = [
     ("python tag", edit("name: Beta GmbH", "name: !!python/object:os.system x"), 1, 7, "name", "unsupported YAML tag !!python/object:os.system"),
     ("merge key", "base: &b {name: Beta}\n<<: *b\nprojects: []\n", 2, 1, "<<", "merge keys (<<) are not supported"),
     ("list as a key", "? [a, b]\n: 1\n", 1, 3, "", "a key must be a plain name"),
-    ("unshipped language", edit("timezone:", "language: it\ntimezone:"), 2, 11, "language", "'it' is not a shipped language; use one of: en, de, ru, fr, es"),
-    ("unknown regional variant", edit("timezone:", "language: de-XX\ntimezone:"), 2, 11, "language", "'de-XX' is not a shipped language; use one of: en, de, ru, fr, es"),
-    ("language not a tag", edit("timezone:", "language: German\ntimezone:"), 2, 11, "language", "write a BCP 47 language tag"),
-    ("project's language", edit("    title: App", "    title: App\n    language: xx"), 6, 15, "projects[0].language", "'xx' is not a shipped language; use one of: en, de, ru, fr, es"),
+    ("unshipped language", edit("timezone:", "language: it\ntimezone:"), 2, 11, "language", '"it" is not a shipped language; use one of: en, de, ru, fr, es'),
+    ("unknown regional variant", edit("timezone:", "language: de-XX\ntimezone:"), 2, 11, "language", '"de-XX" is not a known variant of de; write de, or de with a region, such as de-AT'),
+    ("language not a tag", edit("timezone:", "language: German\ntimezone:"), 2, 11, "language", "\"German\" is not a shipped language"),
+    ("project's language", edit("    title: App", "    title: App\n    language: xx"), 6, 15, "projects[0].language", '"xx" is not a shipped language; use one of: en, de, ru, fr, es'),
 ]
 
 

@@ -4,6 +4,7 @@ In-process; the built pages in every language are in ``test_languages.py``."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_without_a_language_the_site_default_applies(tmp_path):
 
 def test_an_unshipped_language_is_an_error_at_its_line_listing_the_shipped_ones(tmp_path):
     _, problems = load(tmp_path, GOOD.replace("de-AT", "it"))
-    assert problems == [(2, 11, "language", "'it' is not a shipped language; use one of: "
+    assert problems == [(2, 11, "language", '"it" is not a shipped language; use one of: '
                          "en, de, ru, fr, es (a regional variant such as de-AT or en-GB falls "
                          "back to its language)")]
 
@@ -75,7 +76,7 @@ def test_the_default_language_comes_from_the_settings():
     with pytest.raises(CourtsideError) as raised:
         courtside_settings({**settings, "DEFAULT_LANG": "it"})
     assert [(p.path, p.message.split(";")[0]) for p in raised.value.problems] == [
-        ("DEFAULT_LANG", "'it' is not a shipped language")]
+        ("DEFAULT_LANG", '"it" is not a shipped language')]
 
 
 def test_every_shipped_language_reads_left_to_right():
@@ -144,7 +145,7 @@ def test_a_project_gets_the_agreement_in_its_language(tmp_path, tag, name):
     assert portfolio.template_names[client.id, "one"] == name
     assert [p for p in problems if p.severity == "error"] == []
     html = portfolio.templates[name].render_html(
-        agreement_context({"name": "Studio"}, client, client.projects[0]))
+        agreement_context({"name": "Studio"}, client, client.projects[0], tag))
     from courtside.filters import words_of
     assert words_of(tag).business_days(21) in html  # the terms' counts in the language too
 
@@ -156,3 +157,16 @@ def test_a_language_without_the_template_falls_back_and_warns_once(tmp_path):
         (2, "language", "warning", "agreement template 'short' has no de version "
          f"({tmp_path / 'agreements' / 'short.de.md'}); the portal shows "
          f"{tmp_path / 'agreements' / 'short.md'}")]
+
+
+@pytest.mark.parametrize("tag, message", [
+    ("de_AT", '"de_AT" is written with "_"; write "de-AT" (BCP 47 tags use "-")'),
+    (" de", '"de" has spaces around it'.replace('"de"', '" de"') + '; write "de"'),
+    ("", "no language given; write one of: en, de, ru, fr, es"),
+    ("de-XX", '"de-XX" is not a known variant of de; write de, or de with a region, such as de-AT'),
+    ("x-klingon", '"x-klingon" is not a shipped language; use one of: en, de, ru, fr, es'),
+])
+def test_a_wrong_language_tag_gets_one_message_saying_what_to_write(tmp_path, tag, message):
+    _, problems = load(tmp_path, GOOD.replace("language: de-AT", f"language: {json.dumps(tag)}"))
+    assert len(problems) == 1
+    assert problems[0][2] == "language" and problems[0][3].startswith(message)

@@ -79,6 +79,23 @@ def project(tag: str, token: str, locked: bool) -> str:
 """
 
 
+#: A Spanish project whose agreement has no Spanish version: the English
+#: template, counting in English, marked as English.
+FALLBACK_TOKEN = secrets.token_urlsafe(16)
+FALLBACK = f"""
+  - id: es-fallback
+    title: Proyecto
+    token: {FALLBACK_TOKEN}
+    language: es
+    agreement:
+      template: short
+      terms: {{response_days: {{studio: 1, client: 21}}}}
+    milestones:
+      - {{id: fotos, title: Fotos, owner: client, due: 2026-12-11}}
+"""
+SHORT_TEMPLATE = "We answer within {{ terms.response_days.studio | business_days }}; " \
+    "you within {{ terms.response_days.client | business_days }}.\n"
+
 CLIENT = """\
 name: Polyglot
 timezone: Europe/Vienna
@@ -114,6 +131,11 @@ def test_every_page_is_in_its_language(site, tag):
     if tag != SOURCE:
         assert [phrase for phrase in ENGLISH if phrase in text] == []
         assert "Log" not in {text_of(heading) for heading in soup(["h2", "h3"])}
+        # No plural faked with "(s)": every count has its own forms.
+        assert not re.search(r"\w\((s|e|es|n)\)", text)
+    # The Google button names the app as the refresh paragraph beside it does.
+    google = text_of(soup.select_one(".subscribe-links a[href*='google.com']"))
+    assert google in " ".join(text_of(p) for p in soup.select("section.subscribe p.meta"))
     words = words_of(tag)
     for count in COUNTS:
         assert "+" + words.business_days(count) in text
@@ -205,3 +227,19 @@ def test_the_studios_feeds_stay_in_the_studios_language(site):
         text = re.sub(r"\r\n[ \t]", "", feed.read_text("utf-8"))
         assert "Project: Projekt de" in text and "Project: Projekt ru" in text
         assert "Projekt: " not in text and "Проект: " not in text and "Projet" not in text
+
+
+def test_an_agreement_without_a_version_in_the_language_is_english_through_and_through(tmp_path):
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("polyglot", CLIENT.split("projects:")[0] + "projects:" + FALLBACK)
+    (site.root / "content" / "agreements" / "short.md").write_text(SHORT_TEMPLATE, "utf-8")
+    result = site.build()  # a preview: in production (strict) the fallback's warning is fatal
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "short.es.md" in result.stdout + result.stderr
+    page = BeautifulSoup(site.portal_file(FALLBACK_TOKEN).read_text("utf-8"), "html.parser")
+    assert page.html["lang"] == "es"
+    agreement = page.select_one("section.agreement [lang]")
+    assert agreement["lang"] == "en"
+    assert text_of(agreement) == "We answer within 1 business day; you within 21 business days."
+    # The chrome around it stays Spanish.
+    assert text_of(page.select_one("#agreement-heading")) != "How we work together"

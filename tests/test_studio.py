@@ -281,4 +281,4 @@ def test_the_studios_language_is_checked_like_a_clients(site, courtside):
                         "utf-8")
     result = courtside(site, "check")
     assert result.returncode != 0
-    assert "settings: COURTSIDE.studio.language: 'tlh' is not a shipped language" in result.stdout
+    assert "settings: COURTSIDE.studio.language: \"tlh\" is not a shipped language" in result.stdout

@@ -31,7 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .filters import FILTERS, words_of
-from .i18n import SOURCE, base_language
+from .i18n import SOURCE, base_language, language_problem
 from .markup import render_markdown
 from .model import Client, Project
 from .problems import Problem, display_path
@@ -109,6 +109,12 @@ class AgreementTemplate:
     #: Whether the template's own text uses the characters of the marks.
     has_marks: bool = False
 
+    @property
+    def language(self) -> str:
+        """What the template is written in: ``standard.de`` German, the base
+        template (``standard``) the source language."""
+        return template_language(self.name)
+
     def missing(self, context: Mapping[str, Any]) -> list[Placeholder]:
         """Placeholders that ``context`` has no value for."""
         return [p for p in self.placeholders if not _resolves(p.chain, context)]
@@ -156,16 +162,25 @@ def _misplaced_marks(html: str, count: int, as_markdown: set[int]) -> set[int]:
                         if index not in as_markdown and in_text[index] != 1}
 
 
-def agreement_context(studio: Mapping[str, Any], client: Client, project: Project) -> dict[str, Any]:
+def agreement_context(studio: Mapping[str, Any], client: Client, project: Project,
+                      language: str = SOURCE) -> dict[str, Any]:
     """What a template can read: ``studio``, ``client``, ``project``, ``terms``
-    (a Jinja context)."""
+    (a Jinja context). Its filters count in ``language``, the template's own:
+    a fallback to the base template says "21 business days", not an English
+    sentence around "21 Arbeitstage"."""
     return {
         "studio": dict(studio),
         "client": {"name": client.name},
         "project": {"title": project.title},
         "terms": dict(project.agreement.terms),
-        _LANGUAGE: client.language_of(project),
+        _LANGUAGE: language,
     }
+
+
+def template_language(name: str) -> str:
+    """``standard.de-AT`` → ``de-AT``; ``standard`` → the source language."""
+    _, dot, variant = name.rpartition(".")
+    return variant if dot and language_problem(variant) is None else SOURCE
 
 
 def localized_name(name: str, tag: str, folder: Path) -> str:

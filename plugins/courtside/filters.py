@@ -92,6 +92,14 @@ class Words:
         return self.language.ngettext("%(num)d business day", "%(num)d business days",
                                       count) % {"num": count}
 
+    def calendar_days(self, count: object) -> str:
+        """``30 calendar days``; ``30 календарных дней``: a term such as the
+        payment period. A term written as text stays as it is written."""
+        if not isinstance(count, int) or isinstance(count, bool):
+            return str(count)
+        return self.language.ngettext("%(num)d calendar day", "%(num)d calendar days",
+                                      count) % {"num": count}
+
     def signed_business_days(self, count: int) -> str:
         """``+5 business days``, ``−1 business day``: a change to a schedule."""
         return ("+" if count >= 0 else "−") + self.business_days(abs(count))
@@ -115,7 +123,7 @@ class Words:
         for a count of business days: what the page and its script both say."""
         _ = self.language.gettext
         return {"overdue": _("overdue by %(days)s"), "soon_left": _("due soon: %(days)s left"),
-                "on_time": _("on time"), "ago": _("%(days)s ago")}
+                "on_time": _("on time")}
 
     def due_state(self, due: Due) -> str:
         """``overdue by 3 business days``, ``due soon: 2 business days left``,
@@ -129,8 +137,20 @@ class Words:
         return phrases["on_time"]
 
     def ago(self, count: int) -> str:
-        """``4 business days ago``: since a decision was proposed."""
-        return self._due_phrases()["ago"] % {"days": self.business_days(count)}
+        """``4 business days ago``; ``vor 4 Arbeitstagen``: since a decision
+        was proposed (a count of its own: some languages decline it)."""
+        return self.language.ngettext("%(num)d business day ago", "%(num)d business days ago",
+                                      count) % {"num": count}
+
+    def _by_category(self, singular: str, plural: str) -> dict[str, str]:
+        """A count's phrase for each plural category of the locale (what
+        ``Intl.PluralRules`` picks), ``{n}`` for the number."""
+        categories: dict[str, str] = {}
+        for count in (*range(0, 200), 1000000):
+            category = self.language.locale.plural_form(count)
+            categories.setdefault(category, self.language.ngettext(
+                singular, plural, count).replace("%(num)d", "{n}"))
+        return categories
 
     def live_phrases(self, due_soon_days: int) -> dict[str, Any]:
         """What the page's script says, from the same catalog: each plural
@@ -139,18 +159,15 @@ class Words:
         (``{days}`` for a count), the source language's date pattern, and the
         due-soon threshold.
         Made once per language and process (``live_phrases``)."""
-        categories: dict[str, str] = {}
-        for count in (*range(0, 200), 1000000):
-            category = self.language.locale.plural_form(count)
-            categories.setdefault(category, self.language.ngettext(
-                "%(num)d business day", "%(num)d business days", count).replace("%(num)d", "{n}"))
         _ = self.language.gettext
         # The source language's dates are the house style, which Intl does
         # not know: the script fills the same pattern with the same names.
         date = {"pattern": _SOURCE_DATE, "weekdays": _WEEKDAYS, "months": _MONTHS} \
             if self.language.base == SOURCE else None
         return {
-            "lang": self.language.tag, "soon": due_soon_days, "days": categories, "date": date,
+            "lang": self.language.tag, "soon": due_soon_days, "date": date,
+            "days": self._by_category("%(num)d business day", "%(num)d business days"),
+            "ago": self._by_category("%(num)d business day ago", "%(num)d business days ago"),
             **{key: phrase % {"days": "{days}"} for key, phrase in self._due_phrases().items()},
             "now": [self.due_now(side) for side in (-1, 0, 1)],
             # TRANSLATORS: the viewer's date, when the page's script brought it up to it.
@@ -178,6 +195,7 @@ class Words:
             "long_date": self.long_date,
             "clock_time": self.clock_time,
             "business_days": self.business_days,
+            "calendar_days": self.calendar_days,
             "signed_business_days": self.signed_business_days,
             "change_effect": self.change_effect,
             "quoted": self.quoted,

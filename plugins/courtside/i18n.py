@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import json
 from functools import cache
 from importlib import resources
 
@@ -28,18 +29,32 @@ def base_language(tag: str) -> str:
 
 
 def language_problem(tag: str) -> str | None:
-    """Why ``tag`` is not a language a portal can be written in, naming the
-    shipped ones; None when it (or the language it falls back to) ships."""
+    """Why ``tag`` is not a language a portal can be written in, saying what
+    to write instead; None when it (or the language it falls back to) ships."""
     from babel import Locale, UnknownLocaleError
 
-    if base_language(tag) in SHIPPED:
+    shown, shipped = json.dumps(tag, ensure_ascii=False), ", ".join(SHIPPED)
+    if tag != tag.strip():
+        return f"{shown} has spaces around it; write {json.dumps(tag.strip(), ensure_ascii=False)}"
+    if not tag:
+        return f"no language given; write one of: {shipped}"
+    if "_" in tag and language_problem(tag.replace("_", "-")) is None:
+        hyphenated = json.dumps(tag.replace("_", "-"))
+        return f"{shown} is written with \"_\"; write {hyphenated} (BCP 47 tags use \"-\")"
+    base = base_language(tag)
+    if base in SHIPPED and "_" not in tag:
         try:
             Locale.parse(tag, sep="-")
             return None
         except (ValueError, UnknownLocaleError):
-            pass
-    return (f"{tag!r} is not a shipped language; use one of: {', '.join(SHIPPED)} "
+            return (f"{shown} is not a known variant of {base}; write {base}, or {base} with "
+                    f"a region, such as {_REGION_EXAMPLES[base]}")
+    return (f"{shown} is not a shipped language; use one of: {shipped} "
             "(a regional variant such as de-AT or en-GB falls back to its language)")
+
+
+#: A regional variant of each shipped language, for messages.
+_REGION_EXAMPLES = {"en": "en-GB", "de": "de-AT", "ru": "ru-RU", "fr": "fr-CA", "es": "es-MX"}
 
 
 def locale_name(tag: str) -> str:

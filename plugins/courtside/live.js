@@ -29,7 +29,8 @@
   };
   const words = JSON.parse(panel.dataset.words);
   const plural = new Intl.PluralRules(words.lang);
-  const days = (count) => (words.days[plural.select(count)] || words.days.other || words.days.many).replace("{n}", count);
+  const counted = (table, count) => (table[plural.select(count)] || table.other || table.many).replace("{n}", count);
+  const days = (count) => counted(words.days, count);
   const say = (phrase, count) => phrase.replace("{days}", days(count));
   // English in the build's own pattern and names ("Tue 3 Nov 2026"); other
   // languages as their locale writes a date (CLDR's yMMMEd, as the build does).
@@ -63,6 +64,6 @@
     if (withinGrace) withinGrace.hidden = !(late > 0 && late <= grace);
   }
   for (const decision of document.querySelectorAll("[data-proposed]")) {
-    decision.textContent = say(words.ago, Math.max(businessDays(parse(decision.dataset.proposed), today, "client"), 0));
+    decision.textContent = counted(words.ago, Math.max(businessDays(parse(decision.dataset.proposed), today, "client"), 0));
   }
 })();

@@ -19,6 +19,7 @@ from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
 from .forecast import Cause, Expected
+from .i18n import SOURCE, base_language
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
 from .rules import (
@@ -217,6 +218,9 @@ class Portal:
     calendars: Calendars = field(default_factory=lambda: PLAIN_CALENDARS)
     #: The words of the portal's language (``Client.language_of``).
     words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
+    #: What the agreement is written in: the portal's language, or the source
+    #: language when its template has no version in it.
+    agreement_language: str = SOURCE
 
     def party_name(self, party: Party) -> str:
         return self.client.party_name(party, self.studio["name"])
@@ -327,6 +331,10 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         )
         for m in project.milestones
     )
+    # The agreement's own language: the portal's (de-AT's dates in standard.de),
+    # or the base template's when there is no version in the portal's.
+    tag = client.language_of(project)
+    written_in = tag if base_language(template.language) == base_language(tag) else template.language
     # Newest first; among entries of one day, the one written last first.
     ordered = sorted(enumerate(project.log), key=lambda item: (item[1].date, item[0]), reverse=True)
     trail = tuple(TrailEntry(entry, render_markdown(entry.text)) for _, entry in ordered)
@@ -334,7 +342,9 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         client=client, project=project, state=state, studio=studio,
         schedule=schedule, trail=trail,
         # The page puts both under an <h2>, so their "##" becomes <h3>.
-        agreement=template.render_html(agreement_context(studio, client, project), heading_offset=1),
+        agreement=template.render_html(agreement_context(studio, client, project, written_in),
+                                       heading_offset=1),
+        agreement_language=written_in,
         clauses=render_markdown(project.agreement.clauses, heading_offset=2),
         path=path, updated=updated, url=url,
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,

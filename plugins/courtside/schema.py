@@ -120,7 +120,7 @@ def _format_problem(name: str, value: object, shown: str) -> str:
         return f"{shown}: the year must be from {YEARS.start} to {YEARS.stop - 1} (a typo?)"
     if name == "holiday-region" and isinstance(value, str) and value:
         return region_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
-    if name == "language" and isinstance(value, str) and value:
+    if name == "language" and isinstance(value, str):
         return language_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
     if name == "holiday-region" and isinstance(value, bool):  # NO, Norway, is YAML's false
         return f"{shown} {_FORMAT_MESSAGES[name]}; YAML reads {shown} as {str(value).lower()}: " \
