@@ -6,6 +6,7 @@ the agreement in its language's template."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import secrets
 import sys
@@ -134,6 +135,21 @@ def test_a_german_portal_adds_its_costs_the_german_way(site):
     assert "+3 Arbeitstage, 2.850 €" in totals, totals
     english = text_of(site.portal(TOKENS["en"][0]).select_one(".change-totals"))
     assert "+3 business days, €450" in english, english
+
+
+#: The day each language's week starts on (``date.weekday()``): an English
+#: portal's is American, Sunday; the others start on Monday.
+FIRST_WEEKDAY = {"en": 6, "de": 0, "ru": 0, "fr": 0, "es": 0}
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_the_timelines_weeks_start_on_the_locales_first_day(site, tag):
+    soup = site.portal(TOKENS[tag][0])
+    for svg in soup.select("svg.timeline"):
+        days = [dt.date.fromisoformat(tick["data-day"]) for tick in svg.select(".tl-week")]
+        assert len(days) >= 5, days  # six weeks of project, a week apart
+        assert {day.weekday() for day in days} == {FIRST_WEEKDAY[tag]}
+        assert all(later - day == dt.timedelta(days=7) for day, later in itertools.pairwise(days))
 
 
 @pytest.mark.parametrize("tag", TRANSLATED)
