@@ -9,7 +9,8 @@ import datetime as dt
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from courtside.changes import add_costs, change_total, decisions_waiting
+from courtside.changes import add_costs, change_total, decisions_waiting, number_style
+from courtside.i18n import language
 from courtside.model import Agreement, Change, LogEntry, Milestone, Project
 from courtside.portal import moved_text
 from courtside.rules import PLAIN_CALENDARS, project_state
@@ -243,6 +244,48 @@ def test_costs_add_up_when_they_are_written_alike():
     assert add_costs(["2.400 €", "€800"]) == "2.400 € + €800"  # never guess a decimal comma
     assert add_costs(["800", "200"]) == "800 + 200"  # no currency, no sum
     assert add_costs([]) is None
+
+
+def style(tag):
+    return number_style(language(tag).locale)
+
+
+def test_costs_add_up_in_the_portals_number_style():
+    de, es = style("de"), style("es")
+    assert add_costs(["2.400 €", "800 €"], de) == "3.200 €"
+    assert add_costs(["800 €", "200 €"], de) == "1000 €"  # no input grouped, under 10.000
+    assert add_costs(["9000 €", "2000 €"], de) == "11.000 €"
+    assert add_costs(["1.200,50 €", "800 €"], de) == "2.000,50 €"
+    assert add_costs(["2,5 €", "1 €"], de) == "3,50 €"
+    assert add_costs(["2.400 €", "800 €"], es) == "3.200 €"
+    assert add_costs(["1.200,50 €", "99,5 €"], es) == "1.300,00 €"
+    assert add_costs(["2.400 €", "800 €"], style("de-AT")) == "3.200 €"
+
+
+def test_a_space_grouped_locale_takes_any_space_and_keeps_the_one_written():
+    ru, fr = style("ru"), style("fr")
+    assert add_costs(["2 400 €", "800 €"], ru) == "3 200 €"
+    assert add_costs(["2\u00a0400 €", "800 €"], ru) == "3\u00a0200 €"
+    assert add_costs(["2\u202f400 €", "800 €"], fr) == "3\u202f200 €"
+    assert add_costs(["2 400 €", "800 €"], fr) == "3 200 €"
+    assert add_costs(["1 200,50 €", "800 €"], fr) == "2 000,50 €"
+    # No input grouped: the locale's own group symbol (CLDR: ru NBSP, fr NARROW NBSP).
+    assert add_costs(["9000 €", "2000 €"], ru) == "11\u00a0000 €"
+    assert add_costs(["9000 €", "2000 €"], fr) == "11\u202f000 €"
+
+
+def test_amounts_not_in_the_portals_style_are_kept_as_written():
+    de, fr = style("de"), style("fr")
+    assert add_costs(["€2,400", "800 €", "200 €"], de) == "€2,400 + 1000 €"
+    assert add_costs(["€2,400", "€800"], de) == "€2,400 + €800"
+    assert add_costs(["2.400,5 €", "1,234.50 €"], de) == "2.400,5 € + 1,234.50 €"
+    assert add_costs(["2.400 €", "800 €"], fr) == "2.400 € + 800 €"
+    assert add_costs(["2,400 €", "800 €"], fr) == "2,400 € + 800 €"
+    # English never reads a decimal comma or a space as a group.
+    en = style("en")
+    assert add_costs(["1.200,50 €", "800 €"], en) == "1.200,50 € + 800 €"
+    assert add_costs(["2 400 €", "800 €"], en) == "2 400 € + 800 €"
+    assert add_costs(["€800", "€2,400"], en) == "€3,200"
 
 
 def test_a_proposed_change_waits_on_the_clients_business_days():

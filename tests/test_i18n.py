@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from courtside.i18n import SHIPPED, base_language, language_problem, text_direction
+from courtside.i18n import SHIPPED, base_language, language, language_problem, text_direction
 from courtside.loader import load_client
 from courtside.problems import CourtsideError
 from courtside.settings import courtside_settings
@@ -82,6 +82,15 @@ def test_the_default_language_comes_from_the_settings():
 def test_every_shipped_language_reads_left_to_right():
     assert {text_direction(tag) for tag in SHIPPED} == {"ltr"}
     assert text_direction("ar") == "rtl"
+
+
+@pytest.mark.parametrize(("tag", "weekday"), [
+    ("en", 6), ("en-US", 6), ("en-GB", 0), ("de", 0), ("de-AT", 0), ("ru", 0), ("fr", 0),
+    ("es", 0), ("es-MX", 6)])
+def test_a_week_starts_where_the_tags_region_starts_it(tag, weekday):
+    """A tag without a region takes its language's likeliest (CLDR): ``en``
+    is American, and its weeks start on Sunday."""
+    assert language(tag).first_weekday == weekday
 
 
 def test_a_catalog_is_compiled_once_per_process_from_its_po_file():

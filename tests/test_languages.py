@@ -6,6 +6,7 @@ the agreement in its language's template."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import secrets
 import sys
@@ -32,6 +33,8 @@ ENGLISH = ["Waiting on", "business day", "Schedule", "Milestones in your calenda
            "Mon ", "Tue ", "Wed ", "Thu ", "Fri "]
 FEED_ENGLISH = ["Project:", "Owner:", "Due:", "Expected:", "State:", "business day",
                 "Milestones of", "(expected)", "with who must act"]
+#: Approved costs as a German reader writes them; the page adds them up in German.
+GERMAN_COSTS = ("450 €", "2.400 €")
 LOCKED_ENGLISH = ["Private page", "password", "Password", "Remember", "Open", "which is switched off",
                   "That password", "Forget this device", "secure (https) connection"]
 
@@ -47,6 +50,11 @@ def project(tag: str, token: str, locked: bool) -> str:
         by: client
         text: Request {days}
         change: {{status: declined, days: {days}}}""" for index, days in enumerate(COUNTS))
+    cost, more = (GERMAN_COSTS[0], f"""
+      - date: 2026-11-19
+        by: client
+        text: Gutscheinmotive
+        change: {{status: approved, cost: "{GERMAN_COSTS[1]}"}}""") if tag == "de" else ("€450", "")
     return f"""
   - id: {tag}{"-locked" if locked else ""}
     title: Projekt {tag}
@@ -71,7 +79,7 @@ def project(tag: str, token: str, locked: bool) -> str:
       - date: 2026-11-19
         by: client
         text: Gutscheine
-        change: {{status: approved, days: 3, cost: "€450", after: zahlung}}
+        change: {{status: approved, days: 3, cost: "{cost}", after: zahlung}}{more}
       - date: 2026-11-20
         by: client
         text: Kasse
@@ -142,6 +150,28 @@ def test_every_page_is_in_its_language(site, tag):
     for day in (dt.date(2026, 11, 13), dt.date(2026, 12, 11)):
         shown = words.long_date(day) if tag == SOURCE else format_skeleton("yMMMEd", day, locale=tag)
         assert " ".join(shown.split()) in text
+
+
+def test_a_german_portal_adds_its_costs_the_german_way(site):
+    totals = text_of(site.portal(TOKENS["de"][0]).select_one(".change-totals"))
+    assert "+3 Arbeitstage, 2.850 €" in totals, totals
+    english = text_of(site.portal(TOKENS["en"][0]).select_one(".change-totals"))
+    assert "+3 business days, €450" in english, english
+
+
+#: The day each language's week starts on (``date.weekday()``): an English
+#: portal's is American, Sunday; the others start on Monday.
+FIRST_WEEKDAY = {"en": 6, "de": 0, "ru": 0, "fr": 0, "es": 0}
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_the_timelines_weeks_start_on_the_locales_first_day(site, tag):
+    soup = site.portal(TOKENS[tag][0])
+    for svg in soup.select("svg.timeline"):
+        days = [dt.date.fromisoformat(tick["data-day"]) for tick in svg.select(".tl-week")]
+        assert len(days) >= 5, days  # six weeks of project, a week apart
+        assert {day.weekday() for day in days} == {FIRST_WEEKDAY[tag]}
+        assert all(later - day == dt.timedelta(days=7) for day, later in itertools.pairwise(days))
 
 
 @pytest.mark.parametrize("tag", TRANSLATED)

@@ -3,6 +3,7 @@ state a portal can be in, and each page says the right thing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -282,3 +283,14 @@ def test_the_timeline_draws_every_milestone_with_its_state(examples):
     labels = [t.get_text() for t in page.select("svg.timeline--narrow .tl-label")]
     assert labels == ["Kickoff call", "Design concepts", "Content and brand assets",
                       "Build and first review", "Launch review"]
+
+
+def test_the_timeline_marks_weeks_only_on_a_short_axis(examples):
+    # Ten weeks of Acme's redesign: a faint tick every Sunday (English is American).
+    short = examples.portal(EXAMPLE_TOKENS["acme", "website-redesign"]).select_one("svg.timeline--wide")
+    weeks = short.select(".tl-week")
+    assert len(weeks) >= 9 and {week.name for week in weeks} == {"line"}  # no labels
+    assert {dt.date.fromisoformat(week["data-day"]).weekday() for week in weeks} == {6}
+    # Harbor's podcast site runs from June to today, late November: no week ticks.
+    long = examples.portal(EXAMPLE_TOKENS["harbor", "podcast-site"])
+    assert long.select("svg.timeline .tl-tick") and not long.select("svg.timeline .tl-week")

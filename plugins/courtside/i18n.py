@@ -110,6 +110,20 @@ class Language:
         self.gettext = self.catalog.gettext
         self.ngettext = self.catalog.ngettext
 
+    @property
+    def first_weekday(self) -> int:
+        """The day a week starts on, 0 for Monday to 6 for Sunday (CLDR), in
+        the tag's region or, when it names none, its language's most likely
+        one: ``en`` is American and starts on Sunday, ``en-GB`` on Monday."""
+        from babel import Locale
+        from babel.core import get_global
+
+        if self.locale.territory is None:
+            likely = get_global("likely_subtags").get(self.locale.language)
+            if likely:
+                return Locale.parse(likely).first_week_day
+        return self.locale.first_week_day
+
 
 @cache
 def language(tag: str) -> Language:

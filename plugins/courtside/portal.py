@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 from markupsafe import Markup
 
 from .agreement import AgreementTemplate, agreement_context
-from .changes import ChangeTotal, Decision, change_total
+from .changes import ChangeTotal, Decision, change_total, number_style
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
 from .forecast import Cause, Expected
 from .i18n import SOURCE, base_language
@@ -278,11 +278,11 @@ class Portal:
 
     @cached_property
     def approved(self) -> ChangeTotal:
-        return change_total(self.project, "approved")
+        return change_total(self.project, "approved", number_style(self.words.language.locale))
 
     @cached_property
     def proposed(self) -> ChangeTotal:
-        return change_total(self.project, "proposed")
+        return change_total(self.project, "proposed", number_style(self.words.language.locale))
 
     @property
     def grace_days(self) -> int | None:

@@ -5,7 +5,9 @@ Shape and fill say what colour also says, so no state is shown by colour
 alone: a square is the studio's step, a circle the client's; filled is done,
 hollow is still to do; the current step has a ring; a red bar runs from a
 missed due date to today; a date the forecast moved keeps its agreed mark,
-with a dashed line to a dashed mark on the expected date. The schedule table on the page is the full text
+with a dashed line to a dashed mark on the expected date; faint week
+ticks mark the first day of the week where the client's locale starts it, on
+axes short enough for them. The schedule table on the page is the full text
 alternative; the SVG's own title and description summarise it.
 
 Two layouts are drawn from the same rows: wide (label beside the track) and
@@ -41,6 +43,7 @@ NARROW = Layout("narrow", 320, 0, 46, 38)
 LAYOUTS = {layout.name: layout for layout in (WIDE, NARROW)}
 _AXIS = 34  # room above the rows for month names and "Today"
 _MOST_TICKS = 24  # more months than this on the axis: ticks are years
+_MOST_WEEKS = 16  # more weeks than this on the axis: no week ticks, they would be noise
 
 
 def _span(portal: Portal) -> tuple[dt.date, dt.date]:
@@ -79,6 +82,17 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
     height = _AXIS + len(rows) * layout.row_height + 8
     today = portal.state.today
     parts = []
+
+    # Faint week ticks, unlabelled, on the first day of the locale's week,
+    # under the month ticks; on the narrow layout only along the axis, clear
+    # of the labels above each row.
+    if (last - first).days <= 7 * _MOST_WEEKS:
+        week = first + dt.timedelta(days=(portal.words.language.first_weekday - first.weekday()) % 7)
+        bottom = height - 4 if layout.label_width else _AXIS
+        while week <= last:
+            parts.append(f'<line class="tl-week" data-day="{week.isoformat()}" x1="{x(week)}" '
+                         f'y1="{_AXIS - 6}" x2="{x(week)}" y2="{bottom}"/>')
+            week += dt.timedelta(days=7)
 
     # Month ticks along the top; over years, fewer of them, named by year.
     months = (last.year - first.year) * 12 + last.month - first.month
