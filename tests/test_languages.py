@@ -12,7 +12,7 @@ import secrets
 import sys
 
 import pytest
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_timezone_location
 from bs4 import BeautifulSoup
 
 from courtside.filters import words_of
@@ -141,6 +141,10 @@ def test_every_page_is_in_its_language(site, tag):
         assert "Log" not in {text_of(heading) for heading in soup(["h2", "h3"])}
         # No plural faked with "(s)": every count has its own forms.
         assert not re.search(r"\w\((s|e|es|n)\)", text)
+    # The time zone as a reader of the language knows it: "(Wien)", "(Вена)".
+    city = "Europe/Vienna" if tag == SOURCE else \
+        get_timezone_location("Europe/Vienna", locale=tag, return_city=True)
+    assert f"({city})" in text_of(soup.select_one(".as-of"))
     # The Google button names the app as the refresh paragraph beside it does.
     google = text_of(soup.select_one(".subscribe-links a[href*='google.com']"))
     assert google in " ".join(text_of(p) for p in soup.select("section.subscribe p.meta"))
@@ -179,6 +183,7 @@ def test_the_feed_and_the_locked_page_are_in_its_language(site, tag):
     feed = (site.output / "p" / TOKENS[tag][0] / "calendar.ics").read_text("utf-8")
     unfolded = re.sub(r"\r\n[ \t]", "", feed)
     assert [phrase for phrase in FEED_ENGLISH if phrase in unfolded] == []
+    assert "(Europe/Vienna)" not in unfolded and "X-WR-TIMEZONE:Europe/Vienna" in unfolded
     locked = site.portal(TOKENS[tag][1])
     assert locked.html["lang"] == tag
     for noscript in locked("noscript"):  # html.parser keeps its content as markup

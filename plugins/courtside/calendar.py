@@ -162,7 +162,7 @@ def _when(portal: Portal, milestone: Milestone, day: dt.date) -> str:
     if milestone.due_time is None:
         return words.long_date(day)
     return f"{words.long_date(day)}, {words.clock_time(portal.due_time(milestone, day))} " \
-        f"({portal.client.timezone})"
+        f"({words.zone_name(portal.client.timezone)})"
 
 
 def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[bytes, ...]:

@@ -87,6 +87,16 @@ class Words:
 
         return format_time(moment, "short", locale=self.language.locale)
 
+    def zone_name(self, zone: str) -> str:
+        """``Europe/Vienna``; ``Wien``, ``Вена``: a time zone as a reader
+        knows it (CLDR's city; the IANA name in the source language, and
+        wherever CLDR has no city: ``Etc/GMT+5`` is five hours behind)."""
+        if self.language.base == SOURCE or "/" not in zone or zone.startswith("Etc/"):
+            return zone
+        from babel.dates import get_timezone_location
+
+        return str(get_timezone_location(zone, locale=self.language.locale, return_city=True))
+
     def business_days(self, count: int) -> str:
         """``1 business day``, ``14 business days``; ``21 рабочий день``."""
         return self.language.ngettext("%(num)d business day", "%(num)d business days",
@@ -194,6 +204,7 @@ class Words:
         return {
             "long_date": self.long_date,
             "clock_time": self.clock_time,
+            "zone_name": self.zone_name,
             "business_days": self.business_days,
             "calendar_days": self.calendar_days,
             "signed_business_days": self.signed_business_days,
