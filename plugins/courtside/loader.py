@@ -175,6 +175,15 @@ def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = 
     except OSError as error:
         return None, None, [Problem(shown, 1, 1, "", f"cannot read: {error.strerror}")]
 
+    return client_from_text(text, path, default_timezone, moment, default_language)
+
+
+def client_from_text(text: str, path: Path, default_timezone: str,
+                     moment: dt.datetime | None = None, default_language: str = SOURCE
+                     ) -> tuple[Client | None, Document | None, list[Problem]]:
+    """A client file's text, read and checked as ``load_client`` does: the
+    file on disk, or one of its past versions (``history``)."""
+    shown = display_path(path)
     document, problems = read_document(text, shown)
     if document is None:
         return None, None, problems

@@ -1,0 +1,177 @@
+"""What changed in a client file, and when: moved due dates, changed owners,
+done dates changed or taken back, milestones removed, a project paused or
+resumed, terms changed after signing.
+
+Pure functions of the file's past versions, each loaded by the same loader
+as the file itself and dated by the day it was committed (``gitlog`` reads
+them). Milestones are followed by their id, so a renamed step keeps its
+history. Only what the portal already shows is kept: dates and the values of
+fields on the page, never a token (a rotation is not history), a commit's
+message or its author.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from .model import Client, Milestone, Party, Project
+
+T = TypeVar("T")
+#: A term's place in ``terms``: ``("grace_days", "client")``.
+TermKey = tuple[str, ...]
+#: How far back the studio's side counts moved dates.
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True, order=True)
+class Due:
+    """A due date as agreed: a day, and the local time of a timed step."""
+
+    day: dt.date
+    time: dt.time | None = None
+
+    @classmethod
+    def of(cls, milestone: Milestone) -> Due:
+        return cls(milestone.due, milestone.due_time)
+
+
+@dataclass(frozen=True)
+class Edit(Generic[T]):
+    """One value changed: on ``day`` (the commit's, in the studio's time
+    zone), from ``old`` to ``new``."""
+
+    day: dt.date
+    old: T
+    new: T
+
+
+@dataclass(frozen=True)
+class MilestoneHistory:
+    id: str
+    #: The title it had last: its current one, or the one it had when removed.
+    title: str
+    #: The day it first appeared, and its due date then.
+    first_seen: dt.date
+    first_due: Due
+    moves: tuple[Edit[Due], ...] = ()
+    owners: tuple[Edit[Party], ...] = ()
+    #: A done date changed or taken back (setting it the first time is not news).
+    done: tuple[Edit[dt.date | None], ...] = ()
+    #: The day it left the schedule; None while it is on it.
+    removed: dt.date | None = None
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.moves)
+
+
+@dataclass(frozen=True)
+class ProjectHistory:
+    milestones: Mapping[str, MilestoneHistory] = field(default_factory=dict)
+    #: Status changes (active, paused, done).
+    statuses: tuple[Edit[str], ...] = ()
+    #: Terms changed after the agreement was signed, by their place in ``terms``;
+    #: ``("clauses",)`` for the project's own clauses.
+    terms: tuple[tuple[TermKey, Edit[Any]], ...] = ()
+
+    def moves_since(self, day: dt.date) -> int:
+        """Due dates moved after ``day``: what the studio sees of its slippage."""
+        return sum(1 for m in self.milestones.values() for move in m.moves if move.day > day)
+
+    def recent_moves(self, today: dt.date) -> int:
+        return self.moves_since(today - dt.timedelta(days=RECENT_DAYS))
+
+
+NO_HISTORY = ProjectHistory()
+
+
+def project_histories(versions: Sequence[tuple[dt.date, Client]]) -> dict[str, ProjectHistory]:
+    """Each project's history from the client file's versions, oldest first
+    (the current one last); a version that did not load is left out by the
+    caller. A project's history starts with the first version that has it."""
+    ids = dict.fromkeys(project.id for _, client in versions for project in client.projects)
+    return {project_id: _project_history([(day, project) for day, client in versions
+                                          for project in client.projects if project.id == project_id])
+            for project_id in ids}
+
+
+def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
+    milestones: dict[str, _Followed] = {}
+    statuses: list[Edit[str]] = []
+    terms: list[tuple[TermKey, Edit[Any]]] = []
+    previous: Project | None = None
+    for day, project in versions:
+        present = {m.id: m for m in project.milestones}
+        for milestone in project.milestones:
+            followed = milestones.get(milestone.id)
+            if followed is None:
+                milestones[milestone.id] = _Followed(milestone, day)
+            else:
+                followed.see(milestone, day)
+        for followed in milestones.values():
+            if followed.removed is None and followed.id not in present and previous is not None:
+                followed.removed = day
+        if previous is not None:
+            if project.status != previous.status:
+                statuses.append(Edit(day, previous.status, project.status))
+            terms += _term_edits(previous, project, day)
+        previous = project
+    return ProjectHistory(
+        milestones={id_: followed.history() for id_, followed in milestones.items()},
+        statuses=tuple(statuses), terms=tuple(terms))
+
+
+class _Followed:
+    """One milestone followed through the versions by its id."""
+
+    def __init__(self, milestone: Milestone, day: dt.date) -> None:
+        self.id = milestone.id
+        self.last = milestone
+        self.first_seen = day
+        self.first_due = Due.of(milestone)
+        self.moves: list[Edit[Due]] = []
+        self.owners: list[Edit[Party]] = []
+        self.done: list[Edit[dt.date | None]] = []
+        self.removed: dt.date | None = None
+
+    def see(self, milestone: Milestone, day: dt.date) -> None:
+        last = self.last
+        self.removed = None  # back on the schedule
+        if Due.of(milestone) != Due.of(last):
+            self.moves.append(Edit(day, Due.of(last), Due.of(milestone)))
+        if milestone.owner != last.owner:
+            self.owners.append(Edit(day, last.owner, milestone.owner))
+        if last.done is not None and milestone.done != last.done:
+            self.done.append(Edit(day, last.done, milestone.done))
+        self.last = milestone
+
+    def history(self) -> MilestoneHistory:
+        return MilestoneHistory(
+            id=self.id, title=self.last.title, first_seen=self.first_seen,
+            first_due=self.first_due, moves=tuple(self.moves), owners=tuple(self.owners),
+            done=tuple(self.done), removed=self.removed)
+
+
+def _term_edits(before: Project, after: Project, day: dt.date) -> list[tuple[TermKey, Edit[Any]]]:
+    """Terms (and clauses) that changed while the agreement stood signed: a
+    new signing date is a new agreement, not a change to the old one."""
+    signed = before.agreement.signed
+    if signed is None or after.agreement.signed != signed or day <= signed:
+        return []
+    old, new = dict(_flat(before.agreement.terms)), dict(_flat(after.agreement.terms))
+    edits = [(key, Edit(day, old.get(key), new.get(key)))
+             for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
+    if before.agreement.clauses != after.agreement.clauses:
+        edits.append((("clauses",), Edit(day, before.agreement.clauses, after.agreement.clauses)))
+    return edits
+
+
+def _flat(terms: Mapping[str, Any], at: TermKey = ()) -> Iterator[tuple[TermKey, Any]]:
+    for key, value in terms.items():
+        if isinstance(value, Mapping):
+            yield from _flat(value, (*at, str(key)))
+        else:
+            yield (*at, str(key)), value
