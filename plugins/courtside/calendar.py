@@ -23,6 +23,7 @@ from icalendar.parser_tools import to_unicode
 
 from .model import Milestone
 from .portal import Portal, ScheduleRow, calendar_name, is_absolute
+from .recorded import first_agreed
 from .rules import due_instant
 
 PRODID = "-//Courtside//Client portal milestones//EN"
@@ -195,6 +196,8 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         _("Owner: %(name)s") % {"name": owner},
         (_("Due: %(date)s (agreed)") if expected else _("Due: %(date)s")) % {"date": due},
     ]
+    if row.history and row.history.moved:
+        lines.append(first_agreed(row.history, portal.words))
     if expected:
         values = {"date": _when(portal, milestone, day), "why": portal.moved_text(expected)}
         lines.append((_("Expected: %(date)s, %(why)s") if forecast

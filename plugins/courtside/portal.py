@@ -19,9 +19,18 @@ from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total, number_style
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
 from .forecast import Cause, Expected
+from .history import NO_HISTORY, MilestoneHistory, ProjectHistory
 from .i18n import SOURCE, base_language
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Party, Project
+from .recorded import (
+    Recorded,
+    changed_after_signing,
+    move_text,
+    moved_summary,
+    recorded_entries,
+    terms_by_day,
+)
 from .rules import (
     DUE_SOON_DAYS,
     PLAIN_CALENDARS,
@@ -48,6 +57,18 @@ class ScheduleRow:
     expected: Expected | None = None
     #: The portal's language, in which ``status`` is told.
     words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
+    #: What the file's history says of this milestone; None without one.
+    history: MilestoneHistory | None = None
+
+    @property
+    def moved_summary(self) -> str | None:
+        """``moved twice, first agreed Fri 6 Nov 2026`` when its due date moved."""
+        return moved_summary(self.history, self.words) if self.history and self.history.moved else None
+
+    @property
+    def moves(self) -> list[str]:
+        """Each move of its due date: when it was made, from, to."""
+        return [move_text(move, self.words) for move in self.history.moves] if self.history else []
 
     @property
     def status(self) -> tuple[str, str]:
@@ -162,6 +183,11 @@ def calendar_text(calendar: WorkingCalendar, words: Words = SOURCE_WORDS) -> str
 class TrailEntry:
     entry: LogEntry
     text: Markup
+    automatic = False
+
+    @property
+    def date(self) -> dt.date:
+        return self.entry.date
 
 
 def is_absolute(url: str) -> bool:
@@ -221,6 +247,22 @@ class Portal:
     #: What the agreement is written in: the portal's language, or the source
     #: language when its template has no version in it.
     agreement_language: str = SOURCE
+    #: What the client file's history says (``history``); empty without git.
+    history: ProjectHistory = NO_HISTORY
+
+    @property
+    def paper_trail(self) -> list[TrailEntry | Recorded]:
+        """The studio's entries and those the history recorded, newest first;
+        on one day, the history's first (it happened when it was committed)."""
+        recorded = recorded_entries(self.history, self.words, self.party_name)
+        entries: list[TrailEntry | Recorded] = [*self.trail, *recorded]
+        return sorted(entries, key=lambda item: (item.date, isinstance(item, Recorded)), reverse=True)
+
+    @property
+    def terms_changed(self) -> list[str]:
+        """The agreement's notices: what changed after signing, per day."""
+        return [changed_after_signing(day, changes, self.words)
+                for day, changes in terms_by_day(self.history, self.words, self.party_name)]
 
     def party_name(self, party: Party) -> str:
         return self.client.party_name(party, self.studio["name"])
@@ -310,7 +352,8 @@ def calendar_name(client: Client, project: Project) -> str:  # names only: no wo
 def build_portal(client: Client, project: Project, *, today: dt.date, updated: dt.datetime,
                  studio: Mapping[str, str], template: AgreementTemplate, path: str,
                  url: str | None = None, feed_url: str | None = None,
-                 calendars: Calendars = PLAIN_CALENDARS) -> Portal:
+                 calendars: Calendars = PLAIN_CALENDARS,
+                 history: ProjectHistory = NO_HISTORY) -> Portal:
     """``url`` is the page's absolute address (None in a build without
     SITEURL); ``feed_url`` the calendar's address as the page links to it,
     None when the project publishes no feed."""
@@ -328,6 +371,7 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
             note=render_markdown(m.note),
             expected=state.expected.get(m.id),
             words=words,
+            history=history.milestones.get(m.id),
         )
         for m in project.milestones
     )
@@ -348,5 +392,5 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         clauses=render_markdown(project.agreement.clauses, heading_offset=2),
         path=path, updated=updated, url=url,
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
-        calendars=calendars, words=words,
+        calendars=calendars, words=words, history=history,
     )
