@@ -6,10 +6,12 @@ committed what or why."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import multiprocessing
 import os
 import pickle
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,8 @@ from courtside.gitlog import (
     read_index,
     versions_with_worktree,
 )
+from courtside.loader import load_client
+from helpers import REPO
 
 #: Words that must never reach the index: they are in messages, names, addresses and branches.
 MARKERS = ("SECRET-MESSAGE", "Secret Author", "secret-author@example.invalid", "Secret Committer",
@@ -290,3 +294,25 @@ def test_the_history_key_changes_with_a_new_version(repo):
     repo.commit("2026-09-03T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
     after = read_index(repo.root / "clients", "UTC")
     assert history_key(before, path) == history_key(other_file, path) != history_key(after, path)
+
+
+def test_the_benchmarks_history_is_honest_edits_of_valid_files(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import write_clients, write_history
+
+    site = tmp_path / "site"
+    write_clients(site / "clients", 3)
+    assert write_history(site / "clients", 6, repository=site) == 18
+    index = read_index(site / "clients", "Europe/Berlin")
+    assert index is not None and len(index.files) == 3
+    for name, history in index.files.items():
+        assert len(history) == 6 and len({version.day for version in history}) == 6
+        texts = blob_texts(index.root, [version.blob for version in history])
+        assert texts[-1] == Path(name).read_text("utf-8")
+        for earlier, later in zip(texts, texts[1:], strict=False):
+            changed = [line for line in difflib.ndiff(earlier.splitlines(), later.splitlines())
+                       if line[:1] in "+-"]
+            assert 1 <= len(changed) <= 2, changed  # one line changed, or a done added
+            (tmp_path / "version.yaml").write_text(earlier, "utf-8")
+            client, _, problems = load_client(tmp_path / "version.yaml", "Europe/Berlin")
+            assert client is not None, problems
