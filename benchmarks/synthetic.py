@@ -8,6 +8,7 @@ Deterministic for a given N: the same files every run.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import random
 import re
@@ -200,12 +201,12 @@ def earlier_versions(text: str, count: int, rng: random.Random) -> list[str]:
 
 
 def write_history(folder: Path, versions: int = 30, repository: Path | None = None,
-                  first_day: dt.date = dt.date(2026, 8, 1)) -> int:
+                  first_day: dt.date = dt.date(2026, 8, 1), per_day: bool = False) -> int:
     """Make ``repository`` (``folder`` by default) a git repository in which
     each client file in ``folder`` has ``versions`` committed versions, the
     last one as the file is now, each on a day of its own between
     ``first_day`` and three times ``versions`` days later, one commit per
-    edit. Written with one ``git fast-import``, not a ``git commit`` per
+    edit (or, ``per_day``, per day). Written with one ``git fast-import``, not a ``git commit`` per
     edit; the working tree is left clean. Deterministic; returns the number
     of commits."""
     repository = repository or folder
@@ -236,19 +237,23 @@ def write_history(folder: Path, versions: int = 30, repository: Path | None = No
                           + dt.timedelta(seconds=7 * number), name, len(edits) + 1))
             write(f"blob\nmark :{len(edits)}\ndata {len(data)}\n".encode() + data + b"\n")
     edits.sort()
-    message = b"Edit a client"
-    for commit, (moment, name, blob) in enumerate(edits, start=len(edits) + 1):
+    # One commit per edit, or per day with that day's edits: a studio that
+    # pushes once a day, and a repository that fast-import writes far faster.
+    commits = [[edit] for edit in edits] if not per_day else \
+        [list(group) for _, group in itertools.groupby(edits, key=lambda edit: edit[0].date())]
+    message = b"Edit clients"
+    for commit, group in enumerate(commits, start=len(edits) + 1):
         write(f"commit {branch}\nmark :{commit}\n"
-              f"committer Studio <studio@example.invalid> {int(moment.timestamp())} +0000\n"
+              f"committer Studio <studio@example.invalid> {int(group[-1][0].timestamp())} +0000\n"
               f"data {len(message)}\n".encode() + message + b"\n")
         if commit > len(edits) + 1:
             write(f"from :{commit - 1}\n".encode())
         elif parent:
             write(f"from {parent}\n".encode())
-        write(f"M 100644 :{blob} {name}\n".encode())
+        write(b"".join(f"M 100644 :{blob} {name}\n".encode() for _, name, blob in group))
     write(b"done\n")
     importer.stdin.close()
     if importer.wait() != 0:
         raise SystemExit(f"git fast-import failed in {repository}")
     git("reset", "-q")  # the index as the last commit, which is what the files hold
-    return len(edits)
+    return len(commits)
