@@ -8,8 +8,12 @@ Deterministic for a given N: the same files every run.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
 import random
+import re
 import string
+import subprocess
 from pathlib import Path
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
@@ -129,3 +133,127 @@ def write_hugo_pages(folder: Path, count: int, agreement: str) -> None:
                           f'    owner: "{step["owner"]}"']
             (folder / f"client-{index:05d}-{project}.md").write_text(
                 "---\n" + "\n".join(front) + "\n---\n" + body, "utf-8")
+
+
+# --- a history of edits, for reading the clients' git history ---------------------------
+
+DUE = re.compile(r"^(\s+due: )(\d{4}-\d{2}-\d{2})(.*)$")
+#: A term and the values it takes: the deposit, the payment days, the client's grace days.
+TERM = re.compile(r"^(\s+(?:deposit: |payment_days: |grace_days: \{studio: \d+, client: ))(\d+%?)(\}?)$")
+TERM_VALUES = ("30%", "40%", "50%"), ("14", "30"), ("5", "10")
+
+
+def _due_moved(lines: list[str], rng: random.Random) -> bool:
+    """The earlier version's due date of one milestone, a few days before
+    (going forward, the milestone slipped); never before the one listed above it."""
+    dues = [index for index, line in enumerate(lines) if DUE.match(line)]
+    index = rng.choice(dues)
+    match = DUE.match(lines[index])
+    assert match is not None
+    due = dt.date.fromisoformat(match[2])
+    slack = 9
+    for line in reversed(lines[:index]):
+        if line.strip() == "milestones:":
+            break
+        above = DUE.match(line)
+        if above:
+            slack = (due - dt.date.fromisoformat(above[2])).days
+            break
+    days = min(rng.randint(1, 4), slack)
+    if days <= 0:
+        return False
+    lines[index] = f"{match[1]}{(due - dt.timedelta(days=days)).isoformat()}{match[3]}"
+    return True
+
+
+def _done_set(lines: list[str], rng: random.Random) -> bool:
+    """The earlier version without its latest ``done`` (going forward, the
+    milestones are done in the order of their dates)."""
+    done = [(line.split()[-1], index) for index, line in enumerate(lines)
+            if line.lstrip().startswith("done: ")]
+    if not done:
+        return False
+    del lines[max(done)[1]]
+    return True
+
+
+def _term_changed(lines: list[str], rng: random.Random) -> bool:
+    """The earlier version with another deposit, payment term or client's grace."""
+    index = rng.choice([index for index, line in enumerate(lines) if TERM.match(line)])
+    match = TERM.match(lines[index])
+    assert match is not None
+    values = next(values for values in TERM_VALUES if match[2] in values)
+    lines[index] = f"{match[1]}{rng.choice([v for v in values if v != match[2]])}{match[3]}"
+    return True
+
+
+def earlier_versions(text: str, count: int, rng: random.Random) -> list[str]:
+    """``count`` versions of a client file, oldest first, ending with ``text``:
+    each an edit of the one before (a due date moved, a ``done`` set, a term changed)."""
+    versions = [text]
+    edits = (_due_moved, _due_moved, _done_set, _term_changed)
+    while len(versions) < count:
+        lines = versions[0].split("\n")
+        while not rng.choice(edits)(lines, rng):
+            pass
+        versions.insert(0, "\n".join(lines))
+    return versions
+
+
+def write_history(folder: Path, versions: int = 30, repository: Path | None = None,
+                  first_day: dt.date = dt.date(2026, 8, 1), per_day: bool = False) -> int:
+    """Make ``repository`` (``folder`` by default) a git repository in which
+    each client file in ``folder`` has ``versions`` committed versions, the
+    last one as the file is now, each on a day of its own between
+    ``first_day`` and three times ``versions`` days later, one commit per
+    edit (or, ``per_day``, per day). Written with one ``git fast-import``, not a ``git commit`` per
+    edit; the working tree is left clean. Deterministic; returns the number
+    of commits."""
+    repository = repository or folder
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+    def git(*args: str, stdin: bytes | None = None) -> str:
+        return subprocess.run(["git", "-C", str(repository), *args], input=stdin, env=environment,
+                              check=True, capture_output=True).stdout.decode()
+
+    if not (repository / ".git").exists():
+        git("init", "-q")
+    branch = git("symbolic-ref", "HEAD").strip()
+    parent = git("for-each-ref", "--format=%(objectname)", branch).strip()  # "" before a first commit
+    importer = subprocess.Popen(["git", "-C", str(repository), "fast-import", "--quiet", "--done"],
+                                stdin=subprocess.PIPE, env=environment)
+    assert importer.stdin is not None
+    write = importer.stdin.write
+    # Every text as a blob first, as it is made; then the commits, in the order
+    # of their moments, each naming its blob by mark.
+    edits = []  # (moment, path in the repository, the blob's mark)
+    for number, path in enumerate(sorted(folder.glob("*.yaml"))):
+        name = path.resolve().relative_to(repository.resolve()).as_posix()
+        rng = random.Random(f"history {path.name}")
+        days = sorted(rng.sample(range(3 * versions), versions))
+        for day, text in zip(days, earlier_versions(path.read_text("utf-8"), versions, rng), strict=True):
+            data = text.encode()
+            edits.append((dt.datetime.combine(first_day + dt.timedelta(days=day), dt.time(7), dt.UTC)
+                          + dt.timedelta(seconds=7 * number), name, len(edits) + 1))
+            write(f"blob\nmark :{len(edits)}\ndata {len(data)}\n".encode() + data + b"\n")
+    edits.sort()
+    # One commit per edit, or per day with that day's edits: a studio that
+    # pushes once a day, and a repository that fast-import writes far faster.
+    commits = [[edit] for edit in edits] if not per_day else \
+        [list(group) for _, group in itertools.groupby(edits, key=lambda edit: edit[0].date())]
+    message = b"Edit clients"
+    for commit, group in enumerate(commits, start=len(edits) + 1):
+        write(f"commit {branch}\nmark :{commit}\n"
+              f"committer Studio <studio@example.invalid> {int(group[-1][0].timestamp())} +0000\n"
+              f"data {len(message)}\n".encode() + message + b"\n")
+        if commit > len(edits) + 1:
+            write(f"from :{commit - 1}\n".encode())
+        elif parent:
+            write(f"from {parent}\n".encode())
+        write(b"".join(f"M 100644 :{blob} {name}\n".encode() for _, name, blob in group))
+    write(b"done\n")
+    importer.stdin.close()
+    if importer.wait() != 0:
+        raise SystemExit(f"git fast-import failed in {repository}")
+    git("reset", "-q")  # the index as the last commit, which is what the files hold
+    return len(commits)

@@ -1,0 +1,297 @@
+"""The committed versions of each client file, read from the site's git repository.
+
+A client's page can show every date that moved and every term that changed
+only if the build knows each earlier version of the client's file and the day
+it was published. This module reads that from git, and nothing else: the
+committer's timestamp of each commit and the blob ids and contents of the
+client files. Commit messages, names, e-mail addresses and branch names are
+never asked for, so they cannot reach a page.
+
+A whole build costs one ``git log`` over the clients folder (``read_index``),
+and each process that renders clients one long-lived ``git cat-file --batch``
+(``blob_texts``): never a git process per commit or per file. The index is
+plain frozen data, so it pickles into the build's worker processes.
+
+What counts as a version:
+
+- the history of the published line: ``--first-parent``, with a merge dated
+  by its own commit (the day its changes reached the branch that is built);
+- one version per day in the studio's time zone, the day's last one, when
+  it differs from the one before (an edit committed and reverted on one day
+  never happened; a commit that only changes a file's mode changes nothing
+  a client sees); a commit dated before
+  its parent (a skewed clock) counts as published on its parent's day;
+- a file's history starts again when it is deleted (or stops being a
+  regular file) and later added again: only versions after the re-add count;
+- without git (no work tree, no ``git`` executable, git failing) there is no
+  history and no error; a shallow clone says so (``shallow``) and gives the
+  versions it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+#: Only the committer's timestamp: no message, name, e-mail or ref is requested.
+LOG_FORMAT = "%ct"
+#: A raw line's status for a file that is gone after the commit.
+DELETED = "D"
+#: Modes of a regular file in a tree; anything else (a symlink, a submodule) is no client file.
+REGULAR_FILE_MODES = frozenset({"100644", "100755"})
+#: The user's configuration that would change what ``git log`` prints, pinned.
+CONFIG = ("core.quotepath=off", "log.showSignature=false", "log.follow=false", "color.ui=never",
+          "diff.relative=false", "core.pager=cat")
+#: Environment variables that would change how ``-- .`` is matched.
+PATHSPEC_VARIABLES = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS",
+                      "GIT_ICASE_PATHSPECS")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published version of a client file."""
+
+    day: dt.date  # the committer's date in the studio's time zone; today for the working tree
+    blob: str     # the git blob id; "" for the working tree's text
+
+
+@dataclass(frozen=True)
+class HistoryIndex:
+    """Every client file's versions, read once per build."""
+
+    root: Path                                # the repository's top level, symlinks resolved
+    files: Mapping[str, tuple[Version, ...]]  # by resolved absolute path; oldest first, one per day
+    shallow: bool                             # a shallow clone: older versions are missing
+
+
+class HistoryUnreadable(OSError):
+    """Git could not give the contents of a repository's blobs."""
+
+    def __init__(self, root: Path, reason: str) -> None:
+        super().__init__(f"{root}: cannot read the history of the client files: {reason}")
+        self.root = root
+
+
+def _environment() -> dict[str, str]:
+    """The caller's environment (it may name the repository: GIT_DIR), with no
+    prompt, no pager, untranslated messages and pathspecs as written."""
+    environment = {name: value for name, value in os.environ.items() if name not in PATHSPEC_VARIABLES}
+    environment.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat", LC_ALL="C")
+    return environment
+
+
+def _git(folder: Path, *args: str) -> list[str]:
+    return ["git", "--no-pager", "-C", str(folder), *(part for item in CONFIG for part in ("-c", item)),
+            *args]
+
+
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    """``git args`` in ``folder``; None when git cannot be started at all."""
+    try:
+        return subprocess.run(_git(folder, *args), stdin=subprocess.DEVNULL, capture_output=True,
+                              env=_environment(), check=False)
+    except OSError:  # no git executable, or not one we may run
+        return None
+
+
+def read_index(clients_folder: Path, zone: str) -> HistoryIndex | None:
+    """The versions of every ``*.yaml`` directly in ``clients_folder``, dated
+    in the IANA time zone ``zone``; None when git cannot tell."""
+    folder = clients_folder.resolve()
+    found = _run(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository",
+                 "--verify", "-q", "HEAD")
+    if found is None or found.returncode not in (0, 1):
+        return None
+    lines = found.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 2:
+        return None
+    root, shallow = Path(lines[0]), lines[1] == "true"
+    has_commits = found.returncode == 0 and len(lines) == 3
+    if not has_commits:  # a fresh `git init`: a repository, with no history yet
+        return HistoryIndex(root=root, files={}, shallow=shallow)
+    log = _run(folder, "log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw",
+               "--no-abbrev", "--no-renames", "--no-relative", "--no-color", "--no-ext-diff", "-z",
+               f"--format={LOG_FORMAT}", "--", ".")
+    if log is None or log.returncode != 0:
+        return None
+    if not folder.is_relative_to(root):  # GIT_DIR and GIT_WORK_TREE name another tree
+        return None
+    wanted = folder.relative_to(root)
+    changes = (change for change in parse_raw_log(log.stdout) if _is_client_file(change[1], wanted))
+    files = collapse(changes, ZoneInfo(zone))
+    return HistoryIndex(root=root, files={str(root / path): versions for path, versions in files.items()},
+                        shallow=shallow)
+
+
+def _is_client_file(path: str, folder: Path) -> bool:
+    relative = Path(path)
+    return relative.parent == folder and relative.suffix == ".yaml"
+
+
+#: One file's change in one commit: (committer timestamp, path from the top level,
+#: new blob id, or "" when the file is gone or no longer a regular file).
+Change = tuple[int, str, str]
+
+
+def parse_raw_log(output: bytes) -> Iterator[Change]:
+    """The changes in ``git log -z --raw --format=%ct`` output, oldest commit first.
+
+    The output is NUL-separated: a commit's timestamp, then for each file a
+    raw line (``:oldmode newmode oldblob newblob status``) and its path.
+    Paths are read by position, so no file name is mistaken for a line.
+    """
+    commits: list[tuple[int, list[tuple[str, str]]]] = []
+    tokens = iter(output.decode("utf-8", "surrogateescape").split("\0"))
+    for token in tokens:
+        field = token.strip("\n")
+        if field.startswith(":"):
+            path = next(tokens, "")
+            if commits:
+                commits[-1][1].append((field, path))
+        elif field:
+            commits.append((int(field), []))
+    for timestamp, raw_lines in reversed(commits):
+        for line, path in raw_lines:
+            _old_mode, new_mode, _old_blob, new_blob, status = line[1:].split(" ", 4)
+            gone = status == DELETED or new_mode not in REGULAR_FILE_MODES
+            yield timestamp, path, "" if gone else new_blob
+
+
+def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Version, ...]]:
+    """Each path's versions from its changes (oldest first): one per day in
+    ``zone``, the day's last, and only when it differs from the day before;
+    a deletion starts the path's history afresh."""
+    by_path: dict[str, list[Version]] = {}
+    for timestamp, path, blob in changes:
+        if not blob:
+            by_path.pop(path, None)
+            continue
+        versions = by_path.setdefault(path, [])
+        day = dt.datetime.fromtimestamp(timestamp, zone).date()
+        if versions and day <= versions[-1].day:  # the same day, or a clock behind its parent's
+            day = versions.pop().day
+        if versions and versions[-1].blob == blob:  # back to the previous day's text: no change
+            continue
+        versions.append(Version(day=day, blob=blob))
+    return {path: tuple(versions) for path, versions in by_path.items()}
+
+
+def versions_of(index: HistoryIndex | None, path: Path) -> tuple[Version, ...]:
+    """The committed versions of the client file at ``path``; none without an index."""
+    if index is None:
+        return ()
+    return index.files.get(str(path.resolve()), ())
+
+
+def _same_text(one: str, other: str) -> bool:
+    """Equal but for line endings: a checkout with ``core.autocrlf`` changes
+    nothing a client sees."""
+    return one.replace("\r\n", "\n") == other.replace("\r\n", "\n")
+
+
+def versions_with_worktree(index: HistoryIndex | None, path: Path, current_text: str,
+                           today: dt.date) -> tuple[Version, ...]:
+    """The committed versions, and the text on disk as today's version when it
+    differs from the last commit (``courtside serve`` previews what the next
+    push publishes; a build of a clean checkout adds nothing). Today's version
+    follows the rules of the committed ones: it replaces a version committed
+    today, and disappears when it is back to the text before that. Without an
+    index there is no history, and nothing is added."""
+    if index is None:
+        return ()
+    committed = versions_of(index, path)
+    replaced = bool(committed) and committed[-1].day >= today
+    earlier = committed[:-1] if replaced else committed
+    compared = [version.blob for version in (*committed[-1:], *(earlier[-1:] if replaced else ()))]
+    texts = blob_texts(index.root, compared) if compared else []
+    if texts and _same_text(texts[0], current_text):
+        return committed
+    if len(texts) == 2 and _same_text(texts[1], current_text):
+        return earlier
+    return (*earlier, Version(day=today, blob=""))
+
+
+def history_key(index: HistoryIndex | None, path: Path) -> str:
+    """What a client's output depends on in its history, for the build cache:
+    "" without history."""
+    return " ".join(f"{version.day.isoformat()}:{version.blob}" for version in versions_of(index, path))
+
+
+# --- blob contents: one `git cat-file --batch` per process and repository ----------------------
+
+
+class _BlobReader:
+    """A running ``git cat-file --batch``: one blob id in, its header and bytes out."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.lock = threading.Lock()
+        try:
+            self.process = subprocess.Popen(_git(root, "cat-file", "--batch"), stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                            env=_environment())
+        except OSError as error:
+            raise HistoryUnreadable(root, str(error)) from error
+
+    def read(self, blobs: Sequence[str]) -> list[bytes]:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        contents = []
+        with self.lock:
+            try:
+                for blob in blobs:
+                    stdin.write(blob.encode("ascii") + b"\n")
+                    stdin.flush()
+                    header = stdout.readline().split()
+                    if len(header) != 3 or header[1] != b"blob":
+                        raise HistoryUnreadable(self.root, f"no blob {blob}")
+                    contents.append(stdout.read(int(header[2]) + 1)[:-1])  # and its newline
+            except (OSError, ValueError) as error:
+                raise HistoryUnreadable(self.root, str(error)) from error
+        return contents
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()  # cat-file ends at the end of its input
+        self.process.wait()
+
+
+#: The readers started by this process, by repository; a forked worker starts its own.
+_readers: dict[Path, _BlobReader] = {}
+_readers_pid = os.getpid()
+_readers_lock = threading.Lock()
+
+
+def _reader(root: Path) -> _BlobReader:
+    global _readers_pid
+    with _readers_lock:
+        if _readers_pid != os.getpid():  # inherited through fork: the parent's pipes, not ours
+            _readers.clear()
+            _readers_pid = os.getpid()
+        reader = _readers.get(root)
+        if reader is None or reader.process.poll() is not None:
+            reader = _readers[root] = _BlobReader(root)
+        return reader
+
+
+def blob_texts(root: Path, blobs: Sequence[str]) -> list[str]:
+    """The texts of ``blobs`` in the repository at ``root``, as the loader reads
+    a file (UTF-8, a BOM dropped; bytes that are no UTF-8 replaced, as an old
+    version is only compared, never reported); raises ``HistoryUnreadable``."""
+    return [data.decode("utf-8-sig", "replace") for data in _reader(root).read(blobs)]
+
+
+def close_readers() -> None:
+    """End this process's ``git cat-file`` processes (each also ends when the
+    process that started it does)."""
+    with _readers_lock:
+        if _readers_pid == os.getpid():
+            for reader in _readers.values():
+                reader.close()
+        _readers.clear()

@@ -1,0 +1,318 @@
+"""The git reading layer (``gitlog.py``) against real repositories made in
+temporary folders with plain ``git``: dates in the studio's zone, one version
+per day, deletions, shallow clones, the working tree, and no trace of who
+committed what or why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from courtside import gitlog
+from courtside.gitlog import (
+    HistoryIndex,
+    Version,
+    blob_texts,
+    history_key,
+    read_index,
+    versions_with_worktree,
+)
+from courtside.loader import load_client
+from helpers import REPO
+
+#: Words that must never reach the index: they are in messages, names, addresses and branches.
+MARKERS = ("SECRET-MESSAGE", "Secret Author", "secret-author@example.invalid", "Secret Committer",
+           "secret-committer@example.invalid", "secret-branch")
+
+
+class Repo:
+    """A git repository in a temporary folder, committed at chosen moments,
+    without the machine's own git configuration."""
+
+    def __init__(self, root: Path, branch: str = "secret-branch") -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", branch)
+        self.git("config", "user.name", "Secret Author")
+        self.git("config", "user.email", "secret-author@example.invalid")
+
+    def git(self, *args: str, when: str | None = None, cwd: Path | None = None) -> str:
+        env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+               "GIT_COMMITTER_NAME": "Secret Committer",
+               "GIT_COMMITTER_EMAIL": "secret-committer@example.invalid"}
+        if when:
+            env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+        return subprocess.run(["git", *args], cwd=cwd or self.root, env=env, check=True,
+                              capture_output=True, text=True).stdout
+
+    def commit(self, when: str, files: dict[str, str | bytes | None]) -> None:
+        """Write (or, for None, delete) ``files`` and commit them at ``when`` (ISO, with offset)."""
+        for name, content in files.items():
+            path = self.root / name
+            if content is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", f"SECRET-MESSAGE at {when}", when=when)
+
+    def blob(self, revision: str, name: str) -> str:
+        return self.git("rev-parse", f"{revision}:{name}").strip()
+
+
+@pytest.fixture
+def repo(tmp_path) -> Repo:
+    return Repo(tmp_path / "site")
+
+
+@pytest.fixture(autouse=True)
+def _no_repository_above_tmp(tmp_path, monkeypatch):
+    """Git looks no further up than the test's folder, whatever holds it; the
+    test's ``git cat-file`` processes end with it."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.resolve()))
+    yield
+    gitlog.close_readers()
+
+
+def versions(index: HistoryIndex | None, path: Path) -> list[tuple[str, str]]:
+    assert index is not None
+    return [(version.day.isoformat(), version.blob) for version in index.files.get(str(path.resolve()), ())]
+
+
+def test_versions_are_dated_in_the_studios_zone(repo):
+    # 23:30 UTC is the next day in Vienna (UTC+1 in winter); 07:00 UTC is the
+    # day before in Los Angeles.
+    repo.commit("2026-01-05T23:30:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("2026-01-07T23:30:00+00:00", {"clients/a.yaml": "v2\n"})
+    repo.commit("2026-01-09T07:00:00+00:00", {"clients/a.yaml": "v3\n"})
+    blobs = [repo.blob(f"HEAD~{n}", "clients/a.yaml") for n in (2, 1, 0)]
+    path = repo.root / "clients" / "a.yaml"
+
+    vienna = read_index(repo.root / "clients", "Europe/Vienna")
+    assert versions(vienna, path) == list(zip(["2026-01-06", "2026-01-08", "2026-01-09"], blobs,
+                                              strict=True))
+    los_angeles = read_index(repo.root / "clients", "America/Los_Angeles")
+    assert versions(los_angeles, path) == list(zip(["2026-01-05", "2026-01-07", "2026-01-08"], blobs,
+                                                   strict=True))
+    assert vienna is not None and vienna.root == repo.root.resolve() and not vienna.shallow
+
+
+def test_one_version_per_day_the_days_last(repo):
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-02-02T09:00:00+01:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("2026-02-03T09:00:00+01:00", {"clients/a.yaml": "v2\n"})
+    repo.commit("2026-02-03T17:00:00+01:00", {"clients/a.yaml": "v3\n"})
+    repo.commit("2026-02-04T09:00:00+01:00", {"clients/a.yaml": "moved by mistake\n"})
+    repo.commit("2026-02-04T09:30:00+01:00", {"clients/a.yaml": "v3\n"})  # reverted the same day
+    index = read_index(repo.root / "clients", "Europe/Berlin")
+    assert versions(index, path) == [("2026-02-02", repo.blob("HEAD~4", "clients/a.yaml")),
+                                     ("2026-02-03", repo.blob("HEAD~2", "clients/a.yaml"))]
+
+
+def test_a_clock_behind_counts_as_its_parents_day(repo):
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-02-05T09:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("2026-02-03T09:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    assert versions(index, path) == [("2026-02-05", repo.blob("HEAD", "clients/a.yaml"))]
+
+
+def test_each_client_file_its_own_versions_and_only_client_files(repo):
+    repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n", "clients/b.yaml": "b1\n",
+                                              "clients/notes.txt": "n\n", "clients/old/c.yaml": "c\n",
+                                              "content/page.md": "p\n"})
+    repo.commit("2026-03-03T10:00:00+00:00", {"clients/b.yaml": "b2\n", "clients/old/c.yaml": "c2\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    assert index is not None
+    a, b = (str((repo.root / "clients" / name).resolve()) for name in ("a.yaml", "b.yaml"))
+    assert sorted(index.files) == [a, b]
+    assert [v.day.day for v in index.files[a]] == [2]
+    assert [v.day.day for v in index.files[b]] == [2, 3]
+
+
+def test_a_clients_folder_below_the_top_level_and_through_a_symlink(repo, tmp_path):
+    repo.commit("2026-03-02T10:00:00+00:00", {"sites/studio/clients/a.yaml": "a1\n"})
+    repo.commit("2026-03-04T10:00:00+00:00", {"sites/studio/clients/a.yaml": "a2\n"})
+    link = tmp_path / "link"
+    link.symlink_to(repo.root / "sites" / "studio" / "clients")
+    for folder in (repo.root / "sites" / "studio" / "clients", link):
+        index = read_index(folder, "UTC")
+        assert [day for day, _ in versions(index, link / "a.yaml")] == ["2026-03-02", "2026-03-04"]
+        assert history_key(index, folder / "a.yaml") == history_key(index, link / "a.yaml") != ""
+
+
+def test_no_repository_no_history(tmp_path):
+    (tmp_path / "clients").mkdir()
+    assert read_index(tmp_path / "clients", "UTC") is None
+    assert versions_with_worktree(None, tmp_path / "clients" / "a.yaml", "x", dt.date(2026, 1, 1)) == ()
+    assert history_key(None, tmp_path / "clients" / "a.yaml") == ""
+
+
+def test_no_git_no_history(repo, tmp_path, monkeypatch):
+    repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
+    (tmp_path / "empty-bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    assert read_index(repo.root / "clients", "UTC") is None
+
+
+def test_git_failing_no_history(repo, tmp_path, monkeypatch):
+    repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "nowhere"))
+    assert read_index(repo.root / "clients", "UTC") is None
+
+
+def test_a_fresh_repository_and_an_untracked_folder_have_no_versions(repo):
+    (repo.root / "clients").mkdir()
+    (repo.root / "clients" / "a.yaml").write_text("a\n")
+    fresh = read_index(repo.root / "clients", "UTC")
+    assert fresh == HistoryIndex(root=repo.root.resolve(), files={}, shallow=False)
+    repo.commit("2026-03-02T10:00:00+00:00", {".gitignore": "clients/\n"})
+    untracked = read_index(repo.root / "clients", "UTC")
+    assert untracked is not None and untracked.files == {}
+
+
+def test_a_shallow_clone_says_so_and_gives_what_it_has(repo, tmp_path):
+    for day in range(1, 5):
+        repo.commit(f"2026-04-0{day}T10:00:00+00:00", {"clients/a.yaml": f"v{day}\n"})
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone))
+    index = read_index(clone / "clients", "UTC")
+    assert index is not None and index.shallow
+    assert versions(index, clone / "clients" / "a.yaml") == [
+        ("2026-04-03", repo.blob("HEAD~1", "clients/a.yaml")),
+        ("2026-04-04", repo.blob("HEAD", "clients/a.yaml"))]
+
+
+def test_a_deleted_file_added_again_starts_afresh(repo):
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-05-01T10:00:00+00:00", {"clients/a.yaml": "old client\n"})
+    repo.commit("2026-05-02T10:00:00+00:00", {"clients/a.yaml": "old client, moved\n"})
+    repo.commit("2026-05-03T10:00:00+00:00", {"clients/a.yaml": None})
+    deleted = read_index(repo.root / "clients", "UTC")
+    assert deleted is not None and deleted.files == {}
+    repo.commit("2026-05-06T10:00:00+00:00", {"clients/a.yaml": "new client\n"})
+    readded = read_index(repo.root / "clients", "UTC")
+    assert versions(readded, path) == [("2026-05-06", repo.blob("HEAD", "clients/a.yaml"))]
+
+
+def test_a_merge_is_dated_when_it_reached_the_built_branch(repo):
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-06-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.git("checkout", "-q", "-b", "edit")
+    repo.commit("2026-06-02T10:00:00+00:00", {"clients/a.yaml": "draft\n"})
+    repo.commit("2026-06-03T10:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    repo.git("checkout", "-q", "secret-branch")
+    repo.git("merge", "-q", "--no-ff", "-m", "SECRET-MESSAGE merge", "edit", when="2026-06-05T10:00:00+00:00")
+    index = read_index(repo.root / "clients", "UTC")
+    assert versions(index, path) == [("2026-06-01", repo.blob("HEAD~1", "clients/a.yaml")),
+                                     ("2026-06-05", repo.blob("HEAD", "clients/a.yaml"))]
+
+
+def test_the_working_tree_is_todays_version_only_when_it_differs(repo):
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-07-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("2026-07-02T10:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    assert index is not None
+    committed = index.files[str(path.resolve())]
+    today = dt.date(2026, 7, 9)
+    assert versions_with_worktree(index, path, "v2\n", today) == committed  # a CI build
+    assert versions_with_worktree(index, path, "v2\r\n", today) == committed  # an autocrlf checkout
+    assert versions_with_worktree(index, path, "v3\n", today) == (*committed, Version(today, ""))
+    # Committed today and edited since: the edit is today's version; back to
+    # yesterday's text, today has no version.
+    on_the_2nd = dt.date(2026, 7, 2)
+    assert versions_with_worktree(index, path, "v3\n", on_the_2nd) == (committed[0], Version(on_the_2nd, ""))
+    assert versions_with_worktree(index, path, "v1\n", on_the_2nd) == committed[:1]
+    # A new file, not committed yet: what the next push publishes.
+    assert versions_with_worktree(index, repo.root / "clients" / "new.yaml", "n\n", today) == (
+        Version(today, ""),)
+
+
+def test_nothing_about_who_committed_or_why_is_read(repo, monkeypatch):
+    started: list[list[str]] = []
+    run = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        started.append(list(args))
+        return run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitlog.subprocess, "run", spy)
+    repo.commit("2026-08-01T10:00:00+00:00", {"clients/a.yaml": "a1\n", "clients/b.yaml": "b1\n"})
+    repo.commit("2026-08-02T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    assert index is not None and len(index.files) == 2
+    shown = repr(index) + repr(pickle.loads(pickle.dumps(index)))
+    assert [marker for marker in MARKERS if marker.lower() in shown.lower()] == []
+    formats = [arg for args in started for arg in args if arg.startswith(("--format", "--pretty"))]
+    assert formats == ["--format=%ct"]
+
+
+def test_blob_texts_are_the_committed_texts(repo):
+    texts = {"clients/a.yaml": "name: Müller & Söhne — Вена\n", "clients/b.yaml": "a: 1\r\nb: 2\r\n",
+             "clients/c.yaml": ""}
+    repo.commit("2026-08-01T10:00:00+00:00", texts)
+    index = read_index(repo.root / "clients", "UTC")
+    assert index is not None
+    blobs = [index.files[str((repo.root / name).resolve())][0].blob for name in texts]
+    assert blob_texts(index.root, blobs) == list(texts.values())
+    assert blob_texts(index.root, blobs[:1]) == list(texts.values())[:1]  # the same reader, again
+    with pytest.raises(gitlog.HistoryUnreadable):
+        blob_texts(index.root, ["0" * 40])
+
+
+def _texts_in_a_worker(index: HistoryIndex, blobs: list[str]) -> list[str]:
+    return blob_texts(index.root, blobs)
+
+
+def test_a_forked_worker_reads_through_its_own_reader(repo):
+    repo.commit("2026-08-01T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    assert index is not None
+    blobs = [v.blob for v in index.files[str((repo.root / "clients" / "a.yaml").resolve())]]
+    assert blob_texts(index.root, blobs) == ["a1\n"]  # this process's reader, started before the fork
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_texts_in_a_worker, (index, blobs)) == ["a1\n"]
+    assert blob_texts(index.root, blobs) == ["a1\n"]
+
+
+def test_the_history_key_changes_with_a_new_version(repo):
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-09-01T10:00:00+00:00", {"clients/a.yaml": "a1\n", "clients/b.yaml": "b1\n"})
+    before = read_index(repo.root / "clients", "UTC")
+    repo.commit("2026-09-02T10:00:00+00:00", {"clients/b.yaml": "b2\n"})
+    other_file = read_index(repo.root / "clients", "UTC")
+    repo.commit("2026-09-03T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
+    after = read_index(repo.root / "clients", "UTC")
+    assert history_key(before, path) == history_key(other_file, path) != history_key(after, path)
+
+
+def test_the_benchmarks_history_is_honest_edits_of_valid_files(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import write_clients, write_history
+
+    site = tmp_path / "site"
+    write_clients(site / "clients", 3)
+    assert write_history(site / "clients", 6, repository=site) == 18
+    index = read_index(site / "clients", "Europe/Berlin")
+    assert index is not None and len(index.files) == 3
+    for name, history in index.files.items():
+        assert len(history) == 6 and len({version.day for version in history}) == 6
+        texts = blob_texts(index.root, [version.blob for version in history])
+        assert texts[-1] == Path(name).read_text("utf-8")
+        for earlier, later in zip(texts, texts[1:], strict=False):
+            changed = [line for line in difflib.ndiff(earlier.splitlines(), later.splitlines())
+                       if line[:1] in "+-"]
+            assert 1 <= len(changed) <= 2, changed  # one line changed, or a done added
+            (tmp_path / "version.yaml").write_text(earlier, "utf-8")
+            client, _, problems = load_client(tmp_path / "version.yaml", "Europe/Berlin")
+            assert client is not None, problems
