@@ -86,6 +86,7 @@ def test_the_github_workflow_builds_daily_and_on_push_and_deploys_privately():
     triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
     assert triggers["push"]["branches"] == ["main"] and triggers["schedule"][0]["cron"]
     steps = workflow["jobs"]["deploy"]["steps"]
+    assert steps[0]["uses"].startswith("actions/checkout@") and steps[0]["with"]["fetch-depth"] == 0
     runs = "\n".join(step.get("run", "") for step in steps)
     assert "SOURCE_DATE_EPOCH=$epoch" in runs and "git log -1 --format=%ct" in runs
     assert "make publish" in runs and "make check" in runs
@@ -108,6 +109,7 @@ def test_the_gitlab_pipeline_builds_and_deploys():
     pipeline = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text("utf-8"))
     script = "\n".join(pipeline["build"]["script"])
     assert "SOURCE_DATE_EPOCH" in script and "make publish" in script
+    assert pipeline["variables"]["GIT_DEPTH"] == "0"  # the history, whole
     assert pipeline["build"]["artifacts"]["paths"] == ["output/"]
     assert "wrangler@4 pages deploy output" in pipeline["deploy-cloudflare"]["script"][0]
 

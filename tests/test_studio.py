@@ -112,7 +112,7 @@ def test_status_json_with_each_filter(site, courtside, filters, expected):
             "current_step": "Content and brand assets", "current_due": "2026-11-06",
             "due_state": "past_grace", "days": 8, "past_grace": True,
             "next_milestone": "Build and first review", "next_due": "2026-12-04",
-            "open_changes": 1, "expected_end": "2026-12-28", "end_slip_days": 11,
+            "open_changes": 1, "expected_end": "2026-12-28", "end_slip_days": 11, "moved_last_30_days": 0,
             "decisions_waiting": [{
                 "text": "Would like a German version of the whole site.",
                 "proposed": "2026-11-16", "days": 10, "cost": "€2,400", "waiting_days": 4,
@@ -127,7 +127,7 @@ def test_status_as_a_table_is_plain_text_when_piped(site, courtside):
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Client", "Project", "Ball", "Waiting", "Current", "step",
-                                "State", "Next", "Expected", "end", "Decisions"]
+                                "State", "Next", "Expected", "end", "Decisions", "Moved"]
     assert lines[1].startswith("Acme Corp") and "past grace" in lines[1]
     assert "28 Dec 2026 (+11)" in lines[1]
 
@@ -267,9 +267,9 @@ def test_status_speaks_the_studios_language(site, courtside):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Kunde", "Projekt", "Am", "Zug", "Wartezeit", "Aktueller",
                                 "Schritt", "Status", "Danach", "Voraussichtliches", "Ende",
-                                "Entscheidungen"]
+                                "Entscheidungen", "Verschoben"]
     assert lines[1].startswith("Acme Corp") and "8 Arbeitstage überfällig," in lines[1]
-    assert "28. Dez. 2026 (+11)" in lines[1] and "(6. Nov.)" in lines[1]
+    assert "28. Dez. 2026 (+11)" in lines[1] and "(6." in lines[1]  # "(6. Nov.)", folded
     assert "Kulanzfrist abgelaufen" in lines[2]  # the state's column folds
     assert lines[-1].startswith("6 Portale für 3 Kunden")
 

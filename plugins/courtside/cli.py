@@ -15,6 +15,8 @@ from typing import Any, TypedDict
 
 from . import edit
 from .filters import words_of
+from .gitlog import client_history, read_index
+from .history import NO_HISTORY
 from .loader import Portfolio, load_portfolio
 from .model import Milestone
 from .problems import (
@@ -187,11 +189,17 @@ def status(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
     moment = checked_build_moment()
     words = words_of(options.studio_language)
+    index = read_index(options.clients_folder, options.timezone)
+    studio_today = local_today(moment, options.timezone)
+    histories = {client.id: client_history(index, client.source, client, today=studio_today,
+                                           timezone=options.timezone, language=options.language)
+                 for client in portfolio.clients if client.source is not None}
     rows = ranked(
         StudioRow(client, project,
-                  project_state(project, local_today(moment, client.timezone),
+                  project_state(project, today := local_today(moment, client.timezone),
                                 party_calendars(client, options.calendar)),
-                  options.portal_url(project.token), options.studio["name"], words)
+                  options.portal_url(project.token), options.studio["name"], words,
+                  histories.get(client.id, {}).get(project.id, NO_HISTORY).recent_moves(today))
         for client, project in portfolio.published())
     rows = [row for row in rows if matches(row, owner=args.owner, overdue=args.overdue,
                                            client=args.client)]
@@ -211,7 +219,7 @@ def status(args: argparse.Namespace) -> int:
     table = Table(box=None, header_style="bold", pad_edge=False)
     _ = words.language.gettext
     for column in (_("Client"), _("Project"), _("Ball"), _("Waiting"), _("Current step"),
-                   _("State"), _("Next"), _("Expected end"), _("Decisions")):
+                   _("State"), _("Next"), _("Expected end"), _("Decisions"), _("Moved")):
         table.add_column(column, overflow="fold")
 
     def step_text(step: Milestone | None) -> str:
@@ -226,7 +234,7 @@ def status(args: argparse.Namespace) -> int:
             step_text(row.next_milestone),
             (words.short_date(end, year=True)
              + (f" ({row.end_slip_days:+d})" if row.end_slip_days else "")) if end else "—",
-            str(row.open_changes or "—"))
+            str(row.open_changes or "—"), str(row.moved_recently or "—"))
     # Colours on a terminal; plain, unwrapped lines when piped into a file or grep.
     console = Console() if sys.stdout.isatty() else Console(width=240, no_color=True)
     # rich exits 1 when the reader goes away; every command ends quietly with 0 there.

@@ -31,6 +31,7 @@ What counts as a version:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import subprocess
 import threading
@@ -38,6 +39,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from .history import ProjectHistory, project_histories
+from .loader import client_from_text
+from .model import Client
+from .problems import display_path
+
+logger = logging.getLogger(__name__)
 
 #: Only the committer's timestamp: no message, name, e-mail or ref is requested.
 LOG_FORMAT = "%ct"
@@ -295,3 +303,60 @@ def close_readers() -> None:
             for reader in _readers.values():
                 reader.close()
         _readers.clear()
+
+
+# --- past versions as clients ------------------------------------------------------------------
+
+
+def past_clients(index: HistoryIndex | None, path: Path, current_text: str, current: Client,
+                 today: dt.date, default_timezone: str, default_language: str
+                 ) -> tuple[list[tuple[dt.date, Client]], int]:
+    """Every version of the client file at ``path`` as the loader reads it,
+    oldest first, the current one last; and how many past versions did not
+    load (left out: a file that once broke a rule is no reason to lose the
+    rest of its history). Nothing without history."""
+    versions = _until(versions_with_worktree(index, path, current_text, today), today)
+    if index is None or not versions:
+        return [], 0
+    committed = [version.blob for version in versions if version.blob]
+    texts = dict(zip(committed, blob_texts(index.root, committed), strict=True))
+    loaded: list[tuple[dt.date, Client]] = []
+    unreadable = 0
+    for position, version in enumerate(versions):
+        last = position == len(versions) - 1
+        if last and (not version.blob or _same_text(texts[version.blob], current_text)):
+            loaded.append((version.day, current))
+            continue
+        client, _, _ = client_from_text(texts[version.blob], path, default_timezone,
+                                        default_language=default_language)
+        if client is None:
+            unreadable += 1
+        else:
+            loaded.append((version.day, client))
+    return loaded, unreadable
+
+
+def _until(versions: tuple[Version, ...], today: dt.date) -> tuple[Version, ...]:
+    """The versions as of ``today``: one committed after it (a build dated
+    back with SOURCE_DATE_EPOCH) counts as today's, and of today's the last."""
+    by_day = {min(version.day, today): version for version in versions}
+    return tuple(Version(day, version.blob) for day, version in by_day.items())
+
+
+def client_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
+                   timezone: str, language: str) -> dict[str, ProjectHistory]:
+    """Each project's history (``history.project_histories``) from the client
+    file's versions; empty without history. ``today`` is the studio's: the
+    day an uncommitted edit would be published."""
+    if index is None:
+        return {}
+    try:
+        current_text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    past, unreadable = past_clients(index, path, current_text, client, today, timezone, language)
+    if unreadable:
+        logger.info("Courtside: %s: %d past %s did not load; its history leaves %s out",
+                    display_path(path), unreadable, "version" if unreadable == 1 else "versions",
+                    "it" if unreadable == 1 else "them")
+    return project_histories(past)

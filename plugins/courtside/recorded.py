@@ -117,7 +117,12 @@ def recorded_entries(history: ProjectHistory, words: Words,
                      party_name: Callable[[Party], str]) -> list[Recorded]:
     """Every change the history holds, as paper trail entries."""
     _ = words.language.gettext
+    # On one day: the project's status, then its terms, then its steps.
     entries: list[Recorded] = []
+    for status in history.statuses:
+        entries.append(Recorded(status.day, _status_text(status, words)))
+    for day, changes in terms_by_day(history, words, party_name):
+        entries.append(Recorded(day, changed_after_signing(day, changes, words)))
     for milestone in history.milestones.values():
         step = words.quoted(milestone.title)
         for move in milestone.moves:
@@ -138,10 +143,6 @@ def recorded_entries(history: ProjectHistory, words: Words,
         if milestone.removed is not None:
             entries.append(Recorded(milestone.removed, _("%(step)s was removed from the schedule.") % {
                 "step": step}))
-    for status in history.statuses:
-        entries.append(Recorded(status.day, _status_text(status, words)))
-    for day, changes in terms_by_day(history, words, party_name):
-        entries.append(Recorded(day, changed_after_signing(day, changes, words)))
     return entries
 
 

@@ -27,6 +27,17 @@ class StudioRow:
     studio_name: str
     #: The studio's language (``COURTSIDE.studio.language``), which its side speaks.
     words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
+    #: Due dates moved in the last 30 days, from the client file's history.
+    moved_recently: int = 0
+
+    @property
+    def moved_text(self) -> str | None:
+        """``2 due dates moved in the last 30 days``: the studio's own slippage."""
+        if not self.moved_recently:
+            return None
+        return self.words.language.ngettext(
+            "%(num)d due date moved in the last 30 days", "%(num)d due dates moved in the last 30 days",
+            self.moved_recently) % {"num": self.moved_recently}
 
     @property
     def ball_name(self) -> str | None:
@@ -103,6 +114,7 @@ class StudioRow:
             "open_changes": self.open_changes,
             "expected_end": _iso(self.expected_end),
             "end_slip_days": self.end_slip_days,
+            "moved_last_30_days": self.moved_recently,
             "decisions_waiting": [
                 {"text": decision.entry.text, "proposed": _iso(decision.entry.date),
                  "days": decision.change.days, "cost": decision.change.cost,

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..files import write_atomically
+from ..gitlog import history_key
 from .render import BuildContext, StagedClient, build_client
 from .staging import Staging
 
@@ -63,10 +64,13 @@ class BuildCache:
     def __init__(self, folder: Path, context: BuildContext) -> None:
         self.folder = folder
         self.context_key = context_key(context)
+        self.history = context.history
         self.used: set[str] = set()
 
     def key(self, path: Path) -> str:
-        return hashlib.sha256(self.context_key.encode() + path.read_bytes()).hexdigest()
+        """The file's text, its history and everything else it is rendered with."""
+        history = history_key(self.history, path).encode()
+        return hashlib.sha256(self.context_key.encode() + path.read_bytes() + history).hexdigest()
 
     def get(self, path: Path) -> StagedClient | None:
         key = self.key(path)

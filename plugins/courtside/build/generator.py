@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +31,7 @@ from .. import _pelican
 from ..calendar import studio_calendar
 from ..files import write_atomically
 from ..filters import words_of
+from ..gitlog import HistoryIndex, read_index
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute
 from ..privacy import headers_file, robots_txt
@@ -96,8 +98,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = checked_build_moment()
-        self.context_for_pages = site_context(
-            self.settings, _pelican.template_folders(self), self.moment)
+        self.context_for_pages = replace(site_context(
+            self.settings, _pelican.template_folders(self), self.moment),
+            history=self._history())
         self.header_csp = page_policy(self.context_for_pages.inline, header=True)
         self.manifest: Manifest | None = None
         self.staging = Staging(Path(self.output_path))
@@ -105,13 +108,23 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         self.builds: list[StagedClient] = []
         self.rows: list[StudioRow] = []
 
+    def _history(self) -> HistoryIndex | None:
+        """The client files' git history, read once; a shallow clone's is cut short."""
+        index = read_index(self.options.clients_folder, self.options.timezone)
+        if index is not None and index.shallow:
+            logger.warning("Courtside: this is a shallow clone, so the portals' history starts "
+                           "with its oldest commit; clone with the full history (fetch-depth: 0 "
+                           "on GitHub, GIT_DEPTH: 0 on GitLab) to show all of it")
+        return index
+
     def generate_context(self) -> None:
         """Load, check and render every client file (Pelican calls this for
         every generator before anything is written)."""
         self.builds = self._build_all()
         self.rows = ranked(
             StudioRow(build.client, project.project, project.state, project.path,
-                      self.options.studio["name"], words_of(self.options.studio_language))
+                      self.options.studio["name"], words_of(self.options.studio_language),
+                      project.moved_recently)
             for build in self.builds if build.client is not None for project in build.projects)
 
     # -- loading, checking and rendering ------------------------------------------------------

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from html import unescape
 from importlib import resources
 from pathlib import Path
@@ -27,6 +27,8 @@ from markupsafe import Markup
 
 from ..calendar import milestone_events, portal_calendar
 from ..filters import words_of
+from ..gitlog import HistoryIndex, client_history
+from ..history import NO_HISTORY
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
@@ -69,6 +71,10 @@ class BuildContext:
     siteurl: str
     csp: str
     inline: Inline
+    #: The client files' git history (``gitlog.read_index``), None without
+    #: one. Not part of the cache's key: each client's entry is keyed by its
+    #: own history (``gitlog.history_key``).
+    history: HistoryIndex | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ class ProjectBuild:
     path: str
     #: Each milestone as a VEVENT, prefixed with the client, for the studio feeds.
     studio_events: tuple[tuple[Party, bytes], ...]
+    #: Due dates moved in the last 30 days (``ProjectHistory.recent_moves``).
+    moved_recently: int
 
 
 @dataclass(frozen=True)
@@ -285,6 +293,9 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     absolute = is_absolute(options.siteurl)
     today = local_today(context.moment, client.timezone)
     calendars = party_calendars(client, options.calendar)
+    histories = client_history(context.history, path, client,
+                               today=local_today(context.moment, options.timezone),
+                               timezone=options.timezone, language=options.language)
     projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.published:
@@ -298,7 +309,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
             # Without a SITEURL the page links to its feed beside it.
             feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
             if project.calendar else None,
-            calendars=calendars)
+            calendars=calendars, history=histories.get(project.id, NO_HISTORY))
         tag = client.language_of(project)
         password = os.environ.get(project.password_env) if project.password_env else None
         if password:
@@ -326,5 +337,5 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
             studio_events = tuple((row.milestone.owner, event)
                                   for row, event in zip(portal.schedule, theirs, strict=True))
         projects.append(RenderedProject(project, portal.state.summary(), folder, studio_events,
-                                        files=files))
+                                        portal.history.recent_moves(today), files=files))
     return RenderedClient(path, client, tuple(problems), portfolio.token_sites, tuple(projects))

@@ -51,6 +51,7 @@ class Staging:
                 write_bytes(self.folder / name, data)
             projects.append(StagedProject(
                 project.project, project.state, project.path, project.studio_events,
+                project.moved_recently,
                 hashes={name: digest(data) for name, data in project.files.items()}))
         return StagedClient(build.path, build.client, build.problems, build.token_sites,
                             tuple(projects))

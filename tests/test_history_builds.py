@@ -1,0 +1,170 @@
+"""The history on real builds: a site in a real git repository whose client
+file was committed several times (a due date moved twice, a term changed
+after signing, paused and resumed, a milestone removed, another renamed, a
+token rotated), built and read as a client and a calendar app would."""
+
+from __future__ import annotations
+
+import subprocess
+
+import icalendar
+import pytest
+
+from helpers import new_site, text_of
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = "HistoryPortalToken0123"
+OLD_TOKEN = "OldRotatedTokenMarker01"
+#: What must never reach a page or a feed: commit messages, authors, e-mail
+#: addresses, branch names, another client's file, a token rotated away.
+MARKERS = ["MESSAGE-MARKER", "Author Marker", "author-marker@example.com",
+           "Committer Marker", "BRANCH-MARKER", "OTHER-CLIENT-MARKER", OLD_TOKEN]
+
+
+def acme(*, token: str = TOKEN, due: str = "2026-11-06", grace: int = 10, status: str = "active",
+         title: str = "Content", launch: bool = True) -> str:
+    return f"""\
+name: Acme Corp
+timezone: Europe/Berlin
+projects:
+  - id: web
+    title: Website
+    token: {token}
+    status: {status}
+    start: 2026-10-01
+    agreement:
+      signed: 2026-10-01
+      terms:
+        response_days: {{studio: 2, client: 3}}
+        grace_days: {{studio: 5, client: {grace}}}
+        consequences: {{studio: A discount., client: The project pauses.}}
+        deposit: 30%
+        payment_days: 14
+    milestones:
+      - {{id: content, title: {title}, owner: client, due: {due}}}
+      - {{id: build, title: Build, owner: studio, due: 2026-12-11}}
+""" + ("      - {id: launch, title: Launch, owner: studio, due: 2026-12-18}\n" if launch else "")
+
+
+OTHER = acme(token="OtherClientToken012345", title="OTHER-CLIENT-MARKER step").replace(
+    "Acme Corp", "Other Client").replace("title: Website", "title: OTHER-CLIENT-MARKER")
+
+#: Committed on these days (noon, Berlin), in this order.
+HISTORY = [
+    ("2026-10-01", {}),
+    ("2026-10-20", {"due": "2026-11-13"}),
+    ("2026-11-02", {"due": "2026-11-20", "grace": 5, "status": "paused", "token": TOKEN}),
+    ("2026-11-10", {"due": "2026-11-20", "grace": 5, "title": "Texts and images", "launch": False}),
+]
+
+
+def git(site, *args: str, day: str | None = None) -> None:
+    env = {"GIT_AUTHOR_NAME": "Author Marker", "GIT_AUTHOR_EMAIL": "author-marker@example.com",
+           "GIT_COMMITTER_NAME": "Committer Marker", "GIT_COMMITTER_EMAIL": "author-marker@example.com",
+           "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin"}
+    if day:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+01:00"
+    subprocess.run(["git", *args], cwd=site.root, env=env, check=True, capture_output=True)
+
+
+def committed_site(tmp_path):
+    """The site, its git history written as HISTORY says, on a branch with a marker name."""
+    site = new_site(tmp_path / "site", examples=False)
+    git(site, "init", "-q", "-b", "BRANCH-MARKER")
+    for index, (day, changes) in enumerate(HISTORY):
+        first = {"token": OLD_TOKEN} if index < 2 else {}
+        site.write_client("acme", acme(**{**first, **changes}))
+        if index == 0:
+            site.write_client("other", OTHER)
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", f"MESSAGE-MARKER {index}", day=day)
+    return site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site = committed_site(tmp_path_factory.mktemp("history"))
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def test_a_moved_due_date_says_when_it_was_first_agreed_and_every_move(built):
+    page = built.portal(TOKEN)
+    row = next(r for r in page.select("table.schedule tbody tr") if "Texts and images" in text_of(r))
+    moves = row.select_one("details.moves")
+    assert text_of(moves.summary) == "moved 2 times, first agreed Fri 6 Nov 2026"
+    assert [text_of(li) for li in moves.select("li")] == [
+        "Tue 20 Oct 2026: Fri 6 Nov 2026 → Fri 13 Nov 2026",
+        "Mon 2 Nov 2026: Fri 13 Nov 2026 → Fri 20 Nov 2026"]
+    build = next(r for r in page.select("table.schedule tbody tr") if "Build" in text_of(r))
+    assert build.select_one("details") is None  # a date that never moved says nothing
+
+
+def test_the_paper_trail_merges_what_was_recorded_automatically(built):
+    page = built.portal(TOKEN)
+    entries = [(text_of(li.select_one(".meta")), text_of(li.select("p")[-1]))
+               for li in page.select("ol.trail li.trail--recorded")]
+    assert entries == [
+        ("Tue 10 Nov 2026 · recorded automatically", "Project resumed."),
+        ("Tue 10 Nov 2026 · recorded automatically", "“Launch” was removed from the schedule."),
+        ("Mon 2 Nov 2026 · recorded automatically", "Project paused."),
+        ("Mon 2 Nov 2026 · recorded automatically", "Changed after signing on Mon 2 Nov 2026: "
+         "grace period for Acme Corp: 10 business days → 5 business days."),
+        ("Mon 2 Nov 2026 · recorded automatically",
+         "Due date of “Texts and images” moved from Fri 13 Nov 2026 to Fri 20 Nov 2026."),
+        ("Tue 20 Oct 2026 · recorded automatically",
+         "Due date of “Texts and images” moved from Fri 6 Nov 2026 to Fri 13 Nov 2026."),
+    ]
+
+
+def test_a_term_changed_after_signing_is_shown_with_the_agreement(built):
+    page = built.portal(TOKEN)
+    notice = page.select_one("section.agreement .changed-terms")
+    assert text_of(notice) == ("Changed after signing on Mon 2 Nov 2026: grace period for "
+                               "Acme Corp: 10 business days → 5 business days.")
+
+
+def test_the_feed_says_when_a_moved_step_was_first_agreed(built):
+    feed = icalendar.Calendar.from_ical((built.output / "p" / TOKEN / "calendar.ics").read_bytes())
+    descriptions = {str(e["SUMMARY"]): str(e["DESCRIPTION"]) for e in feed.walk("VEVENT")}
+    assert "First agreed: Fri 6 Nov 2026" in descriptions["Acme Corp: Texts and images"]
+    assert "First agreed" not in descriptions["Northwind Studio: Build (expected)"]
+
+
+def test_nothing_but_dates_and_shown_values_leaves_the_repository(built):
+    for path in built.output.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            found = [marker for marker in MARKERS if marker in text]
+            if "OtherClientToken012345" in path.parts or "studio" in path.parts:
+                found = [m for m in found if m != "OTHER-CLIENT-MARKER"]  # its own portal, the studio's side
+            assert found == [], path
+
+
+def test_an_uncommitted_edit_counts_as_today_and_a_shallow_clone_warns(tmp_path):
+    site = committed_site(tmp_path)
+    site.write_client("acme", acme(due="2026-11-27", grace=5, title="Texts and images", launch=False))
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.portal(TOKEN)
+    assert "Mon 23 Nov 2026: Fri 20 Nov 2026 → Fri 27 Nov 2026" in text_of(page.select_one("details.moves"))
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone)], check=True)
+    for name in ("theme", "plugins"):  # links to the repository's own, as new_site makes them
+        (clone / name).unlink(missing_ok=True)
+        (clone / name).symlink_to((site.root / name).resolve())
+    shallow = type(site)(clone).build()
+    assert shallow.returncode == 0, shallow.stderr
+    assert "shallow clone" in shallow.stdout + shallow.stderr
+    assert type(site)(clone).portal(TOKEN).select_one("details.moves") is None  # one version: no moves
+
+
+def test_the_same_commit_builds_the_same_bytes(built, tmp_path):
+    again = committed_site(tmp_path)
+    assert again.build().returncode == 0
+    first = {p.relative_to(built.output): p.read_bytes() for p in built.output.rglob("*") if p.is_file()}
+    second = {p.relative_to(again.output): p.read_bytes() for p in again.output.rglob("*") if p.is_file()}
+    assert first == second
