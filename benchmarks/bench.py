@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from synthetic import write_clients, write_hugo_pages, write_pages
+from synthetic import write_clients, write_history, write_hugo_pages, write_pages
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -46,7 +46,11 @@ TARGETS = {
     "rebuild": 0.2,   # rebuild after one edit <= 0.2 x the full build
     "growth": 11.0,   # N=1000 <= 11 x N=100, both minus the fixed start-up
     "memory": 500,    # MB at 3,000 projects
+    "history": 1.25,  # with 30 past versions per client file <= 1.25 x without
+    "history_rebuild": 1.1,  # and a rebuild after one edit: nothing measurable
 }
+#: Past versions per client file in the history case (issue 19).
+HISTORY_VERSIONS = 30
 
 PLAIN_SETTINGS = """\
 SITENAME = "Plain Pelican"
@@ -198,12 +202,18 @@ def measure(clients: int, root: Path, hugo: bool, rounds: int) -> dict:
     with_dashboard = courtside_site(root / f"n{clients}-dashboard", clients, dashboard=True)
     plain = plain_site(root / f"n{clients}", clients)
     hsite = hugo_site(root / f"n{clients}", clients) if hugo else None
+    # The same clients, each file with its past versions in a git repository.
+    with_history = courtside_site(root / f"n{clients}-history", clients)
+    write_history(with_history / "clients", HISTORY_VERSIONS, repository=with_history)
     runs: dict[str, list[Run]] = {"courtside": [], "rebuild": [], "dashboard": [], "plain": [],
-                                  "hugo": []}
+                                  "hugo": [], "history": [], "history_rebuild": []}
     for _ in range(rounds):
         runs["courtside"].append(run(pelican(fresh(site)), site))
         edit_one_client(site)
         runs["rebuild"].append(run(pelican(site), site))
+        runs["history"].append(run(pelican(fresh(with_history)), with_history))
+        edit_one_client(with_history)  # an edit not committed yet: today's version
+        runs["history_rebuild"].append(run(pelican(with_history), with_history))
         runs["dashboard"].append(run(pelican(fresh(with_dashboard)), with_dashboard))
         runs["plain"].append(run(pelican(fresh(plain)), plain))
         if hsite:
@@ -216,6 +226,10 @@ def measure(clients: int, root: Path, hugo: bool, rounds: int) -> dict:
         c.seconds / p.seconds for c, p in zip(runs["courtside"], runs["plain"], strict=True))
     results["rebuild_ratio"] = statistics.median(
         r.seconds / c.seconds for c, r in zip(runs["courtside"], runs["rebuild"], strict=True))
+    results["history_ratio"] = statistics.median(
+        h.seconds / c.seconds for c, h in zip(runs["courtside"], runs["history"], strict=True))
+    results["history_rebuild_ratio"] = statistics.median(
+        h.seconds / r.seconds for r, h in zip(runs["rebuild"], runs["history_rebuild"], strict=True))
     return results
 
 
@@ -240,6 +254,8 @@ def report(sizes: list[int], results: dict[int, dict], fixed: float) -> bool:
         rows = [("Courtside: pages and feeds", r["courtside"]),
                 ("Courtside: after one edit", r["rebuild"]),
                 ("Courtside: with dashboard", r["dashboard"]),
+                (f"Courtside: {HISTORY_VERSIONS} past versions", r["history"]),
+                ("  the same, after one edit", r["history_rebuild"]),
                 ("plain Pelican, same pages", r["plain"]),
                 ("Hugo, pages and calendars", r["hugo"])]
         for name, measured in rows:
@@ -260,6 +276,10 @@ def report(sizes: list[int], results: dict[int, dict], fixed: float) -> bool:
                     r["rebuild_ratio"], TARGETS["rebuild"], "x")
         ok &= check(f"peak memory at 3,000 projects < {TARGETS['memory']} MB (all processes)",
                     r["courtside"].peak_mb, TARGETS["memory"], "MB")
+        ok &= check(f"{HISTORY_VERSIONS} past versions per client file <= {TARGETS['history']} x "
+                    "the build without", r["history_ratio"], TARGETS["history"], "x")
+        ok &= check(f"and a rebuild after one edit <= {TARGETS['history_rebuild']} x the rebuild "
+                    "without", r["history_rebuild_ratio"], TARGETS["history_rebuild"], "x")
     if 100 in results and 1000 in results:
         grown = (results[1000]["courtside"].seconds - fixed) / (results[100]["courtside"].seconds - fixed)
         ok &= check(f"N=1000 minus start-up <= {TARGETS['growth']:.0f} x N=100 minus start-up",

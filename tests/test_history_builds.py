@@ -168,3 +168,12 @@ def test_the_same_commit_builds_the_same_bytes(built, tmp_path):
     first = {p.relative_to(built.output): p.read_bytes() for p in built.output.rglob("*") if p.is_file()}
     second = {p.relative_to(again.output): p.read_bytes() for p in again.output.rglob("*") if p.is_file()}
     assert first == second
+
+
+def test_history_can_be_switched_off(tmp_path):
+    site = committed_site(tmp_path)
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8") + '\nCOURTSIDE["history"] = False\n', "utf-8")
+    assert site.build().returncode == 0
+    page = site.portal(TOKEN)
+    assert page.select_one("details.moves") is None and page.select("li.trail--recorded") == []

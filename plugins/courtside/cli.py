@@ -189,7 +189,7 @@ def status(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
     moment = checked_build_moment()
     words = words_of(options.studio_language)
-    index = read_index(options.clients_folder, options.timezone)
+    index = read_index(options.clients_folder, options.timezone) if options.history else None
     studio_today = local_today(moment, options.timezone)
     histories = {client.id: client_history(index, client.source, client, today=studio_today,
                                            timezone=options.timezone, language=options.language)

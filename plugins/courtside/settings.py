@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     # Pelican's CACHE_PATH), and build in this many processes: None uses every
     # core once there is enough work; 1 builds in one process.
     "cache": True,
+    # Show each client file's git history on its portals (README, History).
+    "history": True,
     "workers": None,
     # The studio's working calendar: whose public holidays are not its
     # business days ("DE-BY", as the holidays package names regions), and
@@ -87,6 +89,7 @@ class CourtsideSettings:
     logo: Mapping[str, Any] | None = None
     studio_token: str | None = None
     cache: bool = True
+    history: bool = True
     workers: int | None = None
     #: The studio's business days.
     calendar: WorkingCalendar = PLAIN
@@ -170,6 +173,7 @@ def courtside_settings(settings: Mapping[str, Any],
         logo=options["logo"],
         studio_token=_studio_token(options, environ),
         cache=options["cache"],
+        history=options["history"],
         workers=options["workers"],
         language=_default_language(settings),
         studio_language=_studio_language(settings, options),

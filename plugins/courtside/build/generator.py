@@ -110,6 +110,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
 
     def _history(self) -> HistoryIndex | None:
         """The client files' git history, read once; a shallow clone's is cut short."""
+        if not self.options.history:
+            return None
         index = read_index(self.options.clients_folder, self.options.timezone)
         if index is not None and index.shallow:
             logger.warning("Courtside: this is a shallow clone, so the portals' history starts "
