@@ -118,12 +118,16 @@ def test_one_version_per_day_the_days_last(repo):
                                      ("2026-02-03", repo.blob("HEAD~2", "clients/a.yaml"))]
 
 
-def test_a_clock_behind_counts_as_its_parents_day(repo):
+def test_a_clock_behind_keeps_its_own_day_and_the_order_of_commits(repo):
+    # One commit with a clock far ahead must not take the dates of the ones after it.
     path = repo.root / "clients" / "a.yaml"
     repo.commit("2026-02-05T09:00:00+00:00", {"clients/a.yaml": "v1\n"})
     repo.commit("2026-02-03T09:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    repo.commit("2026-02-04T09:00:00+00:00", {"clients/a.yaml": "v3\n"})
     index = read_index(repo.root / "clients", "UTC")
-    assert versions(index, path) == [("2026-02-05", repo.blob("HEAD", "clients/a.yaml"))]
+    assert versions(index, path) == [("2026-02-05", repo.blob("HEAD~2", "clients/a.yaml")),
+                                     ("2026-02-03", repo.blob("HEAD~1", "clients/a.yaml")),
+                                     ("2026-02-04", repo.blob("HEAD", "clients/a.yaml"))]
 
 
 def test_each_client_file_its_own_versions_and_only_client_files(repo):
@@ -192,16 +196,24 @@ def test_a_shallow_clone_says_so_and_gives_what_it_has(repo, tmp_path):
         ("2026-04-04", repo.blob("HEAD", "clients/a.yaml"))]
 
 
-def test_a_deleted_file_added_again_starts_afresh(repo):
+def test_a_file_deleted_and_added_again_or_renamed_keeps_its_history(repo):
+    # Deleting and restoring (or `git mv`) must not wipe a history; whether the
+    # file is still the same client is history.py's to decide.
     path = repo.root / "clients" / "a.yaml"
-    repo.commit("2026-05-01T10:00:00+00:00", {"clients/a.yaml": "old client\n"})
-    repo.commit("2026-05-02T10:00:00+00:00", {"clients/a.yaml": "old client, moved\n"})
+    text = "name: Acme\n" + "".join(f"line {n}\n" for n in range(20))
+    repo.commit("2026-05-01T10:00:00+00:00", {"clients/a.yaml": text})
+    repo.commit("2026-05-02T10:00:00+00:00", {"clients/a.yaml": text + "moved\n"})
     repo.commit("2026-05-03T10:00:00+00:00", {"clients/a.yaml": None})
     deleted = read_index(repo.root / "clients", "UTC")
     assert deleted is not None and deleted.files == {}
-    repo.commit("2026-05-06T10:00:00+00:00", {"clients/a.yaml": "new client\n"})
+    repo.commit("2026-05-06T10:00:00+00:00", {"clients/a.yaml": text + "moved\n"})
     readded = read_index(repo.root / "clients", "UTC")
-    assert versions(readded, path) == [("2026-05-06", repo.blob("HEAD", "clients/a.yaml"))]
+    assert [day for day, _ in versions(readded, path)] == ["2026-05-01", "2026-05-02"]
+    repo.git("mv", "clients/a.yaml", "clients/acme.yaml")
+    repo.commit("2026-05-07T10:00:00+00:00", {})
+    renamed = read_index(repo.root / "clients", "UTC")
+    assert [day for day, _ in versions(renamed, repo.root / "clients" / "acme.yaml")] == [
+        "2026-05-01", "2026-05-02"]
 
 
 def test_a_merge_is_dated_when_it_reached_the_built_branch(repo):
@@ -316,3 +328,16 @@ def test_the_benchmarks_history_is_honest_edits_of_valid_files(tmp_path):
             (tmp_path / "version.yaml").write_text(earlier, "utf-8")
             client, _, problems = load_client(tmp_path / "version.yaml", "Europe/Berlin")
             assert client is not None, problems
+
+
+def test_a_repository_git_refuses_to_read_is_said_not_silent(repo, monkeypatch):
+    # As a CI container's checkout owned by another user: "dubious ownership".
+    repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
+    refused = subprocess.CompletedProcess([], 128, b"", b"fatal: detected dubious ownership in repository\n")
+    monkeypatch.setattr(gitlog, "_run", lambda folder, *args: refused)
+    with pytest.raises(gitlog.HistoryUnreadable, match="dubious ownership"):
+        read_index(repo.root / "clients", "UTC")
+    # Not a repository at all: no history, and nothing to say.
+    outside = subprocess.CompletedProcess([], 128, b"", b"fatal: not a git repository\n")
+    monkeypatch.setattr(gitlog, "_run", lambda folder, *args: outside)
+    assert read_index(repo.root / "clients", "UTC") is None

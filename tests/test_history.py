@@ -83,12 +83,37 @@ def test_pausing_and_resuming_are_status_changes():
                             Edit(D(2026, 11, 30), "active", "done"))
 
 
-def test_terms_changed_after_signing_are_history_and_a_new_signing_is_not():
+def test_terms_changed_after_signing_are_history_and_so_is_the_signing_date():
     web = histories((D(2026, 9, 20), version(grace=20)),      # before signing: drafting
                     (D(2026, 10, 1), version(grace=15)),      # the day it was signed
                     (D(2026, 11, 17), version(grace=5)),      # after: a change
-                    (D(2026, 11, 18), version(grace=3, signed="2026-11-18")))["web"]  # signed anew
-    assert web.terms == ((("grace_days", "client"), Edit(D(2026, 11, 17), 15, 5)),)
+                    # dated anew in the same commit as a change: both are recorded
+                    (D(2026, 11, 18), version(grace=3, signed="2026-11-18")))["web"]
+    assert web.terms == ((("grace_days", "client"), Edit(D(2026, 11, 17), 15, 5)),
+                         (("grace_days", "client"), Edit(D(2026, 11, 18), 5, 3)))
+    assert web.signings == (Edit(D(2026, 11, 18), D(2026, 10, 1), D(2026, 11, 18)),)
+
+
+def test_a_step_whose_id_changed_with_its_title_kept_is_followed():
+    web = histories((D(2026, 10, 1), version()),
+                    (D(2026, 10, 2), version().replace("id: content", "id: texts")),
+                    (D(2026, 10, 3), version(due="2026-11-13").replace("id: content", "id: texts")))["web"]
+    assert "content" not in web.milestones
+    texts = web.milestones["texts"]
+    assert texts.removed is None and texts.first_seen == D(2026, 10, 1)
+    assert texts.moves == (Edit(D(2026, 10, 3), Due(D(2026, 11, 6)), Due(D(2026, 11, 13))),)
+
+
+def test_a_file_that_became_another_clients_starts_afresh():
+    other = version(due="2026-10-30", token="OtherClientTokenAbcdef01").replace("name: Acme", "name: Zeta")
+    web = histories((D(2026, 10, 1), other), (D(2026, 10, 5), other.replace("2026-10-30", "2026-11-02")),
+                    (D(2026, 10, 9), version()))["web"]
+    content = web.milestones["content"]
+    assert content.first_seen == D(2026, 10, 9) and content.moves == ()
+    # A rename of the client alone, or a token rotated alone, is the same client.
+    renamed = histories((D(2026, 10, 1), version()),
+                        (D(2026, 10, 5), version(due="2026-11-13").replace("name: Acme", "name: Acme Corp")))["web"]
+    assert renamed.milestones["content"].moved
 
 
 def test_a_token_rotation_is_not_history():

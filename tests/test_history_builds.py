@@ -177,3 +177,31 @@ def test_history_can_be_switched_off(tmp_path):
     assert site.build().returncode == 0
     page = site.portal(TOKEN)
     assert page.select_one("details.moves") is None and page.select("li.trail--recorded") == []
+
+
+def test_a_rename_keeps_the_history_and_what_the_page_never_shows_stays_out(tmp_path):
+    site = new_site(tmp_path / "site", examples=False)
+    git(site, "init", "-q")
+
+    def commit(day: str, text: str, name: str = "acme") -> None:
+        site.write_client(name, text)
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "edit", day=day)
+
+    def with_margin(text: str, margin: str) -> str:  # a term no template shows
+        return text.replace("        payment_days: 14\n", f"        payment_days: 14\n        margin: {margin}\n")
+
+    commit("2026-10-01", with_margin(acme(), "MARGIN-40-PERCENT"))
+    git(site, "mv", "clients/acme.yaml", "clients/acme-corp.yaml")
+    commit("2026-10-05", with_margin(acme(due="2026-11-13"), "MARGIN-40-PERCENT"), "acme-corp")
+    commit("2026-10-09", with_margin(acme(due="2026-11-13", grace=5), "MARGIN-55-PERCENT").replace(
+        "signed: 2026-10-01", "signed: 2026-10-02"), "acme-corp")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.portal(TOKEN)
+    assert text_of(page.select_one("details.moves summary")) == "moved once, first agreed Fri 6 Nov 2026"
+    trail = [text_of(li.select("p")[-1]) for li in page.select("li.trail--recorded")]
+    assert "The agreement's date changed from Thu 1 Oct 2026 to Fri 2 Oct 2026." in trail
+    assert ("Changed after signing on Fri 9 Oct 2026: grace period for Acme Corp: "
+            "10 business days → 5 business days.") in trail
+    assert not [p for p in site.output.rglob("*") if p.is_file() and b"MARGIN" in p.read_bytes()]

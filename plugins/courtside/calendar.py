@@ -197,7 +197,7 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         (_("Due: %(date)s (agreed)") if expected else _("Due: %(date)s")) % {"date": due},
     ]
     if row.history and row.history.moved:
-        lines.append(first_agreed(row.history, portal.words))
+        lines.append(first_agreed(row.history, portal.words, portal.client.timezone))
     if expected:
         values = {"date": _when(portal, milestone, day), "why": portal.moved_text(expected)}
         lines.append((_("Expected: %(date)s, %(why)s") if forecast

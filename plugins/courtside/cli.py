@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 
 from . import edit
 from .filters import words_of
-from .gitlog import client_history, read_index
+from .gitlog import HistoryUnreadable, client_history, read_index
 from .history import NO_HISTORY
 from .loader import Portfolio, load_portfolio
 from .model import Milestone
@@ -189,7 +189,14 @@ def status(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
     moment = checked_build_moment()
     words = words_of(options.studio_language)
-    index = read_index(options.clients_folder, options.timezone) if options.history else None
+    try:
+        index = read_index(options.clients_folder, options.timezone) if options.history else None
+    except HistoryUnreadable as error:
+        print(f"courtside: {error}; moved dates are not counted", file=sys.stderr)
+        index = None
+    if index is not None and index.shallow:
+        print("courtside: a shallow clone: moved dates are counted from its oldest commit only",
+              file=sys.stderr)
     studio_today = local_today(moment, options.timezone)
     histories = {client.id: client_history(index, client.source, client, today=studio_today,
                                            timezone=options.timezone, language=options.language)

@@ -114,8 +114,10 @@ def read_index(clients_folder: Path, zone: str) -> HistoryIndex | None:
     folder = clients_folder.resolve()
     found = _run(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository",
                  "--verify", "-q", "HEAD")
-    if found is None or found.returncode not in (0, 1):
-        return None
+    if found is None or b"not a git repository" in found.stderr:
+        return None  # no git, or no repository: no history, and nothing to say
+    if found.returncode not in (0, 1):  # a repository git will not read ("dubious ownership")
+        raise HistoryUnreadable(folder, _first_line(found.stderr))
     lines = found.stdout.decode("utf-8", "surrogateescape").splitlines()
     if len(lines) < 2:
         return None
@@ -124,10 +126,10 @@ def read_index(clients_folder: Path, zone: str) -> HistoryIndex | None:
     if not has_commits:  # a fresh `git init`: a repository, with no history yet
         return HistoryIndex(root=root, files={}, shallow=shallow)
     log = _run(folder, "log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw",
-               "--no-abbrev", "--no-renames", "--no-relative", "--no-color", "--no-ext-diff", "-z",
+               "--no-abbrev", "--find-renames", "--no-relative", "--no-color", "--no-ext-diff", "-z",
                f"--format={LOG_FORMAT}", "--", ".")
     if log is None or log.returncode != 0:
-        return None
+        raise HistoryUnreadable(folder, _first_line(log.stderr) if log else "git stopped")
     if not folder.is_relative_to(root):  # GIT_DIR and GIT_WORK_TREE name another tree
         return None
     wanted = folder.relative_to(root)
@@ -137,14 +139,20 @@ def read_index(clients_folder: Path, zone: str) -> HistoryIndex | None:
                         shallow=shallow)
 
 
+def _first_line(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0] if lines else "git failed"
+
+
 def _is_client_file(path: str, folder: Path) -> bool:
     relative = Path(path)
     return relative.parent == folder and relative.suffix == ".yaml"
 
 
 #: One file's change in one commit: (committer timestamp, path from the top level,
-#: new blob id, or "" when the file is gone or no longer a regular file).
-Change = tuple[int, str, str]
+#: new blob id, or "" when the file is gone or no longer a regular file, and the
+#: path it was renamed from, or "").
+Change = tuple[int, str, str, str]
 
 
 def parse_raw_log(output: bytes) -> Iterator[Change]:
@@ -154,21 +162,23 @@ def parse_raw_log(output: bytes) -> Iterator[Change]:
     raw line (``:oldmode newmode oldblob newblob status``) and its path.
     Paths are read by position, so no file name is mistaken for a line.
     """
-    commits: list[tuple[int, list[tuple[str, str]]]] = []
+    commits: list[tuple[int, list[tuple[str, str, str]]]] = []
     tokens = iter(output.decode("utf-8", "surrogateescape").split("\0"))
     for token in tokens:
         field = token.strip("\n")
         if field.startswith(":"):
+            # A rename (R, with its similarity) names the old path, then the new.
+            renamed = next(tokens, "") if field.split(" ")[-1].startswith("R") else ""
             path = next(tokens, "")
             if commits:
-                commits[-1][1].append((field, path))
+                commits[-1][1].append((field, path, renamed))
         elif field:
             commits.append((int(field), []))
     for timestamp, raw_lines in reversed(commits):
-        for line, path in raw_lines:
+        for line, path, renamed in raw_lines:
             _old_mode, new_mode, _old_blob, new_blob, status = line[1:].split(" ", 4)
             gone = status == DELETED or new_mode not in REGULAR_FILE_MODES
-            yield timestamp, path, "" if gone else new_blob
+            yield timestamp, path, "" if gone else new_blob, renamed
 
 
 def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Version, ...]]:
@@ -176,18 +186,23 @@ def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Versi
     ``zone``, the day's last, and only when it differs from the day before;
     a deletion starts the path's history afresh."""
     by_path: dict[str, list[Version]] = {}
-    for timestamp, path, blob in changes:
-        if not blob:
-            by_path.pop(path, None)
+    gone: set[str] = set()
+    for timestamp, path, blob, renamed in changes:
+        if renamed:  # a renamed file keeps its history (history.py checks it is the same client)
+            by_path[path] = by_path.pop(renamed, [])
+            gone.discard(path)
+        if not blob:  # kept: a file deleted and added again keeps its history too
+            gone.add(path)
             continue
+        gone.discard(path)
         versions = by_path.setdefault(path, [])
         day = dt.datetime.fromtimestamp(timestamp, zone).date()
-        if versions and day <= versions[-1].day:  # the same day, or a clock behind its parent's
-            day = versions.pop().day
-        if versions and versions[-1].blob == blob:  # back to the previous day's text: no change
+        if versions and day == versions[-1].day:  # of one day, the last
+            versions.pop()
+        if versions and versions[-1].blob == blob:  # back to the text before: no change
             continue
         versions.append(Version(day=day, blob=blob))
-    return {path: tuple(versions) for path, versions in by_path.items()}
+    return {path: tuple(versions) for path, versions in by_path.items() if path not in gone}
 
 
 def versions_of(index: HistoryIndex | None, path: Path) -> tuple[Version, ...]:
@@ -290,9 +305,17 @@ def _reader(root: Path) -> _BlobReader:
 
 def blob_texts(root: Path, blobs: Sequence[str]) -> list[str]:
     """The texts of ``blobs`` in the repository at ``root``, as the loader reads
-    a file (UTF-8, a BOM dropped; bytes that are no UTF-8 replaced, as an old
-    version is only compared, never reported); raises ``HistoryUnreadable``."""
-    return [data.decode("utf-8-sig", "replace") for data in _reader(root).read(blobs)]
+    a file (UTF-8, a BOM dropped; a blob that is no UTF-8 is "", which no
+    loader accepts: a past version the page could not show faithfully is left
+    out); raises ``HistoryUnreadable``."""
+    return [_text(data) for data in _reader(root).read(blobs)]
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ""
 
 
 def close_readers() -> None:
@@ -339,8 +362,13 @@ def past_clients(index: HistoryIndex | None, path: Path, current_text: str, curr
 def _until(versions: tuple[Version, ...], today: dt.date) -> tuple[Version, ...]:
     """The versions as of ``today``: one committed after it (a build dated
     back with SOURCE_DATE_EPOCH) counts as today's, and of today's the last."""
-    by_day = {min(version.day, today): version for version in versions}
-    return tuple(Version(day, version.blob) for day, version in by_day.items())
+    kept: list[Version] = []
+    for version in versions:
+        day = min(version.day, today)
+        if kept and kept[-1].day == day:
+            kept.pop()
+        kept.append(Version(day, version.blob))
+    return tuple(kept)
 
 
 def client_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
@@ -354,7 +382,11 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
         current_text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return {}
-    past, unreadable = past_clients(index, path, current_text, client, today, timezone, language)
+    try:
+        past, unreadable = past_clients(index, path, current_text, client, today, timezone, language)
+    except HistoryUnreadable as error:
+        logger.warning("Courtside: %s; its portals are built without their history", error)
+        return {}
     if unreadable:
         logger.info("Courtside: %s: %d past %s did not load; its history leaves %s out",
                     display_path(path), unreadable, "version" if unreadable == 1 else "versions",

@@ -76,6 +76,8 @@ class ProjectHistory:
     #: Terms changed after the agreement was signed, by their place in ``terms``;
     #: ``("clauses",)`` for the project's own clauses.
     terms: tuple[tuple[TermKey, Edit[Any]], ...] = ()
+    #: The agreement's date changed, removed or set again once it had one.
+    signings: tuple[Edit[dt.date | None], ...] = ()
 
     def moves_since(self, day: dt.date) -> int:
         """Due dates moved after ``day``: what the studio sees of its slippage."""
@@ -91,20 +93,36 @@ NO_HISTORY = ProjectHistory()
 def project_histories(versions: Sequence[tuple[dt.date, Client]]) -> dict[str, ProjectHistory]:
     """Each project's history from the client file's versions, oldest first
     (the current one last); a version that did not load is left out by the
-    caller. A project's history starts with the first version that has it."""
+    caller. A project's history starts with the first version that has it,
+    and the file's with the last version in which it became another client
+    (``same_client``): a history never crosses from one client to another."""
+    start = max((index for index in range(1, len(versions))
+                 if not same_client(versions[index - 1][1], versions[index][1])), default=0)
+    versions = versions[start:]
     ids = dict.fromkeys(project.id for _, client in versions for project in client.projects)
     return {project_id: _project_history([(day, project) for day, client in versions
                                           for project in client.projects if project.id == project_id])
             for project_id in ids}
 
 
+def same_client(before: Client, after: Client) -> bool:
+    """Whether two versions of a file are one client: the same name or a
+    portal token in common. A file that became another client's (two files
+    renamed into each other's place, a client file reused) starts afresh."""
+    tokens = {project.token for project in before.projects}
+    return before.name == after.name or any(p.token in tokens for p in after.projects)
+
+
 def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
     milestones: dict[str, _Followed] = {}
     statuses: list[Edit[str]] = []
     terms: list[tuple[TermKey, Edit[Any]]] = []
+    signings: list[Edit[dt.date | None]] = []
     previous: Project | None = None
     for day, project in versions:
         present = {m.id: m for m in project.milestones}
+        if previous is not None:
+            _follow_new_ids(milestones, present)
         for milestone in project.milestones:
             followed = milestones.get(milestone.id)
             if followed is None:
@@ -118,10 +136,25 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
             if project.status != previous.status:
                 statuses.append(Edit(day, previous.status, project.status))
             terms += _term_edits(previous, project, day)
+            was, now = previous.agreement.signed, project.agreement.signed
+            if was != now and (was is not None or signings):
+                signings.append(Edit(day, was, now))
         previous = project
     return ProjectHistory(
         milestones={id_: followed.history() for id_, followed in milestones.items()},
-        statuses=tuple(statuses), terms=tuple(terms))
+        statuses=tuple(statuses), terms=tuple(terms), signings=tuple(signings))
+
+
+def _follow_new_ids(milestones: dict[str, _Followed], present: Mapping[str, Milestone]) -> None:
+    """A step whose id changed in this version, its title kept, is the same
+    step: it is followed under its new id rather than removed and added."""
+    gone = {f.last.title: f for f in milestones.values() if f.removed is None and f.id not in present}
+    for id_, milestone in present.items():
+        followed = gone.pop(milestone.title, None) if id_ not in milestones else None
+        if followed is not None:
+            del milestones[followed.id]
+            followed.id = id_
+            milestones[id_] = followed
 
 
 class _Followed:
@@ -156,10 +189,10 @@ class _Followed:
 
 
 def _term_edits(before: Project, after: Project, day: dt.date) -> list[tuple[TermKey, Edit[Any]]]:
-    """Terms (and clauses) that changed while the agreement stood signed: a
-    new signing date is a new agreement, not a change to the old one."""
+    """Terms (and clauses) that changed once the agreement was signed, whatever
+    happened to its date in the same commit (``signings`` records that)."""
     signed = before.agreement.signed
-    if signed is None or after.agreement.signed != signed or day <= signed:
+    if signed is None or day <= signed:
         return []
     old, new = dict(_flat(before.agreement.terms)), dict(_flat(after.agreement.terms))
     edits = [(key, Edit(day, old.get(key), new.get(key)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Literal
 from urllib.parse import quote, urlsplit
@@ -375,6 +375,12 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         )
         for m in project.milestones
     )
+    # Only terms the agreement shows: a term the studio keeps for itself (a
+    # margin) stays out of the history on the page too.
+    shown = [p.chain[1:] for p in template.placeholders if p.chain[0] == "terms"]
+    history = replace(history, terms=tuple(
+        (key, edit) for key, edit in history.terms
+        if key == ("clauses",) or any(key[:len(s)] == s or s[:len(key)] == key for s in shown)))
     # The agreement's own language: the portal's (de-AT's dates in standard.de),
     # or the base template's when there is no version in the portal's.
     tag = client.language_of(project)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .filters import Words
@@ -49,10 +49,13 @@ def move_text(move: Edit[Due], words: Words) -> str:
         "new": due_text(move.new, words)}
 
 
-def first_agreed(milestone: MilestoneHistory, words: Words) -> str:
-    """The feed's line for a moved step."""
-    return words.language.gettext("First agreed: %(date)s") % {
-        "date": due_text(milestone.first_due, words)}
+def first_agreed(milestone: MilestoneHistory, words: Words, zone: str) -> str:
+    """The feed's line for a moved step; a time with its zone, as the feed's
+    other dates have it."""
+    date = due_text(milestone.first_due, words)
+    if milestone.first_due.time:
+        date += f" ({words.zone_name(zone)})"
+    return words.language.gettext("First agreed: %(date)s") % {"date": date}
 
 
 def term_label(key: TermKey, words: Words, party_name: Callable[[Party], str]) -> str:
@@ -98,8 +101,8 @@ def term_change(key: TermKey, edit: Edit[Any], words: Words,
 
 def changed_after_signing(day: dt.date, changes: list[str], words: Words) -> str:
     """The agreement's notice: ``Changed after signing on Tue 17 Nov 2026: …``."""
-    return words.language.gettext("Changed after signing on %(date)s: %(changes)s.") % {
-        "date": words.long_date(day), "changes": words.listed(changes)}
+    return _one_stop(words.language.gettext("Changed after signing on %(date)s: %(changes)s.") % {
+        "date": words.long_date(day), "changes": words.listed(changes)})
 
 
 def _status_text(edit: Edit[str], words: Words) -> str:
@@ -108,9 +111,30 @@ def _status_text(edit: Edit[str], words: Words) -> str:
         return _("Project paused.")
     if edit.new == "done":
         return _("Project completed.")
+    if edit.new == "archived":
+        return _("Project archived.")
     if edit.old == "paused":
         return _("Project resumed.")
+    if edit.old == "archived":
+        return _("Project taken out of the archive.")
     return _("Project reopened.")
+
+
+def _signing_text(edit: Edit[dt.date | None], words: Words) -> str:
+    _ = words.language.gettext
+    if edit.new is None:
+        return _("The agreement's date was removed (it was %(old)s).") % {
+            "old": words.long_date(edit.old) if edit.old else "—"}
+    if edit.old is None:
+        return _("The agreement's date was set again, to %(new)s.") % {"new": words.long_date(edit.new)}
+    return _("The agreement's date changed from %(old)s to %(new)s.") % {
+        "old": words.long_date(edit.old), "new": words.long_date(edit.new)}
+
+
+def _one_stop(text: str) -> str:
+    """A sentence whose last value ends in its own full stop ("2026 г.", a
+    term's sentence) ends in one."""
+    return text[:-1] if text.endswith("..") else text
 
 
 def recorded_entries(history: ProjectHistory, words: Words,
@@ -121,6 +145,8 @@ def recorded_entries(history: ProjectHistory, words: Words,
     entries: list[Recorded] = []
     for status in history.statuses:
         entries.append(Recorded(status.day, _status_text(status, words)))
+    for signing in history.signings:
+        entries.append(Recorded(signing.day, _signing_text(signing, words)))
     for day, changes in terms_by_day(history, words, party_name):
         entries.append(Recorded(day, changed_after_signing(day, changes, words)))
     for milestone in history.milestones.values():
@@ -134,7 +160,7 @@ def recorded_entries(history: ProjectHistory, words: Words,
         for done in milestone.done:
             was = words.long_date(done.old) if done.old else "—"
             if done.new is None:
-                text = _("%(step)s is no longer marked done (it was marked done on %(old)s).") % {
+                text = _("%(step)s is no longer marked done (it was done on %(old)s).") % {
                     "step": step, "old": was}
             else:
                 text = _("Done date of %(step)s changed from %(old)s to %(new)s.") % {
@@ -143,7 +169,7 @@ def recorded_entries(history: ProjectHistory, words: Words,
         if milestone.removed is not None:
             entries.append(Recorded(milestone.removed, _("%(step)s was removed from the schedule.") % {
                 "step": step}))
-    return entries
+    return [replace(entry, text=_one_stop(entry.text)) for entry in entries]
 
 
 def terms_by_day(history: ProjectHistory, words: Words,

@@ -31,7 +31,7 @@ from .. import _pelican
 from ..calendar import studio_calendar
 from ..files import write_atomically
 from ..filters import words_of
-from ..gitlog import HistoryIndex, read_index
+from ..gitlog import HistoryIndex, HistoryUnreadable, read_index
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute
 from ..privacy import headers_file, robots_txt
@@ -112,7 +112,11 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         """The client files' git history, read once; a shallow clone's is cut short."""
         if not self.options.history:
             return None
-        index = read_index(self.options.clients_folder, self.options.timezone)
+        try:
+            index = read_index(self.options.clients_folder, self.options.timezone)
+        except HistoryUnreadable as error:  # a repository git refuses to read: say so
+            logger.warning("Courtside: %s; the portals are built without their history", error)
+            return None
         if index is not None and index.shallow:
             logger.warning("Courtside: this is a shallow clone, so the portals' history starts "
                            "with its oldest commit; clone with the full history (fetch-depth: 0 "
