@@ -127,3 +127,11 @@ def test_a_project_added_later_starts_its_history_then():
     other = version().replace("id: web", "id: app").replace("AcmeWebToken", "AcmeAppToken")
     web = histories((D(2026, 10, 1), other), (D(2026, 10, 5), version()))["web"]
     assert web.milestones["content"].first_seen == D(2026, 10, 5)
+
+
+def test_a_project_whose_id_changed_with_its_token_kept_keeps_its_history():
+    histories_ = histories((D(2026, 10, 1), version()),
+                           (D(2026, 10, 5), version(due="2026-11-13").replace("id: web", "id: website")))
+    assert set(histories_) == {"website"}
+    assert histories_["website"].milestones["content"].first_seen == D(2026, 10, 1)
+    assert histories_["website"].milestones["content"].moved

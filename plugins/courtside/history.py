@@ -99,10 +99,28 @@ def project_histories(versions: Sequence[tuple[dt.date, Client]]) -> dict[str, P
     start = max((index for index in range(1, len(versions))
                  if not same_client(versions[index - 1][1], versions[index][1])), default=0)
     versions = versions[start:]
-    ids = dict.fromkeys(project.id for _, client in versions for project in client.projects)
-    return {project_id: _project_history([(day, project) for day, client in versions
-                                          for project in client.projects if project.id == project_id])
+    named = _project_names(versions)
+    ids = dict.fromkeys(named[index, project.id] for index, (_, client) in enumerate(versions)
+                        for project in client.projects)
+    return {project_id: _project_history([(day, project) for index, (day, client) in enumerate(versions)
+                                          for project in client.projects
+                                          if named[index, project.id] == project_id])
             for project_id in ids}
+
+
+def _project_names(versions: Sequence[tuple[dt.date, Client]]) -> dict[tuple[int, str], str]:
+    """Each version's project ids as the project is called later: an id
+    changed with the portal's token kept is the same project."""
+    named: dict[tuple[int, str], str] = {}
+    later: dict[str, str] = {}  # token -> the project's latest id, newest version first
+    for index in range(len(versions) - 1, -1, -1):
+        client = versions[index][1]
+        ids = {project.id for project in client.projects}
+        for project in client.projects:
+            renamed = later.get(project.token)
+            named[index, project.id] = renamed if renamed and renamed not in ids else project.id
+        later = {project.token: named[index, project.id] for project in client.projects}
+    return named
 
 
 def same_client(before: Client, after: Client) -> bool:
