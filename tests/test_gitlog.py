@@ -341,3 +341,26 @@ def test_a_repository_git_refuses_to_read_is_said_not_silent(repo, monkeypatch):
     outside = subprocess.CompletedProcess([], 128, b"", b"fatal: not a git repository\n")
     monkeypatch.setattr(gitlog, "_run", lambda folder, *args: outside)
     assert read_index(repo.root / "clients", "UTC") is None
+
+
+def test_a_saved_index_reads_only_the_commits_since_and_gives_the_same_versions(repo, tmp_path,
+                                                                               monkeypatch):
+    saved = tmp_path / "cache" / "index.pickle"
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
+    first = read_index(repo.root / "clients", "UTC", saved)
+    assert saved.is_file() and first is not None
+    repo.commit("2026-03-03T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
+    calls = []
+    run = gitlog._run
+    monkeypatch.setattr(gitlog, "_run", lambda folder, *args: calls.append(args) or run(folder, *args))
+    again = read_index(repo.root / "clients", "UTC", saved)
+    log = next(args for args in calls if args[0] == "log")
+    assert any(".." in arg for arg in log)  # only the commits since the saved one
+    assert again == read_index(repo.root / "clients", "UTC")  # as a full read gives
+    assert [day for day, _ in versions(again, path)] == ["2026-03-02", "2026-03-03"]
+    # After a history rewritten under it, the saved changes are not used.
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.commit("2026-03-04T10:00:00+00:00", {"clients/a.yaml": "a3\n"})
+    rewritten = read_index(repo.root / "clients", "UTC", saved)
+    assert [day for day, _ in versions(rewritten, path)] == ["2026-03-02", "2026-03-04"]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import pickle
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -108,9 +109,12 @@ def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
         return None
 
 
-def read_index(clients_folder: Path, zone: str) -> HistoryIndex | None:
+def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> HistoryIndex | None:
     """The versions of every ``*.yaml`` directly in ``clients_folder``, dated
-    in the IANA time zone ``zone``; None when git cannot tell."""
+    in the IANA time zone ``zone``; None when git cannot tell. With ``saved``
+    (a file in the build's cache), the changes read last time are kept there
+    and only the commits since are read: a rebuild costs no ``git log`` of
+    the whole history."""
     folder = clients_folder.resolve()
     found = _run(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository",
                  "--verify", "-q", "HEAD")
@@ -125,18 +129,57 @@ def read_index(clients_folder: Path, zone: str) -> HistoryIndex | None:
     has_commits = found.returncode == 0 and len(lines) == 3
     if not has_commits:  # a fresh `git init`: a repository, with no history yet
         return HistoryIndex(root=root, files={}, shallow=shallow)
-    log = _run(folder, "log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw",
-               "--no-abbrev", "--find-renames", "--no-relative", "--no-color", "--no-ext-diff", "-z",
-               f"--format={LOG_FORMAT}", "--", ".")
-    if log is None or log.returncode != 0:
-        raise HistoryUnreadable(folder, _first_line(log.stderr) if log else "git stopped")
     if not folder.is_relative_to(root):  # GIT_DIR and GIT_WORK_TREE name another tree
         return None
-    wanted = folder.relative_to(root)
-    changes = (change for change in parse_raw_log(log.stdout) if _is_client_file(change[1], wanted))
+    wanted, head = folder.relative_to(root), lines[2]
+    known = _saved_changes(saved, folder, head) if saved else None
+    since = known[0] if known else None
+    log = _run(folder, "log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw",
+               "--no-abbrev", "--find-renames", "--no-relative", "--no-color", "--no-ext-diff", "-z",
+               f"--format={LOG_FORMAT}", *([f"{since}..{head}"] if since else []), "--", ".")
+    if log is None or log.returncode != 0:
+        raise HistoryUnreadable(folder, _first_line(log.stderr) if log else "git stopped")
+    changes = [*(known[1] if known else ()),
+               *(change for change in parse_raw_log(log.stdout) if _is_client_file(change[1], wanted))]
+    if saved:
+        _save_changes(saved, folder, head, changes)
     files = collapse(changes, ZoneInfo(zone))
     return HistoryIndex(root=root, files={str(root / path): versions for path, versions in files.items()},
                         shallow=shallow)
+
+
+def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Change]] | None:
+    """The commit and changes read last time, when that commit is still in
+    this history (not after a rebase or a reset to another line)."""
+    try:
+        with saved.open("rb") as file:
+            kept = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+    if not (isinstance(kept, dict) and kept.get("folder") == str(folder)
+            and kept.get("version") == _SAVED_VERSION):
+        return None
+    if kept["head"] != head:
+        ancestor = _run(folder, "merge-base", "--is-ancestor", kept["head"], head)
+        if ancestor is None or ancestor.returncode != 0:
+            return None
+    return kept["head"], list(kept["changes"])
+
+
+#: Changes when what is saved changes shape.
+_SAVED_VERSION = 1
+
+
+def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -> None:
+    """Kept for the next build; renamed into place (a torn file is read as none)."""
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps({"version": _SAVED_VERSION, "folder": str(folder),
+                                            "head": head, "changes": changes}))
+        os.replace(temporary, saved)
+    except OSError:  # a cache that cannot be written costs time, not the build
+        pass
 
 
 def _first_line(stderr: bytes) -> str:

@@ -113,7 +113,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         if not self.options.history:
             return None
         try:
-            index = read_index(self.options.clients_folder, self.options.timezone)
+            saved = Path(self.settings["CACHE_PATH"], "courtside-history", "index.pickle") \
+                if self.options.cache else None
+            index = read_index(self.options.clients_folder, self.options.timezone, saved)
         except HistoryUnreadable as error:  # a repository git refuses to read: say so
             logger.warning("Courtside: %s; the portals are built without their history", error)
             return None
