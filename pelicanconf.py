@@ -20,6 +20,9 @@ COURTSIDE = {
     "clients_path": "clients",
     "agreements_path": "agreements",
     "accent": "#2f5d8a",
+    # Terms every project's agreement gets unless its client file says
+    # otherwise (Harbor & Finch's deposit, Acme's deposit and payment days).
+    "terms": {"deposit": "30%", "payment_days": 30},
     "logo": {"src": "images/northwind.svg", "width": 196, "height": 32},
     # The studio's own dashboard of every project, at studio/<token>/. This
     # sample token is for the example site; a real studio sets its own here or

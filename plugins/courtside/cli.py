@@ -17,8 +17,8 @@ from . import edit
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history, read_index
 from .history import NO_HISTORY
-from .loader import Portfolio, load_portfolio
-from .model import Milestone
+from .loader import Portfolio, load_client, load_portfolio
+from .model import Milestone, term_sources
 from .problems import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
@@ -74,6 +74,8 @@ def check(args: argparse.Namespace) -> int:
         problems, checked = list(error.problems), 0
     if args.fatal == "warnings":
         problems = [dataclasses.replace(p, severity="error") for p in problems]
+    if args.explain_terms:
+        return explain_terms(args.settings, *args.explain_terms)
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
         print(json.dumps([dataclasses.asdict(p) for p in sorted(problems)], indent=2,
@@ -88,6 +90,31 @@ def check(args: argparse.Namespace) -> int:
             f"{_count(errors, 'error')}, {_count(range(warnings), 'warning')}"
         print(f"courtside: {_count(range(checked), 'client file')} checked: {verdict}")
     return 1 if errors else 0
+
+
+def explain_terms(settings_file: str, client_id: str, project_id: str) -> int:
+    """``check --explain-terms``: each term of one project, its value, and
+    where it comes from (the client file's line, or the studio's defaults)."""
+    options = courtside_settings(_pelican_settings(settings_file))
+    path = options.clients_folder / f"{client_id}.yaml"
+    if not path.is_file():
+        print(f"courtside: no client file {display_path(path)}", file=sys.stderr)
+        return 1
+    client, document, problems = load_client(path, options.timezone, None, options.language)
+    if client is None or document is None:
+        report(problems, sys.stdout)
+        return 1
+    index = next((i for i, p in enumerate(client.projects) if p.id == project_id), None)
+    if index is None:
+        print(f"courtside: {display_path(path)}: no project {project_id!r} (its projects: "
+              f"{', '.join(p.id for p in client.projects)})", file=sys.stderr)
+        return 1
+    written = client.projects[index].agreement.terms
+    for key, value, own in term_sources(options.terms, written):
+        line, _ = document.locate(("projects", index, "agreement", "terms", *key))
+        source = f"{display_path(path)}:{line}" if own else "settings: COURTSIDE.terms"
+        print(f"terms.{'.'.join(key)}: {value}    ({source})")
+    return 0
 
 
 def _pelican_settings(settings_file: str) -> dict[str, Any]:
@@ -199,7 +226,8 @@ def status(args: argparse.Namespace) -> int:
               file=sys.stderr)
     studio_today = local_today(moment, options.timezone)
     histories = {client.id: client_history(index, client.source, client, today=studio_today,
-                                           timezone=options.timezone, language=options.language)
+                                           timezone=options.timezone, language=options.language,
+                                           terms=options.terms)
                  for client in portfolio.clients if client.source is not None}
     rows = ranked(
         StudioRow(client, project,
@@ -315,6 +343,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "severity}; github: GitHub Actions annotations")
     check_parser.add_argument("--fatal", choices=("errors", "warnings"), default="errors",
                               help="warnings: fail on warnings too")
+    check_parser.add_argument("--explain-terms", nargs=2, metavar=("CLIENT", "PROJECT"),
+                              help="list each term of one project with its value and where "
+                                   "it comes from: the client file's line or the studio's "
+                                   "defaults (COURTSIDE[\"terms\"])")
     check_parser.set_defaults(run=check)
 
     new_parser = commands.add_parser(

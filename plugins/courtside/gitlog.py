@@ -39,11 +39,12 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .history import ProjectHistory, project_histories
 from .loader import client_from_text
-from .model import Client
+from .model import Client, with_studio_terms
 from .problems import display_path
 
 logger = logging.getLogger(__name__)
@@ -415,7 +416,8 @@ def _until(versions: tuple[Version, ...], today: dt.date) -> tuple[Version, ...]
 
 
 def client_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
-                   timezone: str, language: str) -> dict[str, ProjectHistory]:
+                   timezone: str, language: str, terms: Mapping[str, Any] | None = None
+                   ) -> dict[str, ProjectHistory]:
     """Each project's history (``history.project_histories``) from the client
     file's versions; empty without history. ``today`` is the studio's: the
     day an uncommitted edit would be published."""
@@ -434,4 +436,6 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
         logger.info("Courtside: %s: %d past %s did not load; its history leaves %s out",
                     display_path(path), unreadable, "version" if unreadable == 1 else "versions",
                     "it" if unreadable == 1 else "them")
-    return project_histories(past)
+    # Past versions read the studio's default terms as the current one does:
+    # a term the file leaves to the studio has not changed because of that.
+    return project_histories([(day, with_studio_terms(version, terms or {})) for day, version in past])

@@ -23,7 +23,17 @@ from unidecode import unidecode
 
 from .agreement import AgreementTemplate, agreement_context, load_template, localized_name
 from .i18n import SOURCE, base_language
-from .model import Agreement, Change, Client, Contact, LogEntry, Milestone, Party, Project
+from .model import (
+    Agreement,
+    Change,
+    Client,
+    Contact,
+    LogEntry,
+    Milestone,
+    Party,
+    Project,
+    with_studio_terms,
+)
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
 from .schema import checked_date, parse_date, parse_due, schema_problems
@@ -139,6 +149,8 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     for path in files:
         client, document, file_problems = load_client(path, options.timezone, moment,
                                                        options.language)
+        if client is not None:  # the studio's default terms under the file's own
+            client = with_studio_terms(client, options.terms)
         problems += file_problems
         if client is not None and document is not None:  # a client comes with its document
             clients.append(client)

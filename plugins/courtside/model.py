@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -117,3 +117,41 @@ class Client:
 
     def party_name(self, party: Party, studio_name: str) -> str:
         return studio_name if party == "studio" else self.name
+
+
+def merged_terms(defaults: Mapping[str, Any], terms: Mapping[str, Any]) -> dict[str, Any]:
+    """The studio's default terms with a project's own over them, key by key:
+    a mapping is merged, any other value replaces the default."""
+    merged = dict(defaults)
+    for key, value in terms.items():
+        default = merged.get(key)
+        merged[key] = merged_terms(default, value) \
+            if isinstance(default, Mapping) and isinstance(value, Mapping) else value
+    return merged
+
+
+def with_studio_terms(client: Client, defaults: Mapping[str, Any]) -> Client:
+    """``client`` with the studio's default terms under each project's."""
+    if not defaults:
+        return client
+    return replace(client, projects=tuple(
+        replace(project, agreement=replace(project.agreement,
+                                           terms=merged_terms(defaults, project.agreement.terms)))
+        for project in client.projects))
+
+
+def term_sources(defaults: Mapping[str, Any], terms: Mapping[str, Any],
+                 at: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any, bool]]:
+    """Each merged term (``merged_terms``) by its place: ``(("grace_days",
+    "client"), 10, True)``, True when the project's own terms give it, False
+    when it is the studio's default."""
+    merged = merged_terms(defaults, terms)
+    rows: list[tuple[tuple[str, ...], Any, bool]] = []
+    for key, value in merged.items():
+        own, default = terms.get(key), defaults.get(key)
+        if isinstance(value, Mapping):
+            rows += term_sources(default if isinstance(default, Mapping) else {},
+                                 own if isinstance(own, Mapping) else {}, (*at, key))
+        else:
+            rows.append(((*at, key), value, key in terms))
+    return rows

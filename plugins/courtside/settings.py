@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "cache": True,
     # Show each client file's git history on its portals (README, History).
     "history": True,
+    # Studio-wide default terms, under each project's agreement terms, key by
+    # key: {"payment_days": 14, "deposit": "30%"} (README, Agreements).
+    "terms": {},
     "workers": None,
     # The studio's working calendar: whose public holidays are not its
     # business days ("DE-BY", as the holidays package names regions), and
@@ -90,6 +93,8 @@ class CourtsideSettings:
     studio_token: str | None = None
     cache: bool = True
     history: bool = True
+    #: The studio's default terms (``model.merged_terms``).
+    terms: Mapping[str, Any] = field(default_factory=dict)
     workers: int | None = None
     #: The studio's business days.
     calendar: WorkingCalendar = PLAIN
@@ -174,6 +179,7 @@ def courtside_settings(settings: Mapping[str, Any],
         studio_token=_studio_token(options, environ),
         cache=options["cache"],
         history=options["history"],
+        terms=options["terms"],
         workers=options["workers"],
         language=_default_language(settings),
         studio_language=_studio_language(settings, options),

@@ -295,7 +295,8 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     calendars = party_calendars(client, options.calendar)
     histories = client_history(context.history, path, client,
                                today=local_today(context.moment, options.timezone),
-                               timezone=options.timezone, language=options.language)
+                               timezone=options.timezone, language=options.language,
+                               terms=options.terms)
     projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.published:
