@@ -39,6 +39,7 @@ from ..rules import ProjectState, local_today, party_calendars
 from ..seal import salt_for, seal
 from ..settings import CALENDAR_FILE, SETTINGS_KEY, CourtsideSettings, courtside_settings, plain_settings
 from ..timeline import LAYOUTS, timeline_svg
+from ..updates import UPDATES_FILE, updates_feed
 
 PORTAL_TEMPLATE = "portal.html"
 LOCKED_TEMPLATE = "locked.html"
@@ -320,6 +321,8 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
             page = render_page(context, PORTAL_TEMPLATE, folder, tag, portal=portal,
                                unencrypted_preview=bool(project.password_env))
         files = {folder + "index.html": page}
+        if not project.password_env:  # a feed reader cannot enter a password
+            files[folder + UPDATES_FILE] = updates_feed(portal)
         # The studio's feeds carry every event once more, prefixed with the
         # client and in the studio's language; without a studio dashboard that
         # work is skipped.

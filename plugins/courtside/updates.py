@@ -1,0 +1,97 @@
+"""A portal's updates as an Atom feed, ``p/<token>/updates.atom``: every
+paper trail entry (the studio's and those the history recorded) and every
+milestone done, newest first, so a client can follow a project in a feed
+reader or a team chat's feed integration.
+
+Written with ``feedgenerator``, the package Pelican writes its own feeds
+with. Private like the page: it sits beside it, is linked only from it, and
+carries the same headers (``privacy.headers_file``). Entry ids are stable
+``urn:uuid`` names made from the client's and project's ids and what the
+entry is, never from a token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from feedgenerator import Atom1Feed
+from markupsafe import Markup
+
+from .portal import Portal, TrailEntry, calendar_name
+
+UPDATES_FILE = "updates.atom"
+#: The namespace of entry ids: any fixed UUID; this one is Courtside's.
+_NAMESPACE = uuid.UUID("5b1f0a8e-7c1d-4a52-9a57-6f0c1e0c9d21")
+_TITLE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Update:
+    date: dt.date
+    title: str
+    #: The entry as HTML (escaped text, or the log entry's rendered Markdown).
+    content: Markup
+    #: What the entry is, for its id: stable across builds.
+    key: str
+
+
+def _title(text: str) -> str:
+    first = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
+    return first if len(first) <= _TITLE_LENGTH else first[: _TITLE_LENGTH - 1].rstrip() + "…"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def portal_updates(portal: Portal) -> list[Update]:
+    """The portal's updates, newest first; of one day, as the paper trail
+    orders them, then the milestones done."""
+    _ = portal.words.language.gettext
+    updates = []
+    for item in portal.paper_trail:
+        if isinstance(item, TrailEntry):
+            updates.append(Update(item.date, _title(item.entry.text), item.text,
+                                  f"log/{item.date.isoformat()}/{_digest(item.entry.text)}"))
+        else:
+            updates.append(Update(item.date, item.text, Markup("<p>{}</p>").format(item.text),
+                                  f"history/{item.date.isoformat()}/{_digest(item.text)}"))
+    for milestone in portal.project.milestones:
+        if milestone.done is not None:
+            text = _("Done: %(step)s") % {"step": milestone.title}
+            updates.append(Update(milestone.done, text, Markup("<p>{}</p>").format(text),
+                                  f"done/{milestone.id}/{milestone.done.isoformat()}"))
+    return sorted(updates, key=lambda update: update.date, reverse=True)
+
+
+def updates_feed(portal: Portal) -> bytes:
+    """The feed, as bytes; the same portal on the same day gives the same bytes."""
+    _ = portal.words.language.gettext
+    client, project = portal.client, portal.project
+    page = portal.url or portal.path
+    zone = ZoneInfo(client.timezone)
+    feed = Atom1Feed(
+        title=_("Updates: %(name)s") % {"name": calendar_name(client, project)},
+        link=page, description="", language=portal.words.language.tag,
+        feed_url=page + UPDATES_FILE if portal.url else None,
+        feed_guid=_urn(f"{client.id}/{project.id}"),
+        subtitle=_("Everything recorded on this project's page, newest first."))
+    for update in portal_updates(portal):
+        moment = dt.datetime.combine(update.date, dt.time(0), tzinfo=zone)
+        feed.add_item(title=update.title, link=page, description="",
+                      content=str(update.content), unique_id=_urn(
+                          f"{client.id}/{project.id}/{update.key}"),
+                      pubdate=moment, updateddate=moment)
+    # The feed's own date is the build's, which SOURCE_DATE_EPOCH fixes.
+    feed.latest_post_date = lambda: portal.updated
+    written: str = feed.writeString("utf-8")
+    return written.encode("utf-8")
+
+
+def _urn(name: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, name)}"
+
