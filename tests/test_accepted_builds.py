@@ -70,6 +70,7 @@ def projects(draw, index: int):
             "status": draw(st.sampled_from(["proposed", "approved", "declined"])),
             "days": draw(st.integers(-1000, 1000)), "cost": draw(texts),
             **({"after": f"m{draw(st.integers(0, count - 1))}"} if draw(st.booleans()) else {}),
+            **({"decided": draw(past)} if draw(st.booleans()) else {}),
         }} if draw(st.booleans()) else {}),
     } for _ in range(draw(st.integers(0, 3)))]
     terms = {

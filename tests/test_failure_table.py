@@ -36,6 +36,8 @@ projects:
     agreement: {template: plain}
     milestones:
       - {title: Brief, owner: client, due: 2026-12-01}
+    log:
+      - {date: 2026-11-16, by: client, text: A blog too., change: {status: proposed}}
 """
 #: A valid call of each command on the site below.
 CALLS = {
@@ -43,6 +45,8 @@ CALLS = {
     "new": ["new", "zed", "--name", "Zed"],
     "add-project": ["add-project", "acme", "blog", "--title", "Blog"],
     "rotate": ["rotate", "acme", "shop"],
+    "decide": ["decide", "acme", "shop", "1", "--approved"],
+    "done": ["done", "acme", "shop", "brief"],
     "serve": ["serve", "--port", "0"],
     "status": ["status"],
     "links": ["links"],
@@ -252,5 +256,5 @@ def test_each_failure_gives_the_exit_code_and_message_the_readme_promises(
     assert "Traceback" not in output, output
     assert got_code == code, output
     assert matches(message, output), output
-    if command in ("new", "add-project", "rotate") and code != 0:
+    if command in ("new", "add-project", "rotate", "decide", "done") and code != 0:
         assert (site.clients / "acme.yaml").read_text("utf-8") == ACME  # nothing was changed

@@ -17,7 +17,7 @@ from . import edit
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history, read_index
 from .history import NO_HISTORY
-from .loader import Portfolio, load_client, load_portfolio
+from .loader import Portfolio, client_from_text, load_client, load_portfolio
 from .model import Milestone, term_sources
 from .problems import (
     EXIT_INTERRUPTED,
@@ -189,6 +189,54 @@ def rotate(args: argparse.Namespace) -> int:
     print("The old link and calendar feed stop working with the next deploy; send the "
           "client the new ones.")
     return 0
+
+
+def _checker(options: CourtsideSettings) -> edit.Checker:
+    """The loader's errors in an edited client file, as a build now would see them."""
+    moment = checked_build_moment()
+
+    def check(path: Path, text: str) -> list[Problem]:
+        _, _, problems = client_from_text(text, path, options.timezone, moment, options.language)
+        return [problem for problem in problems if problem.severity == "error"]
+    return check
+
+
+def decide(args: argparse.Namespace) -> int:
+    options = _settings(args.settings)
+    path = edit.client_path(options.clients_folder, args.client)
+    day = args.date or _today(options)
+    recorded = edit.decide(path, args.project, args.change, args.status, day, _checker(options))
+    verb = "Approved" if args.status == "approved" else "Declined"
+    print(_terminal(f"{verb} change request {recorded.number} of {args.client}/{args.project}, "
+                    f"{recorded.what!r} (proposed {recorded.proposed}), on {day}: {recorded.where}"))
+    return 0
+
+
+def done(args: argparse.Namespace) -> int:
+    options = _settings(args.settings)
+    path = edit.client_path(options.clients_folder, args.client)
+    day = args.date or _today(options)
+    written = edit.done(path, args.project, args.milestone, day, correct=args.date is not None,
+                        check=_checker(options))
+    name = f"{args.milestone!r} of {args.client}/{args.project}"
+    print(_terminal(f"Changed the done date of {name} from {written.replaced} to {day}: "
+                    f"{written.where}" if written.replaced else
+                    f"Marked {name} done on {day}: {written.where}"))
+    return 0
+
+
+def _terminal(text: str) -> str:
+    """Client text on a terminal line: shown, never obeyed (see ``status``)."""
+    return text.translate(_CONTROL_CHARACTERS)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD")
 
 
 def _github_annotation(problem: Problem) -> str:
@@ -377,6 +425,42 @@ def build_parser() -> argparse.ArgumentParser:
     rotate_parser.add_argument("project", metavar="PROJECT")
     rotate_parser.set_defaults(run=rotate)
 
+    decide_parser = commands.add_parser(
+        "decide", parents=[settings], help="record the client's decision on a change request",
+        description="Approve or decline a proposed change request: its status changes and "
+                    "'decided: DATE' is added beside it, changing nothing else in the file. The "
+                    "log entry's date stays the day it was proposed.")
+    decide_parser.add_argument("client", metavar="CLIENT")
+    decide_parser.add_argument("project", metavar="PROJECT")
+    decide_parser.add_argument(
+        "change", metavar="CHANGE",
+        help="the change request: its number among the project's change requests in the "
+             "file's order (1 is the first log entry with a change:), or the start of its "
+             "text when only one starts so; a wrong one lists them all")
+    verdict = decide_parser.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approved", dest="status", action="store_const", const="approved")
+    verdict.add_argument("--declined", dest="status", action="store_const", const="declined")
+    decide_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                               help="the day it was decided (default: today, in the studio's "
+                                    "time zone); not before it was proposed, not after today")
+    decide_parser.set_defaults(run=decide)
+
+    done_parser = commands.add_parser(
+        "done", parents=[settings], help="mark a milestone done",
+        description="Add 'done: DATE' to a milestone, after its due date, changing nothing "
+                    "else in the file. A milestone already done keeps its date unless --date "
+                    "gives another.")
+    done_parser.add_argument("client", metavar="CLIENT")
+    done_parser.add_argument("project", metavar="PROJECT")
+    done_parser.add_argument("milestone", metavar="MILESTONE",
+                             help="the milestone's id (its id:, else made from its title: "
+                                  "'Content and brand assets' is content-and-brand-assets)")
+    done_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                             help="the day it was finished (default: today, in the studio's "
+                                  "time zone); not before the project's start, not after "
+                                  "today. On a milestone already done, corrects its date")
+    done_parser.set_defaults(run=done)
+
     serve_parser = commands.add_parser(
         "serve", parents=[settings], help="preview the site, rebuilding on every change",
         description="Build the site, serve it locally and rebuild whenever a client file, "
@@ -421,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error.summary, file=sys.stderr)
         return EXIT_PROBLEMS
     except edit.EditError as error:
-        print(f"courtside: {error}", file=sys.stderr)
+        print(_terminal(f"courtside: {error}"), file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         # Edits are written in one step: an interrupt leaves the old file.

@@ -1,5 +1,5 @@
-"""The studio's commands that write client files: ``new``, ``add-project``
-and ``rotate``.
+"""The studio's commands that write client files: ``new``, ``add-project``,
+``rotate``, ``decide`` and ``done``.
 
 Client files are written by hand and kept in git, so an edit must change only
 what it is asked to: every comment, blank line, quote and key order stays.
@@ -8,6 +8,12 @@ file is replaced the edit is checked against the original text: a command
 that would touch any other line refuses instead of writing. Line endings stay
 as the file has them, and every edit is written atomically under an
 exclusive lock (``files``): two commands at once never lose an edit.
+
+``decide`` and ``done`` splice one value into the text where it stands (and
+add at most one key beside it), then prove the edit before writing it: the
+diff is exactly the lines meant, the data read back is the old data with
+just that change, and the loader finds no error in the new text (a date after
+today or before the project's start is refused as ``courtside check`` would).
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import datetime as dt
 import difflib
 import io
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -26,9 +34,11 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import files
-from .loader import CLIENT_ID, CLIENT_SUFFIX
+from .loader import CLIENT_ID, CLIENT_SUFFIX, slugify
+from .problems import Problem, display_path
 from .schema import SCHEMA_FILE
 from .tokens import new_token
+from .yamlsource import KeyPath, format_path, read_document
 
 
 class EditError(Exception):
@@ -58,7 +68,7 @@ def _editing(path: Path) -> Iterator[tuple[str, str]]:
     """The file's text (with ``\n`` line ends) and its line ending, under an
     exclusive lock held until the edit is written."""
     if not path.is_file():
-        raise EditError(f"{path} does not exist")
+        raise missing_client(path)
     try:
         with files.locked(path) as data:
             try:
@@ -84,11 +94,30 @@ def _parse(path: Path, text: str) -> tuple[YAML, CommentedMap]:
 
 
 def _project(data: CommentedMap, path: Path, project_id: str) -> CommentedMap:
-    for project in data["projects"]:
+    return data["projects"][_project_index(data, path, project_id)]  # type: ignore[no-any-return]
+
+
+def _project_index(data: CommentedMap, path: Path, project_id: str) -> int:
+    for index, project in enumerate(data["projects"]):
         if isinstance(project, CommentedMap) and project.get("id") == project_id:
-            return project
-    known = ", ".join(str(p.get("id")) for p in data["projects"] if isinstance(p, CommentedMap))
-    raise EditError(f"{path} has no project {project_id!r} (it has: {known or 'none'})")
+            return index
+    known = [str(p.get("id")) for p in data["projects"] if isinstance(p, CommentedMap)]
+    raise EditError(f"{path} has no project {project_id!r} (it has: {', '.join(known) or 'none'})"
+                    + _did_you_mean(project_id, known))
+
+
+def _did_you_mean(given: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(given, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def missing_client(path: Path) -> EditError:
+    """No file for this client id: say which clients there are."""
+    known = sorted(p.name.removesuffix(CLIENT_SUFFIX) for p in path.parent.glob(f"*{CLIENT_SUFFIX}")
+                   if CLIENT_ID.fullmatch(p.name.removesuffix(CLIENT_SUFFIX)))
+    given = path.name.removesuffix(CLIENT_SUFFIX)
+    return EditError(f"{path} does not exist (clients: {', '.join(known) or 'none'})"
+                     + _did_you_mean(given, known))
 
 
 def _replace(path: Path, text: str, newline: str) -> None:
@@ -115,6 +144,240 @@ def rotate(path: Path, project_id: str) -> str:
         lines[line] = lines[line][:start] + token + lines[line][start + len(old):]
         _replace(path, "".join(lines), newline)
     return token
+
+
+#: The loader's errors in a client file's text (``client_from_text``, with
+#: the settings and the moment of the command).
+Checker = Callable[[Path, str], list[Problem]]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What ``decide`` or ``done`` wrote, for the command's one line."""
+
+    #: ``clients/acme.yaml:19``: the file and the line of the value written.
+    where: str
+    #: The change request's text, or the milestone's id.
+    what: str
+    #: The change request's number; the date it was proposed.
+    number: int = 0
+    proposed: str = ""
+    #: The done date it replaced, when ``done --date`` corrected one.
+    replaced: str | None = None
+
+
+def decide(path: Path, project_id: str, wanted: str, status: str, day: dt.date,
+           check: Checker) -> Recorded:
+    """Approve or decline a proposed change request: its ``status`` changes
+    (one token) and ``decided: DAY`` is added beside it."""
+    if status not in ("approved", "declined"):
+        raise ValueError(status)
+    with _editing(path) as (text, newline):
+        _, data = _parse(path, text)
+        p_index = _project_index(data, path, project_id)
+        number, l_index, entry = _change_request(path, project_id, data["projects"][p_index],
+                                                 wanted)
+        change: CommentedMap = entry["change"]
+        at: KeyPath = ("projects", p_index, "log", l_index, "change")
+        line, column = change.lc.value("status") if "status" in change else entry.lc.value("change")
+        where = f"{display_path(path)}:{line + 1}:{column + 1}: {format_path(at + ('status',))}"
+        if change.get("status") != "proposed":
+            decided = f" (decided {change['decided']})" if "decided" in change else ""
+            raise EditError(f"{where}: change request {number} is already "
+                            f"{change.get('status')}{decided}; only a proposed change can be "
+                            "decided (a changed mind is a new change request; a mistake, fix "
+                            "its status and decided lines by hand)")
+        lines = text.splitlines(keepends=True)
+        token = re.compile(r"(['\"]?)proposed\1").match(lines[line], column)
+        if token is None:
+            raise _cannot_keep(path, f"decide {project_id} {wanted}")
+        start, end = token.start(), token.end()
+        quote = token[1]
+        lines[line] = f"{lines[line][:start]}{quote}{status}{quote}{lines[line][end:]}"
+        _add_key(lines, change, "status", line, start + len(status) + 2 * len(quote),
+                 "decided", day)
+        edited = "".join(lines)
+        _prove(path, text, edited, at, {"status": status, "decided": day.isoformat()}, check,
+               f"decide {project_id} {wanted}")
+        _replace(path, edited, newline)
+        return Recorded(f"{display_path(path)}:{line + 1}", " ".join(str(entry["text"]).split()),
+                        number, str(entry.get("date")))
+
+
+def done(path: Path, project_id: str, milestone_id: str, day: dt.date, *, correct: bool,
+         check: Checker) -> Recorded:
+    """Mark a milestone done on ``day``: ``done: DAY`` after its ``due``. With
+    ``correct`` (a date the studio gave), an existing done date is replaced."""
+    command = f"done {project_id} {milestone_id}"
+    with _editing(path) as (text, newline):
+        _, data = _parse(path, text)
+        p_index = _project_index(data, path, project_id)
+        m_index, milestone = _milestone(path, project_id, data["projects"][p_index],
+                                        milestone_id)
+        at: KeyPath = ("projects", p_index, "milestones", m_index)
+        lines = text.splitlines(keepends=True)
+        replaced = None
+        if "done" in milestone:
+            line, column = milestone.lc.value("done")
+            where = f"{display_path(path)}:{line + 1}:{column + 1}: {format_path(at + ('done',))}"
+            replaced = str(milestone["done"])
+            if not correct:
+                raise EditError(f"{where}: {milestone_id!r} is already done ({replaced}); "
+                                "give --date to correct the day it was finished")
+            if replaced == day.isoformat():
+                raise EditError(f"{where}: {milestone_id!r} is already done on {replaced}; "
+                                "nothing to change")
+            token = re.compile(r"(['\"]?)(\d{4}-\d{2}-\d{2})\1").match(lines[line], column)
+            if token is None or token[2] != replaced:
+                raise _cannot_keep(path, command)
+            start, end = token.span(2)
+            lines[line] = lines[line][:start] + day.isoformat() + lines[line][end:]
+        else:
+            if "due" not in milestone:
+                raise EditError(f"{display_path(path)}: {format_path(at)} has no due date; "
+                                "fix it first (courtside check)")
+            line, column = milestone.lc.value("due")
+            end = _scalar_end(lines[line], column)
+            if end < 0:
+                raise _cannot_keep(path, command)
+            _add_key(lines, milestone, "due", line, end, "done", day)
+            line += not milestone.fa.flow_style()
+        edited = "".join(lines)
+        _prove(path, text, edited, at, {"done": day.isoformat()}, check, command)
+        _replace(path, edited, newline)
+        return Recorded(f"{display_path(path)}:{line + 1}", milestone_id, replaced=replaced)
+
+
+def _change_request(path: Path, project_id: str, project: CommentedMap,
+                    wanted: str) -> tuple[int, int, CommentedMap]:
+    """The change request ``wanted`` names: its number among the project's
+    change requests in file order, or the start of its text (any case and
+    spacing) when only one starts so. Returns its number, its index in the
+    log and its entry."""
+    requests = [(index, entry) for index, entry in enumerate(project.get("log") or [])
+                if isinstance(entry, CommentedMap) and isinstance(entry.get("change"), CommentedMap)]
+    shown = display_path(path)
+    if not requests:
+        raise EditError(f"{shown}: project {project_id!r} has no change requests (a log entry "
+                        "with change: {status: proposed})")
+    texts = [_folded(str(entry.get("text", ""))) for _, entry in requests]
+
+    def listed(numbers: list[int]) -> str:
+        return "; ".join(f"{n} {_short(str(requests[n - 1][1].get('text', '')))} "
+                         f"({requests[n - 1][1]['change'].get('status')}, "
+                         f"{requests[n - 1][1].get('date')})" for n in numbers)
+
+    every = list(range(1, len(requests) + 1))
+    if wanted.isdigit() and 1 <= int(wanted) <= len(requests):
+        number = int(wanted)
+        return number, *requests[number - 1]
+    key = _folded(wanted)
+    found = [n for n, text in zip(every, texts, strict=True) if key and text.startswith(key)]
+    if len(found) == 1:
+        return found[0], *requests[found[0] - 1]
+    if found:
+        raise EditError(f"{shown}: {len(found)} change requests of project {project_id!r} start "
+                        f"with {wanted!r}: {listed(found)}; give its number or more of its text")
+    starts = {text[:len(key)]: n for n, text in reversed(list(zip(every, texts, strict=True)))}
+    close = difflib.get_close_matches(key, list(starts), n=1) if key and not key.isdigit() else []
+    hint = f"; did you mean {starts[close[0]]}?" if close else ""
+    raise EditError(f"{shown}: project {project_id!r} has no change request {wanted!r} "
+                    f"(give its number in file order, or the start of its text: {listed(every)})"
+                    + hint)
+
+
+def _milestone(path: Path, project_id: str, project: CommentedMap,
+               wanted: str) -> tuple[int, CommentedMap]:
+    """The milestone with id ``wanted`` (its ``id``, else made from its title)."""
+    ids: list[str] = []
+    for index, milestone in enumerate(project.get("milestones") or []):
+        if not isinstance(milestone, CommentedMap):
+            continue
+        ids.append(str(milestone.get("id") or slugify(str(milestone.get("title", "")))))
+        if ids[-1] == wanted:
+            return index, milestone
+    raise EditError(f"{display_path(path)}: project {project_id!r} has no milestone {wanted!r} "
+                    f"(its milestones: {', '.join(ids) or 'none'})" + _did_you_mean(wanted, ids))
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _short(text: str, length: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= length else text[:length - 1] + "…")
+
+
+def _scalar_end(line: str, column: int) -> int:
+    """Where the scalar starting at ``column`` ends in a flow collection
+    (quoted, or plain up to a comma, bracket or comment); -1 if unclear."""
+    quote = line[column:column + 1]
+    if quote in ("'", '"'):
+        pattern = r"'(?:[^']|'')*'" if quote == "'" else r'"(?:[^"\\]|\\.)*"'
+        quoted = re.compile(pattern).match(line, column)
+        return quoted.end() if quoted else -1
+    plain = re.compile(r"[^,\[\]{}#\n]*").match(line, column)
+    return column + len(plain[0].rstrip()) if plain and plain[0].strip() else -1
+
+
+def _add_key(lines: list[str], mapping: CommentedMap, beside: str, line: int, end: int,
+             key: str, day: dt.date) -> None:
+    """Add ``key: day`` to ``mapping`` after its key ``beside``: in a flow
+    mapping right after that value (``end``), in a block mapping on a new line
+    below it, at the same indentation."""
+    if mapping.fa.flow_style():
+        lines[line] = f"{lines[line][:end]}, {key}: {day.isoformat()}{lines[line][end:]}"
+        return
+    if not lines[line].endswith("\n"):
+        lines[line] += "\n"
+    indent = mapping.lc.key(beside)[1]
+    lines.insert(line + 1, f"{' ' * indent}{key}: {day.isoformat()}\n")
+
+
+def _cannot_keep(path: Path, command: str) -> EditError:
+    return EditError(f"{display_path(path)} is written in a style this command cannot keep "
+                     f"exactly; nothing was changed (edit it by hand, or courtside check it: "
+                     f"{command})")
+
+
+def _prove(path: Path, before: str, after: str, at: KeyPath, changes: dict[str, str],
+           check: Checker, command: str) -> None:
+    """Refuse the edit unless it changes one line and adds at most one, reads
+    back as the old data with just ``changes`` at ``at``, and leaves the file
+    without an error the loader would report."""
+    removed, added = _changed_lines(before, after)
+    old, _ = read_document(before, display_path(path))
+    new, _ = read_document(after, display_path(path))
+    expected = None
+    if old is not None:
+        expected = _plain(old.data)
+        target: object = expected
+        for part in at:
+            target = target[part]  # type: ignore[index]
+        if not isinstance(target, dict):
+            raise _cannot_keep(path, command)
+        target.update(changes)
+    if (len(removed) > 1 or len(added) > len(removed) + 1 or new is None
+            or expected is None or new.data != expected):
+        raise _cannot_keep(path, command)
+    errors = check(path, after)
+    if errors:
+        if check(path, before):
+            raise EditError(f"{display_path(path)} has errors; fix it first (courtside check), "
+                            "nothing was changed")
+        raise EditError(f"{errors[0]}; nothing was changed")
+
+
+def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    removed, added = [], []
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    for line in list(diff)[2:]:  # after the ---/+++ header
+        if line.startswith("-"):
+            removed.append(line[1:])
+        elif line.startswith("+"):
+            added.append(line[1:])
+    return removed, added
 
 
 def add_project(path: Path, project_id: str, title: str, today: dt.date) -> str:

@@ -259,6 +259,7 @@ class _ChangeData(TypedDict):
     days: NotRequired[int]
     cost: NotRequired[str]
     after: NotRequired[str]
+    decided: NotRequired[str]
 
 
 class _LogEntryData(TypedDict):
@@ -376,7 +377,9 @@ def _log_entry(data: _LogEntryData) -> LogEntry:
         date=checked_date(data["date"]),
         by=data["by"],
         text=data["text"],
-        change=Change(**change) if change else None,
+        change=Change(status=change["status"], days=change.get("days"), cost=change.get("cost"),
+                      after=change.get("after"), decided=_optional_date(change.get("decided")))
+        if change else None,
     )
 
 
@@ -449,6 +452,12 @@ def _future_problems(client: Client, document: Document, moment: dt.datetime) ->
                     f"{milestone.done} is after today ({today} in {client.timezone}); write "
                     "the day it was finished, once it is"))
         for l_index, entry in enumerate(project.log):
+            decided = entry.change.decided if entry.change else None
+            if decided is not None and decided > today:
+                problems.append(document.problem(
+                    ("projects", p_index, "log", l_index, "change", "decided"),
+                    f"{decided} is after today ({today} in {client.timezone}); write the day "
+                    "it was decided, once it is"))
             if entry.date > today:
                 problems.append(document.problem(
                     ("projects", p_index, "log", l_index, "date"),
@@ -459,14 +468,25 @@ def _future_problems(client: Client, document: Document, moment: dt.datetime) ->
 
 def _change_problems(project: Project, document: Document, at: KeyPath) -> list[Problem]:
     """An approved change's ``after`` must name a milestone of the project,
-    and moves the forecast only with ``days``."""
+    and moves the forecast only with ``days``; a change is decided once it is
+    no longer proposed, and not before it was proposed."""
     problems = []
     ids = [m.id for m in project.milestones]
     for index, entry in enumerate(project.log):
         change = entry.change
-        if change is None or change.after is None:
+        if change is None:
             continue
         where = at + ("log", index, "change")
+        if change.decided is not None and change.status == "proposed":
+            problems.append(document.problem(
+                where + ("decided",), "a proposed change has no decision yet; remove decided, "
+                "or set status to approved or declined (courtside decide does both)"))
+        elif change.decided is not None and change.decided < entry.date:
+            problems.append(document.problem(
+                where + ("decided",), f"{change.decided} is before the change was proposed "
+                f"({entry.date}, the entry's date)"))
+        if change.after is None:
+            continue
         if change.after not in ids:
             close = difflib.get_close_matches(change.after, ids, n=1)
             problems.append(document.problem(

@@ -47,6 +47,8 @@ class Change:
     cost: str | None = None
     #: The milestone after which an approved change moves the forecast.
     after: str | None = None
+    #: When it was approved or declined; the entry's date is when it was proposed.
+    decided: dt.date | None = None
 
 
 @dataclass(frozen=True)
