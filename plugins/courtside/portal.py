@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
+from .actions import DecisionMails, decision_mail, step_mail
 from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total, number_style
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
@@ -337,6 +338,31 @@ class Portal:
         """What was agreed for the party holding the ball, past its grace."""
         ball = self.state.ball
         return self.project.agreement.per_party("consequences").get(ball) if ball else None
+
+    @property
+    def studio_email(self) -> str | None:
+        """Where the page's mail links write to; None when the studio gives
+        no address, and then the page has none."""
+        return (self.studio.get("email") or "").strip() or None
+
+    @cached_property
+    def step_mail(self) -> str | None:
+        """``mailto:`` the studio about the current step of an active project:
+        the client's reply on its own step, a question on the studio's."""
+        step = self.state.current
+        if self.studio_email is None or step is None or self.state.phase != "active":
+            return None
+        return step_mail(self.studio_email, self.studio["name"], self.project.title, step,
+                         self.words)
+
+    def decision_mails(self, decision: Decision) -> DecisionMails | None:
+        """The client's two answers to a proposed change, by mail."""
+        if self.studio_email is None:
+            return None
+        entry, name, title = decision.entry, self.studio["name"], self.project.title
+        return DecisionMails(
+            approve=decision_mail(self.studio_email, name, title, entry, self.words, approve=True),
+            decline=decision_mail(self.studio_email, name, title, entry, self.words, approve=False))
 
     @property
     def changes(self) -> tuple[TrailEntry, ...]:
