@@ -313,7 +313,7 @@ class Portal:
     def paper_trail(self) -> list[TrailEntry | Recorded | ShownNotice]:
         """The studio's entries, those the history recorded and the notices,
         newest first; on one day, the history's first (it happened when it
-        was committed), then the notices."""
+        was committed), then the notices, then the studio's entries."""
         recorded = recorded_entries(self.history, self.words, self.party_name)
         entries: list[TrailEntry | Recorded | ShownNotice] = [
             *self.trail, *recorded, *self.trail_notices]
