@@ -32,6 +32,13 @@ COURTSIDE = {
     # own closures are not its business days (clients set theirs in their files).
     "holidays": "DE-BE",
     "closed": [{"from": "2026-12-24", "to": "2027-01-01"}],
+    # Notices on every portal and the dashboard from "from" through "until"
+    # (Markdown; "kind": "warning" for a warning). Once ended they leave the
+    # banner and stay in each portal's log.
+    "notices": [
+        {"text": "We are closed from 24 December to 1 January; answers resume on 4 January.",
+         "from": "2026-11-16", "until": "2027-01-01"},
+    ],
 }
 
 # The site is a landing page plus private portals: no blog machinery, so

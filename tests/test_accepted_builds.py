@@ -57,6 +57,16 @@ def closures(draw):
 
 
 @st.composite
+def notices(draw):
+    # Often around the build day, so that some are active, some ended, some to come.
+    start = draw(st.one_of(dates, st.dates(dt.date(2026, 10, 1), dt.date(2026, 12, 31))))
+    until = start + dt.timedelta(days=draw(st.integers(0, 400)))
+    return {"text": draw(texts), "from": start,
+            **({"until": until} if until <= LAST and draw(st.booleans()) else {}),
+            **({"kind": draw(st.sampled_from(["info", "warning"]))} if draw(st.booleans()) else {})}
+
+
+@st.composite
 def projects(draw, index: int):
     count = draw(st.integers(1, 6))
     milestones = [{
@@ -88,6 +98,7 @@ def projects(draw, index: int):
         "agreement": {"terms": terms, **({"signed": draw(past)} if draw(st.booleans()) else {})},
         "milestones": milestones,
         **({"log": log} if log else {}),
+        **({"notices": given} if (given := draw(st.lists(notices(), max_size=2))) else {}),
     }
 
 
@@ -100,6 +111,7 @@ def client_files(draw):
         "timezone": draw(st.sampled_from(TIME_ZONES)),
         **({"holidays": region} if region else {}),
         **({"closed": closed} if closed else {}),
+        **({"notices": given} if (given := draw(st.lists(notices(), max_size=2))) else {}),
         "projects": [draw(projects(index)) for index in range(draw(st.integers(1, 2)))],
     }
 
@@ -146,6 +158,10 @@ def test_every_client_file_the_check_accepts_builds(studio, data):
         page = BeautifulSoup((staged / project.path / "index.html").read_text("utf-8"),
                              "html.parser")
         assert page.h1.get_text() == project.project.title
+        today = project.state.today
+        active = [notice for notice in (*context.options.notices, *build.client.notices,
+                                        *project.project.notices) if notice.active(today)]
+        assert len(page.select(".notices > aside.notice")) == len(active)
         feed = staged / project.path / "calendar.ics"
         if feed.exists():
             calendar = Calendar.from_ical(feed.read_bytes())

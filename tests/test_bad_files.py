@@ -39,6 +39,16 @@ projects:
 """
 
 
+#: A project notice, inserted before the agreement (line 21 on).
+NOTICE = """\
+    notices:
+      - text: Closed over Christmas.
+        from: 2026-11-23
+        until: 2026-12-23
+        kind: warning
+    agreement:"""
+
+
 def edit(old: str, new: str) -> str:
     assert BASE.count(old) == 1, old
     return BASE.replace(old, new)
@@ -114,6 +124,11 @@ CASES = [
     ("unshipped language", edit("timezone:", "language: it\ntimezone:"), 2, 11, "language", '"it" is not a shipped language; use one of: en, de, ru, fr, es'),
     ("unknown regional variant", edit("timezone:", "language: de-XX\ntimezone:"), 2, 11, "language", '"de-XX" is not a known variant of de; write de, or de with a region, such as de-AT'),
     ("language not a tag", edit("timezone:", "language: German\ntimezone:"), 2, 11, "language", "\"German\" is not a shipped language"),
+    ("notice kind unknown", edit("    agreement:", NOTICE.replace("kind: warning", "kind: urgent")), 25, 15, "projects[0].notices[0].kind", "use one of: info, warning"),
+    ("notice ends before it starts", edit("    agreement:", NOTICE.replace("until: 2026-12-23", "until: 2026-11-20")), 24, 16, "projects[0].notices[0].until", "2026-11-20 is before the notice's first day (2026-11-23)"),
+    ("notice text empty", edit("    agreement:", NOTICE.replace("text: Closed over Christmas.", "text: ''")), 22, 15, "projects[0].notices[0].text", "must not be empty"),
+    ("notice without from", edit("    agreement:", NOTICE.replace("        from: 2026-11-23\n", "")), 22, 9, "projects[0].notices[0].from", "required key is missing"),
+    ("client notice ends before it starts", edit("timezone:", "notices:\n  - {text: Closed., from: 2026-12-24, until: 2026-12-01}\ntimezone:"), 3, 46, "notices[0].until", "is before the notice's first day"),
     ("project's language", edit("    title: App", "    title: App\n    language: xx"), 6, 15, "projects[0].language", '"xx" is not a shipped language; use one of: en, de, ru, fr, es'),
 ]
 

@@ -64,6 +64,8 @@ projects:
         by: client
         text: {quoted}
         change: {{status: proposed, days: 2, cost: {quoted}}}
+    notices:
+      - {{text: {quoted}, from: 2026-11-01, until: 2026-12-31, kind: warning}}
   - id: y
     title: Paused one
     token: {PAUSED}
@@ -93,7 +95,7 @@ def test_attack_strings_in_every_field_stay_text(empty_site, attack):
         # The theme's own elements only: the live-update script, the timeline
         # and its legend keys, the studio's logo.
         assert [s.get_text() for s in page.find_all("script")] in ([], [inline_script("live.js")])
-        assert all(set(svg["class"]) & {"timeline", "key"} for svg in page.find_all("svg"))
+        assert all(set(svg["class"]) & {"timeline", "key", "notice-icon"} for svg in page.find_all("svg"))
         assert all(img.get("class") == ["logo"] for img in page.find_all("img"))
         for tag in page.find_all(True):
             assert not any(name.lower().startswith("on") for name in tag.attrs), tag

@@ -207,6 +207,8 @@ def test_the_paper_trail_lists_change_requests_with_their_effect(examples):
         "Approved changes: +5 business days, €800; awaiting decision: +10 business days, €2,400.")
     log = [text_of(item.select_one(".meta")) for item in page.select("ol.trail li")]
     assert log == [  # newest first
+        "Fri 20 Nov 2026 · Warning, until Thu 26 Nov 2026",  # the project's notice
+        "Mon 16 Nov 2026 · Notice, until Fri 1 Jan 2027",  # the studio's (pelicanconf.py)
         "Mon 16 Nov 2026 · Acme Corp · change request, proposed",
         "Tue 3 Nov 2026 · Northwind Studio",
         "Mon 2 Nov 2026 · Acme Corp · change request, approved",

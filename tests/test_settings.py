@@ -48,6 +48,13 @@ def problems_of(courtside, **pelican) -> list[str]:
      ['COURTSIDE.timezone: "Europe/Berlni" is not a known time zone (use an IANA name such as Europe/Berlin)']),
     ({"studio": STUDIO, "studio_token": "short"},
      ["COURTSIDE.studio_token: a token is 22 to 64 URL-safe characters (A-Z a-z 0-9 _ -); make one with: courtside token"]),
+    ({"studio": STUDIO, "notices": [{"text": "Closed.", "from": "2026-12-24", "kind": "urgent"}]},
+     ['COURTSIDE.notices[0].kind: "urgent" is not allowed; use one of: info, warning']),
+    ({"studio": STUDIO, "notices": [{"text": "Closed.", "from": dt.date(2026, 12, 24),
+                                     "until": dt.date(2026, 12, 1)}]},
+     ["COURTSIDE.notices[0].until: 2026-12-01 is before the notice's first day (2026-12-24)"]),
+    ({"studio": STUDIO, "notices": [{"text": " ", "from": "2026-12-24"}]},
+     ['COURTSIDE.notices[0].text: " " is not allowed; must not be blank']),
 ])
 def test_wrong_settings_name_the_key_and_say_what_to_write(courtside, expected):
     assert problems_of(courtside) == expected

@@ -35,7 +35,8 @@ def test_the_dashboard_lists_every_project_most_urgent_first(examples):
     assert links == [f"../../p/{EXAMPLE_TOKENS[key]}/" for key in EXPECTED_ORDER]
     rows = [[text_of(cell) for cell in row.find_all(["th", "td"])]
             for row in page.select("table.dashboard tbody tr")]
-    assert rows[0] == ["Website redesign Acme Corp", "Acme Corp", "13 business days",
+    assert rows[0] == ["Website redesign Acme Corp Warning (until Thu 26 Nov 2026): The preview "
+                       "site is offline on Thu 26 Nov from 8:00 to 12:00 while we move it.", "Acme Corp", "13 business days",
                        "Content and brand assets due Fri 6 Nov 2026",
                        "overdue by 8 business days, past grace",
                        "Build and first review Northwind Studio, Fri 4 Dec 2026",

@@ -1,5 +1,5 @@
 // Brings the ball-in-court panel up to the viewer's today when the page is
-// opened days after it was built. Without JavaScript the build-day values stand.
+// opened days after it was built, and hides the notices that have ended by then. Without JavaScript the build-day values stand.
 // It counts exactly as rules.py does: business days after one day up to and
 // including another, Monday to Friday minus each party's days off, which the
 // page carries (data-off-client, data-off-studio: days and first/last ranges).
@@ -13,7 +13,14 @@
   const find = (selector) => document.querySelector(selector);
   const asOf = find("[data-as-of]");
   if (!asOf || today <= parse(asOf.dateTime)) return;
+  // A notice whose last day (data-until) has passed is hidden; the paper
+  // trail still has it.
+  for (const notice of document.querySelectorAll(".notice[data-until]")) {
+    if (today > parse(notice.dataset.until)) notice.hidden = true;
+  }
   const panel = find(".court");
+  // A page without counts to bring up to date carries no words for them.
+  if (!panel || !panel.dataset.words) return;
   // Beyond the days off the page carries, a count could be wrong: keep the build's.
   if (panel.dataset.until && today > parse(panel.dataset.until)) return;
   const daysOff = (text) => (text || "").split(" ").filter(Boolean)

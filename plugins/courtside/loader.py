@@ -30,6 +30,7 @@ from .model import (
     Contact,
     LogEntry,
     Milestone,
+    Notice,
     Party,
     Project,
     with_studio_terms,
@@ -37,7 +38,7 @@ from .model import (
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
 from .schema import checked_date, parse_date, parse_due, schema_problems
-from .settings import CourtsideSettings
+from .settings import CourtsideSettings, read_notices
 from .tokens import token_problem
 from .workdays import Closure, closure_problem
 from .yamlsource import Document, KeyPath, read_document
@@ -262,6 +263,10 @@ class _ChangeData(TypedDict):
     decided: NotRequired[str]
 
 
+_NoticeData = TypedDict("_NoticeData", {"text": str, "from": str, "until": NotRequired[str],
+                                         "kind": NotRequired[Literal["info", "warning"]]})
+
+
 class _LogEntryData(TypedDict):
     date: str
     by: Party
@@ -299,6 +304,7 @@ class _ProjectData(TypedDict):
     agreement: NotRequired[_AgreementData]
     milestones: list[_MilestoneData]
     log: NotRequired[list[_LogEntryData]]
+    notices: NotRequired[list[_NoticeData]]
 
 
 class _ClientData(TypedDict):
@@ -308,6 +314,7 @@ class _ClientData(TypedDict):
     timezone: NotRequired[str]
     holidays: NotRequired[str]
     closed: NotRequired[list[_ClosureData]]
+    notices: NotRequired[list[_NoticeData]]
     projects: list[_ProjectData]
 
 
@@ -326,6 +333,7 @@ def _client(document: Document, path: Path, default_timezone: str,
         holidays=data.get("holidays"),
         closed=tuple(Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
                      for item in data.get("closed", [])),
+        notices=read_notices(cast(list[Mapping[str, Any]], data.get("notices", []))),
     )
 
 
@@ -353,6 +361,7 @@ def _project(data: _ProjectData) -> Project:
         ),
         milestones=tuple(_milestone(m) for m in data["milestones"]),
         log=tuple(_log_entry(entry) for entry in data.get("log", [])),
+        notices=read_notices(cast(list[Mapping[str, Any]], data.get("notices", []))),
     )
 
 
@@ -414,11 +423,19 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
                     m_at + ("done",), f"{milestone.done} is before the project's start "
                     f"({project.start})"))
         problems += _change_problems(project, document, at)
+        problems += _notice_problems(project.notices, document, at)
         problems += _schedule_warnings(client, project, document, at)
     for index, item in enumerate(client.closed):
         if why := closure_problem(item):
             problems.append(document.problem(("closed", index, "to"), why))
+    problems += _notice_problems(client.notices, document, ())
     return problems
+
+
+def _notice_problems(notices: tuple[Notice, ...], document: Document,
+                     at: KeyPath) -> list[Problem]:
+    return [document.problem(at + ("notices", index, "until"), why)
+            for index, notice in enumerate(notices) if (why := notice.problem())]
 
 
 def _number_problems(document: Document) -> list[Problem]:

@@ -59,6 +59,34 @@ class LogEntry:
     change: Change | None = None
 
 
+NoticeKind = Literal["info", "warning"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the studio warns of in advance (a closure, a price change):
+    shown from ``first`` through ``until``, on every portal it applies to."""
+
+    text: str
+    #: The first day it is shown (``from`` in the file).
+    first: dt.date
+    #: The last day it is shown; None: until it is removed.
+    until: dt.date | None = None
+    kind: NoticeKind = "info"
+
+    def active(self, today: dt.date) -> bool:
+        return self.first <= today and (self.until is None or today <= self.until)
+
+    def started(self, today: dt.date) -> bool:
+        return self.first <= today
+
+    def problem(self) -> str | None:
+        """Why the notice as written cannot be shown; None when it can."""
+        if self.until is not None and self.until < self.first:
+            return f"{self.until} is before the notice's first day ({self.first})"
+        return None
+
+
 @dataclass(frozen=True)
 class Agreement:
     template: str = "standard"
@@ -88,6 +116,7 @@ class Project:
     log: tuple[LogEntry, ...] = ()
     #: BCP 47 tag of this project's portal when it differs from its client's.
     language: str | None = None
+    notices: tuple[Notice, ...] = ()
 
     @property
     def published(self) -> bool:
@@ -108,6 +137,8 @@ class Client:
     closed: tuple[Closure, ...] = ()
     #: BCP 47 tag of the client's portals and feeds (``"de"``, ``"en-GB"``).
     language: str = "en"
+    #: Notices for every project of the client.
+    notices: tuple[Notice, ...] = ()
 
     def language_of(self, project: Project) -> str:
         """The language ``project``'s portal is written in."""

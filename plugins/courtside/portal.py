@@ -23,7 +23,7 @@ from .forecast import Cause, Expected
 from .history import NO_HISTORY, MilestoneHistory, ProjectHistory
 from .i18n import SOURCE, base_language
 from .markup import render_markdown
-from .model import Client, LogEntry, Milestone, Party, Project
+from .model import Client, LogEntry, Milestone, Notice, Party, Project
 from .recorded import (
     Recorded,
     changed_after_signing,
@@ -185,10 +185,49 @@ class TrailEntry:
     entry: LogEntry
     text: Markup
     automatic = False
+    is_notice = False
 
     @property
     def date(self) -> dt.date:
         return self.entry.date
+
+
+@dataclass(frozen=True)
+class ShownNotice:
+    """A notice as a page tells it, in the page's language: as a banner
+    while it is active, and in the paper trail, dated its first day."""
+
+    notice: Notice
+    words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
+    automatic = False
+    is_notice = True
+
+    @property
+    def date(self) -> dt.date:
+        return self.notice.first
+
+    @property
+    def text(self) -> Markup:
+        return render_markdown(self.notice.text)
+
+    @property
+    def label(self) -> str:
+        """What it is, in words: a warning is never told by its colour alone."""
+        _ = self.words.language.gettext
+        return _("Warning") if self.notice.kind == "warning" else _("Notice")
+
+    @property
+    def until_text(self) -> str | None:
+        """``until Fri 4 Dec 2026``, or None for a notice without an end."""
+        if self.notice.until is None:
+            return None
+        return self.words.language.gettext("until %(date)s") % {
+            "date": self.words.long_date(self.notice.until)}
+
+
+def shown_notices(notices: tuple[Notice, ...], today: dt.date, words: Words) -> tuple[ShownNotice, ...]:
+    """The notices active on ``today``, in the order given."""
+    return tuple(ShownNotice(notice, words) for notice in notices if notice.active(today))
 
 
 def is_absolute(url: str) -> bool:
@@ -250,14 +289,37 @@ class Portal:
     agreement_language: str = SOURCE
     #: What the client file's history says (``history``); empty without git.
     history: ProjectHistory = NO_HISTORY
+    #: The studio's, the client's and the project's notices, in that order.
+    all_notices: tuple[Notice, ...] = ()
+
+    @cached_property
+    def notices(self) -> tuple[ShownNotice, ...]:
+        """The banners above the ball-in-court panel: the notices active today."""
+        return shown_notices(self.all_notices, self.state.today, self.words)
 
     @property
-    def paper_trail(self) -> list[TrailEntry | Recorded]:
-        """The studio's entries and those the history recorded, newest first;
-        on one day, the history's first (it happened when it was committed)."""
+    def trail_notices(self) -> tuple[ShownNotice, ...]:
+        """Notices in the paper trail, dated their first day, from that day on:
+        while active too, not only once expired, because the trail is the record
+        of what each side was told and when (a page opened after ``until`` hides
+        the banner, and the trail still says it was given), and an entry that
+        appears only on expiry would be dated weeks before it was added.
+        Notices that had ended before the project began are not its history."""
+        began = self.project.start or self.project.agreement.signed
+        return tuple(ShownNotice(notice, self.words) for notice in self.all_notices
+                     if notice.started(self.state.today)
+                     and not (began and notice.until and notice.until < began))
+
+    @property
+    def paper_trail(self) -> list[TrailEntry | Recorded | ShownNotice]:
+        """The studio's entries, those the history recorded and the notices,
+        newest first; on one day, the history's first (it happened when it
+        was committed), then the notices, then the studio's entries."""
         recorded = recorded_entries(self.history, self.words, self.party_name)
-        entries: list[TrailEntry | Recorded] = [*self.trail, *recorded]
-        return sorted(entries, key=lambda item: (item.date, isinstance(item, Recorded)), reverse=True)
+        entries: list[TrailEntry | Recorded | ShownNotice] = [
+            *self.trail, *recorded, *self.trail_notices]
+        return sorted(entries, key=lambda item: (
+            item.date, isinstance(item, Recorded), isinstance(item, ShownNotice)), reverse=True)
 
     @property
     def terms_changed(self) -> list[str]:
@@ -379,10 +441,12 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
                  studio: Mapping[str, str], template: AgreementTemplate, path: str,
                  url: str | None = None, feed_url: str | None = None,
                  calendars: Calendars = PLAIN_CALENDARS,
-                 history: ProjectHistory = NO_HISTORY) -> Portal:
+                 history: ProjectHistory = NO_HISTORY,
+                 studio_notices: tuple[Notice, ...] = ()) -> Portal:
     """``url`` is the page's absolute address (None in a build without
     SITEURL); ``feed_url`` the calendar's address as the page links to it,
-    None when the project publishes no feed."""
+    None when the project publishes no feed; ``studio_notices`` the
+    studio-wide ones (``COURTSIDE["notices"]``)."""
     state = project_state(project, today, calendars)
     current = state.current
     words = words_of(client.language_of(project))
@@ -425,4 +489,5 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         path=path, updated=updated, url=url,
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
         calendars=calendars, words=words, history=history,
+        all_notices=(*studio_notices, *client.notices, *project.notices),
     )

@@ -27,6 +27,7 @@ class Recorded:
     date: dt.date
     text: str
     automatic: bool = True
+    is_notice = False
 
 
 def due_text(due: Due, words: Words) -> str:

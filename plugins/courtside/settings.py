@@ -20,9 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .i18n import SOURCE, language_problem
+from .model import Notice, NoticeKind
 from .problems import CourtsideError, Problem
 from .rules import build_moment
 from .schema import SETTINGS_SCHEMA_FILE, YEARS, checked_date, every_problem, is_timezone
@@ -64,6 +65,10 @@ DEFAULTS: dict[str, Any] = {
     # its own closures, [{"from": "2026-12-24", "to": "2027-01-01"}].
     "holidays": None,
     "closed": [],
+    # Notices on every portal and the dashboard, shown from "from" through
+    # "until": [{"text": "Closed over Christmas.", "from": "2026-11-23",
+    # "until": "2026-12-23", "kind": "warning"}].
+    "notices": [],
 }
 STUDIO_TOKEN_VARIABLE = "COURTSIDE_STUDIO_TOKEN"
 #: The dashboard and the combined calendars live at ``<STUDIO_FOLDER>/<token>/``.
@@ -102,6 +107,8 @@ class CourtsideSettings:
     language: str = "en"
     #: What the studio's own side speaks (dashboard, its calendars, commands).
     studio_language: str = "en"
+    #: Studio-wide notices, for every portal and the dashboard.
+    notices: tuple[Notice, ...] = ()
 
     def dashboard_path(self) -> str:
         return f"{STUDIO_FOLDER}/{self.studio_token}/"
@@ -184,6 +191,7 @@ def courtside_settings(settings: Mapping[str, Any],
         language=_default_language(settings),
         studio_language=_studio_language(settings, options),
         calendar=working_calendar(options["holidays"], _closures(options)),
+        notices=read_notices(options["notices"]),
     )
 
 
@@ -210,6 +218,14 @@ def _closures(options: Mapping[str, Any]) -> list[Closure]:
     """The studio's closures, from settings the schema checked."""
     return [Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
             for item in options["closed"]]
+
+
+def read_notices(items: list[Mapping[str, Any]]) -> tuple[Notice, ...]:
+    """Notices as the schema checked them, in settings or a client file."""
+    return tuple(Notice(text=item["text"], first=checked_date(item["from"]),
+                        until=checked_date(item["until"]) if "until" in item else None,
+                        kind=cast(NoticeKind, item.get("kind", "info")))
+                 for item in items)
 
 
 def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
@@ -244,6 +260,9 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
         why = closure_problem(closure)
         if why:
             problem(f"{SETTINGS_KEY}.closed[{index}].to", why)
+    for index, notice in enumerate(read_notices(options["notices"])):
+        if why := notice.problem():
+            problem(f"{SETTINGS_KEY}.notices[{index}].until", why)
     siteurl = _siteurl(settings)
     if options["strict"] and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):
         problem("SITEURL", f"{siteurl!r} is not a full address; a production build needs one, "

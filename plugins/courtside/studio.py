@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .filters import SOURCE_WORDS, Words
 from .model import Client, Milestone, Party, Project
+from .portal import ShownNotice, shown_notices
 from .rules import ProjectState
 
 _PHASE_ORDER = {"active": 0, "paused": 1, "complete": 2}
@@ -38,6 +39,13 @@ class StudioRow:
         return self.words.language.ngettext(
             "%(num)d due date moved in the last 30 days", "%(num)d due dates moved in the last 30 days",
             self.moved_recently) % {"num": self.moved_recently}
+
+    @property
+    def notices(self) -> tuple[ShownNotice, ...]:
+        """The client's and the project's notices active on the portal's today;
+        the studio-wide ones stand once, above the table."""
+        return shown_notices((*self.client.notices, *self.project.notices), self.state.today,
+                             self.words)
 
     @property
     def ball_name(self) -> str | None:

@@ -33,9 +33,10 @@ from ..files import write_atomically
 from ..filters import words_of
 from ..gitlog import HistoryIndex, HistoryUnreadable, read_index
 from ..loader import client_files, duplicate_tokens
-from ..portal import is_absolute
+from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
 from ..problems import CourtsideError, report
+from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from ..studio import StudioRow, counts, ranked
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
@@ -296,8 +297,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 url=absolute, source=absolute + feeds[kind] if absolute else None)
         files[folder + "index.html"] = render_page(
             self.context_for_pages, DASHBOARD_TEMPLATE, folder, options.studio_language,
-            rows=self.rows,
-            counts=counts(self.rows), feeds=feeds, updated=self.moment)
+            rows=self.rows, counts=counts(self.rows), feeds=feeds, updated=self.moment,
+            notices=shown_notices(options.notices, local_today(self.moment, options.timezone),
+                                  words_of(options.studio_language)))
         return files
 
     def _remove_stale(self, parent: str, live_tokens: set[str]) -> None:
