@@ -31,6 +31,9 @@ def test_every_trail_entry_and_milestone_done_newest_first(examples):
     assert dates == sorted(dates, reverse=True)
     titles = [entry.title for entry in feed.entries]
     assert any(title.startswith("Done: ") for title in titles)
+    # Notices are in it too, labelled as the page labels them, their Markdown as HTML.
+    assert any(title.startswith(("Warning: ", "Notice: ")) for title in titles)
+    assert not any("<p><p>" in entry.content[0].value for entry in feed.entries)
     assert feed.feed.title == "Updates: Acme Corp · Website redesign"
     assert len({entry.id for entry in feed.entries}) == len(feed.entries)
     assert all(entry.id.startswith("urn:uuid:") and ACME not in entry.id for entry in feed.entries)
@@ -79,9 +82,10 @@ projects:
     assert b"<script>" not in first and b"&lt;script&gt;" in first or b"&amp;lt;script" in first
     feed = feedparser.parse(first)
     assert not feed.bozo
-    assert [entry.title for entry in feed.entries] == [
-        "Done: Content <i>& more</i>", "Kickoff: <script>alert(2)</script> and **bold**"]
-    assert "<strong>bold</strong>" in feed.entries[1].content[0].value
-    assert "<script>" not in feed.entries[1].content[0].value
+    titles = [entry.title for entry in feed.entries]
+    assert titles[0].startswith("Notice: ")  # the studio's notice (the site's settings)
+    assert titles[1:] == ["Done: Content <i>& more</i>", "Kickoff: <script>alert(2)</script> and **bold**"]
+    assert "<strong>bold</strong>" in feed.entries[2].content[0].value
+    assert "<script>" not in feed.entries[2].content[0].value
     assert site.build(env={"UPDATES_PW": "correct horse battery staple"}).returncode == 0
     assert (site.output / "p" / "UpdatesFeedTokenAbcdef" / "updates.atom").read_bytes() == first

@@ -1,6 +1,6 @@
 """A portal's updates as an Atom feed, ``p/<token>/updates.atom``: every
-paper trail entry (the studio's and those the history recorded) and every
-milestone done, newest first, so a client can follow a project in a feed
+paper trail entry (the studio's, those the history recorded, and the
+notices) and every milestone done, newest first, so a client can follow a project in a feed
 reader or a team chat's feed integration.
 
 Written with ``feedgenerator``, the package Pelican writes its own feeds
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from feedgenerator import Atom1Feed
 from markupsafe import Markup
 
-from .portal import Portal, TrailEntry, calendar_name
+from .portal import Portal, ShownNotice, TrailEntry, calendar_name
 
 UPDATES_FILE = "updates.atom"
 #: The namespace of entry ids: any fixed UUID; this one is Courtside's.
@@ -57,6 +57,9 @@ def portal_updates(portal: Portal) -> list[Update]:
         if isinstance(item, TrailEntry):
             updates.append(Update(item.date, _title(item.entry.text), item.text,
                                   f"log/{item.date.isoformat()}/{_digest(item.entry.text)}"))
+        elif isinstance(item, ShownNotice):
+            updates.append(Update(item.date, f"{item.label}: {_title(item.notice.text)}", item.text,
+                                  f"notice/{item.date.isoformat()}/{_digest(item.notice.text)}"))
         else:
             updates.append(Update(item.date, item.text, Markup("<p>{}</p>").format(item.text),
                                   f"history/{item.date.isoformat()}/{_digest(item.text)}"))
