@@ -284,3 +284,22 @@ class TextDatesLoader(yaml.SafeLoader):
 TextDatesLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def test_a_control_character_is_an_error_at_its_line_not_a_crashed_build(tmp_path):
+    # Word's line break (U+000B) pasted into a title: no page or feed (XML) can carry it.
+    from courtside.loader import load_client
+    from courtside.problems import CourtsideError
+    from courtside.settings import courtside_settings
+
+    path = tmp_path / "acme.yaml"
+    path.write_text("name: Acme\nprojects:\n  - id: web\n    title: \"Web\\vsite\"\n"
+                    "    token: ControlCharTokenAbcdef\n    milestones:\n"
+                    "      - {id: a, title: A, owner: client, due: 2026-11-20}\n", "utf-8")
+    client, _, problems = load_client(path, "Europe/Berlin")
+    assert client is None
+    assert [(p.line, p.path) for p in problems] == [(4, "projects[0].title")]
+    assert "control character (U+000B" in problems[0].message
+    with pytest.raises(CourtsideError) as raised:
+        courtside_settings({"PATH": "content", "COURTSIDE": {"studio": {"name": "Studio\x0c"}}})
+    assert [p.path for p in raised.value.problems] == ["COURTSIDE.studio.name"]

@@ -5,6 +5,7 @@ through ``cli.main``; one real build shows what was recorded."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
@@ -242,3 +243,26 @@ def test_a_decision_and_a_done_date_show_on_the_built_page(site):
                           "Approved Fri 20 Nov 2026", "+10 business days", "€2,400"]
     assert "awaiting decision" not in text_of(page.select_one(".change-totals"))
     assert "Current step: Build and first review" in text_of(page)
+
+
+def test_without_a_date_it_is_today_where_the_client_is(empty_site, courtside):
+    # 03:00 UTC on Fri 27 Nov is still Thu 26 Nov in New York: the client's
+    # today is the default, and the loader measures "not after today" there too.
+    text = (empty_site.root / "pelicanconf.py").read_text("utf-8")
+    assert "Europe/Berlin" in text
+    empty_site.write_client("ny", """\
+name: New York Client
+timezone: America/New_York
+projects:
+  - id: site
+    title: Site
+    token: NewYorkClientTokenAbcd
+    agreement: {template: short}
+    milestones:
+      - {id: drafts, title: Drafts, owner: client, due: 2026-11-20}
+""")
+    (empty_site.root / "content" / "agreements" / "short.md").write_text("Short.\n", "utf-8")
+    epoch = int(dt.datetime(2026, 11, 27, 3, tzinfo=dt.UTC).timestamp())
+    result = courtside(empty_site, "done", "ny", "site", "drafts", epoch=epoch)
+    assert result.returncode == 0, result.stderr
+    assert "done: 2026-11-26" in (empty_site.clients / "ny.yaml").read_text("utf-8")

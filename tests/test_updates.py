@@ -89,3 +89,26 @@ projects:
     assert "<script>" not in feed.entries[2].content[0].value
     assert site.build(env={"UPDATES_PW": "correct horse battery staple"}).returncode == 0
     assert (site.output / "p" / "UpdatesFeedTokenAbcdef" / "updates.atom").read_bytes() == first
+
+
+def test_two_entries_alike_have_two_ids_and_a_local_feed_links_to_its_page(tmp_path):
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("acme", """\
+name: Acme
+projects:
+  - id: web
+    title: Web
+    token: TwinEntriesTokenAbcdef
+    agreement: {template: short}
+    milestones:
+      - {id: a, title: A, owner: client, due: 2026-11-20}
+    log:
+      - {date: 2026-11-02, by: studio, text: Reminder sent.}
+      - {date: 2026-11-02, by: studio, text: Reminder sent.}
+""")
+    (site.root / "content" / "agreements" / "short.md").write_text("Short.\n", "utf-8")
+    assert site.build().returncode == 0
+    feed = parsed(site, "TwinEntriesTokenAbcdef")
+    reminders = [entry for entry in feed.entries if entry.title == "Reminder sent."]
+    assert len(reminders) == 2 and reminders[0].id != reminders[1].id
+    assert feed.feed.link == "./" and all(entry.link == "./" for entry in feed.entries)

@@ -163,6 +163,13 @@ def _today(options: CourtsideSettings) -> dt.date:
     return local_today(checked_build_moment(), options.timezone)
 
 
+def _client_today(options: CourtsideSettings, path: Path) -> dt.date:
+    """Today where the client is: the day the loader measures its dates
+    against (New York's evening is Berlin's next morning)."""
+    client, _, _ = load_client(path, options.timezone, None, options.language)
+    return local_today(checked_build_moment(), client.timezone if client else options.timezone)
+
+
 def new(args: argparse.Namespace) -> int:
     options = _settings(args.settings)
     path, token = edit.new_client(
@@ -204,7 +211,7 @@ def _checker(options: CourtsideSettings) -> edit.Checker:
 def decide(args: argparse.Namespace) -> int:
     options = _settings(args.settings)
     path = edit.client_path(options.clients_folder, args.client)
-    day = args.date or _today(options)
+    day = args.date or _client_today(options, path)
     recorded = edit.decide(path, args.project, args.change, args.status, day, _checker(options))
     verb = "Approved" if args.status == "approved" else "Declined"
     print(_terminal(f"{verb} change request {recorded.number} of {args.client}/{args.project}, "
@@ -215,7 +222,7 @@ def decide(args: argparse.Namespace) -> int:
 def done(args: argparse.Namespace) -> int:
     options = _settings(args.settings)
     path = edit.client_path(options.clients_folder, args.client)
-    day = args.date or _today(options)
+    day = args.date or _client_today(options, path)
     written = edit.done(path, args.project, args.milestone, day, correct=args.date is not None,
                         check=_checker(options))
     name = f"{args.milestone!r} of {args.client}/{args.project}"
@@ -441,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     verdict.add_argument("--approved", dest="status", action="store_const", const="approved")
     verdict.add_argument("--declined", dest="status", action="store_const", const="declined")
     decide_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
-                               help="the day it was decided (default: today, in the studio's "
+                               help="the day it was decided (default: today, in the client's "
                                     "time zone); not before it was proposed, not after today")
     decide_parser.set_defaults(run=decide)
 
@@ -456,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
                              help="the milestone's id (its id:, else made from its title: "
                                   "'Content and brand assets' is content-and-brand-assets)")
     done_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
-                             help="the day it was finished (default: today, in the studio's "
+                             help="the day it was finished (default: today, in the client's "
                                   "time zone); not before the project's start, not after "
                                   "today. On a milestone already done, corrects its date")
     done_parser.set_defaults(run=done)

@@ -29,7 +29,7 @@ from .rules import build_moment
 from .schema import SETTINGS_SCHEMA_FILE, YEARS, checked_date, every_problem, is_timezone
 from .tokens import token_problem
 from .workdays import PLAIN, Closure, WorkingCalendar, closure_problem, working_calendar
-from .yamlsource import Document, KeyPath, format_path
+from .yamlsource import Document, KeyPath, control_character, format_path
 
 SETTINGS_KEY = "COURTSIDE"
 #: The keys' defaults; ``settings.schema.json`` says what each may be.
@@ -214,6 +214,23 @@ def _studio_token(options: Mapping[str, Any], environ: Mapping[str, str]) -> str
     return token
 
 
+def _control_problems(options: Mapping[str, Any]) -> list[Problem]:
+    """A text no page or feed can carry (a control character) is an error at its key."""
+    return [Problem("settings", 0, 0, format_path((SETTINGS_KEY, *path)), why)
+            for path, text in _texts(options) if (why := control_character(text)) is not None]
+
+
+def _texts(value: Any, at: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every text in the settings, by its place."""
+    if isinstance(value, str):
+        return [(at, value)]
+    if isinstance(value, Mapping):
+        return [item for key, inner in value.items() for item in _texts(inner, (*at, str(key)))]
+    if isinstance(value, (list, tuple)):
+        return [item for index, inner in enumerate(value) for item in _texts(inner, (*at, index))]
+    return []
+
+
 def _closures(options: Mapping[str, Any]) -> list[Closure]:
     """The studio's closures, from settings the schema checked."""
     return [Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
@@ -263,6 +280,7 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
     for index, notice in enumerate(read_notices(options["notices"])):
         if why := notice.problem():
             problem(f"{SETTINGS_KEY}.notices[{index}].until", why)
+    problems += _control_problems(options)
     siteurl = _siteurl(settings)
     if options["strict"] and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):
         problem("SITEURL", f"{siteurl!r} is not a full address; a production build needs one, "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from feedgenerator import Atom1Feed
@@ -68,6 +68,12 @@ def portal_updates(portal: Portal) -> list[Update]:
             text = _("Done: %(step)s") % {"step": milestone.title}
             updates.append(Update(milestone.done, text, Markup("<p>{}</p>").format(text),
                                   f"done/{milestone.id}/{milestone.done.isoformat()}"))
+    # Two entries alike (the same day and text) are two entries, with two ids.
+    seen: dict[str, int] = {}
+    for index, update in enumerate(updates):
+        seen[update.key] = seen.get(update.key, 0) + 1
+        if seen[update.key] > 1:
+            updates[index] = replace(update, key=f"{update.key}/{seen[update.key]}")
     return sorted(updates, key=lambda update: update.date, reverse=True)
 
 
@@ -75,7 +81,8 @@ def updates_feed(portal: Portal) -> bytes:
     """The feed, as bytes; the same portal on the same day gives the same bytes."""
     _ = portal.words.language.gettext
     client, project = portal.client, portal.project
-    page = portal.url or portal.path
+    # Without a SITEURL the page is the feed's neighbour: "./" from the feed.
+    page = portal.url or "./"
     zone = ZoneInfo(client.timezone)
     feed = Atom1Feed(
         title=_("Updates: %(name)s") % {"name": calendar_name(client, project)},

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
@@ -83,6 +84,20 @@ class Document:
                 severity: str = "error") -> Problem:
         line, column = self.locate(path, key=key)
         return Problem(self.file, line, column, format_path(path), message, severity)
+
+
+#: Characters no page, feed or XML may carry: C0 controls but tab and line
+#: breaks, DEL and C1 controls (a word processor's line break is U+000B).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """Why ``text`` cannot be shown: the first control character it holds."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return (f"holds a control character (U+{ord(found.group()):04X}, often pasted from a word "
+            "processor); remove it or retype the text")
 
 
 def format_path(path: KeyPath) -> str:
@@ -281,6 +296,8 @@ class _Builder:
             tag = _resolve(event.value, event.implicit)
         if tag in _TEXT_TAGS:
             value: Any = event.value
+            if (control := control_character(value)) is not None:
+                self._problem(event.start_mark, path, control)
         elif tag in _CONSTRUCTED_TAGS:
             if path is not None:
                 self.document.written[path] = event.value
