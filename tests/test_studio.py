@@ -192,7 +192,7 @@ def test_courtside_token_prints_a_fresh_strong_token(site, courtside):
     assert all(token_problem(t) is None and len(t) == 22 for t in tokens)
 
 
-def test_status_shows_escape_sequences_in_client_text_without_obeying_them(empty_site, courtside):
+def test_status_never_passes_an_escape_sequence_to_the_terminal(empty_site, courtside):
     (empty_site.root / "content" / "agreements" / "plain.md").write_text("Fine.\n", "utf-8")
     empty_site.write_client("ansi", """\
         name: "Ansi \\e[31mRED\\e[0m \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\ Co"
@@ -204,11 +204,18 @@ def test_status_shows_escape_sequences_in_client_text_without_obeying_them(empty
             milestones:
               - {title: Brief, owner: client, due: 2026-12-01}
         """)
+    # A control character is an error in a client file now (no page or feed can
+    # carry one); the message names it and obeys nothing.
     result = courtside(empty_site, "status")
-    assert result.returncode == 0, result.stderr
-    assert "\x1b" not in result.stdout
-    assert "Ansi \ufffd[31mRED\ufffd[0m" in result.stdout
-    assert "[bold]Plain[/bold]" in result.stdout
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "clients/ansi.yaml:1:7: name: holds a control character (U+001B" in result.stderr
+    # Markup-like text is still shown as written.
+    client = empty_site.clients / "ansi.yaml"
+    client.write_text(client.read_text("utf-8").replace("\\e", ""), "utf-8")
+    shown = courtside(empty_site, "status")
+    assert shown.returncode == 0, shown.stderr
+    assert "[bold]Plain[/bold]" in shown.stdout
 
 
 @pytest.mark.e2e
