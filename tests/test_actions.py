@@ -104,3 +104,16 @@ def test_a_decision_without_time_or_cost_says_so_in_russian():
     assert subject == "Запрос на изменение отклонён: «Касса», «Магазин»"
     assert "Мы отклоняем запрос на изменение «Касса» по проекту «Магазин»" in body
     assert body.endswith("\r\nchange: {status: declined}\r\n")
+
+
+def test_a_long_non_latin_change_still_fits_a_mail_programs_limit():
+    # Each Cyrillic letter takes six characters encoded; mail programs cut near 2,000.
+    text = "Хотим добавить на сайт раздел вакансий с формой отклика и фильтром по городам. " * 4
+    entry = LogEntry(dt.date(2026, 11, 16), "studio", text,
+                     Change("proposed", days=10, cost="240 000 ₽"))
+    for approve in (True, False):
+        url = decision_mail("studio@example.com", "Студия «Север»", "Новый корпоративный сайт",
+                            entry, words_of("ru"), approve=approve)
+        assert len(url) <= 2000
+        body = unquote(urlsplit(url).query.split("&body=")[1])
+        assert "240 000 ₽" in body and "change: {status:" in body  # shortened names, whole facts

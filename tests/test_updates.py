@@ -112,3 +112,33 @@ projects:
     reminders = [entry for entry in feed.entries if entry.title == "Reminder sent."]
     assert len(reminders) == 2 and reminders[0].id != reminders[1].id
     assert feed.feed.link == "./" and all(entry.link == "./" for entry in feed.entries)
+
+
+def test_a_decision_is_news_in_the_feed(tmp_path):
+    site = new_site(tmp_path / "site", examples=False)
+    client = """\
+name: Acme
+projects:
+  - id: web
+    title: Web
+    token: DecisionFeedTokenAbcde
+    agreement: {template: short}
+    milestones:
+      - {id: a, title: A, owner: client, due: 2026-11-20}
+    log:
+      - date: 2026-11-02
+        by: client
+        text: A German version.
+        change: {status: STATUS, days: 5}
+"""
+    (site.root / "content" / "agreements" / "short.md").write_text("Short.\n", "utf-8")
+    site.write_client("acme", client.replace("STATUS", "proposed"))
+    assert site.build().returncode == 0
+    proposed = [e for e in parsed(site, "DecisionFeedTokenAbcde").entries if "German" in e.title]
+    site.write_client("acme", client.replace("STATUS", "approved, decided: 2026-11-10"))
+    assert site.build().returncode == 0
+    approved = [e for e in parsed(site, "DecisionFeedTokenAbcde").entries if "German" in e.title]
+    assert proposed[0].title == "A German version. (change request, proposed)"
+    assert approved[0].title == "A German version. (change request, approved)"
+    assert approved[0].id != proposed[0].id and approved[0].author == "Acme"
+    assert approved[0].updated.startswith("2026-11-10T00:00:00")  # the decision day, local

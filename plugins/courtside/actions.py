@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -34,6 +35,22 @@ def mailto(address: str, subject: str, body: str) -> str:
             f"&body={quote(body, safe='')}")
 
 
+#: Many mail programs (and Windows' mailto handler) cut a mailto: URL at about
+#: 2,000 characters; a Cyrillic letter alone takes six once encoded.
+MAX_URL = 2000
+
+
+def fitting(mail: Callable[[int, int], str]) -> str:
+    """``mail(subject_limit, body_limit)`` with the longest names it can keep
+    and still fit in ``MAX_URL``: the names are shortened, never the sentences."""
+    subject, body = SUBJECT_LIMIT, BODY_LIMIT
+    url = mail(subject, body)
+    while len(url) > MAX_URL and body > 20:
+        subject, body = max(subject * 3 // 4, 20), body * 3 // 4
+        url = mail(subject, body)
+    return url
+
+
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -44,21 +61,21 @@ def greeting(words: Words, studio: str) -> str:
 
 # --- the current step ----------------------------------------------------------------------
 
-def step_subject(words: Words, project: str, step: Milestone) -> str:
+def step_subject(words: Words, project: str, step: Milestone, limit: int = SUBJECT_LIMIT) -> str:
     """The subject of a mail about the current step: the client's reply to
     its own step, or a question about the studio's."""
     _ = words.language.gettext
-    values = {"step": words.quoted(step.title, SUBJECT_LIMIT),
-              "project": words.quoted(project, SUBJECT_LIMIT)}
+    values = {"step": words.quoted(step.title, limit),
+              "project": words.quoted(project, limit)}
     if step.owner == "client":
         return _("About the step %(step)s of %(project)s") % values
     return _("Question about the step %(step)s of %(project)s") % values
 
 
-def step_sentence(words: Words, project: str, step: Milestone) -> str:
+def step_sentence(words: Words, project: str, step: Milestone, limit: int = BODY_LIMIT) -> str:
     _ = words.language.gettext
-    values = {"step": words.quoted(step.title, BODY_LIMIT),
-              "project": words.quoted(project, BODY_LIMIT), "date": words.long_date(step.due)}
+    values = {"step": words.quoted(step.title, limit),
+              "project": words.quoted(project, limit), "date": words.long_date(step.due)}
     if step.owner == "client":
         return _("About the step %(step)s of %(project)s, due %(date)s:") % values
     return _("A question about the step %(step)s of %(project)s, due %(date)s:") % values
@@ -66,28 +83,31 @@ def step_sentence(words: Words, project: str, step: Milestone) -> str:
 
 def step_mail(address: str, studio: str, project: str, step: Milestone, words: Words) -> str:
     """``mailto:`` the studio about the current step."""
-    body = f"{greeting(words, studio)}\n\n{step_sentence(words, project, step)}\n\n"
-    return mailto(address, step_subject(words, project, step), body)
+    return fitting(lambda subject, body: mailto(
+        address, step_subject(words, project, step, subject),
+        f"{greeting(words, studio)}\n\n{step_sentence(words, project, step, body)}\n\n"))
 
 
 # --- a proposed change ---------------------------------------------------------------------
 
-def decision_subject(words: Words, project: str, entry: LogEntry, approve: bool) -> str:
+def decision_subject(words: Words, project: str, entry: LogEntry, approve: bool,
+                     limit: int = SUBJECT_LIMIT) -> str:
     _ = words.language.gettext
-    values = {"change": words.quoted(entry.text, SUBJECT_LIMIT),
-              "project": words.quoted(project, SUBJECT_LIMIT)}
+    values = {"change": words.quoted(entry.text, limit),
+              "project": words.quoted(project, limit)}
     if approve:
         return _("Change request approved: %(change)s, %(project)s") % values
     return _("Change request declined: %(change)s, %(project)s") % values
 
 
-def decision_sentence(words: Words, project: str, entry: LogEntry, approve: bool) -> str:
+def decision_sentence(words: Words, project: str, entry: LogEntry, approve: bool,
+                      limit: int = BODY_LIMIT) -> str:
     """The decision with everything it is about: the change, its time and
     cost, and the day it was proposed."""
     _ = words.language.gettext
     assert entry.change is not None  # a decision is about a change request
-    values = {"change": words.quoted(entry.text, BODY_LIMIT),
-              "project": words.quoted(project, BODY_LIMIT),
+    values = {"change": words.quoted(entry.text, limit),
+              "project": words.quoted(project, limit),
               "date": words.long_date(entry.date),
               "effect": words.change_effect(entry.change)
               or _("no effect on time or budget given")}
@@ -131,9 +151,10 @@ def decision_mail(address: str, studio: str, project: str, entry: LogEntry, word
     """``mailto:`` the studio with the client's decision on a proposed change."""
     assert entry.change is not None  # a decision is about a change request
     line = change_line(entry.change, "approved" if approve else "declined")
-    body = (f"{greeting(words, studio)}\n\n{decision_sentence(words, project, entry, approve)}"
-            f"\n\n{record_sentence(words, entry)}\n{line}\n")
-    return mailto(address, decision_subject(words, project, entry, approve), body)
+    return fitting(lambda subject, body: mailto(
+        address, decision_subject(words, project, entry, approve, subject),
+        f"{greeting(words, studio)}\n\n{decision_sentence(words, project, entry, approve, body)}"
+        f"\n\n{record_sentence(words, entry)}\n{line}\n"))
 
 
 @dataclass(frozen=True)

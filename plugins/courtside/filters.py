@@ -184,6 +184,13 @@ class Words:
             "your_date": _("%(date)s (your date)") % {"date": "{date}"},
         }
 
+    def change_logged(self, status: str) -> str:
+        """``change request, approved``: a change request in the paper trail
+        (the page's and the updates feed's)."""
+        _ = self.language.gettext
+        return {"proposed": _("change request, proposed"), "approved": _("change request, approved"),
+                "declined": _("change request, declined")}[status]
+
     def due_now(self, side: int) -> str:
         """The due state with no business day left, by where today lies against
         the due date (-1 before, 0 on, 1 after): only on the day is it "due
@@ -211,6 +218,7 @@ class Words:
             "change_effect": self.change_effect,
             "quoted": self.quoted,
             "due_now": self.due_now,
+            "change_logged": self.change_logged,
             "due_state": self.due_state,
             "ago": self.ago,
         }

@@ -37,6 +37,10 @@ class Update:
     content: Markup
     #: What the entry is, for its id: stable across builds.
     key: str
+    #: Who wrote it (a paper trail entry's party); None for the history's.
+    author: str | None = None
+    #: A change request's decision day, when it has one: the entry's update.
+    updated: dt.date | None = None
 
 
 def _title(text: str) -> str:
@@ -55,8 +59,14 @@ def portal_updates(portal: Portal) -> list[Update]:
     updates = []
     for item in portal.paper_trail:
         if isinstance(item, TrailEntry):
-            updates.append(Update(item.date, _title(item.entry.text), item.text,
-                                  f"log/{item.date.isoformat()}/{_digest(item.entry.text)}"))
+            change, title = item.entry.change, _title(item.entry.text)
+            key = f"log/{item.date.isoformat()}/{_digest(item.entry.text)}"
+            if change is not None:  # as the page says it: "change request, approved"
+                title += f" ({portal.words.change_logged(change.status)})"
+                key += f"/{change.status}"  # a decision is news: a new entry for a reader
+            updates.append(Update(item.date, title, item.text, key,
+                                  author=portal.party_name(item.entry.by),
+                                  updated=change.decided if change else None))
         elif isinstance(item, ShownNotice):
             updates.append(Update(item.date, f"{item.label}: {_title(item.notice.text)}", item.text,
                                   f"notice/{item.date.isoformat()}/{_digest(item.notice.text)}"))
@@ -92,10 +102,12 @@ def updates_feed(portal: Portal) -> bytes:
         subtitle=_("Everything recorded on this project's page, newest first."))
     for update in portal_updates(portal):
         moment = dt.datetime.combine(update.date, dt.time(0), tzinfo=zone)
+        changed = dt.datetime.combine(update.updated, dt.time(0), tzinfo=zone) \
+            if update.updated else moment
         feed.add_item(title=update.title, link=page, description="",
                       content=str(update.content), unique_id=_urn(
                           f"{client.id}/{project.id}/{update.key}"),
-                      pubdate=moment, updateddate=moment)
+                      author_name=update.author, pubdate=moment, updateddate=changed)
     # The feed's own date is the build's, which SOURCE_DATE_EPOCH fixes.
     feed.latest_post_date = lambda: portal.updated
     written: str = feed.writeString("utf-8")
