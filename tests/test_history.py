@@ -135,3 +135,15 @@ def test_a_project_whose_id_changed_with_its_token_kept_keeps_its_history():
     assert set(histories_) == {"website"}
     assert histories_["website"].milestones["content"].first_seen == D(2026, 10, 1)
     assert histories_["website"].milestones["content"].moved
+
+
+def test_what_the_history_records_is_keyed_in_no_language_and_by_id():
+    from courtside.filters import words_of
+    from courtside.recorded import recorded_entries
+
+    def keys(title: str, tag: str) -> list[str]:
+        web = histories((D(2026, 10, 1), version(title=title)),
+                        (D(2026, 10, 5), version(due="2026-11-13", title=title)))["web"]
+        return [entry.key for entry in recorded_entries(web, words_of(tag), lambda party: party)]
+
+    assert keys("Content", "en") == keys("Texts", "de") == ["moved/content/2026-10-05/2026-11-06/2026-11-13"]

@@ -26,6 +26,9 @@ class Recorded:
 
     date: dt.date
     text: str
+    #: What changed, in no language: the updates feed's entry id is made of it,
+    #: so a renamed step or a new language is no new entry.
+    key: str = ""
     automatic: bool = True
     is_notice = False
 
@@ -145,19 +148,23 @@ def recorded_entries(history: ProjectHistory, words: Words,
     # On one day: the project's status, then its terms, then its steps.
     entries: list[Recorded] = []
     for status in history.statuses:
-        entries.append(Recorded(status.day, _status_text(status, words)))
+        entries.append(Recorded(status.day, _status_text(status, words),
+                                f"status/{status.day}/{status.old}/{status.new}"))
     for signing in history.signings:
-        entries.append(Recorded(signing.day, _signing_text(signing, words)))
+        entries.append(Recorded(signing.day, _signing_text(signing, words),
+                                f"signed/{signing.day}/{signing.old}/{signing.new}"))
     for day, changes in terms_by_day(history, words, party_name):
-        entries.append(Recorded(day, changed_after_signing(day, changes, words)))
+        entries.append(Recorded(day, changed_after_signing(day, changes, words), f"terms/{day}"))
     for milestone in history.milestones.values():
         step = words.quoted(milestone.title)
         for move in milestone.moves:
             entries.append(Recorded(move.day, _("Due date of %(step)s moved from %(old)s to %(new)s.") % {
-                "step": step, "old": due_text(move.old, words), "new": due_text(move.new, words)}))
+                "step": step, "old": due_text(move.old, words), "new": due_text(move.new, words)},
+                f"moved/{milestone.id}/{move.day}/{move.old.day}/{move.new.day}"))
         for owner in milestone.owners:
             entries.append(Recorded(owner.day, _("%(step)s is now for %(party)s, no longer for %(old)s.") % {
-                "step": step, "party": party_name(owner.new), "old": party_name(owner.old)}))
+                "step": step, "party": party_name(owner.new), "old": party_name(owner.old)},
+                f"owner/{milestone.id}/{owner.day}/{owner.new}"))
         for done in milestone.done:
             was = words.long_date(done.old) if done.old else "—"
             if done.new is None:
@@ -166,10 +173,10 @@ def recorded_entries(history: ProjectHistory, words: Words,
             else:
                 text = _("Done date of %(step)s changed from %(old)s to %(new)s.") % {
                     "step": step, "old": was, "new": words.long_date(done.new)}
-            entries.append(Recorded(done.day, text))
+            entries.append(Recorded(done.day, text, f"done/{milestone.id}/{done.day}/{done.new}"))
         if milestone.removed is not None:
             entries.append(Recorded(milestone.removed, _("%(step)s was removed from the schedule.") % {
-                "step": step}))
+                "step": step}, f"removed/{milestone.id}/{milestone.removed}"))
     return [replace(entry, text=_one_stop(entry.text)) for entry in entries]
 
 

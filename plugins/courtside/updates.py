@@ -72,7 +72,7 @@ def portal_updates(portal: Portal) -> list[Update]:
                                   f"notice/{item.date.isoformat()}/{_digest(item.notice.text)}"))
         else:
             updates.append(Update(item.date, item.text, Markup("<p>{}</p>").format(item.text),
-                                  f"history/{item.date.isoformat()}/{_digest(item.text)}"))
+                                  f"history/{item.key}"))
     for milestone in portal.project.milestones:
         if milestone.done is not None:
             text = _("Done: %(step)s") % {"step": milestone.title}
