@@ -206,7 +206,7 @@ class ShownNotice:
     def date(self) -> dt.date:
         return self.notice.first
 
-    @property
+    @cached_property
     def text(self) -> Markup:
         return render_markdown(self.notice.text)
 
@@ -297,7 +297,7 @@ class Portal:
         """The banners above the ball-in-court panel: the notices active today."""
         return shown_notices(self.all_notices, self.state.today, self.words)
 
-    @property
+    @cached_property
     def trail_notices(self) -> tuple[ShownNotice, ...]:
         """Notices in the paper trail, dated their first day, from that day on:
         while active too, not only once expired, because the trail is the record
@@ -310,7 +310,7 @@ class Portal:
                      if notice.started(self.state.today)
                      and not (began and notice.until and notice.until < began))
 
-    @property
+    @cached_property
     def paper_trail(self) -> list[TrailEntry | Recorded | ShownNotice]:
         """The studio's entries, those the history recorded and the notices,
         newest first; on one day, the history's first (it happened when it
