@@ -117,3 +117,10 @@ def test_a_long_non_latin_change_still_fits_a_mail_programs_limit():
         assert len(url) <= 2000
         body = unquote(urlsplit(url).query.split("&body=")[1])
         assert "240 000 ₽" in body and "change: {status:" in body  # shortened names, whole facts
+
+
+def test_a_french_subject_keeps_its_no_break_spaces_inside_the_quotes():
+    step = Milestone("textes", "Textes", "client", dt.date(2026, 11, 20))
+    url = step_mail("studio@example.com", "Studio", "Site", step, words_of("fr"))
+    subject = unquote(urlsplit(url).query.split("&body=")[0].removeprefix("subject="))
+    assert "«\u00a0Textes\u00a0»" in subject and "\n" not in subject

@@ -29,7 +29,8 @@ def mailto(address: str, subject: str, body: str) -> str:
     """An RFC 6068 ``mailto:`` URL: the UTF-8 of every character outside
     the unreserved ones percent-encoded (a space as ``%20``, never ``+``),
     the body's line breaks as ``%0D%0A``; a subject is one line."""
-    subject = " ".join(subject.split())
+    # One line; a no-break space (French « … ») stays what it is.
+    subject = " ".join(re.split(r"\s*[\r\n\x85\u2028\u2029]+\s*", subject.strip()))
     body = re.sub(r"\r\n|\r|\n", "\r\n", body)
     return (f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}"
             f"&body={quote(body, safe='')}")
