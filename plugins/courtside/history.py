@@ -13,11 +13,11 @@ message or its author.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .model import Client, Milestone, Party, Project
+from .model import Client, Milestone, Party, Project, flat_terms
 
 T = TypeVar("T")
 #: A term's place in ``terms``: ``("grace_days", "client")``.
@@ -212,17 +212,10 @@ def _term_edits(before: Project, after: Project, day: dt.date) -> list[tuple[Ter
     signed = before.agreement.signed
     if signed is None or day <= signed:
         return []
-    old, new = dict(_flat(before.agreement.terms)), dict(_flat(after.agreement.terms))
+    old, new = dict(flat_terms(before.agreement.terms)), dict(flat_terms(after.agreement.terms))
     edits = [(key, Edit(day, old.get(key), new.get(key)))
              for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
     if before.agreement.clauses != after.agreement.clauses:
         edits.append((("clauses",), Edit(day, before.agreement.clauses, after.agreement.clauses)))
     return edits
 
-
-def _flat(terms: Mapping[str, Any], at: TermKey = ()) -> Iterator[tuple[TermKey, Any]]:
-    for key, value in terms.items():
-        if isinstance(value, Mapping):
-            yield from _flat(value, (*at, str(key)))
-        else:
-            yield (*at, str(key)), value

@@ -7,7 +7,7 @@ Everything here has been validated; dates are dates, parties are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -173,18 +173,20 @@ def with_studio_terms(client: Client, defaults: Mapping[str, Any]) -> Client:
         for project in client.projects))
 
 
-def term_sources(defaults: Mapping[str, Any], terms: Mapping[str, Any],
-                 at: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any, bool]]:
+def flat_terms(terms: Mapping[str, Any], at: tuple[str, ...] = ()
+               ) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Each term by its place: ``(("grace_days", "client"), 10)``."""
+    for key, value in terms.items():
+        if isinstance(value, Mapping):
+            yield from flat_terms(value, (*at, str(key)))
+        else:
+            yield (*at, str(key)), value
+
+
+def term_sources(defaults: Mapping[str, Any], terms: Mapping[str, Any]
+                 ) -> list[tuple[tuple[str, ...], Any, bool]]:
     """Each merged term (``merged_terms``) by its place: ``(("grace_days",
     "client"), 10, True)``, True when the project's own terms give it, False
     when it is the studio's default."""
-    merged = merged_terms(defaults, terms)
-    rows: list[tuple[tuple[str, ...], Any, bool]] = []
-    for key, value in merged.items():
-        own, default = terms.get(key), defaults.get(key)
-        if isinstance(value, Mapping):
-            rows += term_sources(default if isinstance(default, Mapping) else {},
-                                 own if isinstance(own, Mapping) else {}, (*at, key))
-        else:
-            rows.append(((*at, key), value, key in terms))
-    return rows
+    own = dict(flat_terms(terms))
+    return [(key, value, key in own) for key, value in flat_terms(merged_terms(defaults, terms))]
