@@ -23,6 +23,11 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _SOURCE_DATE = "{weekday} {day} {month} {year}"
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, when longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 class Due(Protocol):
     """The due state of a step (``rules.DueState``)."""
 
@@ -124,7 +129,7 @@ class Words:
         """A text named in a sentence (a change request): on one line, in the
         language's quotation marks, shortened when long."""
         text = " ".join(text.split())
-        text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+        text = shortened(text, limit)
         # TRANSLATORS: the quotation marks of the language around a quoted text.
         return self.language.gettext("“%(text)s”") % {"text": text}
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from .filters import shortened
 from .portal import Portal
 
 
@@ -55,10 +56,6 @@ def _span(portal: Portal) -> tuple[dt.date, dt.date]:
     first, last = min(days), max(days)
     pad = dt.timedelta(days=max(2, (last - first).days // 20))
     return first - pad, last + pad
-
-
-def _short(title: str, limit: int) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def _mark(owner: str, state: str, at: float, mid: float) -> str:
@@ -117,7 +114,7 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
         label_x, label_y = (0, mid + 4) if layout.label_width else (left, top + 15)
         owner = m.owner
         parts.append(f'<text class="tl-label{" tl-label--current" if row.state == "current" else ""}" '
-                     f'x="{label_x}" y="{label_y}">{escape(_short(m.title, layout.max_label))}</text>')
+                     f'x="{label_x}" y="{label_y}">{escape(shortened(m.title, layout.max_label))}</text>')
         parts.append(f'<line class="tl-row" x1="{left}" y1="{mid}" x2="{right}" y2="{mid}"/>')
         if row.late_days and not m.done:  # still open and past due: red to today
             parts.append(f'<rect class="tl-overdue" x="{x(m.due)}" y="{mid - 3}" '

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from feedgenerator import Atom1Feed
 from markupsafe import Markup
 
+from .filters import shortened
 from .portal import Portal, ShownNotice, TrailEntry, calendar_name
 
 UPDATES_FILE = "updates.atom"
@@ -45,7 +46,7 @@ class Update:
 
 def _title(text: str) -> str:
     first = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
-    return first if len(first) <= _TITLE_LENGTH else first[: _TITLE_LENGTH - 1].rstrip() + "…"
+    return shortened(first, _TITLE_LENGTH)
 
 
 def _digest(text: str) -> str:
