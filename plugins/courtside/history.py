@@ -138,6 +138,8 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
     signings: list[Edit[dt.date | None]] = []
     previous: Project | None = None
     for day, project in versions:
+        if project is previous:  # a version that left the project as it was: nothing to compare
+            continue
         present = {m.id: m for m in project.milestones}
         if previous is not None:
             _follow_new_ids(milestones, present)
@@ -191,6 +193,8 @@ class _Followed:
     def see(self, milestone: Milestone, day: dt.date) -> None:
         last = self.last
         self.removed = None  # back on the schedule
+        if milestone is last:  # the version before's own step: nothing changed
+            return
         if Due.of(milestone) != Due.of(last):
             self.moves.append(Edit(day, Due.of(last), Due.of(milestone)))
         if milestone.owner != last.owner:
@@ -210,7 +214,7 @@ def _term_edits(before: Project, after: Project, day: dt.date) -> list[tuple[Ter
     """Terms (and clauses) that changed once the agreement was signed, whatever
     happened to its date in the same commit (``signings`` records that)."""
     signed = before.agreement.signed
-    if signed is None or day <= signed:
+    if signed is None or day <= signed or before.agreement is after.agreement:
         return []
     old, new = dict(flat_terms(before.agreement.terms)), dict(flat_terms(after.agreement.terms))
     edits = [(key, Edit(day, old.get(key), new.get(key)))
