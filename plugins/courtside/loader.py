@@ -71,6 +71,8 @@ class Portfolio:
     files: tuple[Path, ...] = ()
     #: Where every loaded project's token stands.
     token_sites: tuple[TokenSite, ...] = ()
+    #: Each loaded client's located data, by client id (its history is read as edits of it).
+    documents: Mapping[str, Document] = field(default_factory=dict)
 
     def published(self) -> Iterator[tuple[Client, Project]]:
         """``(client, project)`` for every project that gets a portal."""
@@ -162,7 +164,7 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     templates, names, template_problems = _check_agreements(
         clients, documents, options.agreements_folder, options.studio)
     problems += template_problems
-    return Portfolio(tuple(clients), templates, names, tuple(files), sites), sorted(problems)
+    return Portfolio(tuple(clients), templates, names, tuple(files), sites, documents), sorted(problems)
 
 
 def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = None,
@@ -342,7 +344,6 @@ def _optional_date(text: str | None) -> dt.date | None:
 
 
 def _project(data: _ProjectData) -> Project:
-    agreement = data.get("agreement", {})
     return Project(
         id=data["id"],
         title=data["title"],
@@ -353,15 +354,19 @@ def _project(data: _ProjectData) -> Project:
         password_env=data.get("password_env"),
         calendar=data.get("calendar", True),
         language=data.get("language"),
-        agreement=Agreement(
-            template=agreement.get("template", "standard"),
-            signed=_optional_date(agreement.get("signed")),
-            terms=agreement.get("terms", {}),
-            clauses=agreement.get("clauses"),
-        ),
+        agreement=_agreement(data.get("agreement", {})),
         milestones=tuple(_milestone(m) for m in data["milestones"]),
         log=tuple(_log_entry(entry) for entry in data.get("log", [])),
         notices=read_notices(cast(list[Mapping[str, Any]], data.get("notices", []))),
+    )
+
+
+def _agreement(data: _AgreementData) -> Agreement:
+    return Agreement(
+        template=data.get("template", "standard"),
+        signed=_optional_date(data.get("signed")),
+        terms=data.get("terms", {}),
+        clauses=data.get("clauses"),
     )
 
 
@@ -402,33 +407,44 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
             problems.append(document.problem(
                 at + ("id",), f"{project.id!r} is already the id of projects[{seen_projects[project.id]}]"))
         seen_projects.setdefault(project.id, p_index)
-        if weakness := token_problem(project.token):  # the schema checked the pattern
-            problems.append(document.problem(at + ("token",), weakness))
-        seen_milestones: dict[str, int] = {}
-        for m_index, milestone in enumerate(project.milestones):
-            m_at = at + ("milestones", m_index)
-            if not milestone.id:
-                problems.append(document.problem(
-                    m_at + ("title",), "cannot make an id from this title; give the milestone an id"))
-            elif milestone.id in seen_milestones:
-                given = "id" in document.data["projects"][p_index]["milestones"][m_index]
-                problems.append(document.problem(
-                    m_at + (("id",) if given else ("title",)),
-                    f"milestone id {milestone.id!r} is already used by "
-                    f"milestones[{seen_milestones[milestone.id]}]"
-                    + ("" if given else " (ids default to the title; give this one an id)")))
-            seen_milestones.setdefault(milestone.id, m_index)
-            if milestone.done and project.start and milestone.done < project.start:
-                problems.append(document.problem(
-                    m_at + ("done",), f"{milestone.done} is before the project's start "
-                    f"({project.start})"))
-        problems += _change_problems(project, document, at)
-        problems += _notice_problems(project.notices, document, at)
+        problems += _project_problems(client, p_index, document)
         problems += _schedule_warnings(client, project, document, at)
     for index, item in enumerate(client.closed):
         if why := closure_problem(item):
             problems.append(document.problem(("closed", index, "to"), why))
     problems += _notice_problems(client.notices, document, ())
+    return problems
+
+
+def _project_problems(client: Client, p_index: int, document: Document) -> list[Problem]:
+    """What the schema cannot say about one project, found in the project
+    alone: all of ``_client_problems`` but whether its id is unique, and the
+    schedule's warnings (``_schedule_warnings``)."""
+    project = client.projects[p_index]
+    at = ("projects", p_index)
+    problems = []
+    if weakness := token_problem(project.token):  # the schema checked the pattern
+        problems.append(document.problem(at + ("token",), weakness))
+    seen_milestones: dict[str, int] = {}
+    for m_index, milestone in enumerate(project.milestones):
+        m_at = at + ("milestones", m_index)
+        if not milestone.id:
+            problems.append(document.problem(
+                m_at + ("title",), "cannot make an id from this title; give the milestone an id"))
+        elif milestone.id in seen_milestones:
+            given = "id" in document.data["projects"][p_index]["milestones"][m_index]
+            problems.append(document.problem(
+                m_at + (("id",) if given else ("title",)),
+                f"milestone id {milestone.id!r} is already used by "
+                f"milestones[{seen_milestones[milestone.id]}]"
+                + ("" if given else " (ids default to the title; give this one an id)")))
+        seen_milestones.setdefault(milestone.id, m_index)
+        if milestone.done and project.start and milestone.done < project.start:
+            problems.append(document.problem(
+                m_at + ("done",), f"{milestone.done} is before the project's start "
+                f"({project.start})"))
+    problems += _change_problems(project, document, at)
+    problems += _notice_problems(project.notices, document, at)
     return problems
 
 

@@ -167,10 +167,16 @@ def with_studio_terms(client: Client, defaults: Mapping[str, Any]) -> Client:
     """``client`` with the studio's default terms under each project's."""
     if not defaults:
         return client
-    return replace(client, projects=tuple(
-        replace(project, agreement=replace(project.agreement,
-                                           terms=merged_terms(defaults, project.agreement.terms)))
-        for project in client.projects))
+    return replace(client, projects=tuple(project_with_studio_terms(project, defaults)
+                                          for project in client.projects))
+
+
+def project_with_studio_terms(project: Project, defaults: Mapping[str, Any]) -> Project:
+    """``project`` with the studio's default terms under its own."""
+    if not defaults:
+        return project
+    return replace(project, agreement=replace(project.agreement,
+                                              terms=merged_terms(defaults, project.agreement.terms)))
 
 
 def flat_terms(terms: Mapping[str, Any], at: tuple[str, ...] = ()

@@ -167,6 +167,67 @@ def _quick_check() -> Callable[[object], object]:
     return fastjsonschema.compile(schema, formats=_FORMAT_TESTS)
 
 
+#: What a schema may say about a mapping or list and still be checked part by
+#: part: a part (a value in it) that passes its own schema leaves the whole as
+#: valid as it was, as long as no key is added or removed above it.
+_BY_PARTS = frozenset({"type", "properties", "additionalProperties", "required", "items",
+                       "minItems", "maxItems", "propertyNames", "$ref", "description", "title",
+                       "x-hint", "default", "examples", "$schema", "$defs"})
+
+
+@cache
+def _pointer(shape: tuple[str | None, ...]) -> str | None:
+    """The JSON pointer of the client schema's rules for the values at
+    ``shape`` (a key path, list positions as None); None when a schema above
+    them says more than ``_BY_PARTS`` (then only the whole document can tell)."""
+    root = client_schema()
+    node, pointer = root, "#"
+    for part in shape:
+        while "$ref" in node:
+            pointer = node["$ref"]
+            node = root
+            for name in pointer[2:].split("/"):
+                node = node[name.replace("~1", "/").replace("~0", "~")]
+        if not node.keys() <= _BY_PARTS:
+            return None
+        if part is None:
+            if not isinstance(node.get("items"), dict):
+                return None
+            node, pointer = node["items"], pointer + "/items"
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+            pointer += "/properties/" + part.replace("~", "~0").replace("/", "~1")
+        elif isinstance(node.get("additionalProperties"), dict):
+            node, pointer = node["additionalProperties"], pointer + "/additionalProperties"
+        else:
+            return None
+    return pointer
+
+
+@cache
+def _quick_check_at(pointer: str) -> Callable[[object], object]:
+    """``_quick_check`` of the rules at ``pointer`` alone (draft 7 reads
+    nothing beside a ``$ref``); it fills in no defaults, so the value it
+    checks is left as it is."""
+    schema = {**client_schema(), "$schema": "http://json-schema.org/draft-07/schema#",
+              **({"$ref": pointer} if pointer != "#" else {})}
+    return fastjsonschema.compile(schema, formats=_FORMAT_TESTS, use_default=False)
+
+
+def part_is_valid(path: tuple[str | int, ...], value: object) -> bool | None:
+    """Whether ``value`` may stand at ``path`` of a client document that is
+    valid everywhere else, keys and list lengths above ``path`` unchanged;
+    None when the schema cannot tell from the part alone."""
+    pointer = _pointer(tuple(None if isinstance(part, int) else part for part in path))
+    if pointer is None:
+        return None
+    try:
+        _quick_check_at(pointer)(value)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def schema_problems(document: Document) -> list[Problem]:
     """Every way the client ``document`` breaks its schema, one problem per mistake."""
     try:

@@ -67,6 +67,8 @@ class Document:
     #: Scalars that YAML turned into something other than text, as written:
     #: ``14:00`` is the integer 840 to YAML, and a message must say "14:00".
     written: dict[KeyPath, str] = field(default_factory=dict)
+    #: The text it was read from.
+    text: str = field(default="", repr=False)
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """Where the value at ``path`` (or, with ``key``, its key) starts. For
@@ -161,7 +163,7 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
         parser.dispose()
     if not builder.has_root:
         return None, [Problem(file, 1, 1, "", "the file holds no YAML document")]
-    builder.document.data = builder.root
+    builder.document.data, builder.document.text = builder.root, text
     return builder.document, builder.problems
 
 
