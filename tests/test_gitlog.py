@@ -250,15 +250,22 @@ def test_the_working_tree_is_todays_version_only_when_it_differs(repo):
         Version(today, ""),)
 
 
-def test_nothing_about_who_committed_or_why_is_read(repo, monkeypatch):
+def started_git(monkeypatch) -> list[list[str]]:
+    """Every git command this process starts from now on (``subprocess.run``
+    starts its process through ``Popen`` too)."""
     started: list[list[str]] = []
-    run = subprocess.run
+    popen = subprocess.Popen
 
     def spy(args, *rest, **kwargs):
         started.append(list(args))
-        return run(args, *rest, **kwargs)
+        return popen(args, *rest, **kwargs)
 
-    monkeypatch.setattr(gitlog.subprocess, "run", spy)
+    monkeypatch.setattr(gitlog.subprocess, "Popen", spy)
+    return started
+
+
+def test_nothing_about_who_committed_or_why_is_read(repo, monkeypatch):
+    started = started_git(monkeypatch)
     repo.commit("2026-08-01T10:00:00+00:00", {"clients/a.yaml": "a1\n", "clients/b.yaml": "b1\n"})
     repo.commit("2026-08-02T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
     index = read_index(repo.root / "clients", "UTC")
@@ -351,11 +358,9 @@ def test_a_saved_index_reads_only_the_commits_since_and_gives_the_same_versions(
     first = read_index(repo.root / "clients", "UTC", saved)
     assert saved.is_file() and first is not None
     repo.commit("2026-03-03T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
-    calls = []
-    run = gitlog._run
-    monkeypatch.setattr(gitlog, "_run", lambda folder, *args: calls.append(args) or run(folder, *args))
+    calls = started_git(monkeypatch)
     again = read_index(repo.root / "clients", "UTC", saved)
-    log = next(args for args in calls if args[0] == "log")
+    log = next(args for args in calls if "log" in args)
     assert any(".." in arg for arg in log)  # only the commits since the saved one
     assert again == read_index(repo.root / "clients", "UTC")  # as a full read gives
     assert [day for day, _ in versions(again, path)] == ["2026-03-02", "2026-03-03"]
@@ -364,3 +369,51 @@ def test_a_saved_index_reads_only_the_commits_since_and_gives_the_same_versions(
     repo.commit("2026-03-04T10:00:00+00:00", {"clients/a.yaml": "a3\n"})
     rewritten = read_index(repo.root / "clients", "UTC", saved)
     assert [day for day, _ in versions(rewritten, path)] == ["2026-03-02", "2026-03-04"]
+
+
+def test_a_long_history_read_in_stretches_at_once_gives_the_same_versions(repo, monkeypatch):
+    """Several ``git log`` of consecutive stretches of the first-parent line
+    give exactly the versions one gives: merges, renames, deletions included."""
+    repo.commit("2026-04-01T10:00:00+00:00", {"clients/a.yaml": "a1\n", "clients/b.yaml": "b1\n"})
+    repo.git("checkout", "-q", "-b", "edit")
+    repo.commit("2026-04-02T10:00:00+00:00", {"clients/a.yaml": "draft\n"})
+    repo.git("checkout", "-q", "secret-branch")
+    repo.commit("2026-04-03T10:00:00+00:00", {"clients/b.yaml": "b2\n"})
+    repo.git("merge", "-q", "--no-ff", "-m", "SECRET-MESSAGE merge", "edit", when="2026-04-04T10:00:00+00:00")
+    repo.git("mv", "clients/b.yaml", "clients/c.yaml")
+    repo.commit("2026-04-05T10:00:00+00:00", {"clients/d.yaml": "d1\n"})
+    repo.commit("2026-04-06T10:00:00+00:00", {"clients/d.yaml": None, "clients/a.yaml": "a3\n"})
+    repo.commit("2026-04-07T10:00:00+00:00", {"clients/c.yaml": "c2\n", "content/page.md": "p\n"})
+    whole = read_index(repo.root / "clients", "UTC")
+    started = started_git(monkeypatch)
+    monkeypatch.setattr(gitlog, "COMMITS_PER_PROCESS", 1)
+    monkeypatch.setattr(gitlog.os, "cpu_count", lambda: 3)
+    assert read_index(repo.root / "clients", "UTC") == whole
+    assert len([args for args in started if "log" in args]) == 3
+    assert versions(whole, repo.root / "clients" / "c.yaml") == [
+        ("2026-04-01", repo.blob("HEAD~5", "clients/b.yaml")),
+        ("2026-04-03", repo.blob("HEAD~4", "clients/b.yaml")),
+        ("2026-04-07", repo.blob("HEAD", "clients/c.yaml"))]
+
+
+def test_a_file_moved_into_or_out_of_the_clients_folder_is_added_or_deleted(repo):
+    repo.commit("2026-05-01T10:00:00+00:00", {"clients/a.yaml": "name: A\n" * 20,
+                                              "drafts/b.yaml": "name: B\n" * 20})
+    repo.git("mv", "clients/a.yaml", "archive.yaml")
+    repo.git("mv", "drafts/b.yaml", "clients/b.yaml")
+    repo.commit("2026-05-03T10:00:00+00:00", {})
+    index = read_index(repo.root / "clients", "UTC")
+    assert index is not None
+    assert sorted(Path(name).name for name in index.files) == ["b.yaml"]
+    assert [day for day, _ in versions(index, repo.root / "clients" / "b.yaml")] == ["2026-05-03"]
+
+
+def test_a_missing_blob_among_others_is_said_and_the_reader_reads_on(repo):
+    repo.commit("2026-08-01T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
+    repo.commit("2026-08-02T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    assert index is not None
+    blobs = [v.blob for v in index.files[str((repo.root / "clients" / "a.yaml").resolve())]]
+    with pytest.raises(gitlog.HistoryUnreadable):
+        blob_texts(index.root, [blobs[0], "0" * 40, blobs[1]])
+    assert blob_texts(index.root, blobs * 300) == ["a1\n", "a2\n"] * 300  # in batches, in order

@@ -282,7 +282,8 @@ def status(args: argparse.Namespace) -> int:
     studio_today = local_today(moment, options.timezone)
     histories = {client.id: client_history(index, client.source, client, today=studio_today,
                                            timezone=options.timezone, language=options.language,
-                                           terms=options.terms)
+                                           terms=options.terms,
+                                           document=portfolio.documents.get(client.id))
                  for client in portfolio.clients if client.source is not None}
     rows = ranked(
         StudioRow(client, project,

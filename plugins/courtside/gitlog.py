@@ -30,11 +30,13 @@ What counts as a version:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import pickle
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,9 +45,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .history import ProjectHistory, project_histories
-from .loader import client_from_text
 from .model import Client, with_studio_terms
+from .pastversions import Known, Reader
 from .problems import display_path
+from .yamlsource import Document
 
 logger = logging.getLogger(__name__)
 
@@ -135,18 +138,78 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     wanted, head = folder.relative_to(root), lines[2]
     known = _saved_changes(saved, folder, head) if saved else None
     since = known[0] if known else None
-    log = _run(folder, "log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw",
-               "--no-abbrev", "--find-renames", "--no-relative", "--no-color", "--no-ext-diff", "-z",
-               f"--format={LOG_FORMAT}", *([f"{since}..{head}"] if since else []), "--", ".")
-    if log is None or log.returncode != 0:
-        raise HistoryUnreadable(folder, _first_line(log.stderr) if log else "git stopped")
+    # The folder as --relative, not as a pathspec: the same changes (renames
+    # are found among the folder's files only), named from the folder, at
+    # half the cost (a pathspec makes git diff every commit's tree twice).
+    inside = wanted.as_posix() + "/" if wanted.parts else ""
+    log = ["log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw", "--no-abbrev",
+           "--find-renames", f"--relative={inside}" if inside else "--no-relative", "--no-color",
+           "--no-ext-diff", "-z", f"--format={LOG_FORMAT}"]
+    outputs = _run_all(folder, [[*log, revisions] for revisions in _ranges(folder, since, head)])
     changes = [*(known[1] if known else ()),
-               *(change for change in parse_raw_log(log.stdout) if _is_client_file(change[1], wanted))]
+               *((timestamp, inside + path, blob, renamed and inside + renamed)
+                 for timestamp, path, blob, renamed in parse_raw_log(b"".join(outputs))
+                 if _is_client_file(path))]
     if saved:
         _save_changes(saved, folder, head, changes)
     files = collapse(changes, ZoneInfo(zone))
     return HistoryIndex(root=root, files={str(root / path): versions for path, versions in files.items()},
                         shallow=shallow)
+
+
+#: A history of at least this many commits per process is read by several ``git log`` at once.
+COMMITS_PER_PROCESS = 4096
+#: And by at most this many.
+MAX_PROCESSES = 4
+
+
+def _ranges(folder: Path, since: str | None, head: str) -> list[str]:
+    """The commits to read, newest first: ``since..head``, or the whole
+    history of ``head``, cut into consecutive stretches of its first-parent
+    line (one ``git log`` each, run at once) when it is long and there are
+    cores to read it on."""
+    if since is not None:
+        return [f"{since}..{head}"]
+    cores = min(os.cpu_count() or 1, MAX_PROCESSES)
+    counted = _run(folder, "rev-list", "--first-parent", "--count", head) if cores > 1 else None
+    commits = int(counted.stdout) if counted is not None and counted.returncode == 0 else 0
+    parts = max(1, min(cores, commits // COMMITS_PER_PROCESS))
+    # head~n is n commits down head's first-parent line: each stretch ends where the next starts.
+    ends = [head, *(f"{head}~{commits * part // parts}" for part in range(1, parts))]
+    return [f"{older}..{newer}" for newer, older in zip(ends, ends[1:], strict=False)] + [ends[-1]]
+
+
+def _run_all(folder: Path, commands: list[list[str]]) -> list[bytes]:
+    """The output of ``git`` with each of ``commands``, all running at once
+    (into files, so that none waits for its output to be read); raises
+    ``HistoryUnreadable`` when one fails."""
+    with contextlib.ExitStack() as stack:
+        started = []
+        for command in commands:
+            output = stack.enter_context(tempfile.TemporaryFile())
+            errors = stack.enter_context(tempfile.TemporaryFile())
+            try:
+                process = stack.enter_context(subprocess.Popen(
+                    _git(folder, *command), stdin=subprocess.DEVNULL, stdout=output, stderr=errors,
+                    env=_environment()))
+            except OSError as error:  # no git executable, or not one we may run
+                raise HistoryUnreadable(folder, str(error)) from error
+            stack.callback(_stop, process)
+            started.append((process, output, errors))
+        outputs = []
+        for process, output, errors in started:
+            if process.wait() != 0:
+                errors.seek(0)
+                raise HistoryUnreadable(folder, _first_line(errors.read()))
+            output.seek(0)
+            outputs.append(output.read())
+        return outputs
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End ``process`` if it still runs (an error in another: nothing waits for its output)."""
+    if process.poll() is None:
+        process.kill()
 
 
 def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Change]] | None:
@@ -188,9 +251,10 @@ def _first_line(stderr: bytes) -> str:
     return lines[0] if lines else "git failed"
 
 
-def _is_client_file(path: str, folder: Path) -> bool:
-    relative = Path(path)
-    return relative.parent == folder and relative.suffix == ".yaml"
+def _is_client_file(path: str) -> bool:
+    """Whether ``path``, from the clients folder, names a client file directly
+    in it (a ``*.yaml``, not ``.yaml``). Git writes ``/`` between folders."""
+    return "/" not in path and path.endswith(".yaml") and path != ".yaml"
 
 
 #: One file's change in one commit: (committer timestamp, path from the top level,
@@ -307,20 +371,31 @@ class _BlobReader:
             raise HistoryUnreadable(root, str(error)) from error
 
     def read(self, blobs: Sequence[str]) -> list[bytes]:
+        """The blobs' contents, asked for a batch at a time (each batch's ids
+        fit in the pipe, so git never waits for us to read while we write)."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
-        contents = []
+        contents: list[bytes] = []
+        missing: list[str] = []
         with self.lock:
             try:
-                for blob in blobs:
-                    stdin.write(blob.encode("ascii") + b"\n")
+                for start in range(0, len(blobs), BATCH):
+                    batch = blobs[start:start + BATCH]
+                    stdin.write(b"".join(blob.encode("ascii") + b"\n" for blob in batch))
                     stdin.flush()
-                    header = stdout.readline().split()
-                    if len(header) != 3 or header[1] != b"blob":
-                        raise HistoryUnreadable(self.root, f"no blob {blob}")
-                    contents.append(stdout.read(int(header[2]) + 1)[:-1])  # and its newline
+                    for blob in batch:  # every answer is read, a missing blob's too
+                        header = stdout.readline().split()
+                        if len(header) == 3 and header[1] == b"blob":
+                            contents.append(stdout.read(int(header[2]) + 1)[:-1])  # and its newline
+                        elif len(header) == 3:  # another kind of object: read past it
+                            stdout.read(int(header[2]) + 1)
+                            missing.append(blob)
+                        else:
+                            missing.append(blob)
             except (OSError, ValueError) as error:
                 raise HistoryUnreadable(self.root, str(error)) from error
+        if missing:
+            raise HistoryUnreadable(self.root, f"no blob {missing[0]}")
         return contents
 
     def close(self) -> None:
@@ -329,6 +404,8 @@ class _BlobReader:
         self.process.wait()
 
 
+#: Blob ids written to ``git cat-file`` at once: 41 bytes each, well under a pipe's 64 KiB.
+BATCH = 256
 #: The readers started by this process, by repository; a forked worker starts its own.
 _readers: dict[Path, _BlobReader] = {}
 _readers_pid = os.getpid()
@@ -376,30 +453,38 @@ def close_readers() -> None:
 
 
 def past_clients(index: HistoryIndex | None, path: Path, current_text: str, current: Client,
-                 today: dt.date, default_timezone: str, default_language: str
+                 today: dt.date, default_timezone: str, default_language: str,
+                 terms: Mapping[str, Any] | None = None, document: Document | None = None
                  ) -> tuple[list[tuple[dt.date, Client]], int]:
     """Every version of the client file at ``path`` as the loader reads it,
-    oldest first, the current one last; and how many past versions did not
-    load (left out: a file that once broke a rule is no reason to lose the
-    rest of its history). Nothing without history."""
+    with the studio's default ``terms`` under each, oldest first, the current
+    one (``current``, read from ``current_text``, with its terms) last; and
+    how many past versions did not load (left out: a file that once broke a
+    rule is no reason to lose the rest of its history). Nothing without
+    history. With the current version's ``document``, each older version is
+    read as an edit of the one after it where it can be (``pastversions``)."""
     versions = _until(versions_with_worktree(index, path, current_text, today), today)
     if index is None or not versions:
         return [], 0
     committed = [version.blob for version in versions if version.blob]
     texts = dict(zip(committed, blob_texts(index.root, committed), strict=True))
+    reader = Reader(path, default_timezone, default_language, terms or {})
+    known = Known.of(document, current) if document is not None \
+        and document.text == current_text else None
     loaded: list[tuple[dt.date, Client]] = []
     unreadable = 0
-    for position, version in enumerate(versions):
-        last = position == len(versions) - 1
-        if last and (not version.blob or _same_text(texts[version.blob], current_text)):
+    for position in range(len(versions) - 1, -1, -1):  # the newest first, each read against the one after
+        version = versions[position]
+        if position == len(versions) - 1 and (not version.blob
+                                              or _same_text(texts[version.blob], current_text)):
             loaded.append((version.day, current))
             continue
-        client, _, _ = client_from_text(texts[version.blob], path, default_timezone,
-                                        default_language=default_language)
+        client, known = reader.older(texts[version.blob], known)
         if client is None:
             unreadable += 1
         else:
             loaded.append((version.day, client))
+    loaded.reverse()
     return loaded, unreadable
 
 
@@ -416,19 +501,28 @@ def _until(versions: tuple[Version, ...], today: dt.date) -> tuple[Version, ...]
 
 
 def client_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
-                   timezone: str, language: str, terms: Mapping[str, Any] | None = None
-                   ) -> dict[str, ProjectHistory]:
+                   timezone: str, language: str, terms: Mapping[str, Any] | None = None,
+                   document: Document | None = None) -> dict[str, ProjectHistory]:
     """Each project's history (``history.project_histories``) from the client
     file's versions; empty without history. ``today`` is the studio's: the
-    day an uncommitted edit would be published."""
+    day an uncommitted edit would be published. ``document`` is what the
+    loader read ``client`` from, when the caller has it: the file is not read
+    again, and older versions are read as edits of it."""
     if index is None:
         return {}
+    if document is not None and document.text:
+        current_text = document.text
+    else:
+        try:
+            current_text = path.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return {}
+    # Past versions read the studio's default terms as the current one does:
+    # a term the file leaves to the studio has not changed because of that.
+    client = with_studio_terms(client, terms or {})
     try:
-        current_text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    try:
-        past, unreadable = past_clients(index, path, current_text, client, today, timezone, language)
+        past, unreadable = past_clients(index, path, current_text, client, today, timezone, language,
+                                        terms, document)
     except HistoryUnreadable as error:
         logger.warning("Courtside: %s; its portals are built without their history", error)
         return {}
@@ -436,6 +530,4 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
         logger.info("Courtside: %s: %d past %s did not load; its history leaves %s out",
                     display_path(path), unreadable, "version" if unreadable == 1 else "versions",
                     "it" if unreadable == 1 else "them")
-    # Past versions read the studio's default terms as the current one does:
-    # a term the file leaves to the studio has not changed because of that.
-    return project_histories([(day, with_studio_terms(version, terms or {})) for day, version in past])
+    return project_histories(past)

@@ -297,7 +297,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     histories = client_history(context.history, path, client,
                                today=local_today(context.moment, options.timezone),
                                timezone=options.timezone, language=options.language,
-                               terms=options.terms)
+                               terms=options.terms, document=portfolio.documents.get(client.id))
     projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.published:
