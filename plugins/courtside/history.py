@@ -140,18 +140,8 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
     for day, project in versions:
         if project is previous:  # a version that left the project as it was: nothing to compare
             continue
-        present = {m.id: m for m in project.milestones}
-        if previous is not None:
-            _follow_new_ids(milestones, present)
-        for milestone in project.milestones:
-            followed = milestones.get(milestone.id)
-            if followed is None:
-                milestones[milestone.id] = _Followed(milestone, day)
-            else:
-                followed.see(milestone, day)
-        for followed in milestones.values():
-            if followed.removed is None and followed.id not in present and previous is not None:
-                followed.removed = day
+        if previous is None or project.milestones is not previous.milestones:
+            _see_milestones(milestones, project.milestones, day, first=previous is None)
         if previous is not None:
             if project.status != previous.status:
                 statuses.append(Edit(day, previous.status, project.status))
@@ -163,6 +153,24 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
     return ProjectHistory(
         milestones={id_: followed.history() for id_, followed in milestones.items()},
         statuses=tuple(statuses), terms=tuple(terms), signings=tuple(signings))
+
+
+def _see_milestones(milestones: dict[str, _Followed], schedule: Sequence[Milestone], day: dt.date,
+                    *, first: bool) -> None:
+    """Follow each milestone of a version's ``schedule`` (its project's
+    ``first`` version, or a later one); one no longer in it was removed on ``day``."""
+    present = {m.id: m for m in schedule}
+    if not first:
+        _follow_new_ids(milestones, present)
+    for milestone in schedule:
+        followed = milestones.get(milestone.id)
+        if followed is None:
+            milestones[milestone.id] = _Followed(milestone, day)
+        else:
+            followed.see(milestone, day)
+    for followed in milestones.values():
+        if followed.removed is None and followed.id not in present and not first:
+            followed.removed = day
 
 
 def _follow_new_ids(milestones: dict[str, _Followed], present: Mapping[str, Milestone]) -> None:
