@@ -103,6 +103,9 @@ def test_the_github_workflow_builds_daily_and_on_push_and_deploys_privately():
     assert build["env"] == {"SITEURL": "${{ vars.SITEURL }}",
                             "COURTSIDE_STUDIO_TOKEN": "${{ secrets.COURTSIDE_STUDIO_TOKEN }}"}
     assert not {"SITEURL", "COURTSIDE_STUDIO_TOKEN"} & set(env)
+    # What git said about the history last time is kept for the next build, and restored before it.
+    kept = next(i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@"))
+    assert steps[kept]["with"]["path"] == "cache/courtside-history" and kept < order[2]
 
 
 def test_the_gitlab_pipeline_builds_and_deploys():
@@ -111,6 +114,7 @@ def test_the_gitlab_pipeline_builds_and_deploys():
     assert "SOURCE_DATE_EPOCH" in script and "make publish" in script
     assert pipeline["variables"]["GIT_DEPTH"] == "0"  # the history, whole
     assert pipeline["build"]["artifacts"]["paths"] == ["output/"]
+    assert ["cache/courtside-history"] in [cache["paths"] for cache in pipeline["build"]["cache"]]
     assert "wrangler@4 pages deploy output" in pipeline["deploy-cloudflare"]["script"][0]
 
 

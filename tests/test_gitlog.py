@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import multiprocessing
 import os
+import json
 import pickle
 import subprocess
 import sys
@@ -352,7 +353,7 @@ def test_a_repository_git_refuses_to_read_is_said_not_silent(repo, monkeypatch):
 
 def test_a_saved_index_reads_only_the_commits_since_and_gives_the_same_versions(repo, tmp_path,
                                                                                monkeypatch):
-    saved = tmp_path / "cache" / "index.pickle"
+    saved = tmp_path / "cache" / "index.json"
     path = repo.root / "clients" / "a.yaml"
     repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
     first = read_index(repo.root / "clients", "UTC", saved)
@@ -417,3 +418,22 @@ def test_a_missing_blob_among_others_is_said_and_the_reader_reads_on(repo):
     with pytest.raises(gitlog.HistoryUnreadable):
         blob_texts(index.root, [blobs[0], "0" * 40, blobs[1]])
     assert blob_texts(index.root, blobs * 300) == ["a1\n", "a2\n"] * 300  # in batches, in order
+
+
+def test_a_saved_index_is_data_and_one_tampered_with_is_read_again(repo, tmp_path, monkeypatch):
+    """A deploy may keep the saved index between runs (a CI cache): it is
+    JSON, and a commit or blob id in it that is not one is never passed to git."""
+    saved = tmp_path / "cache" / "index.json"
+    repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n"})
+    whole = read_index(repo.root / "clients", "UTC", saved)
+    kept = json.loads(saved.read_text("utf-8"))
+    assert kept["changes"] and "SECRET" not in saved.read_text("utf-8")
+    for tampered in ({**kept, "head": "--output=/tmp/x"},
+                     {**kept, "changes": [[1, "a.yaml", "0" * 40 + "\nmissing", ""]]},
+                     {**kept, "changes": "a.yaml"}, [kept]):
+        saved.write_text(json.dumps(tampered), "utf-8")
+        started = started_git(monkeypatch)
+        assert read_index(repo.root / "clients", "UTC", saved) == whole
+        assert not [args for args in started if any("--output" in arg or "missing" in arg for arg in args)]
+    saved.write_bytes(b"\x80 not JSON")
+    assert read_index(repo.root / "clients", "UTC", saved) == whole

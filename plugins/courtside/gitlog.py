@@ -34,7 +34,8 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import pickle
+import json
+import re
 import subprocess
 import tempfile
 import threading
@@ -214,24 +215,40 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Change]] | None:
     """The commit and changes read last time, when that commit is still in
-    this history (not after a rebase or a reset to another line)."""
+    this history (not after a rebase or a reset to another line). Plain JSON,
+    every field checked: a deploy may keep the file between runs (a CI cache),
+    so it is data, never code, and a commit or blob id in it is never taken
+    for an option or a second request."""
     try:
-        with saved.open("rb") as file:
-            kept = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
+    except (OSError, ValueError):
         return None
     if not (isinstance(kept, dict) and kept.get("folder") == str(folder)
             and kept.get("version") == _SAVED_VERSION):
         return None
-    if kept["head"] != head:
-        ancestor = _run(folder, "merge-base", "--is-ancestor", kept["head"], head)
+    was, changes = kept.get("head"), kept.get("changes")
+    if not (isinstance(was, str) and _OBJECT_ID.fullmatch(was) and isinstance(changes, list)
+            and all(_is_change(change) for change in changes)):
+        return None
+    if was != head:
+        ancestor = _run(folder, "merge-base", "--is-ancestor", was, head)
         if ancestor is None or ancestor.returncode != 0:
             return None
-    return kept["head"], list(kept["changes"])
+    return was, [(timestamp, path, blob, renamed) for timestamp, path, blob, renamed in changes]
 
 
 #: Changes when what is saved changes shape.
-_SAVED_VERSION = 1
+_SAVED_VERSION = 2
+#: A commit's or blob's id: SHA-1 or SHA-256, in hex.
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _is_change(change: object) -> bool:
+    if not (isinstance(change, list) and len(change) == 4):
+        return False
+    timestamp, path, blob, renamed = change
+    return type(timestamp) is int and isinstance(path, str) and isinstance(renamed, str) \
+        and isinstance(blob, str) and (blob == "" or _OBJECT_ID.fullmatch(blob) is not None)
 
 
 def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -> None:
@@ -239,10 +256,12 @@ def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -
     try:
         saved.parent.mkdir(parents=True, exist_ok=True)
         temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps({"version": _SAVED_VERSION, "folder": str(folder),
-                                            "head": head, "changes": changes}))
+        temporary.write_text(json.dumps({"version": _SAVED_VERSION, "folder": str(folder),
+                                         "head": head, "changes": changes},
+                                        ensure_ascii=False, separators=(",", ":")),
+                             "utf-8", errors="surrogateescape")
         os.replace(temporary, saved)
-    except OSError:  # a cache that cannot be written costs time, not the build
+    except (OSError, UnicodeError):  # a cache that cannot be written costs time, not the build
         pass
 
 
@@ -327,20 +346,23 @@ def _same_text(one: str, other: str) -> bool:
 
 
 def versions_with_worktree(index: HistoryIndex | None, path: Path, current_text: str,
-                           today: dt.date) -> tuple[Version, ...]:
+                           today: dt.date, read: Mapping[str, str] | None = None
+                           ) -> tuple[Version, ...]:
     """The committed versions, and the text on disk as today's version when it
     differs from the last commit (``courtside serve`` previews what the next
     push publishes; a build of a clean checkout adds nothing). Today's version
     follows the rules of the committed ones: it replaces a version committed
     today, and disappears when it is back to the text before that. Without an
-    index there is no history, and nothing is added."""
+    index there is no history, and nothing is added. ``read``: the committed
+    texts by blob, when the caller has read them."""
     if index is None:
         return ()
     committed = versions_of(index, path)
     replaced = bool(committed) and committed[-1].day >= today
     earlier = committed[:-1] if replaced else committed
     compared = [version.blob for version in (*committed[-1:], *(earlier[-1:] if replaced else ()))]
-    texts = blob_texts(index.root, compared) if compared else []
+    texts = [read[blob] for blob in compared] if read is not None \
+        else blob_texts(index.root, compared) if compared else []
     if texts and _same_text(texts[0], current_text):
         return committed
     if len(texts) == 2 and _same_text(texts[1], current_text):
@@ -463,11 +485,13 @@ def past_clients(index: HistoryIndex | None, path: Path, current_text: str, curr
     rule is no reason to lose the rest of its history). Nothing without
     history. With the current version's ``document``, each older version is
     read as an edit of the one after it where it can be (``pastversions``)."""
-    versions = _until(versions_with_worktree(index, path, current_text, today), today)
-    if index is None or not versions:
+    if index is None:
         return [], 0
-    committed = [version.blob for version in versions if version.blob]
+    committed = [version.blob for version in versions_of(index, path)]  # read at once
     texts = dict(zip(committed, blob_texts(index.root, committed), strict=True))
+    versions = _until(versions_with_worktree(index, path, current_text, today, texts), today)
+    if not versions:
+        return [], 0
     reader = Reader(path, default_timezone, default_language, terms or {})
     known = Known.of(document, current) if document is not None \
         and document.text == current_text else None

@@ -141,7 +141,8 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
         if project is previous:  # a version that left the project as it was: nothing to compare
             continue
         if previous is None or project.milestones is not previous.milestones:
-            _see_milestones(milestones, project.milestones, day, first=previous is None)
+            _see_milestones(milestones, project.milestones, previous.milestones if previous else None,
+                            day)
         if previous is not None:
             if project.status != previous.status:
                 statuses.append(Edit(day, previous.status, project.status))
@@ -155,10 +156,18 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
         statuses=tuple(statuses), terms=tuple(terms), signings=tuple(signings))
 
 
-def _see_milestones(milestones: dict[str, _Followed], schedule: Sequence[Milestone], day: dt.date,
-                    *, first: bool) -> None:
-    """Follow each milestone of a version's ``schedule`` (its project's
-    ``first`` version, or a later one); one no longer in it was removed on ``day``."""
+def _see_milestones(milestones: dict[str, _Followed], schedule: Sequence[Milestone],
+                    before: Sequence[Milestone] | None, day: dt.date) -> None:
+    """Follow each milestone of a version's ``schedule`` (``before``: the
+    version before's, None for the project's first); one no longer in it was
+    removed on ``day``."""
+    first = before is None
+    if before is not None and len(before) == len(schedule) \
+            and all(now.id == was.id for now, was in zip(schedule, before, strict=True)):
+        for now, was in zip(schedule, before, strict=True):  # the same steps: compare the changed
+            if now is not was:
+                milestones[now.id].see(now, day)
+        return
     present = {m.id: m for m in schedule}
     if not first:
         _follow_new_ids(milestones, present)

@@ -114,7 +114,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         if not self.options.history:
             return None
         try:
-            saved = Path(self.settings["CACHE_PATH"], "courtside-history", "index.pickle") \
+            saved = Path(self.settings["CACHE_PATH"], "courtside-history", "index.json") \
                 if self.options.cache else None
             index = read_index(self.options.clients_folder, self.options.timezone, saved)
         except HistoryUnreadable as error:  # a repository git refuses to read: say so
