@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import multiprocessing
 import os
-import json
 import pickle
 import subprocess
 import sys
@@ -437,3 +437,15 @@ def test_a_saved_index_is_data_and_one_tampered_with_is_read_again(repo, tmp_pat
         assert not [args for args in started if any("--output" in arg or "missing" in arg for arg in args)]
     saved.write_bytes(b"\x80 not JSON")
     assert read_index(repo.root / "clients", "UTC", saved) == whole
+
+
+def test_a_workers_share_of_the_index_keys_its_files_as_the_whole_does(repo):
+    repo.commit("2026-03-02T10:00:00+00:00", {"clients/a.yaml": "a1\n", "clients/b.yaml": "b1\n"})
+    repo.commit("2026-03-03T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    a, b = repo.root / "clients" / "a.yaml", repo.root / "clients" / "b.yaml"
+    share = gitlog.index_of(index, [a])
+    assert share is not None and list(share.files) == [str(a.resolve())]
+    assert history_key(share, a) == history_key(index, a) != ""
+    assert versions_with_worktree(share, a, "a2\n", dt.date(2026, 3, 9)) == index.files[str(a.resolve())]
+    assert gitlog.index_of(None, [a]) is None and history_key(share, b) == ""

@@ -205,3 +205,16 @@ def test_a_rename_keeps_the_history_and_what_the_page_never_shows_stays_out(tmp_
     assert ("Changed after signing on Fri 9 Oct 2026: grace period for Acme Corp: "
             "10 business days → 5 business days.") in trail
     assert not [p for p in site.output.rglob("*") if p.is_file() and b"MARGIN" in p.read_bytes()]
+
+
+def test_workers_build_the_same_history_from_their_share_of_the_index(built, tmp_path):
+    """Each worker is sent the history of its own files only (``gitlog.index_of``):
+    the pages are byte for byte those of a build in one process."""
+    again = committed_site(tmp_path)
+    settings = again.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8") + '\nCOURTSIDE["workers"] = 2\n', "utf-8")
+    result = again.build()
+    assert result.returncode == 0, result.stderr
+    first = {p.relative_to(built.output): p.read_bytes() for p in built.output.rglob("*") if p.is_file()}
+    second = {p.relative_to(again.output): p.read_bytes() for p in again.output.rglob("*") if p.is_file()}
+    assert first == second

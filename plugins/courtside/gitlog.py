@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
-import json
 import re
 import subprocess
 import tempfile
@@ -330,6 +330,16 @@ def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Versi
             continue
         versions.append(Version(day=day, blob=blob))
     return {path: tuple(versions) for path, versions in by_path.items() if path not in gone}
+
+
+def index_of(index: HistoryIndex | None, paths: Iterable[Path]) -> HistoryIndex | None:
+    """``index`` with the versions of ``paths`` only: all a worker that builds
+    them needs (the whole index would be sent along with every batch of work)."""
+    if index is None:
+        return None
+    files = {key: index.files[key] for key in (str(path.resolve()) for path in paths)
+             if key in index.files}
+    return HistoryIndex(root=index.root, files=files, shallow=index.shallow)
 
 
 def versions_of(index: HistoryIndex | None, path: Path) -> tuple[Version, ...]:

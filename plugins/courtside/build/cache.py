@@ -18,6 +18,7 @@ cache folder is as trusted as the code (keep it out of the repository).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.metadata
 import json
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..files import write_atomically
-from ..gitlog import history_key
+from ..gitlog import HistoryIndex, history_key
 from .render import BuildContext, StagedClient, build_client
 from .staging import Staging
 
@@ -93,6 +94,13 @@ class BuildCache:
         temporary = self.folder / f".{key}.{os.getpid()}.tmp"
         temporary.write_bytes(pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, self.folder / (key + SUFFIX))
+
+    def sharing(self, history: HistoryIndex | None) -> BuildCache:
+        """This cache as a worker uses it: with the history of its own files
+        (``gitlog.index_of``), the same entries."""
+        part = copy.copy(self)
+        part.history = history
+        return part
 
     def keep(self, path: Path) -> None:
         """Mark the entry of ``path`` as used (when a worker stored it)."""

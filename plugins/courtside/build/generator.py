@@ -31,7 +31,7 @@ from .. import _pelican
 from ..calendar import studio_calendar
 from ..files import write_atomically
 from ..filters import words_of
-from ..gitlog import HistoryIndex, HistoryUnreadable, read_index
+from ..gitlog import HistoryIndex, HistoryUnreadable, index_of, read_index
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
@@ -41,7 +41,7 @@ from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, cour
 from ..studio import StudioRow, counts, ranked
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
 from .publishing import die_with_parent, interrupts_deferred
-from .render import StagedClient, page_policy, render_page, site_context
+from .render import BuildContext, StagedClient, page_policy, render_page, site_context
 from .staging import Staging
 
 if TYPE_CHECKING:
@@ -68,6 +68,15 @@ def _progress(items: Iterable[_Item], total: int, description: str) -> Iterable[
     if total < PROGRESS_FROM or not terminal.is_terminal:
         return items
     return track(items, total=total, description=description, console=terminal, transient=True)
+
+
+def _shares(paths: list[Path], context: BuildContext, cache: BuildCache | None
+            ) -> tuple[BuildContext, BuildCache | None]:
+    """What a worker building ``paths`` is sent: the context and cache with
+    the history of those files alone (a whole history index is megabytes,
+    pickled again for every batch)."""
+    history = index_of(context.history, paths)
+    return replace(context, history=history), cache.sharing(history) if cache else None
 
 
 def _ignore_interrupts() -> None:
@@ -210,9 +219,10 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             # futures with a traceback of its own.
             size = max(1, len(paths) // (workers * 32))
             with interrupts_deferred():
-                futures = [pool.submit(build_and_store_all, paths[start:start + size],
-                                       context, self.staging, cache)
-                           for start in range(0, len(paths), size)]
+                futures = [pool.submit(build_and_store_all, chunk, shared, self.staging, kept)
+                           for chunk in (paths[start:start + size]
+                                         for start in range(0, len(paths), size))
+                           for shared, kept in [_shares(chunk, context, cache)]]
             submitted = True
             results = (build for future in futures for build in future.result())
             built = list(_progress(results, len(paths), "Courtside: building"))
