@@ -157,3 +157,12 @@ def test_new_and_add_project_write_placeholders_in_the_studios_language(empty_si
     assert "Kickoff" not in text
     assert "    status: draft\n" in text.split("- id: shop")[1]
     assert courtside(empty_site, "check").returncode == 0
+
+
+def test_a_broken_production_settings_file_does_not_undo_or_hide_the_edit(empty_site, courtside):
+    (empty_site.root / "publishconf.py").write_text("SITEURL = (\n", "utf-8")
+    new = courtside(empty_site, "new", "delta", "--name", "Delta", "--project", "site")
+    assert new.returncode == 0, new.stderr
+    token = re.search(r"token: (\S+)", (empty_site.clients / "delta.yaml").read_text("utf-8"))[1]
+    assert (f"Its link is <SITEURL>/p/{token}/; the production settings could not be read to "
+            "say it whole (publishconf.py:1:") in new.stdout

@@ -230,7 +230,8 @@ def _no_siteurl(settings_file: str, client_id: str, project_id: str) -> str:
 def absolute_link(settings_file: str, options: CourtsideSettings, token: str) -> str | None:
     """A portal's whole link as the production build publishes it: its
     ``SITEURL`` (from the environment, in publishconf.py) before the portal's
-    path; None when that has no full address."""
+    path; None when that has no full address. Raises ``SystemExit`` when the
+    production settings cannot be read."""
     siteurl = str(_pelican_settings(production_settings_file(settings_file)).get("SITEURL") or "")
     if not is_absolute(siteurl):
         return None
@@ -248,10 +249,15 @@ def _print_link(settings_file: str, options: CourtsideSettings, client_id: str,
               f"status is active, and then `courtside invite {client_id} {project_id}` gives "
               "its link and the message to send.")
         return
-    url = absolute_link(settings_file, options, token)
+    production = production_settings_file(settings_file)
+    try:
+        url = absolute_link(settings_file, options, token)
+    except SystemExit as error:  # the edit is made; only the whole link is unknown
+        print(f"Its link is <SITEURL>/{path}; the production settings could not be read "
+              f"to say it whole ({str(error.code).removeprefix('courtside: ')}).")
+        return
     if url is None:
-        print(f"Its link is <SITEURL>/{path}. "
-              + _no_siteurl(production_settings_file(settings_file), client_id, project_id))
+        print(f"Its link is <SITEURL>/{path}. " + _no_siteurl(production, client_id, project_id))
     else:
         print(f"Its link: {url}")
         print(f"The message to send with it: courtside invite {client_id} {project_id}")
