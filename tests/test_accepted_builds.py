@@ -93,7 +93,8 @@ def projects(draw, index: int):
     }
     return {
         "id": f"project-{index}", "title": draw(texts), "token": draw(tokens),
-        "status": draw(st.sampled_from(["active", "active", "paused", "done", "archived"])),
+        "status": draw(st.sampled_from(["active", "active", "paused", "done", "archived",
+                                         "draft"])),
         **({"start": draw(dates)} if draw(st.booleans()) else {}),
         "agreement": {"terms": terms, **({"signed": draw(past)} if draw(st.booleans()) else {})},
         "milestones": milestones,
@@ -158,6 +159,8 @@ def test_every_client_file_the_check_accepts_builds(studio, data):
         page = BeautifulSoup((staged / project.path / "index.html").read_text("utf-8"),
                              "html.parser")
         assert page.h1.get_text() == project.project.title
+        # A draft is built by a preview, and says so.
+        assert bool(page.select(".draft-banner")) == project.project.draft
         today = project.state.today
         active = [notice for notice in (*context.options.notices, *build.client.notices,
                                         *project.project.notices) if notice.active(today)]

@@ -72,7 +72,7 @@ CASES = [
     ("short token", edit("Zx8qW3rT5yU7iO9pA1sD2f", "short"), 6, 12, "projects[0].token", "22 to 64 URL-safe characters"),
     ("token with a slash", edit("Zx8qW3rT5yU7iO9pA1sD2f", "Zx8qW3rT5yU7iO9pA1sD/f"), 6, 12, "projects[0].token", "URL-safe"),
     ("token missing", edit("    token: Zx8qW3rT5yU7iO9pA1sD2f\n", ""), 4, 5, "projects[0].token", "required key is missing"),
-    ("status misspelt", edit("    start:", "    status: activ\n    start:"), 7, 13, "projects[0].status", "use one of: active, paused, done, archived (did you mean active?)"),
+    ("status misspelt", edit("    start:", "    status: activ\n    start:"), 7, 13, "projects[0].status", "use one of: active, paused, done, archived, draft (did you mean active?)"),
     ("impossible start date", edit("start: 2026-11-02", "start: 2026-11-31"), 7, 12, "projects[0].start", '"2026-11-31" is not a date (use YYYY-MM-DD)'),
     ("start in US order", edit("start: 2026-11-02", "start: 11/02/2026"), 7, 12, "projects[0].start", "is not a date"),
     ("calendar as text", edit("    start:", "    calendar: 'no'\n    start:"), 7, 15, "projects[0].calendar", "expected true or false"),

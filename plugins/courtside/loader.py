@@ -71,12 +71,16 @@ class Portfolio:
     files: tuple[Path, ...] = ()
     #: Where every loaded project's token stands.
     token_sites: tuple[TokenSite, ...] = ()
+    #: Whether drafts get portals: in a preview, never in production
+    #: (``CourtsideSettings.drafts``).
+    drafts: bool = False
 
     def published(self) -> Iterator[tuple[Client, Project]]:
-        """``(client, project)`` for every project that gets a portal."""
+        """``(client, project)`` for every project that gets a portal in
+        this build: drafts too in a preview."""
         for client in self.clients:
             for project in client.projects:
-                if project.published:
+                if project.built(self.drafts):
                     yield client, project
 
 
@@ -160,9 +164,10 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     sites = tuple(_token_sites(clients, documents))
     problems += duplicate_tokens(sites, options.studio_token)
     templates, names, template_problems = _check_agreements(
-        clients, documents, options.agreements_folder, options.studio)
+        clients, documents, options.agreements_folder, options.studio, options.drafts)
     problems += template_problems
-    return Portfolio(tuple(clients), templates, names, tuple(files), sites), sorted(problems)
+    return (Portfolio(tuple(clients), templates, names, tuple(files), sites, options.drafts),
+            sorted(problems))
 
 
 def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = None,
@@ -295,7 +300,7 @@ class _ProjectData(TypedDict):
     id: str
     title: str
     token: str
-    status: NotRequired[Literal["active", "paused", "done", "archived"]]
+    status: NotRequired[Literal["active", "paused", "done", "archived", "draft"]]
     paused_reason: NotRequired[str]
     start: NotRequired[str]
     password_env: NotRequired[str]
@@ -563,7 +568,8 @@ def _password_problems(clients: list[Client], documents: Mapping[str, Document],
     problems = []
     for client in clients:
         for index, project in enumerate(client.projects):
-            if project.published and project.password_env and not environ.get(project.password_env):
+            if project.built(options.drafts) and project.password_env \
+                    and not environ.get(project.password_env):
                 problems.append(documents[client.id].problem(
                     ("projects", index, "password_env"),
                     f"the environment variable {project.password_env} is not set, so this "
@@ -599,11 +605,11 @@ def duplicate_tokens(sites: Iterable[TokenSite], studio_token: str | None = None
 
 
 def _check_agreements(clients: list[Client], documents: Mapping[str, Document], folder: Path,
-                      studio: Mapping[str, str]
+                      studio: Mapping[str, str], drafts: bool
                       ) -> tuple[dict[str, AgreementTemplate], dict[tuple[str, str], str], list[Problem]]:
     """Load each template once, in each language a project needs it (warning
     once where that language has none); every placeholder must have a value
-    in every published project that uses it."""
+    in every project the build publishes (``drafts``: drafts too) that uses it."""
     templates: dict[str, AgreementTemplate] = {}
     chosen: dict[tuple[str, str], str] = {}
     unusable: dict[str, str] = {}  # template name -> why
@@ -612,7 +618,7 @@ def _check_agreements(clients: list[Client], documents: Mapping[str, Document], 
     for client in clients:
         document = documents[client.id]
         for index, project in enumerate(client.projects):
-            if not project.published:
+            if not project.built(drafts):
                 continue
             at = ("projects", index, "agreement")
             language = base_language(client.language_of(project))

@@ -107,7 +107,7 @@ class Project:
     title: str
     token: str
     milestones: tuple[Milestone, ...]
-    status: Literal["active", "paused", "done", "archived"] = "active"
+    status: Literal["active", "paused", "done", "archived", "draft"] = "active"
     paused_reason: str | None = None
     start: dt.date | None = None
     password_env: str | None = None
@@ -120,7 +120,17 @@ class Project:
 
     @property
     def published(self) -> bool:
+        """Whether a production build publishes it (a draft it never does)."""
         return self.status in PUBLISHED_STATUSES
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "draft"
+
+    def built(self, drafts: bool) -> bool:
+        """Whether a build gets its page and feed: a published project
+        always, a draft only in a build of ``drafts`` (the preview)."""
+        return self.published or (drafts and self.draft)
 
 
 @dataclass(frozen=True)

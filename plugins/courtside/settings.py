@@ -110,8 +110,18 @@ class CourtsideSettings:
     #: Studio-wide notices, for every portal and the dashboard.
     notices: tuple[Notice, ...] = ()
 
+    @property
+    def drafts(self) -> bool:
+        """Whether projects of ``status: draft`` are built: in a preview, never
+        in a production build (``strict``, as publishconf.py sets)."""
+        return not self.strict
+
     def dashboard_path(self) -> str:
         return f"{STUDIO_FOLDER}/{self.studio_token}/"
+
+    def dashboard_url(self) -> str:
+        """Absolute when SITEURL is set, else site-relative."""
+        return self._url(self.dashboard_path())
 
     def portal_path(self, token: str) -> str:
         """The portal's address relative to the site root."""
@@ -119,7 +129,9 @@ class CourtsideSettings:
 
     def portal_url(self, token: str) -> str:
         """Absolute when SITEURL is set, else site-relative."""
-        path = self.portal_path(token)
+        return self._url(self.portal_path(token))
+
+    def _url(self, path: str) -> str:
         return f"{self.siteurl}/{path}" if self.siteurl else path
 
     def calendar_url(self, token: str) -> str:

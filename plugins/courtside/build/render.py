@@ -326,7 +326,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
                                terms=options.terms)
     projects: list[RenderedProject] = []
     for project in client.projects:
-        if not project.published:
+        if not project.built(options.drafts):
             continue
         folder = options.portal_path(project.token)
         portal = build_portal(
