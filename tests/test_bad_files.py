@@ -130,6 +130,13 @@ CASES = [
     ("notice without from", edit("    agreement:", NOTICE.replace("        from: 2026-11-23\n", "")), 22, 9, "projects[0].notices[0].from", "required key is missing"),
     ("client notice ends before it starts", edit("timezone:", "notices:\n  - {text: Closed., from: 2026-12-24, until: 2026-12-01}\ntimezone:"), 3, 46, "notices[0].until", "is before the notice's first day"),
     ("project's language", edit("    title: App", "    title: App\n    language: xx"), 6, 15, "projects[0].language", '"xx" is not a shipped language; use one of: en, de, ru, fr, es'),
+    ("reminder with an unknown unit", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [2x]"), 3, 13, "reminders[0]", '"2x" is not a reminder; write a number and a unit, such as 2d: w weeks, d days, h hours, m minutes'),
+    ("reminders not a list", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: 2d"), 3, 12, "reminders", 'expected a list, got "2d" (text); write a list such as [2d, 1d]'),
+    ("reminder after the step", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [-2d]"), 3, 13, "reminders[0]", '"-2d" would remind after the step is due; a reminder comes before it, so write 2d'),
+    ("reminder without a unit", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [2, 1d]"), 3, 13, "reminders[0]", "2 has no unit; write 2d for 2 days (or 2h, 2w, 2m)"),
+    ("reminder given twice", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [2d, 1d, 2d]"), 3, 21, "reminders[2]", "2d is given twice; give each reminder once, such as [2d, 1d]"),
+    ("project reminder the same as another", edit("    start:", "    reminders: [1d, 24h]\n    start:"), 7, 21, "projects[0].reminders[1]", "24h is the same as 1d, given before it; give each reminder once"),
+    ("project reminder at the deadline", edit("    start:", "    reminders: [0d]\n    start:"), 7, 17, "projects[0].reminders[0]", '"0d" would remind when the step is due, not before it'),
 ]
 
 

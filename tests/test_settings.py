@@ -55,6 +55,18 @@ def problems_of(courtside, **pelican) -> list[str]:
      ["COURTSIDE.notices[0].until: 2026-12-01 is before the notice's first day (2026-12-24)"]),
     ({"studio": STUDIO, "notices": [{"text": " ", "from": "2026-12-24"}]},
      ['COURTSIDE.notices[0].text: " " is not allowed; must not be blank']),
+
+    ({"studio": STUDIO, "reminders": "2d"},
+     ['COURTSIDE.reminders: expected a list, got "2d" (text); write a list such as ["2d", "1d"]: '
+      "how long before each of the client's steps their calendar reminds them"]),
+    ({"studio": STUDIO, "reminders": ["2x", "-1d"]},
+     ['COURTSIDE.reminders[0]: "2x" is not a reminder; write a number and a unit, such as 2d: '
+      "w weeks, d days, h hours, m minutes",
+      'COURTSIDE.reminders[1]: "-1d" would remind after the step is due; a reminder comes '
+      "before it, so write 1d"]),
+    ({"studio": STUDIO, "reminders": ["1w", "7d"]},
+     ["COURTSIDE.reminders[1]: 7d is the same as 1w, given before it; give each reminder once, "
+      "such as [2d, 1d]"]),
 ])
 def test_wrong_settings_name_the_key_and_say_what_to_write(courtside, expected):
     assert problems_of(courtside) == expected

@@ -80,7 +80,7 @@ def test_the_settings_schema_terms_are_the_client_schemas():
     client = json.loads((PLUGIN / "client.schema.json").read_text("utf-8"))
     settings = json.loads((PLUGIN / "settings.schema.json").read_text("utf-8"))
     assert settings["$defs"]["terms"] == client["$defs"]["agreement"]["properties"]["terms"]
-    for name in ("days_per_party", "days", "text"):
+    for name in ("days_per_party", "days", "text", "reminder"):
         assert settings["$defs"][name] == client["$defs"][name]
 
 

@@ -9,7 +9,9 @@ without ever duplicating an event or showing a date a day off:
   timed ones are the instant they name in the client's time zone, written in
   UTC, which every parser reads the same way (no VTIMEZONE to misread);
 - ``SEQUENCE`` rises with each build's moment (see ``revision``), DTSTAMP is
-  the build's moment in UTC, so two builds of one commit are byte-identical.
+  the build's moment in UTC, so two builds of one commit are byte-identical;
+- the client's reminders (``reminders: [2d, 1d]``) are VALARMs on the
+  client's own open steps, in the client's feed only.
 """
 
 from __future__ import annotations
@@ -213,6 +215,8 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         else _("State: %(state)s") % {"state": status})
     if portal.url:
         lines.append(_("Portal: %(url)s") % {"url": portal.url})
+    if milestone.note:  # the studio's words, after a blank line
+        lines += ["", milestone.note.strip()]
     # Written as icalendar writes them (a property test compares the two);
     # ids are slugs and need no escaping.
     rest = serialize_lines([
@@ -226,9 +230,28 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
     summary = _("%(party)s: %(milestone)s (expected)") if forecast else _("%(party)s: %(milestone)s")
+    # The client's reminders ring in the client's own feed only (no prefix).
+    alarms = _alarms(portal, milestone, day) if portal.reminds(row) else b""
     return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", escaped_text(
         done + summary % {"party": prefix + owner, "milestone": milestone.title}))])
-                 + rest + _END_EVENT for prefix in prefixes)
+                 + rest + (b"" if prefix else alarms) + _END_EVENT for prefix in prefixes)
+
+
+_BEGIN_ALARM, _END_ALARM = b"BEGIN:VALARM\r\n", b"END:VALARM\r\n"
+
+
+def _alarms(portal: Portal, milestone: Milestone, day: dt.date) -> bytes:
+    """A VALARM for each of the portal's reminders, before the event's start
+    (``day``), with its properties in icalendar's order."""
+    words = portal.words
+    sentence = words.language.gettext("Your step %(step)s of %(project)s is due %(date)s.")
+    text = escaped_text(sentence % {
+        "step": words.quoted(milestone.title), "project": words.quoted(portal.project.title),
+        "date": _when(portal, milestone, day)})
+    return b"".join(
+        _BEGIN_ALARM + serialize_lines([("ACTION", "DISPLAY"), ("DESCRIPTION", text),
+                                        ("TRIGGER", vDuration(-reminder.lead))]) + _END_ALARM
+        for reminder in portal.reminders)
 
 
 def portal_calendar(portal: Portal, events: list[bytes] | None = None) -> bytes:

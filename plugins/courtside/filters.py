@@ -10,17 +10,21 @@ language's (English), which the studio's side (dashboard, commands) speaks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, Protocol
 
 from .i18n import SOURCE, Language, language
+from .model import Reminder, ReminderUnit
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: The source language's date, "Tue 3 Nov 2026": the house style, not CLDR's
 #: ("Tue, Nov 3, 2026"). The page's script fills the same pattern.
 _SOURCE_DATE = "{weekday} {day} {month} {year}"
+#: CLDR's names of a reminder's units.
+_DURATION_UNITS: dict[ReminderUnit, str] = {
+    "w": "duration-week", "d": "duration-day", "h": "duration-hour", "m": "duration-minute"}
 
 
 def shortened(text: str, limit: int) -> str:
@@ -226,6 +230,16 @@ class Words:
         from babel.lists import format_list
 
         return format_list(items, locale=self.language.locale)
+
+    def reminder_leads(self, reminders: Iterable[Reminder]) -> str:
+        """``2 days and 1 day``; ``2 дня и 1 день``: how long before a step
+        the calendar reminds of it, each in the unit it was written in
+        (CLDR's units, with the language's plural forms)."""
+        from babel.units import format_unit
+
+        return self.listed([format_unit(reminder.count, _DURATION_UNITS[reminder.unit],
+                                        length="long", locale=self.language.locale)
+                            for reminder in reminders])
 
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {

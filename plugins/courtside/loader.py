@@ -33,11 +33,19 @@ from .model import (
     Notice,
     Party,
     Project,
+    Reminder,
     with_studio_terms,
 )
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
-from .schema import checked_date, parse_date, parse_due, schema_problems
+from .schema import (
+    checked_date,
+    checked_reminders,
+    parse_date,
+    parse_due,
+    repeated_reminders,
+    schema_problems,
+)
 from .settings import CourtsideSettings, read_notices
 from .tokens import token_problem
 from .workdays import Closure, closure_problem
@@ -310,6 +318,7 @@ class _ProjectData(TypedDict):
     milestones: list[_MilestoneData]
     log: NotRequired[list[_LogEntryData]]
     notices: NotRequired[list[_NoticeData]]
+    reminders: NotRequired[list[str]]
 
 
 class _ClientData(TypedDict):
@@ -320,6 +329,7 @@ class _ClientData(TypedDict):
     holidays: NotRequired[str]
     closed: NotRequired[list[_ClosureData]]
     notices: NotRequired[list[_NoticeData]]
+    reminders: NotRequired[list[str]]
     projects: list[_ProjectData]
 
 
@@ -339,7 +349,12 @@ def _client(document: Document, path: Path, default_timezone: str,
         closed=tuple(Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
                      for item in data.get("closed", [])),
         notices=read_notices(cast(list[Mapping[str, Any]], data.get("notices", []))),
+        reminders=_optional_reminders(data.get("reminders")),
     )
+
+
+def _optional_reminders(texts: list[str] | None) -> tuple[Reminder, ...] | None:
+    return checked_reminders(texts) if texts is not None else None
 
 
 def _optional_date(text: str | None) -> dt.date | None:
@@ -367,6 +382,7 @@ def _project(data: _ProjectData) -> Project:
         milestones=tuple(_milestone(m) for m in data["milestones"]),
         log=tuple(_log_entry(entry) for entry in data.get("log", [])),
         notices=read_notices(cast(list[Mapping[str, Any]], data.get("notices", []))),
+        reminders=_optional_reminders(data.get("reminders")),
     )
 
 
@@ -399,7 +415,7 @@ def _log_entry(data: _LogEntryData) -> LogEntry:
 
 def _client_problems(client: Client, document: Document) -> list[Problem]:
     """What the schema cannot say about one client file."""
-    problems = []
+    problems = _reminder_problems(document, ())
     seen_projects: dict[str, int] = {}
     for p_index, project in enumerate(client.projects):
         at = ("projects", p_index)
@@ -407,6 +423,7 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
             problems.append(document.problem(
                 at + ("id",), f"{project.id!r} is already the id of projects[{seen_projects[project.id]}]"))
         seen_projects.setdefault(project.id, p_index)
+        problems += _reminder_problems(document, at)
         if weakness := token_problem(project.token):  # the schema checked the pattern
             problems.append(document.problem(at + ("token",), weakness))
         seen_milestones: dict[str, int] = {}
@@ -435,6 +452,15 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
             problems.append(document.problem(("closed", index, "to"), why))
     problems += _notice_problems(client.notices, document, ())
     return problems
+
+
+def _reminder_problems(document: Document, at: KeyPath) -> list[Problem]:
+    """A reminder given twice, at the second one."""
+    where: Any = document.data
+    for key in at:
+        where = where[key]
+    return [document.problem(at + ("reminders", index), why)
+            for index, why in repeated_reminders(where.get("reminders") or [])]
 
 
 def _notice_problems(notices: tuple[Notice, ...], document: Document,

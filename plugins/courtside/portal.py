@@ -23,7 +23,7 @@ from .forecast import Cause, Expected
 from .history import NO_HISTORY, MilestoneHistory, ProjectHistory
 from .i18n import SOURCE, base_language
 from .markup import render_markdown
-from .model import Client, LogEntry, Milestone, Notice, Party, Project
+from .model import Client, LogEntry, Milestone, Notice, Party, Project, Reminder
 from .recorded import (
     Recorded,
     changed_after_signing,
@@ -40,6 +40,7 @@ from .rules import (
     Slip,
     local_due_time,
     project_state,
+    reminded,
 )
 from .workdays import WorkingCalendar, region_name
 
@@ -291,6 +292,21 @@ class Portal:
     history: ProjectHistory = NO_HISTORY
     #: The studio's, the client's and the project's notices, in that order.
     all_notices: tuple[Notice, ...] = ()
+    #: How long before each of the client's open steps the feed reminds them
+    #: (``Client.reminders_of``), longest first.
+    reminders: tuple[Reminder, ...] = ()
+
+    def reminds(self, row: ScheduleRow) -> bool:
+        """Whether ``row``'s event in the client's feed carries the reminders."""
+        return bool(self.reminders) and reminded(row.milestone, self.state)
+
+    @cached_property
+    def reminder_leads(self) -> str | None:
+        """``2 days and 1 day``: when the feed reminds the client of their
+        steps, for the page to say; None when it reminds of none."""
+        if not any(self.reminds(row) for row in self.schedule):
+            return None
+        return self.words.reminder_leads(self.reminders)
 
     @cached_property
     def notices(self) -> tuple[ShownNotice, ...]:
@@ -442,11 +458,13 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
                  url: str | None = None, feed_url: str | None = None,
                  calendars: Calendars = PLAIN_CALENDARS,
                  history: ProjectHistory = NO_HISTORY,
-                 studio_notices: tuple[Notice, ...] = ()) -> Portal:
+                 studio_notices: tuple[Notice, ...] = (),
+                 studio_reminders: tuple[Reminder, ...] = ()) -> Portal:
     """``url`` is the page's absolute address (None in a build without
     SITEURL); ``feed_url`` the calendar's address as the page links to it,
-    None when the project publishes no feed; ``studio_notices`` the
-    studio-wide ones (``COURTSIDE["notices"]``)."""
+    None when the project publishes no feed; ``studio_notices`` and
+    ``studio_reminders`` the studio-wide ones (``COURTSIDE["notices"]``,
+    ``["reminders"]``)."""
     state = project_state(project, today, calendars)
     current = state.current
     words = words_of(client.language_of(project))
@@ -490,4 +508,5 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
         calendars=calendars, words=words, history=history,
         all_notices=(*studio_notices, *client.notices, *project.notices),
+        reminders=client.reminders_of(project, studio_reminders) if feed_url else (),
     )

@@ -249,3 +249,10 @@ def project_state(project: Project, today: dt.date,
                         expected, decisions, end, end_date,
                         calendars[last.owner].business_days_between(last.due, end_date)
                         if end_date else None)
+
+
+def reminded(milestone: Milestone, state: ProjectState) -> bool:
+    """Whether the client's reminders go on ``milestone``'s calendar event:
+    the client's own steps not done yet, in an active project; never the
+    studio's, nor a finished step, nor any step of a paused project."""
+    return milestone.owner == "client" and milestone.done is None and state.phase == "active"

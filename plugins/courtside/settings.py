@@ -23,10 +23,18 @@ from pathlib import Path
 from typing import Any, cast
 
 from .i18n import SOURCE, language_problem
-from .model import Notice, NoticeKind
+from .model import Notice, NoticeKind, Reminder
 from .problems import CourtsideError, Problem
 from .rules import build_moment
-from .schema import SETTINGS_SCHEMA_FILE, YEARS, checked_date, every_problem, is_timezone
+from .schema import (
+    SETTINGS_SCHEMA_FILE,
+    YEARS,
+    checked_date,
+    checked_reminders,
+    every_problem,
+    is_timezone,
+    repeated_reminders,
+)
 from .tokens import token_problem
 from .workdays import PLAIN, Closure, WorkingCalendar, closure_problem, working_calendar
 from .yamlsource import Document, KeyPath, control_character, format_path
@@ -69,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     # "until": [{"text": "Closed over Christmas.", "from": "2026-11-23",
     # "until": "2026-12-23", "kind": "warning"}].
     "notices": [],
+    # How long before each of a client's own steps its calendar reminds the
+    # client, for clients whose file names no reminders: ["2d", "1d"].
+    "reminders": [],
 }
 STUDIO_TOKEN_VARIABLE = "COURTSIDE_STUDIO_TOKEN"
 #: The dashboard and the combined calendars live at ``<STUDIO_FOLDER>/<token>/``.
@@ -109,6 +120,8 @@ class CourtsideSettings:
     studio_language: str = "en"
     #: Studio-wide notices, for every portal and the dashboard.
     notices: tuple[Notice, ...] = ()
+    #: The reminders of clients that name none (``Client.reminders_of``).
+    reminders: tuple[Reminder, ...] = ()
 
     @property
     def drafts(self) -> bool:
@@ -204,6 +217,7 @@ def courtside_settings(settings: Mapping[str, Any],
         studio_language=_studio_language(settings, options),
         calendar=working_calendar(options["holidays"], _closures(options)),
         notices=read_notices(options["notices"]),
+        reminders=checked_reminders(options["reminders"]),
     )
 
 
@@ -292,6 +306,8 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
     for index, notice in enumerate(read_notices(options["notices"])):
         if why := notice.problem():
             problem(f"{SETTINGS_KEY}.notices[{index}].until", why)
+    problems += [Problem("settings", 0, 0, f"{SETTINGS_KEY}.reminders[{index}]", why)
+                 for index, why in repeated_reminders(options["reminders"])]
     problems += _control_problems(options)
     siteurl = _siteurl(settings)
     if options["strict"] and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):

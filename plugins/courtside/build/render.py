@@ -338,7 +338,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
             feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
             if project.calendar else None,
             calendars=calendars, history=histories.get(project.id, NO_HISTORY),
-            studio_notices=options.notices)
+            studio_notices=options.notices, studio_reminders=options.reminders)
         tag = client.language_of(project)
         password = os.environ.get(project.password_env) if project.password_env else None
         if password:
