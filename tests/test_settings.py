@@ -38,6 +38,13 @@ def problems_of(courtside, **pelican) -> list[str]:
     ({"studio": {**STUDIO, "website": "javascript:alert(1)"}},
      ['COURTSIDE.studio.website: "javascript:alert(1)" is not allowed; write the whole address, '
       'such as "https://northwind.example"']),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": 2}}},
+     ["COURTSIDE.terms.revisions.client: required key is missing; a term is text, a number, true "
+      "or false, or one such value for each party: {studio: …, client: …}"]),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": 2, "client": 1, "agency": 3}}},
+     ["COURTSIDE.terms.revisions.agency: unknown key (allowed here: client, studio)"]),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": {"rounds": 2}, "client": 1}}},
+     ["COURTSIDE.terms.revisions.studio: expected text or a number or true or false, got a mapping"]),
     ({"studio": STUDIO, "studios": 1}, ["COURTSIDE.studios: unknown key; did you mean studio?"]),
     ({"studio": STUDIO, "accent": "red"}, ['COURTSIDE.accent: "red" is not allowed; write the colour as #rrggbb']),
     ({"studio": STUDIO, "accent": "#eeeeee"}, ["COURTSIDE.accent: #eeeeee is too light to see against "
