@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from icalendar import Calendar, Parameters, vDuration, vText, vUri
+from icalendar import Calendar, Parameters, vDuration, vUri
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
 
@@ -36,32 +36,41 @@ _FOLD_AT = 75
 
 
 class FoldedLine(Contentline):
-    """A content line folded exactly as icalendar folds it, without looking
-    at every character: a line under 75 octets stays as it is, and an ASCII
-    line is cut every 74 characters (one earlier where the cut would split a
-    ``\\`` or ``^`` escape from what it escapes, as icalendar does). Other
-    lines go through icalendar's own folding. A feed has a dozen lines per
-    event and icalendar's character loop was a fifth of a build."""
+    """A content line folded exactly as icalendar folds it, on its UTF-8
+    octets instead of one character at a time: a line under 75 octets stays
+    as it is; a longer one is cut before the character that would make a
+    piece 75 octets long (never inside a character's octets), one character
+    earlier where the cut would split a ``\\`` or ``^`` escape from what it
+    escapes, as icalendar does. A feed has a dozen lines per event, German
+    and Russian ones are long and not ASCII, and icalendar's character loop
+    was a fifth of a build."""
 
     __slots__ = ()
 
     def to_ical(self) -> bytes:
-        data = self.encode("utf-8")
-        if len(data) < _FOLD_AT:
-            return data
-        if len(data) != len(self):
-            # icalendar leaves Contentline.to_ical unannotated; it returns bytes.
-            folded: bytes = super().to_ical()  # type: ignore[no-untyped-call]
-            return folded
-        chunks, start = [], 0
-        while len(data) - start >= _FOLD_AT:
-            end = start + _FOLD_AT - 1
-            if self[end - 1] in "\\^":
-                end -= 1
-            chunks.append(data[start:end])
-            start = end
-        chunks.append(data[start:])
-        return b"\r\n ".join(chunks)
+        return folded(self)
+
+
+def folded(line: str) -> bytes:
+    """``line`` as UTF-8, folded as ``FoldedLine`` says."""
+    data = line.encode("utf-8")
+    if len(data) < _FOLD_AT:
+        return data
+    chunks, start = [], 0
+    while len(data) - start >= _FOLD_AT:
+        end = start + _FOLD_AT - 1
+        while data[end] & 0xC0 == 0x80:  # a continuation octet: back to its character's start
+            end -= 1
+        if data[end - 1] in _ESCAPES:
+            end -= 1
+        chunks.append(data[start:end])
+        start = end
+    chunks.append(data[start:])
+    return b"\r\n ".join(chunks)
+
+
+#: The octets of ``\\`` and ``^``, which start an escape that a fold must not split.
+_ESCAPES = frozenset(b"\\^")
 
 
 def content_line(name: str, value: object) -> FoldedLine:
@@ -91,8 +100,11 @@ _BEGIN_EVENT, _END_EVENT = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
 
 
 def serialize_lines(properties: Sequence[tuple[str, object]]) -> bytes:
-    """The content lines of ``properties``, each ending in CRLF."""
-    return b"".join(content_line(name, value).to_ical() + b"\r\n" for name, value in properties)
+    """The content lines of ``properties``, each ending in CRLF. A plain
+    ``str`` is a value already written as iCalendar text (``content_line``)."""
+    return b"".join((folded(f"{name}:{value}") if type(value) is str
+                     else content_line(name, value).to_ical()) + b"\r\n"
+                    for name, value in properties)
 
 
 def serialize_event(properties: Sequence[tuple[str, object]]) -> bytes:
@@ -130,21 +142,15 @@ def revision(moment: dt.datetime) -> int:
 _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 
 
-class Text(vText):
-    """A TEXT value escaped as RFC 5545 says. icalendar's own escaping first
-    turns a literal ``\\N`` into a line break ("C:\\Nordic" would read as
-    "C:" and "ordic" in every calendar app); otherwise the same."""
-
-    #: vText's slot, set when it is made.
-    encoding: str
-
-    def to_ical(self) -> bytes:
-        text = str(self)
-        if not text.isascii():
-            text = text.translate(_LINE_BREAKS)
-        text = text.replace("\\", "\\\\").replace(";", r"\;")
-        text = text.replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
-        return text.replace("\r", r"\n").encode(self.encoding)
+def escaped_text(text: str) -> str:
+    """``text`` as a TEXT value, escaped as RFC 5545 says. icalendar's own
+    escaping first turns a literal ``\\N`` into a line break ("C:\\Nordic"
+    would read as "C:" and "ordic" in every calendar app); otherwise the same."""
+    if not text.isascii():
+        text = text.translate(_LINE_BREAKS)
+    text = text.replace("\\", "\\\\").replace(";", r"\;")
+    text = text.replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
+    return text.replace("\r", r"\n")
 
 
 def _date(day: dt.date) -> str:
@@ -214,13 +220,13 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         ("DTSTAMP", _instant(portal.updated)),
         ("UID", event_uid(client.id, portal.project.id, milestone.id)),
         ("SEQUENCE", str(revision(portal.updated))),
-        ("DESCRIPTION", Text("\n".join(lines))),
+        ("DESCRIPTION", escaped_text("\n".join(lines))),
         ("STATUS", "CONFIRMED"),
         ("TRANSP", "TRANSPARENT"),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
     summary = _("%(party)s: %(milestone)s (expected)") if forecast else _("%(party)s: %(milestone)s")
-    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", Text(
+    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", escaped_text(
         done + summary % {"party": prefix + owner, "milestone": milestone.title}))])
                  + rest + _END_EVENT for prefix in prefixes)
 

@@ -56,6 +56,9 @@ class Words:
 
     def __init__(self, lang: Language) -> None:
         self.language = lang
+        # What CLDR formats, remembered: a portal names the same few dozen
+        # dates many times over, and Babel takes 30 µs for each.
+        self._formatted: dict[tuple[str, object], str] = {}
 
     def long_date(self, day: dt.date) -> str:
         """``Tue 3 Nov 2026``; ``Fr., 4. Dez. 2026``: the locale's date with
@@ -63,18 +66,23 @@ class Words:
         if self.language.base == SOURCE:
             return _SOURCE_DATE.format(weekday=_WEEKDAYS[day.weekday()], day=day.day,
                                        month=_MONTHS[day.month - 1], year=day.year)
-        from babel.dates import format_skeleton
+        return self._skeleton("yMMMEd", day)
 
-        return format_skeleton("yMMMEd", day, locale=self.language.locale)
+    def _skeleton(self, skeleton: str, day: dt.date) -> str:
+        """``day`` in the locale's form of CLDR's ``skeleton``."""
+        key = (skeleton, day)
+        if key not in self._formatted:
+            from babel.dates import format_skeleton
+
+            self._formatted[key] = format_skeleton(skeleton, day, locale=self.language.locale)
+        return self._formatted[key]
 
     def short_date(self, day: dt.date, *, year: bool = False) -> str:
         """``3 Nov``, ``3 Nov 2026``; ``3. Nov.``: a date in a table row
         (CLDR's ``MMMd`` and ``yMMMd``)."""
         if self.language.base == SOURCE:
             return f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
-        from babel.dates import format_skeleton
-
-        return format_skeleton("yMMMd" if year else "MMMd", day, locale=self.language.locale)
+        return self._skeleton("yMMMd" if year else "MMMd", day)
 
     def short_month(self, month: int) -> str:
         """``Nov``; ``Nov.``: a month on the timeline's axis."""
@@ -88,9 +96,12 @@ class Words:
         """``14:00``: the locale's short time (24 hours where it counts so)."""
         if self.language.base == SOURCE:
             return moment.strftime("%H:%M")
-        from babel.dates import format_time
+        key = ("time", moment)
+        if key not in self._formatted:
+            from babel.dates import format_time
 
-        return format_time(moment, "short", locale=self.language.locale)
+            self._formatted[key] = format_time(moment, "short", locale=self.language.locale)
+        return self._formatted[key]
 
     def zone_name(self, zone: str) -> str:
         """``Europe/Vienna``; ``Wien``, ``Вена``: a time zone as a reader
@@ -98,9 +109,13 @@ class Words:
         wherever CLDR has no city: ``Etc/GMT+5`` is five hours behind)."""
         if self.language.base == SOURCE or "/" not in zone or zone.startswith("Etc/"):
             return zone
-        from babel.dates import get_timezone_location
+        key = ("zone", zone)
+        if key not in self._formatted:
+            from babel.dates import get_timezone_location
 
-        return str(get_timezone_location(zone, locale=self.language.locale, return_city=True))
+            self._formatted[key] = str(get_timezone_location(zone, locale=self.language.locale,
+                                                             return_city=True))
+        return self._formatted[key]
 
     # A count's phrase comes from one method that gives the catalog's form
     # for the count with ``%(num)d`` still in it: the page fills it in, and
