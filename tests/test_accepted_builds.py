@@ -96,6 +96,8 @@ def projects(draw, index: int):
         "payment_days": draw(st.one_of(st.integers(-10**9, 10**9),
                                        st.floats(allow_nan=False, allow_infinity=False))),
         "deposit": draw(texts),
+        # A term of the studio's own, one value for each party.
+        **({"revisions": {"studio": draw(days), "client": draw(texts)}} if draw(st.booleans()) else {}),
     }
     return {
         "id": f"project-{index}", "title": draw(texts), "token": draw(tokens),

@@ -108,6 +108,8 @@ CASES = [
     ("negative grace", edit("        response_days", "        grace_days: {studio: -1, client: 2}\n        response_days"), 25, 30, "projects[0].agreement.terms.grace_days.studio", "-1 must be 0 or more"),
     ("term name with a hyphen", edit("        response_days", "        late-fee: 5%\n        response_days"), 25, 9, "projects[0].agreement.terms.late-fee", "usable as {{ terms.NAME }}"),
     ("term value is a list", edit("        response_days", "        deposit: [1, 2]\n        response_days"), 25, 18, "projects[0].agreement.terms.deposit", "expected text or a number or true or false"),
+    ("own term for one side", edit("        response_days", "        revisions: {studio: 2}\n        response_days"), 25, 9, "projects[0].agreement.terms.revisions.client", "required key is missing; a term is text, a number, true or false, or one such value for each party"),
+    ("own term for a third side", edit("        response_days", "        revisions: {studio: 2, client: 1, agency: 3}\n        response_days"), 25, 43, "projects[0].agreement.terms.revisions.agency", "unknown key (allowed here: client, studio)"),
     ("placeholder without value", edit("        response_days: {studio: 1, client: 2}\n", "        deposit: 10%\n"), 24, 7, "projects[0].agreement.terms", "no value for {{ terms.response_days.studio }}, which content/agreements/short.md:1 uses"),
     ("contact key misspelt", edit("timezone:", "contact: {phone_number: '1'}\ntimezone:"), 2, 11, "contact.phone_number", "did you mean phone?"),
     ("contact email", edit("timezone:", "contact: {email: nobody}\ntimezone:"), 2, 18, "contact.email", '"nobody" is not allowed; give one plain email address'),

@@ -28,7 +28,23 @@ def problems_of(courtside, **pelican) -> list[str]:
                                '"Northwind" (text); give at least the studio\'s name: {"name": "Your Studio"}']),
     ({"studio": {"name": " "}}, ['COURTSIDE.studio.name: " " is not allowed; give the studio\'s name: '
                                   '{"name": "Your Studio"}']),
-    ({"studio": {**STUDIO, "fax": "1"}}, ["COURTSIDE.studio.fax: unknown key (allowed here: email, language, name, phone, url)"]),
+    ({"studio": {**STUDIO, "fax": "1"}}, ["COURTSIDE.studio.fax: unknown key (allowed here: email, language, name, phone, url, website)"]),
+    ({"studio": {**STUDIO, "phone": "ring us"}},
+     ['COURTSIDE.studio.phone: "ring us" is not allowed; write the number in digits, with an '
+      'optional leading + and spaces, such as "+49 40 1234 5678"']),
+    ({"studio": {**STUDIO, "website": "northwind.example"}},
+     ['COURTSIDE.studio.website: "northwind.example" is not allowed; write the whole address, '
+      'such as "https://northwind.example"']),
+    ({"studio": {**STUDIO, "website": "javascript:alert(1)"}},
+     ['COURTSIDE.studio.website: "javascript:alert(1)" is not allowed; write the whole address, '
+      'such as "https://northwind.example"']),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": 2}}},
+     ["COURTSIDE.terms.revisions.client: required key is missing; a term is text, a number, true "
+      "or false, or one such value for each party: {studio: …, client: …}"]),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": 2, "client": 1, "agency": 3}}},
+     ["COURTSIDE.terms.revisions.agency: unknown key (allowed here: client, studio)"]),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": {"rounds": 2}, "client": 1}}},
+     ["COURTSIDE.terms.revisions.studio: expected text or a number or true or false, got a mapping"]),
     ({"studio": STUDIO, "studios": 1}, ["COURTSIDE.studios: unknown key; did you mean studio?"]),
     ({"studio": STUDIO, "accent": "red"}, ['COURTSIDE.accent: "red" is not allowed; write the colour as #rrggbb']),
     ({"studio": STUDIO, "accent": "#eeeeee"}, ["COURTSIDE.accent: #eeeeee is too light to see against "
@@ -116,3 +132,15 @@ def test_a_build_with_python_values_in_the_settings_shows_them_as_written(site):
     page = site.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
     logo = page.select_one("img.logo")
     assert (logo["width"], logo["alt"]) == ("196", "Northwind Studio")
+
+
+def test_the_studios_website_keeps_its_former_name_url():
+    def studio(**given):
+        return courtside_settings({"PATH": "content", "COURTSIDE": {"studio": {**STUDIO, **given}}},
+                                  environ={}).studio
+
+    assert studio(url="https://old.example")["website"] == "https://old.example"
+    assert "url" not in studio(url="https://old.example")
+    assert studio(url="https://old.example", website="https://new.example")["website"] == \
+        "https://new.example"
+    assert studio(phone="+49 (0)40 1234-5678")["phone"] == "+49 (0)40 1234-5678"

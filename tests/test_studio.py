@@ -299,7 +299,7 @@ def test_the_studios_side_speaks_the_studios_language(site):
     assert all("Projekt: " in text and "Project: " not in text for text in descriptions)
     # The clients' own pages are unchanged: Acme's portal is still English.
     acme = site.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
-    assert acme.html["lang"] == "en" and "Waiting on" in text_of(acme)
+    assert acme.html["lang"] == "en" and "Your turn" in text_of(acme)
 
 
 def test_status_speaks_the_studios_language(site, courtside):

@@ -690,6 +690,17 @@ def _check_agreements(clients: list[Client], documents: Mapping[str, Document], 
                 problems.append(document.problem(
                     place, f"no value for {placeholder}, which "
                     f"{display_path(template.path)}:{placeholder.line} uses", key=True))
+            for placeholder in template.per_party(context):
+                # At the term where the file writes it; else its terms, or its agreement.
+                name = placeholder.chain[-1]
+                given: KeyPath = ("terms", name) if placeholder.chain[:1] == ("terms",) \
+                    and name in (written.get("terms") or {}) else \
+                    ("terms",) if "terms" in written else ()
+                chain = ".".join(placeholder.chain)
+                problems.append(document.problem(
+                    (*at, *given), f"{chain} has a value for each party, and "
+                    f"{display_path(template.path)}:{placeholder.line} writes it whole; write "
+                    f"{{{{ {chain}.studio }}}} or {{{{ {chain}.client }}}} there", key=True))
     return templates, chosen, problems
 
 

@@ -13,9 +13,9 @@ from functools import cached_property, lru_cache
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .actions import DecisionMails, decision_mail, step_mail
+from .actions import DecisionMails, decision_mail, step_mail, tel_link, website_text
 from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total, number_style
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
@@ -416,6 +416,48 @@ class Portal:
         """What was agreed for the party holding the ball, past its grace."""
         ball = self.state.ball
         return self.project.agreement.per_party("consequences").get(ball) if ball else None
+
+    def _grace_line(self, left: int) -> Markup:
+        """``Words.grace_left``, with the consequence in its own element: the
+        page's script puts that element back into the line it rewrites."""
+        if self.consequence is None:
+            return escape(self.words.grace_left(left, None))
+        before, _, after = self.words.grace_left(left, "{consequence}").partition("{consequence}")
+        return escape(before) + Markup('<span class="consequence">{}</span>{}').format(
+            self.consequence, after)
+
+    @property
+    def grace_left(self) -> Markup | None:
+        """``2 business days left before: The project pauses.``: what is left
+        of the grace period of the party holding the ball, once its step is
+        overdue; None before or after it, or without one."""
+        due = self.state.due
+        if due is None or due.grace_left is None:
+            return None
+        return self._grace_line(due.grace_left)
+
+    @property
+    def grace_whole(self) -> Markup | None:
+        """The same line with the whole grace period left, for the page's script
+        to bring up to the viewer's day; None without a grace period."""
+        return None if self.grace_days is None else self._grace_line(self.grace_days)
+
+    @cached_property
+    def current_row(self) -> ScheduleRow | None:
+        """The schedule's row of the current step: its note is the panel's."""
+        return next((row for row in self.schedule if row.state == "current"), None)
+
+    @property
+    def studio_phone(self) -> tuple[str, str] | None:
+        """``(number as written, tel: link)``, when the settings give a phone."""
+        number = (self.studio.get("phone") or "").strip()
+        return (number, tel_link(number)) if number else None
+
+    @property
+    def studio_website(self) -> tuple[str, str] | None:
+        """``(address as a reader sees it, the address)``, when the settings give one."""
+        url = (self.studio.get("website") or "").strip()
+        return (website_text(url), url) if url else None
 
     @property
     def studio_email(self) -> str | None:

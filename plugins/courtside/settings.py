@@ -4,7 +4,8 @@
 All of Courtside's settings live in one dict in ``pelicanconf.py``::
 
     COURTSIDE = {
-        "studio": {"name": "Northwind Studio", "email": "hello@northwind.example"},
+        "studio": {"name": "Northwind Studio", "email": "hello@northwind.example",
+                   "phone": "+49 30 1234 5678", "website": "https://northwind.example"},
         "timezone": "Europe/Berlin",     # default for clients without one
         "clients_path": "clients",       # relative to the folder that holds content/
         "agreements_path": "agreements", # relative to content/
@@ -198,7 +199,7 @@ def courtside_settings(settings: Mapping[str, Any],
 
     content = Path(settings["PATH"])
     return CourtsideSettings(
-        studio=options["studio"],
+        studio=_studio(options["studio"]),
         timezone=options["timezone"] or settings.get("TIMEZONE") or "UTC",
         # Relative to the project folder, beside content/, as the layout has it.
         clients_folder=(content.parent / options["clients_path"]).resolve(),
@@ -219,6 +220,16 @@ def courtside_settings(settings: Mapping[str, Any],
         notices=read_notices(options["notices"]),
         reminders=checked_reminders(options["reminders"]),
     )
+
+
+def _studio(studio: Mapping[str, str]) -> dict[str, str]:
+    """The studio as the pages read it: ``website`` also under its former
+    name, ``url`` (``website`` wins)."""
+    resolved = dict(studio)
+    if "url" in resolved:
+        resolved.setdefault("website", resolved.pop("url"))
+        resolved.pop("url", None)
+    return resolved
 
 
 def _siteurl(settings: Mapping[str, Any]) -> str:
