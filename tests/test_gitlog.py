@@ -444,8 +444,8 @@ def test_a_workers_share_of_the_index_keys_its_files_as_the_whole_does(repo):
     repo.commit("2026-03-03T10:00:00+00:00", {"clients/a.yaml": "a2\n"})
     index = read_index(repo.root / "clients", "UTC")
     a, b = repo.root / "clients" / "a.yaml", repo.root / "clients" / "b.yaml"
-    share = gitlog.index_of(index, [a])
+    share = index.only([a])
     assert share is not None and list(share.files) == [str(a.resolve())]
     assert history_key(share, a) == history_key(index, a) != ""
     assert versions_with_worktree(share, a, "a2\n", dt.date(2026, 3, 9)) == index.files[str(a.resolve())]
-    assert gitlog.index_of(None, [a]) is None and history_key(share, b) == ""
+    assert history_key(share, b) == ""

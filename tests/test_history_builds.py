@@ -208,7 +208,7 @@ def test_a_rename_keeps_the_history_and_what_the_page_never_shows_stays_out(tmp_
 
 
 def test_workers_build_the_same_history_from_their_share_of_the_index(built, tmp_path):
-    """Each worker is sent the history of its own files only (``gitlog.index_of``):
+    """Each worker is sent the history of its own files only (``HistoryIndex.only``):
     the pages are byte for byte those of a build in one process."""
     again = committed_site(tmp_path)
     settings = again.root / "pelicanconf.py"

@@ -40,7 +40,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -82,6 +82,13 @@ class HistoryIndex:
     root: Path                                # the repository's top level, symlinks resolved
     files: Mapping[str, tuple[Version, ...]]  # by resolved absolute path; oldest first, one per day
     shallow: bool                             # a shallow clone: older versions are missing
+
+    def only(self, paths: Iterable[Path]) -> HistoryIndex:
+        """The index of ``paths`` alone: what a worker building them needs
+        (the whole index is megabytes, and was sent with every share of work)."""
+        wanted = {str(path.resolve()) for path in paths}
+        return replace(self, files={name: versions for name, versions in self.files.items()
+                                    if name in wanted})
 
 
 class HistoryUnreadable(OSError):
@@ -330,16 +337,6 @@ def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Versi
             continue
         versions.append(Version(day=day, blob=blob))
     return {path: tuple(versions) for path, versions in by_path.items() if path not in gone}
-
-
-def index_of(index: HistoryIndex | None, paths: Iterable[Path]) -> HistoryIndex | None:
-    """``index`` with the versions of ``paths`` only: all a worker that builds
-    them needs (the whole index would be sent along with every batch of work)."""
-    if index is None:
-        return None
-    files = {key: index.files[key] for key in (str(path.resolve()) for path in paths)
-             if key in index.files}
-    return HistoryIndex(root=index.root, files=files, shallow=index.shallow)
 
 
 def versions_of(index: HistoryIndex | None, path: Path) -> tuple[Version, ...]:

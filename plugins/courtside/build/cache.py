@@ -97,7 +97,7 @@ class BuildCache:
 
     def sharing(self, history: HistoryIndex | None) -> BuildCache:
         """This cache as a worker uses it: with the history of its own files
-        (``gitlog.index_of``), the same entries."""
+        (``HistoryIndex.only``), the same entries."""
         part = copy.copy(self)
         part.history = history
         return part

@@ -31,7 +31,7 @@ from .. import _pelican
 from ..calendar import studio_calendar
 from ..files import write_atomically
 from ..filters import words_of
-from ..gitlog import HistoryIndex, HistoryUnreadable, index_of, read_index
+from ..gitlog import HistoryIndex, HistoryUnreadable, read_index
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
@@ -70,12 +70,14 @@ def _progress(items: Iterable[_Item], total: int, description: str) -> Iterable[
     return track(items, total=total, description=description, console=terminal, transient=True)
 
 
-def _shares(paths: list[Path], context: BuildContext, cache: BuildCache | None
-            ) -> tuple[BuildContext, BuildCache | None]:
-    """What a worker building ``paths`` is sent: the context and cache with
-    the history of those files alone (a whole history index is megabytes,
-    pickled again for every batch)."""
-    history = index_of(context.history, paths)
+def _for_share(context: BuildContext, cache: BuildCache | None, paths: list[Path]
+               ) -> tuple[BuildContext, BuildCache | None]:
+    """The context and cache a worker building ``paths`` is sent: with the
+    history of those files only (the whole index is megabytes, and both
+    carried it with every share of work)."""
+    if context.history is None:
+        return context, cache
+    history = context.history.only(paths)
     return replace(context, history=history), cache.sharing(history) if cache else None
 
 
@@ -219,10 +221,10 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             # futures with a traceback of its own.
             size = max(1, len(paths) // (workers * 32))
             with interrupts_deferred():
-                futures = [pool.submit(build_and_store_all, chunk, shared, self.staging, kept)
-                           for chunk in (paths[start:start + size]
+                futures = [pool.submit(build_and_store_all, share, shared, self.staging, kept)
+                           for share in (paths[start:start + size]
                                          for start in range(0, len(paths), size))
-                           for shared, kept in [_shares(chunk, context, cache)]]
+                           for shared, kept in [_for_share(context, cache, share)]]
             submitted = True
             results = (build for future in futures for build in future.result())
             built = list(_progress(results, len(paths), "Courtside: building"))
