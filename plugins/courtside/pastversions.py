@@ -3,37 +3,55 @@
 History reads every committed version of every client file (``gitlog``), and
 reading each with the loader (YAML, schema, model, checks) is what that
 costs. Two versions a day apart differ in a line or two: a due date moved, a
-``done`` set, a term changed. So the versions are read from the newest back,
-and a version whose lines differ from those of the version after it (already
-read) only in plain ``key: value`` lines is that version with those values
-replaced, removed or added: only the changed lines are read, only the
-mappings they are in are checked by the schema, only the milestones, log
-entries, agreement or projects they belong to are built again (everything
-else, down to the model's objects, is the newer version's own, so the
-history compares only what changed), and the loader's checks across fields
-run on the result. Anything else is read by the loader (``client_from_text``):
-the same client, only slower.
+``done`` set, a term changed. So the versions are read from the newest back
+(the newest is the one the build loaded), and a version that differs from the
+one after it only in plain lines is that version with those lines' values
+replaced, their keys removed or added:
+
+- only the changed lines are read (``_fragment``: by the loader's own reader,
+  each on its own);
+- only the mappings and list items they are in are checked by the schema
+  (``schema.part_is_valid``);
+- only the steps, log entries, agreement, project or client they belong to
+  are built again, by the loader's own functions, and checked by its checks
+  (``loader._project_problems`` when the edit is inside one project);
+  everything else, down to the model's objects, is the newer version's own,
+  so the history compares only what changed (``history`` passes over what
+  is the same object).
+
+Anything else is read whole by the loader (``client_from_text``): the same
+client, only slower. A version the loader refuses is always the loader's to
+read; the next older one is read against the last version that loaded.
 
 Why a changed line can be read on its own. A line is taken only when it is
-``key: value`` (or ``- key: value``, a list item's first key) in a block
-mapping, with a value that starts on the line and is no block scalar, alias,
-anchor or tag, and no tab anywhere. The newer version's line must read on its
-own exactly as it reads in its file: the same keys and values at the same
-columns, nothing else starting on the line, and its mapping a block one
-(``Base.is_block``). Such a line is complete: a value that went on to
-the next line (a plain text continued, a quoted text or a flow list left
-open) would read differently on its own, and a value after which the next
-line is indented further is a YAML error. So the older version's line, which
-stands in the same place with the same indentation and reads on its own as
-one complete ``key: value``, reads in its file exactly as on its own, and the
-lines around it read as they do in the newer version. Lines added or removed
-(a ``done`` set, a ``status`` added) are plain keys of one mapping that has a
-key right above or right below them, below a line that ends a value (or
-opens a mapping); blank and comment lines may change in the same places. A
-key that is added where its mapping has it already (twice in the text, or
-filled in by the schema's default) is left to the loader. A file with an
-alias, a carriage return or a line break other than ``\\n`` is read by the
-loader.
+a blank line, a comment, ``key: value`` in a block mapping (maybe as a list
+item's first key, ``- key: value``), or a list item all on one line
+(``- {id: x, due: 2026-11-06}``), with a value that starts on the line and
+is no block scalar, alias, anchor or tag, no tab or byte-order mark on it.
+The newer version's line must read on its own exactly as it reads in its
+file: the same keys and values, of the same types, at the same columns,
+nothing else starting on the line, its mapping or list a block one
+(``Base.is_block``: a line inside a flow mapping reads otherwise). Such a
+line is complete: a value that went on to the next line (a plain text
+continued, a quoted text or a flow mapping left open) reads differently on
+its own, and after a value that ends on its line, a line indented further is
+a YAML error. So the older version's line, in the same place with the same
+indentation and dash, read on its own as one complete key and value (or
+item), reads in its file exactly as on its own, and the lines around it read
+as they do in the newer version. Keys added or removed (a ``done`` set, a
+``start`` added) are plain keys of one mapping with a key of its own right
+above or right below them that stays, below a line that ends its value or
+opens a mapping; blank lines and comments may change in the same places.
+What this module does not read as an edit:
+
+- a list item added or removed, a key at another indentation, a line inside
+  a block scalar or a value over several lines;
+- a key added where its mapping has it already (written twice, or filled in
+  by the schema's default, as a project's ``status``);
+- in a file with an alias, anything in a value an alias uses, and any line
+  with ``&`` or ``*`` on it;
+- a file with a carriage return or a line break other than ``\n``, more
+  values than the reader reads (``MAX_VALUES``), or nesting near its limit.
 
 Everything here is pure: texts in, clients out.
 """
