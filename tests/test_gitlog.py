@@ -365,6 +365,11 @@ def test_a_saved_index_reads_only_the_commits_since_and_gives_the_same_versions(
     assert any(".." in arg for arg in log)  # only the commits since the saved one
     assert again == read_index(repo.root / "clients", "UTC")  # as a full read gives
     assert [day for day, _ in versions(again, path)] == ["2026-03-02", "2026-03-03"]
+    # Nothing committed since: no git log at all, and the saved index is left as it is.
+    written = saved.stat().st_mtime_ns
+    calls.clear()
+    assert read_index(repo.root / "clients", "UTC", saved) == again
+    assert not [args for args in calls if "log" in args] and saved.stat().st_mtime_ns == written
     # After a history rewritten under it, the saved changes are not used.
     repo.git("reset", "-q", "--hard", "HEAD~1")
     repo.commit("2026-03-04T10:00:00+00:00", {"clients/a.yaml": "a3\n"})

@@ -157,12 +157,13 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     log = ["log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw", "--no-abbrev",
            "--find-renames", f"--relative={inside}" if inside else "--no-relative", "--no-color",
            "--no-ext-diff", "-z", f"--format={LOG_FORMAT}"]
-    outputs = _run_all(folder, [[*log, revisions] for revisions in _ranges(folder, since, head)])
+    outputs = _run_all(folder, [[*log, revisions] for revisions in _ranges(folder, since, head)]
+                       if since != head else [])  # nothing committed since the last build
     changes = [*(known[1] if known else ()),
                *((timestamp, inside + path, blob, renamed and inside + renamed)
                  for timestamp, path, blob, renamed in parse_raw_log(b"".join(outputs))
                  if _is_client_file(path))]
-    if saved:
+    if saved and not (known and known[0] == head):  # written again only when there is more
         _save_changes(saved, folder, head, changes)
     files = collapse(changes, ZoneInfo(zone))
     return HistoryIndex(root=root, files={str(root / path): versions for path, versions in files.items()},
