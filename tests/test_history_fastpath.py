@@ -289,7 +289,11 @@ def test_a_version_further_back_is_read_against_the_edited_one(loader_calls):
 
 # --- random edits of realistic files --------------------------------------------------------------
 
-#: Values a studio (or a slip of the keyboard) may write in place of another.
+#: Values a studio (or a slip of the keyboard) may write in place of another,
+#: with the traps of design/pitfalls.md: impossible dates, 14:00 (a number to
+#: YAML), NO (false), .inf, tags, anchors and aliases, control characters,
+#: tabs, carriage returns and the other line breaks YAML counts, a byte-order
+#: mark, a merge key, a quoted text over two lines.
 VALUES = ("2026-11-13", "2026-11-06 14:00", "2026-12-01", "2026-09-15", "2030-01-01", "1969-12-31",
           "2026-13-01", "2026-02-30", "2026-11-06 25:00", "tomorrow", "14:00", "1:30", "yes", "NO",
           "no", "on", "~", "null", "", "'quoted'", '"quoted"', '"open', "'it''s'", "|", "|-", ">",
@@ -300,7 +304,9 @@ VALUES = ("2026-11-13", "2026-11-06 14:00", "2026-12-01", "2026-09-15", "2030-01
           "archived", "step-1", "step-2", "project-1", "project-2", "web", "content", "launch",
           "AcmeWebTokenAbcdefgh01", "aaaaaaaaaaaaaaaaaaaaaa", "Qx7RbM4cHdSx3kQ9vTnW2y",
           "Europe/Paris", "Mars/Base", "DE-BY", "XX-YY", "de", "klingon", "approved", "proposed",
-          "declined", "5", "0", "-1", "3.5", "true", "false", "Title: with colon", "# only")
+          "declined", "5", "0", "-1", "3.5", "true", "false", "Title: with colon", "# only",
+          "carriage\rreturn", "line\u2028separator", "next\x85line", "\ufeffbom", "<< merge",
+          "*alias", "{a: *b}", "[&c d]", "'multi\n  line'", "very " * 300 + "long")
 #: Lines a studio may add (each is indented as the line it is put before).
 LINES = ("done: 2026-10-01", "done: 2026-11-30", "status: paused", "status: done",
          "paused_reason: Waiting for the texts", "note: Added later", "# a comment", "", "   ",

@@ -400,7 +400,7 @@ class _BlobReader:
         try:
             self.process = subprocess.Popen(_git(root, "cat-file", "--batch"), stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                            env=_environment())
+                                            env=_environment(), bufsize=PIPE_BUFFER)
         except OSError as error:
             raise HistoryUnreadable(root, str(error)) from error
 
@@ -438,6 +438,8 @@ class _BlobReader:
         self.process.wait()
 
 
+#: What is read from ``git cat-file`` at a time: a few client files, not a part of one.
+PIPE_BUFFER = 1 << 16
 #: Blob ids written to ``git cat-file`` at once: 41 bytes each, well under a pipe's 64 KiB.
 BATCH = 256
 #: The readers started by this process, by repository; a forked worker starts its own.

@@ -168,12 +168,17 @@ def _see_milestones(milestones: dict[str, _Followed], schedule: Sequence[Milesto
     version before's, None for the project's first); one no longer in it was
     removed on ``day``."""
     first = before is None
-    if before is not None and len(before) == len(schedule) \
-            and all(now.id == was.id for now, was in zip(schedule, before, strict=True)):
-        for now, was in zip(schedule, before, strict=True):  # the same steps: compare the changed
+    if before is not None and len(before) == len(schedule):
+        changed = []
+        for now, was in zip(schedule, before, strict=True):
             if now is not was:
+                if now.id != was.id:
+                    break
+                changed.append(now)
+        else:  # the same steps in the same order: compare the changed ones
+            for now in changed:
                 milestones[now.id].see(now, day)
-        return
+            return
     present = {m.id: m for m in schedule}
     if not first:
         _follow_new_ids(milestones, present)
@@ -218,7 +223,7 @@ class _Followed:
         self.removed = None  # back on the schedule
         if milestone is last:  # the version before's own step: nothing changed
             return
-        if Due.of(milestone) != Due.of(last):
+        if milestone.due != last.due or milestone.due_time != last.due_time:
             self.moves.append(Edit(day, Due.of(last), Due.of(milestone)))
         if milestone.owner != last.owner:
             self.owners.append(Edit(day, last.owner, milestone.owner))

@@ -451,7 +451,7 @@ def _hunks(newer: Known, text: str) -> list[tuple[int, int, list[str]]] | None:
     prefix = _common_prefix(was, text)
     suffix = _common_suffix(was, text, min(len(was), len(text)) - prefix)
     first = was.count("\n", 0, prefix)
-    end = was.count("\n", 0, len(was) - suffix) + 1
+    end = first + was.count("\n", prefix, len(was) - suffix) + 1
     start = was.rfind("\n", 0, prefix) + 1
     stop = text.find("\n", len(text) - suffix)
     lines = text[start:stop if stop >= 0 else len(text)].split("\n")
@@ -589,10 +589,13 @@ def _beside(newer: Known, first: int, end: int, changed: set[int]
     return after, following if following is not None and not following.dash else None
 
 
-def _apply(data: Any, edits: list[_Edit]) -> tuple[Any, dict[KeyPath, Any]] | None:
+def _apply(data: Any, edits: list[_Edit]
+           ) -> tuple[Any, dict[KeyPath, Any], dict[KeyPath, Any]] | None:
     """``data`` with ``edits`` made, copying only the lists and mappings on the
-    way to each edited one (everything else is shared); and the edited
-    mappings and list items by path. None when an edit does not fit (a key added twice)."""
+    way to each edited one (everything else is shared); the edited mappings
+    and list items by path; and the parts the schema must check again by
+    path (a value replaced under a key kept, or else the whole mapping). None
+    when an edit does not fit (a key added twice)."""
     root = _copy(data)
     copied: dict[KeyPath, Any] = {(): root}
 
@@ -603,15 +606,22 @@ def _apply(data: Any, edits: list[_Edit]) -> tuple[Any, dict[KeyPath, Any]] | No
         return copied[path]
 
     changed: dict[KeyPath, Any] = {}
+    checks: dict[KeyPath, Any] = {}
     for edit in edits:
         if edit.is_item:
             items = container(edit.at[:-1])
-            items[edit.at[-1]] = changed[edit.at] = edit.item
+            items[edit.at[-1]] = changed[edit.at] = checks[edit.at] = edit.item
             continue
-        mapping = container(edit.at)
+        mapping = changed[edit.at] = container(edit.at)
         if any(key not in mapping for key in (*edit.removed, *edit.replaced)) \
                 or edit.added and edit.anchor not in mapping:
             return None
+        if not edit.removed and not edit.added \
+                and all(new == old for old, (new, _) in edit.replaced.items()):
+            for key, (_, value) in edit.replaced.items():  # values replaced, the keys as they were
+                mapping[key] = checks[(*edit.at, key)] = value
+            continue
+        checks[edit.at] = mapping
         renamed = {old: new for old, (new, _) in edit.replaced.items() if new != old}
         kept = set(mapping) - set(edit.removed) - set(renamed)
         new_keys = [*renamed.values(), *(key for key, _ in edit.added)]
@@ -631,8 +641,7 @@ def _apply(data: Any, edits: list[_Edit]) -> tuple[Any, dict[KeyPath, Any]] | No
                 result.update(added)
         mapping.clear()
         mapping.update(result)
-        changed[edit.at] = mapping
-    return root, changed
+    return root, changed, checks
 
 
 def _edits(newer: Known, hunks: list[tuple[int, int, list[str]]]
@@ -713,8 +722,8 @@ class Reader:
         applied = _apply(newer.data, edits)
         if applied is None:
             return None
-        data, parts = applied
-        if not all(part_is_valid(path, part) for path, part in parts.items()):
+        data, parts, checks = applied
+        if not all(part_is_valid(path, part) for path, part in checks.items()):
             return None
         client = self._client(newer, data, parts)
         if client is None:
