@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 
 from courtside.gitlog import blob_texts, client_history, close_readers, read_index  # noqa: E402
 from courtside.loader import load_client  # noqa: E402
+from courtside.pastversions import _fragment  # noqa: E402
 from synthetic import write_clients, write_history  # noqa: E402
 
 VERSIONS = 30
@@ -41,6 +42,7 @@ def main() -> None:
             blob_texts(index.root, [version.blob for version in index.files[str(path.resolve())]])
         times = []
         for _ in range(arguments.runs):
+            _fragment.cache_clear()  # each run as a build's worker starts: nothing read yet
             start = time.process_time()
             for path, (client, document, _) in zip(paths, loaded, strict=True):
                 assert client is not None

@@ -218,8 +218,14 @@ def project_with_studio_terms(project: Project, defaults: Mapping[str, Any]) -> 
     """``project`` with the studio's default terms under its own."""
     if not defaults:
         return project
-    return replace(project, agreement=replace(project.agreement,
-                                              terms=merged_terms(defaults, project.agreement.terms)))
+    return replace(project, agreement=agreement_with_studio_terms(project.agreement, defaults))
+
+
+def agreement_with_studio_terms(agreement: Agreement, defaults: Mapping[str, Any]) -> Agreement:
+    """``agreement`` with the studio's default terms under its own."""
+    if not defaults:
+        return agreement
+    return replace(agreement, terms=merged_terms(defaults, agreement.terms))
 
 
 def flat_terms(terms: Mapping[str, Any], at: tuple[str, ...] = ()

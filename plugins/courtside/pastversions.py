@@ -81,7 +81,13 @@ from .loader import (
     _project_problems,
     client_from_text,
 )
-from .model import Client, Project, project_with_studio_terms, with_studio_terms
+from .model import (
+    Client,
+    Project,
+    agreement_with_studio_terms,
+    project_with_studio_terms,
+    with_studio_terms,
+)
 from .schema import part_is_valid
 from .yamlsource import (
     MAX_DEPTH,
@@ -622,26 +628,36 @@ def _apply(data: Any, edits: list[_Edit]
                 mapping[key] = checks[(*edit.at, key)] = value
             continue
         checks[edit.at] = mapping
-        renamed = {old: new for old, (new, _) in edit.replaced.items() if new != old}
-        kept = set(mapping) - set(edit.removed) - set(renamed)
-        new_keys = [*renamed.values(), *(key for key, _ in edit.added)]
-        if len(set(new_keys)) != len(new_keys) or kept & set(new_keys):
-            return None  # a key twice (or one the schema filled in): the loader says what happens
-        result: dict[str, Any] = {}
-        added = dict(edit.added)
-        for key, value in mapping.items():
-            if edit.before and key == edit.anchor:
-                result.update(added)
-            if key in edit.replaced:
-                new, value = edit.replaced[key]
-                result[new] = value
-            elif key not in edit.removed:
-                result[key] = value
-            if not edit.before and key == edit.anchor:
-                result.update(added)
+        rekeyed = _rekeyed(mapping, edit)
+        if rekeyed is None:
+            return None
         mapping.clear()
-        mapping.update(result)
+        mapping.update(rekeyed)
     return root, changed, checks
+
+
+def _rekeyed(mapping: dict[str, Any], edit: _Edit) -> dict[str, Any] | None:
+    """``mapping`` with ``edit``'s keys removed, renamed and added where the
+    text has them; None when a key would be there twice (written twice, or
+    one the schema filled in: the loader says what happens)."""
+    renamed = {old: new for old, (new, _) in edit.replaced.items() if new != old}
+    kept = set(mapping) - set(edit.removed) - set(renamed)
+    new_keys = [*renamed.values(), *(key for key, _ in edit.added)]
+    if len(set(new_keys)) != len(new_keys) or kept & set(new_keys):
+        return None
+    result: dict[str, Any] = {}
+    added = dict(edit.added)
+    for key, value in mapping.items():
+        if edit.before and key == edit.anchor:
+            result.update(added)
+        if key in edit.replaced:
+            new, new_value = edit.replaced[key]
+            result[new] = new_value
+        elif key not in edit.removed:
+            result[key] = value
+        if not edit.before and key == edit.anchor:
+            result.update(added)
+    return result
 
 
 def _edits(newer: Known, hunks: list[tuple[int, int, list[str]]]
@@ -772,8 +788,8 @@ class Reader:
                 project, milestones=tuple(milestones) if "milestones" in touched else project.milestones,
                 log=tuple(log) if "log" in touched else project.log)
         if all(part[:1] == ("agreement",) for part in parts):
-            return project_with_studio_terms(
-                dataclasses.replace(project, agreement=_agreement(data["agreement"])), self.terms)
+            return dataclasses.replace(project, agreement=agreement_with_studio_terms(
+                _agreement(data["agreement"]), self.terms))
         return project_with_studio_terms(_project(data), self.terms)
 
 
