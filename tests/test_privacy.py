@@ -25,6 +25,8 @@ def with_sitemap(tmp_path_factory):
     from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("sitemap") / "site")
+    (site.root / "content" / "pages").mkdir()  # a public page of the studio's own
+    (site.root / "content" / "pages" / "about.md").write_text("Title: About us\n\nWho we are.\n")
     result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py",
                       "-e", 'PLUGINS=["courtside", "sitemap"]', 'SITEMAP={"format": "xml"}',
                       env={"SITEURL": "https://portals.example", "COURTSIDE_STUDIO_TOKEN": STUDIO_TOKEN})
@@ -48,7 +50,8 @@ def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
 def test_the_sitemap_lists_only_public_pages(with_sitemap):
     sitemap = (with_sitemap.output / "sitemap.xml").read_text("utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
-    assert locations and all("/p/" not in loc for loc in locations)
+    assert "https://portals.example/pages/about-us.html" in locations
+    assert all("/p/" not in loc and "/studio/" not in loc for loc in locations)
 
 
 @pytest.mark.e2e
@@ -77,13 +80,15 @@ def test_every_portal_page_keeps_its_address_to_itself(with_sitemap, key):
     for tag in page.find_all("link", href=True):
         assert tag["href"].startswith("https://portals.example/"), tag
     # The only links that leave the site are the calendar apps' own subscribe
-    # pages, which the client follows on purpose; no referrer goes with them.
+    # pages and the studio's website, which the client follows on purpose; no
+    # referrer goes with them.
     for link in page.find_all("a", href=True):
         href = link["href"]
-        if href.startswith(("https://portals.example/", "webcal://portals.example/", "mailto:", "#")):
+        if href.startswith(("https://portals.example/", "webcal://portals.example/", "mailto:",
+                            "tel:", "#")):
             continue
         assert href.startswith(("https://calendar.google.com/", "https://outlook.live.com/",
-                                "https://outlook.office.com/")), href
+                                "https://outlook.office.com/", "https://northwind.example")), href
         assert link["rel"] == ["noopener", "noreferrer"]
 
 

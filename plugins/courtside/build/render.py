@@ -235,17 +235,19 @@ def _timeline(portal: Portal, layout: str) -> Markup:
 
 
 def _page_values(context: BuildContext, folder: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """What a page at ``folder/index.html`` is rendered with: SITEURL relative
-    to it when the site uses relative URLs (what Pelican's writer would do)."""
-    depth = folder.rstrip("/").count("/") + 1
-    siteurl = os.path.join(*[".."] * depth) if context.relative_urls else context.siteurl
+    """What a page in ``folder`` ("" for the site's root) is rendered with:
+    SITEURL relative to it when the site uses relative URLs (what Pelican's
+    writer would do)."""
+    depth = folder.strip("/").count("/") + 1 if folder.strip("/") else 0
+    siteurl = (os.path.join(*[".."] * depth) if depth else ".") if context.relative_urls \
+        else context.siteurl
     return {**context.page_values, "SITEURL": siteurl, "CONTENT_SECURITY_POLICY": context.csp,
             "INLINE": context.inline, **values}
 
 
 def render_page(context: BuildContext, template: str, folder: str, tag: str = SOURCE,
                 **values: Any) -> bytes:
-    """A page at ``folder/index.html``, in the language ``tag``."""
+    """A page in ``folder`` ("" for the site's root), in the language ``tag``."""
     html = environment(context, tag).get_template(template).render(
         _page_values(context, folder, values))
     return html.encode("utf-8")
