@@ -13,7 +13,7 @@ from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import Any, TypedDict
 
-from . import edit
+from . import edit, studio_init
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history, read_index
 from .history import NO_HISTORY
@@ -262,6 +262,21 @@ def _github_annotation(problem: Problem) -> str:
     return f"::{problem.severity} {','.join(where)}::{data(problem.message)}"
 
 
+def init(args: argparse.Namespace) -> int:
+    settings = _pelican_settings(args.settings)
+    given = {question.option: getattr(args, question.option) for question in studio_init.QUESTIONS}
+    # The settings file's own values: a token in the environment is production's secret.
+    return studio_init.run(settings, courtside_settings(settings, environ={}), Path(args.settings), given,
+                           force=args.force, logo_height=args.logo_height,
+                           interactive=sys.stdin is not None and sys.stdin.isatty())
+
+
+def _logo_height(text: str) -> int:
+    if not text.isdigit() or not 8 <= int(text) <= 200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a logo height (use 8 to 200 pixels)")
+    return int(text)
+
+
 def token(args: argparse.Namespace) -> int:
     print(new_token())
     return 0
@@ -488,6 +503,38 @@ def build_parser() -> argparse.ArgumentParser:
     status_parser.add_argument("--client", metavar="ID", help="only this client's projects")
     status_parser.add_argument("--json", action="store_true", help="print a JSON list")
     status_parser.set_defaults(run=status)
+
+    init_parser = commands.add_parser(
+        "init", parents=[settings], help="make the example site your studio's",
+        description="Write the studio's name, contacts, time zone, language, holidays, logo "
+                    "and accent colour into the settings, with a fresh dashboard token; remove "
+                    "the example clients (never a file of your own, nor an example you edited) "
+                    "and the agreement languages you do not keep. Asks for what the options do "
+                    "not give when run at a terminal. Runs once: again only with --force.")
+    for option, help_text in (
+            ("--name", 'the studio\'s name, e.g. "Elbe Studio"'),
+            ("--email", "the e-mail address clients write to"),
+            ("--phone", "the phone number, with the country code: +49 40 1234567"),
+            ("--website", "the studio's website: https://elbe.example"),
+            ("--timezone", "an IANA time zone, e.g. Europe/Berlin (default: this computer's)"),
+            ("--language", "en, de, ru, fr or es: the dashboard's, and the portals' unless a "
+                           "client has another (default: en)"),
+            ("--holidays", "whose public holidays are not business days: DE, or DE-HH"),
+            ("--logo", "an SVG, PNG, JPEG or GIF file, copied into content/images"),
+            ("--logo-dark", "the logo's variant for dark mode (the same proportions)"),
+            ("--accent", "the studio's colour, #rrggbb; a colour too light is refused with "
+                         "the nearest one that is dark enough"),
+            ("--languages", "the agreement languages to keep, e.g. en,de (default: English and "
+                            "the studio's language); the others' templates are removed")):
+        init_parser.add_argument(option, metavar=option.removeprefix("--").upper().replace("-", "_"),
+                                 help=help_text + '; "" leaves it out')
+    init_parser.add_argument("--logo-height", type=_logo_height, metavar="PX",
+                             help=f"the logo's height on the page (default: "
+                                  f"{studio_init.LOGO_HEIGHT} pixels; the width follows its "
+                                  "proportions)")
+    init_parser.add_argument("--force", action="store_true",
+                             help="change the settings of a studio that already ran init")
+    init_parser.set_defaults(run=init)
 
     token_parser = commands.add_parser(
         "token", help="print a fresh token (for the studio dashboard)",
