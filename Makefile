@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish serve check test test-fast lint types lock messages clean rsync_upload s3_upload system-packages
+.PHONY: html publish host-build whole-history serve check test test-fast lint types lock messages clean rsync_upload s3_upload system-packages
 
 # Deploy targets (see "Deploying" in the README).
 SSH_HOST ?=
@@ -57,6 +57,20 @@ html: $(RUNTIME)
 # Production build: needs SITEURL in the environment; any warning is fatal.
 publish: $(RUNTIME)
 	$(BIN)/pelican -s publishconf.py --fatal warnings $(PELICAN_OPTS)
+
+# The production build a host runs from the repository itself (Netlify's
+# netlify.toml, the build command of Cloudflare Pages): the whole git history
+# first (the portals show moved dates from it; Cloudflare clones shallow, and a
+# shallow history stops a production build), then the client files checked and
+# the production build into output/, the only folder a host may publish.
+# (In this order: make builds prerequisites left to right unless run with -j.)
+host-build: whole-history check publish
+
+whole-history:
+	@if [ "$$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then \
+		echo "Fetching the whole history (this clone is shallow)"; \
+		git fetch --quiet --unshallow; \
+	fi
 
 check: $(RUNTIME)
 	$(BIN)/courtside check --format $(CHECK_FORMAT)

@@ -7,7 +7,8 @@ about the studio is in ``COURTSIDE``; Pelican's own settings below follow it.
 # The example studio, Northwind: `courtside init` makes this site yours (README, Make it yours).
 COURTSIDE = {
     "studio": {"name": "Northwind Studio", "email": "hello@northwind.example",
-               "phone": "+44 20 7946 0018", "url": "https://northwind.example", "language": "en"},
+               "phone": "+49 30 1234 5678", "website": "https://northwind.example",
+               "language": "en"},
     "timezone": "Europe/Berlin",
     "clients_path": "clients",
     "agreements_path": "agreements",

@@ -1,5 +1,6 @@
 """Synthetic but realistic sites for the benchmark: N clients with three
-projects of twelve milestones each, agreement terms and a paper trail, and
+projects of twelve milestones each, agreement terms and a paper trail (a
+third of them in German, a third in Russian), and
 the same number of plain Markdown pages of similar size for the baselines.
 
 Deterministic for a given N: the same files every run.
@@ -23,6 +24,7 @@ WORDS = ["design", "content", "review", "launch", "brand", "assets", "copy", "im
          "prototype"]
 FIRST = date0 = dt.date(2026, 9, 1)
 REGIONS = ("DE-BY", "AT", "FR", "US-NY", "DE-SN", "ES-MD", None)
+LANGUAGES = (None, "de", "ru")
 
 
 def token(rng: random.Random) -> str:
@@ -53,6 +55,10 @@ def client_yaml(index: int) -> str:
     rng = random.Random(index)
     lines = [f"name: Client {index} GmbH", "contact:", f"  name: Person {index}",
              f"  email: person{index}@client{index}.example", "timezone: Europe/Berlin"]
+    # A third of the clients read their portals in German, a third in Russian.
+    language = LANGUAGES[index % len(LANGUAGES)]
+    if language:
+        lines.append(f"language: {language}")
     # Most clients have a working calendar of their own: a region's public
     # holidays, and some a closure.
     region = REGIONS[index % len(REGIONS)]

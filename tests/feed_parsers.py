@@ -23,6 +23,9 @@ for a timed one. Every value is what that parser returns, not cleaned up: a
 value it keeps escaped has its backslashes, one it splits is a JSON list,
 a property it does not expose is ``None``. Some parsers add keys of their
 own: icalendar its accessors ``calendar_name`` and ``calendar_description``;
+icalendar and ical.js ``alarms``, every VALARM with its event's ``uid``,
+``action``, ``description``, ``trigger`` in seconds (negative: before) and
+``related`` (its RELATED parameter, ``None`` when not given);
 libical ``parse_errors``, ``restriction_ok`` and ``restriction_errors`` (its
 RFC 5546 check of the VCALENDAR, ``icalrestriction_check``, as Evolution
 runs it).

@@ -48,6 +48,11 @@ local_times = st.builds(lambda day, hour, minute: f"{day} {hour:02d}:{minute:02d
 days = st.integers(0, 10**9)
 tokens = st.builds(lambda characters, size: "".join(characters[:size]),
                    st.permutations(TOKEN_CHARACTERS), st.integers(22, 64))
+#: Reminders as a file writes them, 1 to 999 of a unit; two alike are the check's to refuse.
+reminders = st.lists(st.builds(lambda count, unit: f"{count}{unit}", st.integers(1, 999),
+                               st.sampled_from("wdhm")), max_size=3)
+#: A milestone's note: any text, sometimes over several lines.
+notes = st.one_of(texts, st.lists(texts, min_size=2, max_size=3).map("\n".join))
 
 
 @st.composite
@@ -73,6 +78,7 @@ def projects(draw, index: int):
         "id": f"m{number}", "title": draw(texts), "owner": draw(st.sampled_from(["client", "studio"])),
         "due": draw(st.one_of(dates, local_times)),
         **({"done": draw(past)} if draw(st.booleans()) else {}),
+        **({"note": draw(notes)} if draw(st.booleans()) else {}),
     } for number in range(count)]
     log = [{
         "date": draw(past), "by": draw(st.sampled_from(["client", "studio"])), "text": draw(texts),
@@ -90,15 +96,19 @@ def projects(draw, index: int):
         "payment_days": draw(st.one_of(st.integers(-10**9, 10**9),
                                        st.floats(allow_nan=False, allow_infinity=False))),
         "deposit": draw(texts),
+        # A term of the studio's own, one value for each party.
+        **({"revisions": {"studio": draw(days), "client": draw(texts)}} if draw(st.booleans()) else {}),
     }
     return {
         "id": f"project-{index}", "title": draw(texts), "token": draw(tokens),
-        "status": draw(st.sampled_from(["active", "active", "paused", "done", "archived"])),
+        "status": draw(st.sampled_from(["active", "active", "paused", "done", "archived",
+                                         "draft"])),
         **({"start": draw(dates)} if draw(st.booleans()) else {}),
         "agreement": {"terms": terms, **({"signed": draw(past)} if draw(st.booleans()) else {})},
         "milestones": milestones,
         **({"log": log} if log else {}),
         **({"notices": given} if (given := draw(st.lists(notices(), max_size=2))) else {}),
+        **({"reminders": draw(reminders)} if draw(st.booleans()) else {}),
     }
 
 
@@ -112,6 +122,7 @@ def client_files(draw):
         **({"holidays": region} if region else {}),
         **({"closed": closed} if closed else {}),
         **({"notices": given} if (given := draw(st.lists(notices(), max_size=2))) else {}),
+        **({"reminders": draw(reminders)} if draw(st.booleans()) else {}),
         "projects": [draw(projects(index)) for index in range(draw(st.integers(1, 2)))],
     }
 
@@ -158,6 +169,8 @@ def test_every_client_file_the_check_accepts_builds(studio, data):
         page = BeautifulSoup((staged / project.path / "index.html").read_text("utf-8"),
                              "html.parser")
         assert page.h1.get_text() == project.project.title
+        # A draft is built by a preview, and says so.
+        assert bool(page.select(".draft-banner")) == project.project.draft
         today = project.state.today
         active = [notice for notice in (*context.options.notices, *build.client.notices,
                                         *project.project.notices) if notice.active(today)]
@@ -166,5 +179,10 @@ def test_every_client_file_the_check_accepts_builds(studio, data):
         if feed.exists():
             calendar = Calendar.from_ical(feed.read_bytes())
             assert len(calendar.walk("VEVENT")) == len(project.project.milestones)
+            # The client's reminders, on each of the client's open steps of an active project.
+            reminded = [m for m in project.project.milestones if m.owner == "client"
+                        and m.done is None and project.state.phase == "active"]
+            given = build.client.reminders_of(project.project, context.options.reminders)
+            assert len(calendar.walk("VALARM")) == len(reminded) * len(given)
         for _, event_lines in project.studio_events:
-            assert event_lines.startswith(b"BEGIN:VEVENT")
+            assert event_lines.startswith(b"BEGIN:VEVENT") and b"VALARM" not in event_lines

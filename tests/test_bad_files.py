@@ -72,7 +72,7 @@ CASES = [
     ("short token", edit("Zx8qW3rT5yU7iO9pA1sD2f", "short"), 6, 12, "projects[0].token", "22 to 64 URL-safe characters"),
     ("token with a slash", edit("Zx8qW3rT5yU7iO9pA1sD2f", "Zx8qW3rT5yU7iO9pA1sD/f"), 6, 12, "projects[0].token", "URL-safe"),
     ("token missing", edit("    token: Zx8qW3rT5yU7iO9pA1sD2f\n", ""), 4, 5, "projects[0].token", "required key is missing"),
-    ("status misspelt", edit("    start:", "    status: activ\n    start:"), 7, 13, "projects[0].status", "use one of: active, paused, done, archived (did you mean active?)"),
+    ("status misspelt", edit("    start:", "    status: activ\n    start:"), 7, 13, "projects[0].status", "use one of: active, paused, done, archived, draft (did you mean active?)"),
     ("impossible start date", edit("start: 2026-11-02", "start: 2026-11-31"), 7, 12, "projects[0].start", '"2026-11-31" is not a date (use YYYY-MM-DD)'),
     ("start in US order", edit("start: 2026-11-02", "start: 11/02/2026"), 7, 12, "projects[0].start", "is not a date"),
     ("calendar as text", edit("    start:", "    calendar: 'no'\n    start:"), 7, 15, "projects[0].calendar", "expected true or false"),
@@ -108,6 +108,8 @@ CASES = [
     ("negative grace", edit("        response_days", "        grace_days: {studio: -1, client: 2}\n        response_days"), 25, 30, "projects[0].agreement.terms.grace_days.studio", "-1 must be 0 or more"),
     ("term name with a hyphen", edit("        response_days", "        late-fee: 5%\n        response_days"), 25, 9, "projects[0].agreement.terms.late-fee", "usable as {{ terms.NAME }}"),
     ("term value is a list", edit("        response_days", "        deposit: [1, 2]\n        response_days"), 25, 18, "projects[0].agreement.terms.deposit", "expected text or a number or true or false"),
+    ("own term for one side", edit("        response_days", "        revisions: {studio: 2}\n        response_days"), 25, 9, "projects[0].agreement.terms.revisions.client", "required key is missing; a term is text, a number, true or false, or one such value for each party"),
+    ("own term for a third side", edit("        response_days", "        revisions: {studio: 2, client: 1, agency: 3}\n        response_days"), 25, 43, "projects[0].agreement.terms.revisions.agency", "unknown key (allowed here: client, studio)"),
     ("placeholder without value", edit("        response_days: {studio: 1, client: 2}\n", "        deposit: 10%\n"), 24, 7, "projects[0].agreement.terms", "no value for {{ terms.response_days.studio }}, which content/agreements/short.md:1 uses"),
     ("contact key misspelt", edit("timezone:", "contact: {phone_number: '1'}\ntimezone:"), 2, 11, "contact.phone_number", "did you mean phone?"),
     ("contact email", edit("timezone:", "contact: {email: nobody}\ntimezone:"), 2, 18, "contact.email", '"nobody" is not allowed; give one plain email address'),
@@ -130,6 +132,13 @@ CASES = [
     ("notice without from", edit("    agreement:", NOTICE.replace("        from: 2026-11-23\n", "")), 22, 9, "projects[0].notices[0].from", "required key is missing"),
     ("client notice ends before it starts", edit("timezone:", "notices:\n  - {text: Closed., from: 2026-12-24, until: 2026-12-01}\ntimezone:"), 3, 46, "notices[0].until", "is before the notice's first day"),
     ("project's language", edit("    title: App", "    title: App\n    language: xx"), 6, 15, "projects[0].language", '"xx" is not a shipped language; use one of: en, de, ru, fr, es'),
+    ("reminder with an unknown unit", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [2x]"), 3, 13, "reminders[0]", '"2x" is not a reminder; write a number and a unit, such as 2d: w weeks, d days, h hours, m minutes'),
+    ("reminders not a list", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: 2d"), 3, 12, "reminders", 'expected a list, got "2d" (text); write a list such as [2d, 1d]'),
+    ("reminder after the step", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [-2d]"), 3, 13, "reminders[0]", '"-2d" would remind after the step is due; a reminder comes before it, so write 2d'),
+    ("reminder without a unit", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [2, 1d]"), 3, 13, "reminders[0]", "2 has no unit; write 2d for 2 days (or 2h, 2w, 2m)"),
+    ("reminder given twice", edit("timezone: Europe/Berlin", "timezone: Europe/Berlin\nreminders: [2d, 1d, 2d]"), 3, 21, "reminders[2]", "2d is given twice; give each reminder once, such as [2d, 1d]"),
+    ("project reminder the same as another", edit("    start:", "    reminders: [1d, 24h]\n    start:"), 7, 21, "projects[0].reminders[1]", "24h is the same as 1d, given before it; give each reminder once"),
+    ("project reminder at the deadline", edit("    start:", "    reminders: [0d]\n    start:"), 7, 17, "projects[0].reminders[0]", '"0d" would remind when the step is due, not before it'),
 ]
 
 

@@ -58,11 +58,12 @@ def test_no_sideways_scrolling_and_the_ball_in_court_comes_first(browser, base_u
     page.on("request", lambda request: requests.append(request.url))
     page.goto(portal_url(base_url, key), wait_until="networkidle")
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    # On a desktop the whole panel; on a phone at least who must act, since
-    # when, how it stands and the current step (the forecast and decisions
-    # waiting follow below them).
+    # On a desktop the whole panel; on a phone at least who must act, the
+    # current step, since when and how it stands (the step's note, the grace
+    # period, the forecast and decisions waiting follow; tests/test_panel.py
+    # has them on the first screen of a 390 px phone).
     panel = (page.locator("section.court") if viewport is DESKTOP else
-             page.locator("section.court :is(h2 + p, .court-step)").last).bounding_box()
+             page.locator("section.court :is(h2 + p, [data-since], [data-due])").last).bounding_box()
     shift = page.evaluate("""() => new Promise(resolve => {
         let total = 0;
         new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
@@ -85,21 +86,28 @@ def test_days_later_the_page_counts_to_the_viewers_today(browser, base_url):
     court = page.locator("section.court")
     # Wed 18 Nov is a holiday in Saxony, where Acme works; the content is
     # late against Tue 10 Nov, where the studio's late concepts moved it.
-    assert court.locator("[data-since]").inner_text() == "18 business days"
-    assert court.locator("[data-due]").inner_text() == "overdue by 13 business days"
+    assert court.locator("[data-since]").inner_text() == \
+        "Waiting since Tue 3 Nov 2026: 18 business days"
+    assert court.locator("[data-due]").inner_text() == \
+        "Due Tue 10 Nov 2026, moved from Fri 6 Nov 2026: 13 business days ago"
+    assert court.locator("[data-due]").get_attribute("class") == "court-due court-due--overdue"
     assert court.locator("[data-proposed]").inner_text() == "9 business days ago"
     assert page.locator("[data-as-of]").inner_text() == "Mon 30 Nov 2026 (your date)"
 
     page.goto(portal_url(base_url, ("harbor", "office-signage")))  # studio: 5 days' grace
-    assert page.locator("[data-due]").inner_text() == "overdue by 7 business days"
+    assert page.locator("[data-due]").inner_text() == "Due Thu 19 Nov 2026: 7 business days ago"
     assert page.locator("[data-past-grace]").is_visible()
     assert "As agreed: We take 10% off" in page.locator("[data-past-grace]").inner_text()
     assert not page.locator("[data-grace-left]").is_visible()
 
     page.goto(portal_url(base_url, ("mueller", "newsletter")))  # was due soon, now late; German
-    assert page.locator("[data-due]").inner_text() == "3 Arbeitstage überfällig"
+    assert page.locator("[data-due]").inner_text() == \
+        "Fällig am Mi., 25. Nov. 2026, 10:00: vor 3 Arbeitstagen"
     assert page.locator("[data-as-of]").inner_text() == "Mo., 30. Nov. 2026 (Ihr Datum)"
-    assert page.locator("[data-grace-left]").is_visible()
+    # Built when nothing of it was used, the grace period now has 7 of 10 left.
+    assert page.locator("[data-grace-left]").inner_text() == ("Noch 7 Arbeitstage, dann: Das "
+                                                            "Projekt pausiert und rückt in unseren "
+                                                            "nächsten freien Zeitraum.")
     assert not page.locator("[data-past-grace]").is_visible()
     context.close()
 
@@ -108,8 +116,10 @@ def test_without_javascript_the_build_day_values_stand(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(portal_url(base_url, ("acme", "website-redesign")))
-    assert page.locator("[data-since]").inner_text() == "13 business days"
-    assert page.locator("[data-due]").inner_text() == "overdue by 8 business days"
+    assert page.locator("[data-since]").inner_text() == \
+        "Waiting since Tue 3 Nov 2026: 13 business days"
+    assert page.locator("[data-due]").inner_text() == \
+        "Due Tue 10 Nov 2026, moved from Fri 6 Nov 2026: 8 business days ago"
     assert page.locator("[data-as-of]").inner_text() == "Mon 23 Nov 2026"
     context.close()
 
@@ -119,7 +129,8 @@ def test_on_the_build_day_the_script_changes_nothing(browser, base_url, examples
     page = context.new_page()
     page.clock.install(time=BUILD_DAY)
     page.goto(portal_url(base_url, ("mueller", "newsletter")))  # in German
-    assert page.locator("[data-due]").inner_text() == "bald fällig: noch 2 Arbeitstage"
+    assert page.locator("[data-due]").inner_text() == \
+        "Fällig am Mi., 25. Nov. 2026, 10:00: in 2 Arbeitstagen"
     assert page.locator("[data-as-of]").inner_text() == "Mo., 23. Nov. 2026"
     context.close()
 

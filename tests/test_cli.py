@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from helpers import EXAMPLE_TOKENS, REPO
+from helpers import EXAMPLE_TOKENS, REPO, STUDIO_TOKEN
 
 PUBLISHED = [key for key in EXAMPLE_TOKENS if key[1] != "brand-refresh"]
 
@@ -15,19 +15,48 @@ PUBLISHED = [key for key in EXAMPLE_TOKENS if key[1] != "brand-refresh"]
 def test_links_json_lists_every_published_project_with_site_relative_urls(site, courtside):
     result = courtside(site, "links", "--json")
     assert result.returncode == 0, result.stderr
-    links = json.loads(result.stdout)
+    dashboard, *links = json.loads(result.stdout)
+    assert dashboard["studio"] is True
     assert sorted((link["client"], link["project"]) for link in links) == sorted(PUBLISHED)
     for link in links:
         token = EXAMPLE_TOKENS[link["client"], link["project"]]
         assert link["url"] == f"p/{token}/"
         assert link["calendar_url"] == f"p/{token}/calendar.ics"
+        assert link["studio"] is link["draft"] is False
+
+
+def test_links_lists_the_dashboard_first_marked_as_the_studios_own(site, courtside):
+    result = courtside(site, "links")
+    assert result.returncode == 0, result.stderr
+    first, *portals = result.stdout.splitlines()
+    assert first.split("  ")[0] == "studio dashboard (the studio's own: never send it)"
+    assert first.endswith(f"  studio/{STUDIO_TOKEN}/")
+    assert len(portals) == len(PUBLISHED) and STUDIO_TOKEN not in "".join(portals)
+    [dashboard] = [row for row in json.loads(courtside(site, "links", "--json").stdout)
+                   if row["studio"]]
+    assert dashboard == {"client": None, "project": None, "url": f"studio/{STUDIO_TOKEN}/",
+                         "calendar_url": f"studio/{STUDIO_TOKEN}/calendar.ics", "draft": False,
+                         "studio": True}
+
+
+def test_links_lists_no_dashboard_without_a_studio_token(site, courtside):
+    """Production takes the token from the environment alone."""
+    production = {"SITEURL": "https://portals.example"}
+    result = courtside(site, "links", "--settings", "publishconf.py", env=production)
+    assert result.returncode == 0, result.stderr
+    assert "dashboard" not in result.stdout and STUDIO_TOKEN not in result.stdout
+    fresh = "Pr0dDashb0ardT0kenAbcd"
+    with_token = courtside(site, "links", "--settings", "publishconf.py",
+                           env={**production, "COURTSIDE_STUDIO_TOKEN": fresh})
+    assert with_token.stdout.splitlines()[0].endswith(f"  https://portals.example/studio/{fresh}/")
 
 
 def test_links_are_absolute_with_a_siteurl(site, courtside):
     result = courtside(site, "links", "--json", "--settings", "publishconf.py",
                        env={"SITEURL": "https://portals.example/"})
     assert result.returncode == 0, result.stderr
-    urls = {(link["client"], link["project"]): link["url"] for link in json.loads(result.stdout)}
+    urls = {(link["client"], link["project"]): link["url"] for link in json.loads(result.stdout)
+            if not link["studio"]}
     token = EXAMPLE_TOKENS["acme", "website-redesign"]
     assert urls["acme", "website-redesign"] == f"https://portals.example/p/{token}/"
 
@@ -35,7 +64,9 @@ def test_links_are_absolute_with_a_siteurl(site, courtside):
 @pytest.mark.e2e
 def test_links_every_url_points_at_a_page_the_build_writes(site):
     assert site.build().returncode == 0
-    for link in json.loads(site.courtside("links", "--json").stdout):
+    links = json.loads(site.courtside("links", "--json").stdout)
+    assert links[0]["studio"]  # the dashboard, too
+    for link in links:
         assert (site.output / link["url"] / "index.html").is_file()
 
 
@@ -43,7 +74,8 @@ def test_a_project_without_a_calendar_has_no_calendar_url(site, courtside):
     acme = site.clients / "acme.yaml"
     acme.write_text(acme.read_text("utf-8").replace(
         "    start: 2026-10-20\n", "    start: 2026-10-20\n    calendar: false\n"), "utf-8")
-    links = {link["project"]: link for link in json.loads(courtside(site, "links", "--json").stdout)}
+    links = {link["project"]: link for link in json.loads(courtside(site, "links", "--json").stdout)
+             if not link["studio"]}
     assert links["website-redesign"]["calendar_url"] is None
     assert links["online-shop"]["calendar_url"] is not None
 

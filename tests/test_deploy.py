@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -112,6 +114,121 @@ def test_the_gitlab_pipeline_builds_and_deploys():
     assert pipeline["variables"]["GIT_DEPTH"] == "0"  # the history, whole
     assert pipeline["build"]["artifacts"]["paths"] == ["output/"]
     assert "wrangler@4 pages deploy output" in pipeline["deploy-cloudflare"]["script"][0]
+
+
+def test_github_pages_deploys_from_a_private_repository_only():
+    workflow = yaml.safe_load((REPO / ".github/workflows/deploy.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["deploy"]["steps"]
+    named = {step.get("name"): step for step in steps}
+    guard = named["Refuse GitHub Pages from a public repository"]
+    assert guard["if"] == ("vars.GITHUB_PAGES == 'true' && "
+                           "github.event.repository.private != true")
+    assert guard["run"].rstrip().endswith("exit 1")
+    upload = named["Upload the site for GitHub Pages"]
+    assert upload["uses"].startswith("actions/upload-pages-artifact@")
+    assert upload["with"] == {"path": "output"} and upload["if"] == "vars.GITHUB_PAGES == 'true'"
+    # The guard comes before the tests and the build; the upload after the build.
+    order = [steps.index(step) for step in (guard, named["Test"], named["Build"], upload)]
+    assert order == sorted(order)
+    pages = workflow["jobs"]["pages"]
+    assert pages["needs"] == "deploy"
+    assert pages["if"] == "vars.GITHUB_PAGES == 'true' && github.event.repository.private == true"
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [step["uses"].split("@")[0] for step in pages["steps"]] == ["actions/deploy-pages"]
+    assert workflow["permissions"] == {"contents": "read"}  # nothing else may write
+    assert "vars.GITHUB_PAGES != 'true'" in named["Say where nothing was deployed"]["if"]
+
+
+def netlify() -> dict:
+    return tomllib.loads((REPO / "netlify.toml").read_text("utf-8"))
+
+
+def test_netlify_publishes_only_output_from_the_checked_production_build():
+    """Netlify's own "import from Git" reads netlify.toml before its UI's
+    settings: it never publishes the repository root, where clients/ is."""
+    config = netlify()
+    build = config["build"]
+    assert Path(build["publish"]).parts == ("output",)
+    assert build.get("base", "") in ("", ".")
+    assert build["command"] == 'SITEURL="${SITEURL:-$URL}" make host-build'
+    workflow = yaml.safe_load((REPO / ".github/workflows/deploy.yml").read_text("utf-8"))
+    python = next(step["with"]["python-version"] for step in workflow["jobs"]["deploy"]["steps"]
+                  if step.get("uses", "").startswith("actions/setup-python@"))
+    assert build["environment"]["PYTHON_VERSION"] == python  # the locks' Python
+    # No other context publishes anything: previews and branches fail.
+    contexts = config["context"]
+    assert set(contexts) == {"deploy-preview", "branch-deploy"}
+    for context in contexts.values():
+        assert set(context) == {"command"} and context["command"].endswith("&& exit 1")
+
+
+def test_the_readmes_cloudflare_settings_are_the_makefiles_and_netlifys():
+    """What the README tells a studio to type into Cloudflare's build
+    settings is what netlify.toml runs and publishes."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    cloudflare = readme.split("### Cloudflare Pages", 1)[1].split("\n### ", 1)[0]
+    command = re.search(r"build command \*\*`([^`]+)`\*\*", " ".join(cloudflare.split()))[1]
+    folder = re.search(r"build output directory \*\*`([^`]+)`\*\*", " ".join(cloudflare.split()))[1]
+    build = netlify()["build"]
+    assert command == "make host-build" and build["command"].endswith(command)
+    assert folder == build["publish"] == "output"
+    makefile = (REPO / "Makefile").read_text("utf-8")
+    assert re.search(r"^host-build: whole-history check publish$", makefile, re.M)
+    assert "`PYTHON_VERSION` = `3.11`" in cloudflare
+    assert build["environment"]["PYTHON_VERSION"] == "3.11"
+
+
+@pytest.mark.e2e
+def test_host_build_checks_the_client_files_then_builds_for_production(site):
+    dry = make(site, "-n", "host-build")
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    check = next(i for i, line in enumerate(lines) if line.endswith("courtside check --format text"))
+    publish = next(i for i, line in enumerate(lines)
+                   if line.endswith("pelican -s publishconf.py --fatal warnings "))
+    unshallow = next(i for i, line in enumerate(lines) if "git fetch --quiet --unshallow" in line)
+    assert unshallow < check < publish
+
+
+def run_git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, timeout=60,
+                   env={"GIT_AUTHOR_NAME": "Studio", "GIT_AUTHOR_EMAIL": "studio@example.com",
+                        "GIT_COMMITTER_NAME": "Studio", "GIT_COMMITTER_EMAIL": "studio@example.com",
+                        "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+                        "PATH": "/usr/bin:/bin"})
+
+
+@pytest.mark.e2e
+def test_the_netlify_command_builds_the_site_from_a_shallow_clone(site, tmp_path):
+    """As a host clones (Cloudflare Pages shallow), with SITEURL from Netlify's
+    URL: the history is fetched whole, else the production build would stop
+    on the shallow clone's warning."""
+    shutil.copy(REPO / "Makefile", site.root / "Makefile")
+    run_git(site.root, "init", "-q", "-b", "main")
+    run_git(site.root, "add", "-A")
+    run_git(site.root, "commit", "-q", "-m", "first")
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace("title: Website redesign",
+                                                    "title: Website relaunch"), "utf-8")
+    run_git(site.root, "commit", "-q", "-am", "second")
+    clone = tmp_path / "clone"
+    run_git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone))
+    assert (clone / ".git" / "shallow").exists()
+    venv = BIN.parent
+    command = netlify()["build"]["command"].replace(
+        "make host-build", f"make --no-print-directory VENV={venv} BIN={BIN} "
+        f"-o {venv}/.installed-runtime host-build")
+    environ = {key: value for key, value in os.environ.items() if key != "SITEURL"}
+    result = subprocess.run(["bash", "-c", command], cwd=clone, capture_output=True, text=True,
+                            timeout=300, env={**environ, "URL": "https://portals.netlify.example",
+                                              "SOURCE_DATE_EPOCH": str(EPOCH)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Fetching the whole history" in result.stdout
+    assert not (clone / ".git" / "shallow").exists()
+    page = (clone / "output" / "p" / TOKEN / "index.html").read_text("utf-8")
+    assert "<h1>Website relaunch</h1>" in page
+    assert f'href="webcal://portals.netlify.example/p/{TOKEN}/calendar.ics"' in page
+    assert not (clone / "output" / "clients").exists()
 
 
 def make(site, *targets: str, **variables: str):

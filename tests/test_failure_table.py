@@ -46,6 +46,7 @@ CALLS = {
     "new": ["new", "zed", "--name", "Zed"],
     "add-project": ["add-project", "acme", "blog", "--title", "Blog"],
     "rotate": ["rotate", "acme", "shop"],
+    "invite": ["invite", "acme", "shop"],
     "decide": ["decide", "acme", "shop", "1", "--approved"],
     "done": ["done", "acme", "shop", "brief"],
     "serve": ["serve", "--port", "0"],
@@ -88,6 +89,7 @@ def site(tmp_path, monkeypatch) -> Site:
     site.write_client("acme", ACME)
     monkeypatch.chdir(site.root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.setenv("SITEURL", "https://p.example")  # invite's production settings need it
     return site
 
 
@@ -146,6 +148,11 @@ def no_settings_file(site, command, capsys, monkeypatch):
 def a_settings_file_that_fails(site, command, capsys, monkeypatch):
     (site.root / "settings.py").write_text('SITENAME = "Studio"\nX = (\n', "utf-8")
     return in_process([*CALLS[command], "--settings", "settings.py"], capsys)
+
+
+def no_siteurl(site, command, capsys, monkeypatch):
+    monkeypatch.delenv("SITEURL")
+    return in_process(CALLS[command], capsys)
 
 
 def a_wrong_command_line(site, command, capsys, monkeypatch):
@@ -223,6 +230,7 @@ SCENARIOS: dict[str, Callable] = {
     "a mistake in a client file": a_mistake_in_a_client_file,
     "no settings file": no_settings_file,
     "a settings file that fails": a_settings_file_that_fails,
+    "no SITEURL, so no whole link": no_siteurl,
     "a wrong command line": a_wrong_command_line,
     "another command editing the same file": another_command_editing,
     "a full disk or a read-only folder": a_full_disk,

@@ -63,7 +63,7 @@ def test_init_writes_the_studio_into_the_settings_and_removes_the_examples(site,
     settings = settings_of(site)
     options = settings["COURTSIDE"]
     assert options["studio"] == {"name": "Elbe Studio", "email": "moin@elbe.example",
-                                 "phone": "+49 40 1234567", "url": "https://elbe.example/",
+                                 "phone": "+49 40 1234567", "website": "https://elbe.example/",
                                  "language": "de"}
     assert (settings["SITENAME"], settings["TIMEZONE"], settings["DEFAULT_LANG"]) == (
         "Elbe Studio", "Europe/Berlin", "de")

@@ -81,7 +81,7 @@ def test_an_interrupted_production_build_publishes_everything_or_nothing(busy_si
     assert "old" in outcomes  # the loop did interrupt builds, not only watch them finish
 
 
-AS_OF = re.compile(r'class="as-of">As of <time datetime="(\d{4}-\d\d-\d\d)')
+AS_OF = re.compile(r'<time datetime="(\d{4}-\d\d-\d\d)" data-as-of>')
 
 
 @pytest.mark.e2e

@@ -25,7 +25,8 @@ TRANSLATED = [tag for tag in SHIPPED if tag != SOURCE]
 COUNTS = (1, 2, 5, 11, 21, 22)
 PASSWORD = "correct horse battery staple"
 #: Phrases of the page's chrome in English; none may be left in another language.
-ENGLISH = ["Waiting on", "business day", "Schedule", "Milestones in your calendar",
+ENGLISH = ["Waiting on", "Your turn", "Our turn", "Waiting since", "Starts", "left before",
+           "Due ", "Call ", "business day", "Schedule", "Milestones in your calendar",
            "How we work together", "Upcoming", "Current step", "Paper trail", "Skip to content",
            "As of", "overdue", "on time", "Expected", "expected", "Owner",
            "Change requests", "Approved", "Declined", "Monday to Friday", "public holidays",
@@ -42,6 +43,17 @@ LOCKED_ENGLISH = ["Private page", "password", "Password", "Remember", "Open", "w
 BUILD_ENV = {"POLYGLOT_PW": PASSWORD, "SITEURL": "https://portals.example",
              "COURTSIDE_STUDIO_TOKEN": secrets.token_urlsafe(16)}
 TOKENS = {tag: (secrets.token_urlsafe(16), secrets.token_urlsafe(16)) for tag in SHIPPED}
+#: A project of each language that starts after the build day, on the client's turn.
+UPCOMING = {tag: secrets.token_urlsafe(16) for tag in SHIPPED}
+
+
+TERMS = """
+      terms:
+        response_days: {studio: 1, client: 3}
+        grace_days: {studio: 5, client: 10}
+        consequences: {studio: A, client: B}
+        deposit: 30%
+        payment_days: 30"""
 
 
 def project(tag: str, token: str, locked: bool) -> str:
@@ -63,13 +75,7 @@ def project(tag: str, token: str, locked: bool) -> str:
     start: 2026-11-02
     {"password_env: POLYGLOT_PW" if locked else ""}
     agreement:
-      signed: 2026-10-29
-      terms:
-        response_days: {{studio: 1, client: 3}}
-        grace_days: {{studio: 5, client: 10}}
-        consequences: {{studio: A, client: B}}
-        deposit: 30%
-        payment_days: 30
+      signed: 2026-10-29{TERMS}
     milestones:
       - {{id: fotos, title: Fotos, owner: client, due: 2026-11-13, done: 2026-11-16}}
       - {{id: entwurf, title: Entwurf, owner: studio, due: 2026-11-18, done: 2026-11-18}}
@@ -104,6 +110,19 @@ FALLBACK = f"""
 SHORT_TEMPLATE = "We answer within {{ terms.response_days.studio | business_days }}; " \
     "you within {{ terms.response_days.client | business_days }}.\n"
 
+def upcoming(tag: str) -> str:
+    return f"""
+  - id: {tag}-upcoming
+    title: Bald {tag}
+    token: {UPCOMING[tag]}
+    language: {tag}
+    start: 2026-11-30
+    agreement:{TERMS}
+    milestones:
+      - {{id: fragen, title: Fragen, owner: client, due: 2026-12-11, note: Zehn Fragen.}}
+"""
+
+
 CLIENT = """\
 name: Polyglot
 timezone: Europe/Vienna
@@ -111,7 +130,7 @@ holidays: AT
 closed:
   - {from: 2026-12-24, to: 2026-12-27}
 projects:""" + "".join(project(tag, TOKENS[tag][0], False) + project(tag, TOKENS[tag][1], True)
-                       for tag in SHIPPED)
+                       + upcoming(tag) for tag in SHIPPED)
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +175,42 @@ def test_every_page_is_in_its_language(site, tag):
         assert " ".join(shown.split()) in text
 
 
+def panel_lines(soup) -> list[str]:
+    court = soup.select_one("section.court")
+    for hidden in court.select("[hidden]"):
+        hidden.decompose()
+    return [text_of(node) for node in court.select("h2, .court-step, .court-note, .court-counts li")]
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_the_panel_says_whose_turn_and_each_count_in_its_language(site, tag):
+    words = words_of(tag)
+    _ = words.language.gettext
+
+    def fold(text: str) -> str:  # as text_of reads the page: no-break spaces too
+        return " ".join(text.split())
+
+    # The studio's payment, due Fri 20 Nov 14:00, one business day late on
+    # Mon 23 Nov: four of its five days of grace are left.
+    ours = panel_lines(site.portal(TOKENS[tag][0]))
+    assert ours[:2] == [fold(_("Our turn")), "Zahlung"]
+    assert ours[2].endswith(fold(words.business_days(3)))
+    assert fold(words.long_date(dt.date(2026, 11, 18))) in ours[2]
+    assert ours[3].endswith(fold(words.ago(1)))
+    assert fold(words.long_date(dt.date(2026, 11, 20))) in ours[3]
+    assert ours[4] == fold(words.grace_left(4, "A"))
+    # The client's, before the project starts: when it starts, no waiting.
+    # (Tue 8 Dec, the Immaculate Conception, is a holiday in Austria.)
+    yours = panel_lines(site.portal(UPCOMING[tag]))
+    assert yours[:3] == [fold(_("Your turn")), "Fragen", "Zehn Fragen."]
+    assert fold(words.long_date(dt.date(2026, 11, 30))) in yours[3]
+    assert yours[4].endswith(fold(words.in_business_days(13)))
+    assert len(yours) == 5
+    if tag != SOURCE:
+        text = " ".join(ours + yours)
+        assert [phrase for phrase in ENGLISH if phrase in text] == []
+
+
 def test_a_german_portal_adds_its_costs_the_german_way(site):
     totals = text_of(site.portal(TOKENS["de"][0]).select_one(".change-totals"))
     assert "+3 Arbeitstage, 2.850 €" in totals, totals
@@ -195,8 +250,8 @@ def test_the_feed_and_the_locked_page_are_in_its_language(site, tag):
 
 LATER = EPOCH + 14 * 86400
 LIVE = """() => [...document.querySelectorAll(
-    "[data-since], [data-due], [data-proposed], [data-past-grace], [data-grace-left]")]
-    .map(e => e.hidden ? "(hidden)" : e.textContent.trim())"""
+    "[data-starts], [data-since], [data-due], [data-proposed], [data-past-grace], [data-grace-left]")]
+    .filter(e => !e.hidden).map(e => e.textContent.trim())"""
 
 
 @pytest.fixture(scope="module")
@@ -209,18 +264,19 @@ def later(site):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("tag", ["de", "ru"])
+@pytest.mark.parametrize("tag", ["de", "ru", "fr"])
 def test_the_script_says_what_a_later_build_says_in_its_language(browser, site, later, tag):
     scripted, static = browser.new_context(), browser.new_context(java_script_enabled=False)
     day = dt.datetime.fromtimestamp(LATER, dt.UTC).date()
     try:
         page, plain = scripted.new_page(), static.new_page()
-        plain.goto(f"file://{later}/p/{TOKENS[tag][0]}/index.html")
-        expected = plain.evaluate(LIVE)
         with served(site.output) as built:
             page.clock.set_fixed_time(dt.datetime.combine(day, dt.time(10)))
-            page.goto(f"{built}/p/{TOKENS[tag][0]}/")
-            assert page.evaluate(LIVE) == expected
+            for token in (TOKENS[tag][0], UPCOMING[tag]):  # past grace; started since
+                plain.goto(f"file://{later}/p/{token}/index.html")
+                expected = plain.evaluate(LIVE)
+                page.goto(f"{built}/p/{token}/")
+                assert page.evaluate(LIVE) == expected
             words = words_of(tag).live_phrases(2)
             shown = " ".join(page.locator("[data-as-of]").inner_text().split())
             assert shown == " ".join(words["your_date"].replace(

@@ -21,7 +21,7 @@ BUILD_DAY = D(2026, 12, 14)
 VIEWING_DAYS = [D(2026, 12, 24), D(2026, 12, 28), D(2027, 1, 4), D(2027, 1, 7),
                 D(2027, 3, 26), D(2027, 3, 29), D(2027, 3, 30), D(2027, 4, 12)]
 TOKENS = {"client": "Bav4riaClient0Token1Abc", "studio": "Bav4riaStudio0Token1Abc",
-          "easter": "Bav4riaEaster0Token1Abc"}
+          "easter": "Bav4riaEaster0Token1Abc", "later": "Bav4riaLater00Token1Abc"}
 
 CLIENT = f"""\
 name: Brauerei Huber
@@ -65,6 +65,17 @@ projects:
       template: plain
     milestones:
       - {{id: copy, title: Copy, owner: client, due: 2027-03-25}}
+  - id: later
+    title: Starts after the holidays
+    token: {TOKENS["later"]}
+    start: 2026-12-28
+    agreement:
+      template: plain
+      terms:
+        grace_days: {{studio: 3, client: 2}}
+        consequences: {{studio: The studio pays., client: The client waits.}}
+    milestones:
+      - {{id: brief, title: Brief, owner: client, due: 2027-01-04}}
 """
 
 
@@ -89,9 +100,11 @@ def builds(tmp_path_factory):
         return dict(pool.map(build, [BUILD_DAY, *VIEWING_DAYS]))
 
 
+#: Every count the panel shows, as a reader sees it (a page built before the
+#: start has the waiting line hidden, one built after it has no "Starts").
 COUNTS = """() => [...document.querySelectorAll(
-    "[data-since], [data-due], [data-proposed], [data-past-grace], [data-grace-left]")]
-    .map(e => e.hidden ? "(hidden)" : e.textContent.trim())"""
+    "[data-starts], [data-since], [data-due], [data-proposed], [data-past-grace], [data-grace-left]")]
+    .filter(e => !e.hidden).map(e => e.textContent.trim())"""
 
 
 @pytest.mark.browser
@@ -122,13 +135,22 @@ def test_the_counts_really_do_skip_the_holidays(builds):
     def panel(day, key):
         html = (builds[day] / "p" / TOKENS[key] / "index.html").read_text("utf-8")
         court = BeautifulSoup(html, "html.parser").select_one("section.court")
+        for hidden in court.select("[hidden]"):
+            hidden.decompose()
         return " ".join(court.get_text().split())
 
     # Artwork, due Tue 22 Dec, on Mon 28 Dec: Wed 23, Thu 24 (Christmas Eve is
     # a working day in Bavaria), Mon 28; the 25th and 26th are holidays.
-    assert "overdue by 3 business days" in panel(D(2026, 12, 28), "client")
+    assert "Due Tue 22 Dec 2026: 3 business days ago" in panel(D(2026, 12, 28), "client")
     # Build, the studio's, due Wed 30 Dec, on Thu 7 Jan: Thu 31, Mon 4 ... Thu 7
     # (New Year's Day is French; Epiphany is not).
-    assert "overdue by 5 business days" in panel(D(2027, 1, 7), "studio")
+    assert "Due Wed 30 Dec 2026: 5 business days ago" in panel(D(2027, 1, 7), "studio")
     # Copy, due Thu 25 Mar 2027, on Tue 30 Mar: Good Friday and Easter Monday are off.
-    assert "overdue by 1 business day" in panel(D(2027, 3, 30), "easter")
+    assert "Due Thu 25 Mar 2027: 1 business day ago" in panel(D(2027, 3, 30), "easter")
+    # Before the start nothing waits; from it on, the Bavarian business days
+    # count: the brief, due Mon 4 Jan, is on Thu 7 Jan two business days late
+    # (Epiphany, Wed 6 Jan, is off): the grace period's last day.
+    before = panel(D(2026, 12, 24), "later")
+    assert "Starts Mon 28 Dec 2026" in before and "Waiting" not in before
+    assert "Waiting since Mon 28 Dec 2026: 0 business days" in panel(D(2026, 12, 28), "later")
+    assert "Last business day before: The client waits." in panel(D(2027, 1, 7), "later")

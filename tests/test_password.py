@@ -167,7 +167,7 @@ def test_a_wrong_password_says_so_and_the_right_one_opens_the_page(browser, serv
     assert page.title() == "Vault redesign · Geheim & Partner"
     assert page.locator("h1").inner_text() == "Vault redesign"
     court = page.locator("section.court").inner_text()
-    assert "Waiting on Northwind Studio" in court and "Secret prototype" in court
+    assert "Our turn" in court and "Secret prototype" in court
     # The live script came with the page and ran (the clock is on the build day).
     assert page.locator("[data-as-of]").inner_text() == "Mon 23 Nov 2026"
     # What opened is what was sealed.

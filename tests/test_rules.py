@@ -96,6 +96,21 @@ def test_first_step_waits_since_the_start():
     assert state.waiting_days == 2
 
 
+def test_before_the_start_nothing_waits_yet():
+    # Started on Mon 30 Nov, seen on Mon 23 Nov: the step is the client's,
+    # but it waits from the start on, not a day before.
+    p = project(step("Brief", due=D(2026, 12, 11)), start=D(2026, 11, 30), signed=MON)
+    state = project_state(p, NEXT_MON)
+    assert state.starts == D(2026, 11, 30) and state.waiting_days is None
+    assert state.ball == "client" and state.due.kind == "on_time"
+    # On the day itself it has waited no business day; a day later, one.
+    on_the_day = project_state(p, D(2026, 11, 30))
+    assert on_the_day.starts is None and on_the_day.waiting_days == 0
+    assert project_state(p, D(2026, 12, 1)).waiting_days == 1
+    # Waiting from the signing date, signed later than today: the same.
+    assert project_state(project(step("Brief"), signed=FRI), WED).starts == FRI
+
+
 def test_since_falls_back_to_the_signing_date_then_to_nothing():
     first = step("Brief")
     assert since(project(first, signed=TUE), first) == TUE
@@ -164,6 +179,20 @@ def test_overdue_within_grace_shows_no_consequence():
                       TERMS["grace_days"], TERMS["consequences"])
     assert (state.kind, state.business_days, state.grace_days) == ("overdue", 10, 10)
     assert not state.past_grace and state.consequence is None
+
+
+@pytest.mark.parametrize("today, left", [
+    (D(2026, 11, 5), None),   # not due yet: nothing of the grace period is used
+    (D(2026, 11, 6), None),   # due today
+    (D(2026, 11, 9), 9),      # one business day late (Mon after a Friday deadline)
+    (D(2026, 11, 19), 1),
+    (D(2026, 11, 20), 0),     # the grace period's last business day
+    (NEXT_MON, None),         # past it
+])
+def test_what_is_left_of_the_grace_period(today, left):
+    state = due_state(step("A", due=D(2026, 11, 6)), today, TERMS["grace_days"], TERMS["consequences"])
+    assert state.grace_left == left
+    assert due_state(step("A", due=D(2026, 11, 6)), today, {}, {}).grace_left is None
 
 
 def test_past_grace_shows_the_owners_agreed_consequence():

@@ -28,19 +28,29 @@ def problems_of(courtside, **pelican) -> list[str]:
                                '"Northwind" (text); give at least the studio\'s name: {"name": "Your Studio"}']),
     ({"studio": {"name": " "}}, ['COURTSIDE.studio.name: " " is not allowed; give the studio\'s name: '
                                   '{"name": "Your Studio"}']),
-    ({"studio": {**STUDIO, "fax": "1"}}, ["COURTSIDE.studio.fax: unknown key (allowed here: email, language, name, phone, url)"]),
+    ({"studio": {**STUDIO, "fax": "1"}}, ["COURTSIDE.studio.fax: unknown key (allowed here: email, language, name, phone, url, website)"]),
+    ({"studio": {**STUDIO, "phone": "ring us"}},
+     ['COURTSIDE.studio.phone: "ring us" is not allowed; write the number in digits, with an '
+      'optional leading + and spaces, such as "+49 40 1234 5678"']),
+    ({"studio": {**STUDIO, "website": "northwind.example"}},
+     ['COURTSIDE.studio.website: "northwind.example" is not allowed; write the whole address, '
+      'such as "https://northwind.example"']),
+    ({"studio": {**STUDIO, "website": "javascript:alert(1)"}},
+     ['COURTSIDE.studio.website: "javascript:alert(1)" is not allowed; write the whole address, '
+      'such as "https://northwind.example"']),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": 2}}},
+     ["COURTSIDE.terms.revisions.client: required key is missing; a term is text, a number, true "
+      "or false, or one such value for each party: {studio: …, client: …}"]),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": 2, "client": 1, "agency": 3}}},
+     ["COURTSIDE.terms.revisions.agency: unknown key (allowed here: client, studio)"]),
+    ({"studio": STUDIO, "terms": {"revisions": {"studio": {"rounds": 2}, "client": 1}}},
+     ["COURTSIDE.terms.revisions.studio: expected text or a number or true or false, got a mapping"]),
     ({"studio": STUDIO, "studios": 1}, ["COURTSIDE.studios: unknown key; did you mean studio?"]),
     ({"studio": STUDIO, "accent": "red"}, ['COURTSIDE.accent: "red" is not allowed; write the colour as #rrggbb']),
     ({"studio": STUDIO, "accent": "#eeeeee"}, ["COURTSIDE.accent: #eeeeee is too light to see against "
                                                "the page (contrast 1.1:1, at least 3:1 needed); the "
                                                "nearest colour that is dark enough is #919191 (the "
                                                "same hue, darker)"]),
-    ({"studio": {**STUDIO, "phone": "call us"}}, ['COURTSIDE.studio.phone: "call us" is not allowed; '
-                                                 "write the number with its country code, such as "
-                                                 "+49 40 1234567"]),
-    ({"studio": {**STUDIO, "url": "northwind.example"}},
-     ['COURTSIDE.studio.url: "northwind.example" is not allowed; write the studio\'s website as '
-      "https://example.com"]),
     ({"studio": {**STUDIO, "email": "hello"}}, ['COURTSIDE.studio.email: "hello" is not allowed; '
                                                "write the address as name@example.com"]),
     ({"studio": STUDIO, "logo": {"src": "images/logo.svg", "width": 160}},
@@ -65,6 +75,18 @@ def problems_of(courtside, **pelican) -> list[str]:
      ["COURTSIDE.notices[0].until: 2026-12-01 is before the notice's first day (2026-12-24)"]),
     ({"studio": STUDIO, "notices": [{"text": " ", "from": "2026-12-24"}]},
      ['COURTSIDE.notices[0].text: " " is not allowed; must not be blank']),
+
+    ({"studio": STUDIO, "reminders": "2d"},
+     ['COURTSIDE.reminders: expected a list, got "2d" (text); write a list such as ["2d", "1d"]: '
+      "how long before each of the client's steps their calendar reminds them"]),
+    ({"studio": STUDIO, "reminders": ["2x", "-1d"]},
+     ['COURTSIDE.reminders[0]: "2x" is not a reminder; write a number and a unit, such as 2d: '
+      "w weeks, d days, h hours, m minutes",
+      'COURTSIDE.reminders[1]: "-1d" would remind after the step is due; a reminder comes '
+      "before it, so write 1d"]),
+    ({"studio": STUDIO, "reminders": ["1w", "7d"]},
+     ["COURTSIDE.reminders[1]: 7d is the same as 1w, given before it; give each reminder once, "
+      "such as [2d, 1d]"]),
 ])
 def test_wrong_settings_name_the_key_and_say_what_to_write(courtside, expected):
     assert problems_of(courtside) == expected
@@ -114,3 +136,15 @@ def test_a_build_with_python_values_in_the_settings_shows_them_as_written(site):
     page = site.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
     logo = page.select_one("img.logo")
     assert (logo["width"], logo["alt"]) == ("196", "Northwind Studio")
+
+
+def test_the_studios_website_keeps_its_former_name_url():
+    def studio(**given):
+        return courtside_settings({"PATH": "content", "COURTSIDE": {"studio": {**STUDIO, **given}}},
+                                  environ={}).studio
+
+    assert studio(url="https://old.example")["website"] == "https://old.example"
+    assert "url" not in studio(url="https://old.example")
+    assert studio(url="https://old.example", website="https://new.example")["website"] == \
+        "https://new.example"
+    assert studio(phone="+49 (0)40 1234-5678")["phone"] == "+49 (0)40 1234-5678"

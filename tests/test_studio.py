@@ -108,7 +108,8 @@ def test_status_json_with_each_filter(site, courtside, filters, expected):
     if not filters:
         assert rows[0] == {
             "client": "acme", "client_name": "Acme Corp", "project": "website-redesign",
-            "title": "Website redesign", "url": f"p/{EXAMPLE_TOKENS['acme', 'website-redesign']}/",
+            "title": "Website redesign", "draft": False,
+            "url": f"p/{EXAMPLE_TOKENS['acme', 'website-redesign']}/",
             "phase": "active", "ball": "client", "since": "2026-11-03", "waiting_days": 13,
             "current_step": "Content and brand assets", "current_due": "2026-11-06",
             "due_state": "past_grace", "days": 8, "past_grace": True,
@@ -120,6 +121,39 @@ def test_status_json_with_each_filter(site, courtside, filters, expected):
                 "response_days": 2, "overdue": True}]}
         paused, complete = rows[-2:]
         assert paused["expected_end"] is complete["expected_end"] is None
+
+
+@pytest.mark.parametrize("filters, sentence", [
+    (["--overdue"], "No portal is overdue."),
+    (["--overdue", "--owner", "client"], "No portal waiting on a client is overdue."),
+    (["--owner", "studio"], "No portal is waiting on the studio."),
+    (["--client", "acme", "--overdue"], "acme: No portal is overdue."),
+])
+def test_status_with_no_match_says_so_in_a_sentence(site, courtside, filters, sentence):
+    """One project, on time and waiting on its client."""
+    for name in ("acme", "harbor", "mueller"):
+        (site.clients / f"{name}.yaml").unlink()
+    site.write_client("calm", """\
+        name: Calm Ltd
+        projects:
+          - id: site
+            title: Site
+            token: Calm0Site0Token0Abcdefg
+            agreement: {template: plain}
+            milestones:
+              - {title: Brief, owner: client, due: 2026-12-01}
+        """)
+    (site.root / "content" / "agreements" / "plain.md").write_text("Fine.\n", "utf-8")
+    result = courtside(site, "status", *filters)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == sentence + "\n"
+
+
+def test_status_with_no_match_speaks_the_studios_language(empty_site, courtside):
+    settings = empty_site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8").replace(
+        '"studio": {', '"studio": {"language": "de", ', 1), "utf-8")
+    assert courtside(empty_site, "status", "--overdue").stdout == "Kein Portal ist überfällig.\n"
 
 
 def test_status_as_a_table_is_plain_text_when_piped(site, courtside):
@@ -265,7 +299,7 @@ def test_the_studios_side_speaks_the_studios_language(site):
     assert all("Projekt: " in text and "Project: " not in text for text in descriptions)
     # The clients' own pages are unchanged: Acme's portal is still English.
     acme = site.portal(EXAMPLE_TOKENS["acme", "website-redesign"])
-    assert acme.html["lang"] == "en" and "Waiting on" in text_of(acme)
+    assert acme.html["lang"] == "en" and "Your turn" in text_of(acme)
 
 
 def test_status_speaks_the_studios_language(site, courtside):

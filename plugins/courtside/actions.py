@@ -1,7 +1,7 @@
 """What a reader can do from the portal without any service behind it: write
 to the studio about the current step, and approve or decline a proposed
 change, each as a ``mailto:`` link with its subject and body filled in, in
-the portal's language.
+the portal's language; call the studio (``tel:``) or visit its website.
 
 The mails never carry the portal's own address: it is the page's secret,
 and mail gets forwarded. A decision's mail ends with the ``change:`` line
@@ -87,6 +87,25 @@ def step_mail(address: str, studio: str, project: str, step: Milestone, words: W
     return fitting(lambda subject, body: mailto(
         address, step_subject(words, project, step, subject),
         f"{greeting(words, studio)}\n\n{step_sentence(words, project, step, body)}\n\n"))
+
+
+# --- calling and visiting the studio ------------------------------------------------------
+
+def tel_link(number: str) -> str:
+    """A ``tel:`` URL (RFC 3966) for a number as the settings write it
+    (``+49 40 1234 5678``, ``(040) 1234-5678``): its digits, with its
+    leading ``+``; what a phone dials when the link is tapped."""
+    international = number.strip().startswith("+")
+    if international:  # "+49 (0)40 …": the (0) is dialled only from inside the country
+        number = number.replace("(0)", "")
+    return "tel:" + ("+" if international else "") + re.sub(r"\D", "", number)
+
+
+def website_text(url: str) -> str:
+    """A web address as a reader sees it in a link: ``https://northwind.example/``
+    → ``northwind.example``; a path stays (``northwind.example/studio``)."""
+    shown = re.sub(r"^https?://(www\.)?", "", url.strip(), flags=re.IGNORECASE)
+    return shown.rstrip("/")
 
 
 # --- a proposed change ---------------------------------------------------------------------

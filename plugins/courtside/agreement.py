@@ -95,6 +95,9 @@ class Placeholder:
 
     chain: tuple[str, ...]
     line: int
+    #: Whether the template writes the value itself (``{{ terms.x }}``,
+    #: ``{{ terms.x | business_days }}``), not only tests or passes it.
+    printed: bool = False
 
     def __str__(self) -> str:
         return "{{ " + ".".join(self.chain) + " }}"
@@ -118,6 +121,13 @@ class AgreementTemplate:
     def missing(self, context: Mapping[str, Any]) -> list[Placeholder]:
         """Placeholders that ``context`` has no value for."""
         return [p for p in self.placeholders if not _resolves(p.chain, context)]
+
+    def per_party(self, context: Mapping[str, Any]) -> list[Placeholder]:
+        """Placeholders the template writes whose value in ``context`` is one
+        for each party (``{studio: 2, client: 1}``): the template must name
+        the party, ``{{ terms.revisions.studio }}``."""
+        return [p for p in self.placeholders
+                if p.printed and isinstance(_value(p.chain, context), Mapping)]
 
     def render_html(self, context: Mapping[str, Any], *, heading_offset: int = 0) -> Markup:
         """The agreement as HTML, each value as text (see the module's notes),
@@ -223,11 +233,12 @@ def _load_template(name: str, path: Path, version: tuple[int, int] | None
 
 
 def _placeholders(tree: nodes.Node) -> list[Placeholder]:
-    """Every value chain the template reads, outside ``| default(...)``."""
+    """Every value chain the template reads, outside ``| default(...)``, and
+    whether it writes it (in ``{{ }}``, through any filters)."""
     local_names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     found: list[Placeholder] = []
 
-    def visit(node: nodes.Node) -> None:
+    def visit(node: nodes.Node, printed: bool = False) -> None:
         if isinstance(node, nodes.Filter) and node.name in _DEFAULT_FILTERS:
             for child in node.iter_child_nodes():
                 if child is not node.node:
@@ -236,10 +247,12 @@ def _placeholders(tree: nodes.Node) -> list[Placeholder]:
         chain = _chain(node)
         if chain is not None:
             if chain[0] not in local_names:
-                found.append(Placeholder(chain, node.lineno))
+                found.append(Placeholder(chain, node.lineno, printed))
             return
         for child in node.iter_child_nodes():
-            visit(child)
+            # What is written: an output's own expressions, and what their filters filter.
+            visit(child, isinstance(node, nodes.Output) or (
+                printed and isinstance(node, nodes.Filter) and child is node.node))
 
     visit(tree)
     return found
@@ -260,10 +273,19 @@ def _chain(node: nodes.Node) -> tuple[str, ...] | None:
     return None
 
 
-def _resolves(chain: tuple[str, ...], context: Mapping[str, Any]) -> bool:
+#: What a chain names when the context has no value for it.
+_MISSING = object()
+
+
+def _value(chain: tuple[str, ...], context: Mapping[str, Any]) -> Any:
+    """The value ``chain`` names in ``context``, or ``_MISSING``."""
     value: Any = context
     for part in chain:
         if not isinstance(value, Mapping) or part not in value:
-            return False
+            return _MISSING
         value = value[part]
-    return True
+    return value
+
+
+def _resolves(chain: tuple[str, ...], context: Mapping[str, Any]) -> bool:
+    return _value(chain, context) is not _MISSING

@@ -9,7 +9,9 @@ without ever duplicating an event or showing a date a day off:
   timed ones are the instant they name in the client's time zone, written in
   UTC, which every parser reads the same way (no VTIMEZONE to misread);
 - ``SEQUENCE`` rises with each build's moment (see ``revision``), DTSTAMP is
-  the build's moment in UTC, so two builds of one commit are byte-identical.
+  the build's moment in UTC, so two builds of one commit are byte-identical;
+- the client's reminders (``reminders: [2d, 1d]``) are VALARMs on the
+  client's own open steps, in the client's feed only.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from icalendar import Calendar, Parameters, vDuration, vText, vUri
+from icalendar import Calendar, Parameters, vDuration, vUri
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
 
@@ -36,32 +38,41 @@ _FOLD_AT = 75
 
 
 class FoldedLine(Contentline):
-    """A content line folded exactly as icalendar folds it, without looking
-    at every character: a line under 75 octets stays as it is, and an ASCII
-    line is cut every 74 characters (one earlier where the cut would split a
-    ``\\`` or ``^`` escape from what it escapes, as icalendar does). Other
-    lines go through icalendar's own folding. A feed has a dozen lines per
-    event and icalendar's character loop was a fifth of a build."""
+    """A content line folded exactly as icalendar folds it, on its UTF-8
+    octets instead of one character at a time: a line under 75 octets stays
+    as it is; a longer one is cut before the character that would make a
+    piece 75 octets long (never inside a character's octets), one character
+    earlier where the cut would split a ``\\`` or ``^`` escape from what it
+    escapes, as icalendar does. A feed has a dozen lines per event, German
+    and Russian ones are long and not ASCII, and icalendar's character loop
+    was a fifth of a build."""
 
     __slots__ = ()
 
     def to_ical(self) -> bytes:
-        data = self.encode("utf-8")
-        if len(data) < _FOLD_AT:
-            return data
-        if len(data) != len(self):
-            # icalendar leaves Contentline.to_ical unannotated; it returns bytes.
-            folded: bytes = super().to_ical()  # type: ignore[no-untyped-call]
-            return folded
-        chunks, start = [], 0
-        while len(data) - start >= _FOLD_AT:
-            end = start + _FOLD_AT - 1
-            if self[end - 1] in "\\^":
-                end -= 1
-            chunks.append(data[start:end])
-            start = end
-        chunks.append(data[start:])
-        return b"\r\n ".join(chunks)
+        return folded(self)
+
+
+def folded(line: str) -> bytes:
+    """``line`` as UTF-8, folded as ``FoldedLine`` says."""
+    data = line.encode("utf-8")
+    if len(data) < _FOLD_AT:
+        return data
+    chunks, start = [], 0
+    while len(data) - start >= _FOLD_AT:
+        end = start + _FOLD_AT - 1
+        while data[end] & 0xC0 == 0x80:  # a continuation octet: back to its character's start
+            end -= 1
+        if data[end - 1] in _ESCAPES:
+            end -= 1
+        chunks.append(data[start:end])
+        start = end
+    chunks.append(data[start:])
+    return b"\r\n ".join(chunks)
+
+
+#: The octets of ``\\`` and ``^``, which start an escape that a fold must not split.
+_ESCAPES = frozenset(b"\\^")
 
 
 def content_line(name: str, value: object) -> FoldedLine:
@@ -91,8 +102,11 @@ _BEGIN_EVENT, _END_EVENT = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
 
 
 def serialize_lines(properties: Sequence[tuple[str, object]]) -> bytes:
-    """The content lines of ``properties``, each ending in CRLF."""
-    return b"".join(content_line(name, value).to_ical() + b"\r\n" for name, value in properties)
+    """The content lines of ``properties``, each ending in CRLF. A plain
+    ``str`` is a value already written as iCalendar text (``content_line``)."""
+    return b"".join((folded(f"{name}:{value}") if type(value) is str
+                     else content_line(name, value).to_ical()) + b"\r\n"
+                    for name, value in properties)
 
 
 def serialize_event(properties: Sequence[tuple[str, object]]) -> bytes:
@@ -130,21 +144,15 @@ def revision(moment: dt.datetime) -> int:
 _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 
 
-class Text(vText):
-    """A TEXT value escaped as RFC 5545 says. icalendar's own escaping first
-    turns a literal ``\\N`` into a line break ("C:\\Nordic" would read as
-    "C:" and "ordic" in every calendar app); otherwise the same."""
-
-    #: vText's slot, set when it is made.
-    encoding: str
-
-    def to_ical(self) -> bytes:
-        text = str(self)
-        if not text.isascii():
-            text = text.translate(_LINE_BREAKS)
-        text = text.replace("\\", "\\\\").replace(";", r"\;")
-        text = text.replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
-        return text.replace("\r", r"\n").encode(self.encoding)
+def escaped_text(text: str) -> str:
+    """``text`` as a TEXT value, escaped as RFC 5545 says. icalendar's own
+    escaping first turns a literal ``\\N`` into a line break ("C:\\Nordic"
+    would read as "C:" and "ordic" in every calendar app); otherwise the same."""
+    if not text.isascii():
+        text = text.translate(_LINE_BREAKS)
+    text = text.replace("\\", "\\\\").replace(";", r"\;")
+    text = text.replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
+    return text.replace("\r", r"\n")
 
 
 def _date(day: dt.date) -> str:
@@ -207,6 +215,8 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         else _("State: %(state)s") % {"state": status})
     if portal.url:
         lines.append(_("Portal: %(url)s") % {"url": portal.url})
+    if milestone.note:  # the studio's words, after a blank line
+        lines += ["", milestone.note.strip()]
     # Written as icalendar writes them (a property test compares the two);
     # ids are slugs and need no escaping.
     rest = serialize_lines([
@@ -214,15 +224,34 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         ("DTSTAMP", _instant(portal.updated)),
         ("UID", event_uid(client.id, portal.project.id, milestone.id)),
         ("SEQUENCE", str(revision(portal.updated))),
-        ("DESCRIPTION", Text("\n".join(lines))),
+        ("DESCRIPTION", escaped_text("\n".join(lines))),
         ("STATUS", "CONFIRMED"),
         ("TRANSP", "TRANSPARENT"),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])
     summary = _("%(party)s: %(milestone)s (expected)") if forecast else _("%(party)s: %(milestone)s")
-    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", Text(
+    # The client's reminders ring in the client's own feed only (no prefix).
+    alarms = _alarms(portal, milestone, day) if portal.reminds(row) else b""
+    return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", escaped_text(
         done + summary % {"party": prefix + owner, "milestone": milestone.title}))])
-                 + rest + _END_EVENT for prefix in prefixes)
+                 + rest + (b"" if prefix else alarms) + _END_EVENT for prefix in prefixes)
+
+
+_BEGIN_ALARM, _END_ALARM = b"BEGIN:VALARM\r\n", b"END:VALARM\r\n"
+
+
+def _alarms(portal: Portal, milestone: Milestone, day: dt.date) -> bytes:
+    """A VALARM for each of the portal's reminders, before the event's start
+    (``day``), with its properties in icalendar's order."""
+    words = portal.words
+    sentence = words.language.gettext("Your step %(step)s of %(project)s is due %(date)s.")
+    text = escaped_text(sentence % {
+        "step": words.quoted(milestone.title), "project": words.quoted(portal.project.title),
+        "date": _when(portal, milestone, day)})
+    return b"".join(
+        _BEGIN_ALARM + serialize_lines([("ACTION", "DISPLAY"), ("DESCRIPTION", text),
+                                        ("TRIGGER", vDuration(-reminder.lead))]) + _END_ALARM
+        for reminder in portal.reminders)
 
 
 def portal_calendar(portal: Portal, events: list[bytes] | None = None) -> bytes:

@@ -17,8 +17,10 @@ from . import edit, studio_init
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history, read_index
 from .history import NO_HISTORY
+from .invite import invitation
 from .loader import Portfolio, client_from_text, load_client, load_portfolio
 from .model import Milestone, term_sources
+from .portal import is_absolute
 from .problems import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
@@ -30,8 +32,8 @@ from .problems import (
     system_error,
 )
 from .rules import local_today, party_calendars, project_state
-from .settings import CourtsideSettings, checked_build_moment, courtside_settings
-from .studio import StudioRow, counts, matches, ranked
+from .settings import CALENDAR_FILE, CourtsideSettings, checked_build_moment, courtside_settings
+from .studio import StudioRow, counts, matches, none_matching, ranked
 from .tokens import new_token
 
 DEFAULT_SETTINGS = "pelicanconf.py"
@@ -175,16 +177,22 @@ def new(args: argparse.Namespace) -> int:
     path, token = edit.new_client(
         options.clients_folder, args.client, args.name, project_id=args.project,
         title=args.title or f"{args.name} project", today=_today(options),
-        schema=edit.schema_path(options.plugin_paths))
-    print(f"Created {display_path(path)}; its project's link: {options.portal_url(token)}")
+        schema=edit.schema_path(options.plugin_paths), draft=args.draft,
+        words=edit.placeholders(options.studio_language))
+    print(f"Created {display_path(path)} with the project {args.project!r}"
+          f"{' (a draft)' if args.draft else ''}.")
+    _print_link(args.settings, options, args.client, args.project, token, draft=args.draft)
     return 0
 
 
 def add_project(args: argparse.Namespace) -> int:
     options = _settings(args.settings)
     path = edit.client_path(options.clients_folder, args.client)
-    token = edit.add_project(path, args.project, args.title, _today(options))
-    print(f"Added {args.project!r} to {display_path(path)}; its link: {options.portal_url(token)}")
+    token = edit.add_project(path, args.project, args.title, _today(options), draft=args.draft,
+                             words=edit.placeholders(options.studio_language))
+    print(f"Added the project {args.project!r} to {display_path(path)}"
+          f"{' (a draft)' if args.draft else ''}.")
+    _print_link(args.settings, options, args.client, args.project, token, draft=args.draft)
     return 0
 
 
@@ -192,9 +200,109 @@ def rotate(args: argparse.Namespace) -> int:
     options = _settings(args.settings)
     path = edit.client_path(options.clients_folder, args.client)
     token = edit.rotate(path, args.project)
-    print(f"New link for {args.client}/{args.project}: {options.portal_url(token)}")
-    print("The old link and calendar feed stop working with the next deploy; send the "
-          "client the new ones.")
+    print(f"Gave {args.client}/{args.project} a new link in {display_path(path)}. The old link "
+          "and calendar feed stop working with the next deploy; send the client the new ones.")
+    client, _, _ = load_client(path, options.timezone, None, options.language)
+    project = next((p for p in client.projects if p.id == args.project), None) if client else None
+    _print_link(args.settings, options, args.client, args.project, token,
+                draft=project is not None and project.draft)
+    return 0
+
+
+#: The production settings, as ``make publish`` builds with them.
+PRODUCTION_SETTINGS = "publishconf.py"
+
+
+def production_settings_file(settings_file: str) -> str:
+    """The production settings of the site whose settings are ``settings_file``:
+    ``publishconf.py`` beside it, or the file itself when there is none."""
+    production = Path(settings_file).with_name(PRODUCTION_SETTINGS)
+    return str(production) if production.is_file() else settings_file
+
+
+def _no_siteurl(settings_file: str, client_id: str, project_id: str) -> str:
+    return (f"SITEURL is not set, so the site's address is unknown here ({settings_file} reads "
+            "it from the environment, as the deploy sets it); give it to see the whole link "
+            f"and the message to send: SITEURL=https://portals.example.com courtside invite "
+            f"{client_id} {project_id}")
+
+
+def absolute_link(settings_file: str, options: CourtsideSettings, token: str) -> str | None:
+    """A portal's whole link as the production build publishes it: its
+    ``SITEURL`` (from the environment, in publishconf.py) before the portal's
+    path; None when that has no full address. Raises ``SystemExit`` when the
+    production settings cannot be read."""
+    siteurl = str(_pelican_settings(production_settings_file(settings_file)).get("SITEURL") or "")
+    if not is_absolute(siteurl):
+        return None
+    return dataclasses.replace(options, siteurl=siteurl.rstrip("/")).portal_url(token)
+
+
+def _print_link(settings_file: str, options: CourtsideSettings, client_id: str,
+                project_id: str, token: str, *, draft: bool) -> None:
+    """How ``new``, ``add-project`` and ``rotate`` end: the link to send, whole,
+    or why it cannot be said whole here; for a draft, where the preview shows it."""
+    path = options.portal_path(token)
+    if draft:
+        print(f"It is a draft: previews show it at /{path} (make serve: "
+              f"http://localhost:8000/{path}); production builds leave it out until its "
+              f"status is active, and then `courtside invite {client_id} {project_id}` gives "
+              "its link and the message to send.")
+        return
+    production = production_settings_file(settings_file)
+    try:
+        url = absolute_link(settings_file, options, token)
+    except SystemExit as error:  # the edit is made; only the whole link is unknown
+        print(f"Its link is <SITEURL>/{path}; the production settings could not be read "
+              f"to say it whole ({str(error.code).removeprefix('courtside: ')}).")
+        return
+    if url is None:
+        print(f"Its link is <SITEURL>/{path}. " + _no_siteurl(production, client_id, project_id))
+    else:
+        print(f"Its link: {url}")
+        print(f"The message to send with it: courtside invite {client_id} {project_id}")
+
+
+def invite(args: argparse.Namespace) -> int:
+    """The portal's whole link and a mail to send it with, in the client's language."""
+    if not is_absolute(str(_pelican_settings(args.settings).get("SITEURL") or "")):
+        raise SystemExit("courtside: " + _no_siteurl(args.settings, args.client, args.project))
+    options, portfolio = _load(args.settings)
+    path = edit.client_path(options.clients_folder, args.client)
+    client = next((c for c in portfolio.clients if c.id == args.client), None)
+    if client is None:
+        raise edit.missing_client(path)
+    project = next((p for p in client.projects if p.id == args.project), None)
+    if project is None:
+        raise edit.no_project(path, args.project, [p.id for p in client.projects])
+    if not project.built(portfolio.drafts):
+        why = ("a draft: production builds leave it out until its status is active"
+               if project.draft else f"{project.status}: it has no page")
+        raise edit.EditError(f"{display_path(path)}: project {args.project!r} is {why}, so its "
+                             "link would lead nowhere; nothing to send")
+    tag = client.language_of(project)
+    mail = invitation(
+        client, project, url=options.portal_url(project.token),
+        feed_url=options.calendar_url(project.token) if project.calendar else None,
+        studio_name=options.studio["name"], words=words_of(tag))
+    contact = client.contact
+    if args.json:
+        print(json.dumps({
+            "client": client.id, "project": project.id, "language": tag, "url": mail.url,
+            "calendar_url": mail.calendar.url if mail.calendar else None,
+            "webcal": mail.calendar.webcal if mail.calendar else None,
+            "google": mail.calendar.google if mail.calendar else None,
+            "to": contact.email if contact else None,
+            "subject": mail.subject, "body": mail.body}, indent=2, ensure_ascii=False))
+        return 0
+    _ = words_of(options.studio_language).language.gettext
+    print(_terminal(_("Link: %(url)s") % {"url": mail.url}))
+    if contact and contact.email:
+        to = f"{contact.name} <{contact.email}>" if contact.name else contact.email
+        print(_terminal(_("To: %(address)s") % {"address": to}))
+    print(_terminal(_("Subject: %(subject)s") % {"subject": mail.subject}))
+    print()
+    print("\n".join(_terminal(line) for line in mail.body.splitlines()))
     return 0
 
 
@@ -311,6 +419,10 @@ def status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
         return 0
+    if not rows:
+        print(_terminal(none_matching(words, owner=args.owner, overdue=args.overdue,
+                                      client=args.client)))
+        return 0
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -332,7 +444,7 @@ def status(args: argparse.Namespace) -> int:
     for row in rows:
         end = row.expected_end
         table.add_row(
-            shown(row.client.name), shown(row.project.title), shown(row.ball_name or "—"),
+            shown(row.client.name), shown(row.title), shown(row.ball_name or "—"),
             str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
             step_text(row.state.current),
             f"[{colours.get(row.due_kind, 'dim')}]{shown(row.due_text)}[/]",
@@ -357,29 +469,47 @@ def _reader_gone() -> None:
 class _Link(TypedDict):
     """A line of ``courtside links``."""
 
-    client: str
-    project: str
+    client: str | None
+    project: str | None
     url: str
     calendar_url: str | None
+    #: A project of ``status: draft``, which only a preview builds.
+    draft: bool
+    #: The studio's own dashboard (no client, no project): never sent to anyone.
+    studio: bool
+
+
+#: How ``links`` names the studio's dashboard.
+DASHBOARD_LABEL = "studio dashboard (the studio's own: never send it)"
 
 
 def links(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
-    rows: list[_Link] = [
+    rows: list[_Link] = []
+    if options.studio_token:
+        rows.append({"client": None, "project": None, "url": options.dashboard_url(),
+                     "calendar_url": options.dashboard_url() + CALENDAR_FILE, "draft": False,
+                     "studio": True})
+    rows += [
         {
             "client": client.id,
             "project": project.id,
             "url": options.portal_url(project.token),
             "calendar_url": options.calendar_url(project.token) if project.calendar else None,
+            "draft": project.draft,
+            "studio": False,
         }
         for client, project in portfolio.published()
     ]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    width = max((len(f"{r['client']}/{r['project']}") for r in rows), default=0)
+
+    def label(row: _Link) -> str:
+        return DASHBOARD_LABEL if row["studio"] else f"{row['client']}/{row['project']}"
+    width = max((len(label(r)) for r in rows), default=0)
     for row in rows:
-        print(f"{row['client'] + '/' + row['project']:<{width}}  {row['url']}")
+        print(f"{label(row):<{width}}  {row['url']}{'  (draft: preview only)' if row['draft'] else ''}")
     return 0
 
 
@@ -394,12 +524,20 @@ def _port(text: str) -> int:
     return number
 
 
+DRAFT_HELP = ("make the project a draft (status: draft): previews show it, production "
+              "builds leave it out until its status is active")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="courtside", description="Private client portals from YAML files.")
     settings = argparse.ArgumentParser(add_help=False)
     settings.add_argument("--settings", default=DEFAULT_SETTINGS, metavar="FILE",
                           help=f"Pelican settings file (default: {DEFAULT_SETTINGS})")
+    production = argparse.ArgumentParser(add_help=False)
+    production.add_argument("--settings", default=PRODUCTION_SETTINGS, metavar="FILE",
+                            help=f"Pelican settings file (default: {PRODUCTION_SETTINGS}, the "
+                                 "production build's)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check_parser = commands.add_parser(
@@ -428,6 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
     new_parser.add_argument("--project", default="first-project", metavar="ID",
                             help="the project's id (default: first-project)")
     new_parser.add_argument("--title", help="the project's title")
+    new_parser.add_argument("--draft", action="store_true", help=DRAFT_HELP)
     new_parser.set_defaults(run=new)
 
     add_parser = commands.add_parser(
@@ -437,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_parser.add_argument("client", metavar="CLIENT")
     add_parser.add_argument("project", metavar="PROJECT", help="the new project's id")
     add_parser.add_argument("--title", required=True)
+    add_parser.add_argument("--draft", action="store_true", help=DRAFT_HELP)
     add_parser.set_defaults(run=add_project)
 
     rotate_parser = commands.add_parser(
@@ -446,6 +586,19 @@ def build_parser() -> argparse.ArgumentParser:
     rotate_parser.add_argument("client", metavar="CLIENT")
     rotate_parser.add_argument("project", metavar="PROJECT")
     rotate_parser.set_defaults(run=rotate)
+
+    invite_parser = commands.add_parser(
+        "invite", parents=[production], help="the link to send a client, with a message",
+        description="Print a project's whole portal link, as the production build publishes "
+                    "it (SITEURL from the environment), and a short message to paste into an "
+                    "e-mail, in the client's language: what the page is, that it is private, "
+                    "and how to subscribe to its calendar.")
+    invite_parser.add_argument("client", metavar="CLIENT")
+    invite_parser.add_argument("project", metavar="PROJECT")
+    invite_parser.add_argument("--json", action="store_true",
+                               help="print {client, project, language, url, calendar_url, "
+                                    "webcal, google, to, subject, body}")
+    invite_parser.set_defaults(run=invite)
 
     decide_parser = commands.add_parser(
         "decide", parents=[settings], help="record the client's decision on a change request",
@@ -543,7 +696,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     links_parser = commands.add_parser(
         "links", parents=[settings], help="list the link of every published portal",
-        description="List the private link and calendar link of every published project.")
+        description="List the private link and calendar link of every published project "
+                    "(with drafts marked, in a preview), and the studio dashboard's when a "
+                    "studio token is set, marked as the studio's own.")
     links_parser.add_argument("--json", action="store_true", help="print a JSON list")
     links_parser.set_defaults(run=links)
     return parser

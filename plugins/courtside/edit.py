@@ -34,6 +34,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import files
+from .i18n import SOURCE, language
 from .loader import CLIENT_ID, CLIENT_SUFFIX, slugify
 from .problems import Problem, display_path
 from .schema import SCHEMA_FILE
@@ -101,9 +102,14 @@ def _project_index(data: CommentedMap, path: Path, project_id: str) -> int:
     for index, project in enumerate(data["projects"]):
         if isinstance(project, CommentedMap) and project.get("id") == project_id:
             return index
-    known = [str(p.get("id")) for p in data["projects"] if isinstance(p, CommentedMap)]
-    raise EditError(f"{path} has no project {project_id!r} (it has: {', '.join(known) or 'none'})"
-                    + _did_you_mean(project_id, known))
+    raise no_project(path, project_id,
+                     [str(p.get("id")) for p in data["projects"] if isinstance(p, CommentedMap)])
+
+
+def no_project(path: Path, project_id: str, known: list[str]) -> EditError:
+    """No project ``project_id`` in the client file: say which there are."""
+    return EditError(f"{path} has no project {project_id!r} (it has: {', '.join(known) or 'none'})"
+                     + _did_you_mean(project_id, known))
 
 
 def _did_you_mean(given: str, known: list[str]) -> str:
@@ -380,24 +386,54 @@ def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def add_project(path: Path, project_id: str, title: str, today: dt.date) -> str:
+@dataclass(frozen=True)
+class Placeholders:
+    """What ``new`` and ``add-project`` write for the studio to replace, in
+    the studio's language (``COURTSIDE["studio"]["language"]``)."""
+
+    first_milestone: str
+    studio_consequence: str
+    client_consequence: str
+
+
+def placeholders(tag: str) -> Placeholders:
+    from babel.numbers import format_percent
+
+    words = language(tag)
+    _ = words.gettext
+    # As a studio would type it: a plain space where the locale has a no-break one.
+    share = " ".join(format_percent(0.1, locale=words.locale).split())
+    return Placeholders(
+        first_milestone=_("Kickoff call"),
+        studio_consequence=_("We take %(share)s off the fee for the current phase.") % {
+            "share": share},
+        client_consequence=_("The project pauses and moves to our next free slot."))
+
+
+def add_project(path: Path, project_id: str, title: str, today: dt.date, *,
+                draft: bool = False, words: Placeholders | None = None) -> str:
     """Append a project with a fresh token, the agreement of the project
-    before it and one first milestone; returns the token."""
+    before it and one first milestone (``status: draft`` with ``draft``);
+    returns the token."""
     if not CLIENT_ID.fullmatch(project_id):
         raise EditError(f"{project_id!r} cannot be a project id: use lowercase letters, digits "
                         "and hyphens, starting with a letter or digit")
     title = _text(title, "title")
     with _editing(path) as (text, newline):
-        return _add_project(path, text, newline, project_id, title, today)
+        return _add_project(path, text, newline, project_id, title, today, draft,
+                            words or placeholders(SOURCE))
 
 
 def _add_project(path: Path, text: str, newline: str, project_id: str, title: str,
-                 today: dt.date) -> str:
+                 today: dt.date, draft: bool, words: Placeholders) -> str:
     yaml, data = _parse(path, text)
     if any(isinstance(p, CommentedMap) and p.get("id") == project_id for p in data["projects"]):
         raise EditError(f"{path} already has a project {project_id!r}")
     token = new_token()
-    project = CommentedMap(id=project_id, title=title, token=token, start=today)
+    project = CommentedMap(id=project_id, title=title, token=token)
+    if draft:
+        project["status"] = "draft"
+    project["start"] = today
     previous = next((p for p in reversed(data["projects"]) if isinstance(p, CommentedMap)
                      and isinstance(p.get("agreement"), CommentedMap)), None)
     if previous is not None:
@@ -408,7 +444,7 @@ def _add_project(path: Path, text: str, newline: str, project_id: str, title: st
                 # and a deep copy would carry the original's anchor and comments.
                 agreement[key] = _plain(previous["agreement"][key])
         project["agreement"] = agreement
-    project["milestones"] = [CommentedMap(title="Kickoff call", owner="studio",
+    project["milestones"] = [CommentedMap(title=words.first_milestone, owner="studio",
                                           due=first_due(today))]
     data["projects"].append(project)
     _keep_anchors(data)
@@ -485,27 +521,38 @@ projects:
     # The secret part of the portal's link. Never edit it by hand:
     # `courtside rotate {client} {project}` makes a new one.
     token: {token}
-    start: {today}
+{status}    start: {today}
     agreement:
       template: standard
       terms:
         response_days: {{studio: 1, client: 2}}
         grace_days: {{studio: 5, client: 10}}
         consequences:
-          studio: We take 10% off the fee for the current phase.
-          client: The project pauses and moves to our next free slot.
+          studio: {studio_consequence}
+          client: {client_consequence}
         deposit: 50%
         payment_days: 14
     milestones:
-      - title: Kickoff call
+      - title: {first_milestone}
         owner: studio
         due: {first_due}
 """
 
 
+#: The status line of a project made with ``--draft``.
+DRAFT_LINE = """\
+    # A draft: previews show it (make serve), production builds leave it out.
+    # Publish it by changing this to active.
+    status: draft
+"""
+
+
 def new_client(folder: Path, client_id: str, name: str, *, project_id: str, title: str,
-               today: dt.date, schema: Path) -> tuple[Path, str]:
-    """Create a ready-to-edit client file; returns its path and the token."""
+               today: dt.date, schema: Path, draft: bool = False,
+               words: Placeholders | None = None) -> tuple[Path, str]:
+    """Create a ready-to-edit client file (its project a draft with
+    ``draft``); returns its path and the token."""
+    words = words or placeholders(SOURCE)
     path = client_path(folder, client_id)
     if path.exists():
         raise EditError(f"{path} already exists")
@@ -524,7 +571,11 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
     text = NEW_CLIENT.format(
         schema=os.path.relpath(schema, folder), name=name.replace("\n", " "),
         name_yaml=scalar(name), title_yaml=scalar(title), client=client_id, project=project_id,
-        token=token, today=today.isoformat(), first_due=first_due(today).isoformat())
+        token=token, today=today.isoformat(), first_due=first_due(today).isoformat(),
+        status=DRAFT_LINE if draft else "",
+        first_milestone=scalar(words.first_milestone),
+        studio_consequence=scalar(words.studio_consequence),
+        client_consequence=scalar(words.client_consequence))
     folder.mkdir(parents=True, exist_ok=True)
     try:
         files.write_atomically(path, text.encode("utf-8"), exclusive=True)

@@ -10,17 +10,21 @@ language's (English), which the studio's side (dashboard, commands) speaks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, Protocol
 
 from .i18n import SOURCE, Language, language
+from .model import Reminder, ReminderUnit
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: The source language's date, "Tue 3 Nov 2026": the house style, not CLDR's
 #: ("Tue, Nov 3, 2026"). The page's script fills the same pattern.
 _SOURCE_DATE = "{weekday} {day} {month} {year}"
+#: CLDR's names of a reminder's units.
+_DURATION_UNITS: dict[ReminderUnit, str] = {
+    "w": "duration-week", "d": "duration-day", "h": "duration-hour", "m": "duration-minute"}
 
 
 def shortened(text: str, limit: int) -> str:
@@ -56,6 +60,9 @@ class Words:
 
     def __init__(self, lang: Language) -> None:
         self.language = lang
+        # What CLDR formats, remembered: a portal names the same few dozen
+        # dates many times over, and Babel takes 30 µs for each.
+        self._formatted: dict[tuple[str, object], str] = {}
 
     def long_date(self, day: dt.date) -> str:
         """``Tue 3 Nov 2026``; ``Fr., 4. Dez. 2026``: the locale's date with
@@ -63,18 +70,23 @@ class Words:
         if self.language.base == SOURCE:
             return _SOURCE_DATE.format(weekday=_WEEKDAYS[day.weekday()], day=day.day,
                                        month=_MONTHS[day.month - 1], year=day.year)
-        from babel.dates import format_skeleton
+        return self._skeleton("yMMMEd", day)
 
-        return format_skeleton("yMMMEd", day, locale=self.language.locale)
+    def _skeleton(self, skeleton: str, day: dt.date) -> str:
+        """``day`` in the locale's form of CLDR's ``skeleton``."""
+        key = (skeleton, day)
+        if key not in self._formatted:
+            from babel.dates import format_skeleton
+
+            self._formatted[key] = format_skeleton(skeleton, day, locale=self.language.locale)
+        return self._formatted[key]
 
     def short_date(self, day: dt.date, *, year: bool = False) -> str:
         """``3 Nov``, ``3 Nov 2026``; ``3. Nov.``: a date in a table row
         (CLDR's ``MMMd`` and ``yMMMd``)."""
         if self.language.base == SOURCE:
             return f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
-        from babel.dates import format_skeleton
-
-        return format_skeleton("yMMMd" if year else "MMMd", day, locale=self.language.locale)
+        return self._skeleton("yMMMd" if year else "MMMd", day)
 
     def short_month(self, month: int) -> str:
         """``Nov``; ``Nov.``: a month on the timeline's axis."""
@@ -88,9 +100,12 @@ class Words:
         """``14:00``: the locale's short time (24 hours where it counts so)."""
         if self.language.base == SOURCE:
             return moment.strftime("%H:%M")
-        from babel.dates import format_time
+        key = ("time", moment)
+        if key not in self._formatted:
+            from babel.dates import format_time
 
-        return format_time(moment, "short", locale=self.language.locale)
+            self._formatted[key] = format_time(moment, "short", locale=self.language.locale)
+        return self._formatted[key]
 
     def zone_name(self, zone: str) -> str:
         """``Europe/Vienna``; ``Wien``, ``Вена``: a time zone as a reader
@@ -98,14 +113,24 @@ class Words:
         wherever CLDR has no city: ``Etc/GMT+5`` is five hours behind)."""
         if self.language.base == SOURCE or "/" not in zone or zone.startswith("Etc/"):
             return zone
-        from babel.dates import get_timezone_location
+        key = ("zone", zone)
+        if key not in self._formatted:
+            from babel.dates import get_timezone_location
 
-        return str(get_timezone_location(zone, locale=self.language.locale, return_city=True))
+            self._formatted[key] = str(get_timezone_location(zone, locale=self.language.locale,
+                                                             return_city=True))
+        return self._formatted[key]
+
+    # A count's phrase comes from one method that gives the catalog's form
+    # for the count with ``%(num)d`` still in it: the page fills it in, and
+    # the page's script gets it for each plural category (``_by_category``).
+
+    def _days(self, count: int) -> str:
+        return self.language.ngettext("%(num)d business day", "%(num)d business days", count)
 
     def business_days(self, count: int) -> str:
         """``1 business day``, ``14 business days``; ``21 рабочий день``."""
-        return self.language.ngettext("%(num)d business day", "%(num)d business days",
-                                      count) % {"num": count}
+        return self._days(count) % {"num": count}
 
     def calendar_days(self, count: object) -> str:
         """``30 calendar days``; ``30 календарных дней``: a term such as the
@@ -133,46 +158,106 @@ class Words:
         # TRANSLATORS: the quotation marks of the language around a quoted text.
         return self.language.gettext("“%(text)s”") % {"text": text}
 
-    def _due_phrases(self) -> dict[str, str]:
-        """The due state's phrases as the catalog gives them, with ``%(days)s``
-        for a count of business days: what the page and its script both say."""
-        _ = self.language.gettext
-        return {"overdue": _("overdue by %(days)s"), "soon_left": _("due soon: %(days)s left"),
-                "on_time": _("on time")}
-
     def due_state(self, due: Due) -> str:
         """``overdue by 3 business days``, ``due soon: 2 business days left``,
-        ``due today``, ``on time``: the due state of the current step."""
-        phrases, days = self._due_phrases(), self.business_days(due.business_days)
+        ``due today``, ``on time``: the due state of the current step in a
+        row of the studio's (the portal's panel says ``due_when``)."""
+        _, days = self.language.gettext, self.business_days(due.business_days)
         if due.kind == "overdue":
-            return phrases["overdue"] % {"days": days}
+            return _("overdue by %(days)s") % {"days": days}
         if due.kind == "due_soon":
             return self.due_now(due.side) if due.business_days == 0 else \
-                phrases["soon_left"] % {"days": days}
-        return phrases["on_time"]
+                _("due soon: %(days)s left") % {"days": days}
+        return _("on time")
+
+    def due_when(self, due: Due) -> str:
+        """When the current step is due, counted from today: ``in 6 business
+        days``, ``today``, ``6 business days ago``; with no business day
+        between (a deadline over a weekend or a holiday) ``no business day
+        left`` before it and ``no business day since`` after it. The panel's
+        "Due Tue 10 Nov 2026: 6 business days ago"."""
+        if due.kind == "overdue":
+            return self.ago(due.business_days)
+        if due.business_days:
+            return self.in_business_days(due.business_days)
+        return self._due_day()[due.side + 1]
+
+    def _due_day(self) -> tuple[str, str, str]:
+        """``due_when`` with no business day between today and the due date,
+        by where today lies against it (-1 before, 0 on, 1 after)."""
+        _ = self.language.gettext
+        # TRANSLATORS: after "Due Sat 28 Nov 2026:", on the Friday before.
+        return (_("no business day left"),
+                # TRANSLATORS: after "Due Mon 30 Nov 2026:", on that day.
+                _("today"),
+                # TRANSLATORS: after "Due Sat 28 Nov 2026:", on the Sunday after.
+                _("no business day since"))
+
+    def _in(self, count: int) -> str:
+        return self.language.ngettext("in %(num)d business day", "in %(num)d business days",
+                                      count)
+
+    def in_business_days(self, count: int) -> str:
+        """``in 6 business days``; ``in 6 Arbeitstagen``: how long until a due date."""
+        return self._in(count) % {"num": count}
+
+    def _grace(self, left: int) -> str:
+        """The grace period's line with a consequence: ``%(num)d`` business
+        days left, ``%(consequence)s`` after them."""
+        return self.language.ngettext("%(num)d business day left before: %(consequence)s",
+                                      "%(num)d business days left before: %(consequence)s", left)
+
+    def _grace_plain(self, left: int) -> str:
+        """The grace period's line when the terms give no consequence."""
+        return self.language.ngettext("%(num)d business day of the agreed grace period left.",
+                                      "%(num)d business days of the agreed grace period left.",
+                                      left)
+
+    def _grace_last(self) -> tuple[str, str]:
+        """The grace period's last day, with a consequence and without."""
+        _ = self.language.gettext
+        return (_("Last business day before: %(consequence)s"),
+                _("Last business day of the agreed grace period."))
+
+    def grace_left(self, left: int, consequence: str | None) -> str:
+        """``2 business days left before: The project pauses.``: the grace
+        period as what is left of it (``DueState.grace_left``), and what
+        happens after; ``Last business day before: …`` on its last day."""
+        last, last_plain = self._grace_last()
+        if consequence is None:
+            return (self._grace_plain(left) if left else last_plain) % {"num": left}
+        return (self._grace(left) if left else last) % {"num": left, "consequence": consequence}
+
+    def _ago(self, count: int) -> str:
+        return self.language.ngettext("%(num)d business day ago", "%(num)d business days ago",
+                                      count)
 
     def ago(self, count: int) -> str:
         """``4 business days ago``; ``vor 4 Arbeitstagen``: since a decision
-        was proposed (a count of its own: some languages decline it)."""
-        return self.language.ngettext("%(num)d business day ago", "%(num)d business days ago",
-                                      count) % {"num": count}
+        was proposed, or a step was due (a count of its own: some languages
+        decline it)."""
+        return self._ago(count) % {"num": count}
 
-    def _by_category(self, singular: str, plural: str) -> dict[str, str]:
-        """A count's phrase for each plural category of the locale (what
-        ``Intl.PluralRules`` picks), ``{n}`` for the number."""
+    def _by_category(self, phrase: Callable[[int], str]) -> dict[str, str]:
+        """A count's phrase (as ``phrase(count)`` gives it, with ``%(num)d``)
+        for each plural category of the locale (what ``Intl.PluralRules``
+        picks), ``{n}`` for the number and ``{consequence}`` for a consequence."""
         categories: dict[str, str] = {}
         for count in (*range(0, 200), 1000000):
             category = self.language.locale.plural_form(count)
-            categories.setdefault(category, self.language.ngettext(
-                singular, plural, count).replace("%(num)d", "{n}"))
+            if category not in categories:
+                categories[category] = phrase(count).replace("%(num)d", "{n}") \
+                    .replace("%(consequence)s", "{consequence}")
         return categories
 
     def live_phrases(self, due_soon_days: int) -> dict[str, Any]:
-        """What the page's script says, from the same catalog: each plural
-        category of the locale (``Intl.PluralRules``) with its form of "N
-        business days" (``{n}`` for the number), the due state's phrases
-        (``{days}`` for a count), the source language's date pattern, and the
-        due-soon threshold.
+        """What the page's script says, from the same catalog and methods as
+        the page: for each plural category of the locale (``Intl.PluralRules``)
+        its form of "N business days", "N business days ago", "in N business
+        days" and the grace period's "N business days left before: …" (``{n}``
+        for the number, ``{consequence}`` for the consequence); the due line's
+        words with no business day between (``due_when``), the grace period's
+        last day, the source language's date pattern, and the due-soon threshold.
         Made once per language and process (``live_phrases``)."""
         _ = self.language.gettext
         # The source language's dates are the house style, which Intl does
@@ -181,10 +266,15 @@ class Words:
             if self.language.base == SOURCE else None
         return {
             "lang": self.language.tag, "soon": due_soon_days, "date": date,
-            "days": self._by_category("%(num)d business day", "%(num)d business days"),
-            "ago": self._by_category("%(num)d business day ago", "%(num)d business days ago"),
-            **{key: phrase % {"days": "{days}"} for key, phrase in self._due_phrases().items()},
-            "now": [self.due_now(side) for side in (-1, 0, 1)],
+            "days": self._by_category(self._days),
+            "ago": self._by_category(self._ago),
+            "in": self._by_category(self._in),
+            "due_day": list(self._due_day()),
+            # The grace period's line, with and without a consequence: each
+            # plural category of what is left, and its last day.
+            "grace": [self._by_category(self._grace),
+                      self._grace_last()[0].replace("%(consequence)s", "{consequence}")],
+            "grace_plain": [self._by_category(self._grace_plain), self._grace_last()[1]],
             # TRANSLATORS: the viewer's date, when the page's script brought it up to it.
             "your_date": _("%(date)s (your date)") % {"date": "{date}"},
         }
@@ -212,6 +302,16 @@ class Words:
 
         return format_list(items, locale=self.language.locale)
 
+    def reminder_leads(self, reminders: Iterable[Reminder]) -> str:
+        """``2 days and 1 day``; ``2 дня и 1 день``: how long before a step
+        the calendar reminds of it, each in the unit it was written in
+        (CLDR's units, with the language's plural forms)."""
+        from babel.units import format_unit
+
+        return self.listed([format_unit(reminder.count, _DURATION_UNITS[reminder.unit],
+                                        length="long", locale=self.language.locale)
+                            for reminder in reminders])
+
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
             "long_date": self.long_date,
@@ -225,6 +325,7 @@ class Words:
             "due_now": self.due_now,
             "change_logged": self.change_logged,
             "due_state": self.due_state,
+            "due_when": self.due_when,
             "ago": self.ago,
         }
 

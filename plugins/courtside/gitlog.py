@@ -37,7 +37,7 @@ import pickle
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,6 +78,13 @@ class HistoryIndex:
     root: Path                                # the repository's top level, symlinks resolved
     files: Mapping[str, tuple[Version, ...]]  # by resolved absolute path; oldest first, one per day
     shallow: bool                             # a shallow clone: older versions are missing
+
+    def only(self, paths: Iterable[Path]) -> HistoryIndex:
+        """The index of ``paths`` alone: what a worker building them needs
+        (the whole index is megabytes, and was sent with every share of work)."""
+        wanted = {str(path.resolve()) for path in paths}
+        return replace(self, files={name: versions for name, versions in self.files.items()
+                                    if name in wanted})
 
 
 class HistoryUnreadable(OSError):

@@ -132,6 +132,11 @@ def same_client(before: Client, after: Client) -> bool:
 
 
 def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
+    # A project's history starts when it is first published: what changed
+    # while it was a draft is the studio's preparation, never shown.
+    published = next((index for index, (_, project) in enumerate(versions) if not project.draft),
+                     len(versions) - 1)
+    versions = versions[published:]
     milestones: dict[str, _Followed] = {}
     statuses: list[Edit[str]] = []
     terms: list[tuple[TermKey, Edit[Any]]] = []
@@ -151,7 +156,8 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
             if followed.removed is None and followed.id not in present and previous is not None:
                 followed.removed = day
         if previous is not None:
-            if project.status != previous.status:
+            if project.status != previous.status and "draft" not in (project.status,
+                                                                     previous.status):
                 statuses.append(Edit(day, previous.status, project.status))
             terms += _term_edits(previous, project, day)
             was, now = previous.agreement.signed, project.agreement.signed

@@ -38,7 +38,6 @@
   const plural = new Intl.PluralRules(words.lang);
   const counted = (table, count) => (table[plural.select(count)] || table.other || table.many).replace("{n}", count);
   const days = (count) => counted(words.days, count);
-  const say = (phrase, count) => phrase.replace("{days}", days(count));
   // English in the build's own pattern and names ("Tue 3 Nov 2026"); other
   // languages as their locale writes a date (CLDR's yMMMEd, as the build does).
   const date = new Date(today), house = words.date;
@@ -52,23 +51,40 @@
   asOf.textContent = words.your_date.replace("{date}", shown);
   const zone = find("[data-zone]");
   if (zone) zone.hidden = true;
-  const waiting = find("[data-since]");
-  if (waiting) {
-    waiting.textContent = days(Math.max(businessDays(parse(waiting.dataset.since), today, waiting.dataset.party), 0));
+  // Before the start the waiting line is hidden behind "Starts …"; from
+  // that day on it counts.
+  const starts = find("[data-starts]"), waiting = find("[data-since]");
+  if (starts && today >= parse(starts.dataset.starts)) {
+    starts.hidden = true;
+    if (waiting) waiting.hidden = false;
+  }
+  if (waiting && !waiting.hidden) {
+    waiting.querySelector("strong").textContent =
+      days(Math.max(businessDays(parse(waiting.dataset.since), today, waiting.dataset.party), 0));
   }
   const due = find("[data-due]");
   if (due) {
     const date = parse(due.dataset.due), left = businessDays(today, date, due.dataset.party);
     const late = -left, grace = +due.dataset.grace;
     const kind = left < 0 ? "overdue" : left <= words.soon ? "due-soon" : "on-time";
-    due.className = "state state--" + kind;
+    due.className = "court-due court-due--" + kind;
     panel.className = panel.className.replace(/court--(overdue|due_soon|on_time)/, "court--" + kind.replace("-", "_"));
-    due.textContent = left < 0 ? say(words.overdue, late)
-      : left > words.soon ? words.on_time : left ? say(words.soon_left, left)
-      : words.now[Math.sign(today - date) + 1];
-    const pastGrace = find("[data-past-grace]"), withinGrace = find("[data-grace-left]");
+    due.querySelector("strong").textContent = left < 0 ? counted(words.ago, late)
+      : left > 0 ? counted(words.in, left) : words.due_day[Math.sign(today - date) + 1];
+    const pastGrace = find("[data-past-grace]"), graceLeft = find("[data-grace-left]");
     if (pastGrace) pastGrace.hidden = !(late > grace);
-    if (withinGrace) withinGrace.hidden = !(late > 0 && late <= grace);
+    if (graceLeft) {
+      graceLeft.hidden = !(late > 0 && late <= grace);
+      // What is left of the grace period, and what comes after it: the
+      // consequence's own element goes back where the phrase names it.
+      const consequence = graceLeft.querySelector(".consequence");
+      const [table, last] = consequence ? words.grace : words.grace_plain;
+      const rest = grace - late;
+      if (!graceLeft.hidden) {
+        const [before, after] = (rest ? counted(table, rest) : last).split("{consequence}");
+        graceLeft.replaceChildren(before, ...(consequence ? [consequence, after] : []));
+      }
+    }
   }
   for (const decision of document.querySelectorAll("[data-proposed]")) {
     decision.textContent = counted(words.ago, Math.max(businessDays(parse(decision.dataset.proposed), today, "client"), 0));

@@ -33,11 +33,19 @@ from .model import (
     Notice,
     Party,
     Project,
+    Reminder,
     with_studio_terms,
 )
 from .problems import Problem, display_path
 from .rules import local_due_time, local_today
-from .schema import checked_date, parse_date, parse_due, schema_problems
+from .schema import (
+    checked_date,
+    checked_reminders,
+    parse_date,
+    parse_due,
+    repeated_reminders,
+    schema_problems,
+)
 from .settings import CourtsideSettings, read_notices
 from .tokens import token_problem
 from .workdays import Closure, closure_problem
@@ -71,12 +79,16 @@ class Portfolio:
     files: tuple[Path, ...] = ()
     #: Where every loaded project's token stands.
     token_sites: tuple[TokenSite, ...] = ()
+    #: Whether drafts get portals: in a preview, never in production
+    #: (``CourtsideSettings.drafts``).
+    drafts: bool = False
 
     def published(self) -> Iterator[tuple[Client, Project]]:
-        """``(client, project)`` for every project that gets a portal."""
+        """``(client, project)`` for every project that gets a portal in
+        this build: drafts too in a preview."""
         for client in self.clients:
             for project in client.projects:
-                if project.published:
+                if project.built(self.drafts):
                     yield client, project
 
 
@@ -164,9 +176,10 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     sites = tuple(_token_sites(clients, documents))
     problems += duplicate_tokens(sites, options.studio_token)
     templates, names, template_problems = _check_agreements(
-        clients, documents, options.agreements_folder, options.studio)
+        clients, documents, options.agreements_folder, options.studio, options.drafts)
     problems += template_problems
-    return Portfolio(tuple(clients), templates, names, tuple(files), sites), sorted(problems)
+    return (Portfolio(tuple(clients), templates, names, tuple(files), sites, options.drafts),
+            sorted(problems))
 
 
 def load_client(path: Path, default_timezone: str, moment: dt.datetime | None = None,
@@ -299,7 +312,7 @@ class _ProjectData(TypedDict):
     id: str
     title: str
     token: str
-    status: NotRequired[Literal["active", "paused", "done", "archived"]]
+    status: NotRequired[Literal["active", "paused", "done", "archived", "draft"]]
     paused_reason: NotRequired[str]
     start: NotRequired[str]
     password_env: NotRequired[str]
@@ -309,6 +322,7 @@ class _ProjectData(TypedDict):
     milestones: list[_MilestoneData]
     log: NotRequired[list[_LogEntryData]]
     notices: NotRequired[list[_NoticeData]]
+    reminders: NotRequired[list[str]]
 
 
 class _ClientData(TypedDict):
@@ -319,6 +333,7 @@ class _ClientData(TypedDict):
     holidays: NotRequired[str]
     closed: NotRequired[list[_ClosureData]]
     notices: NotRequired[list[_NoticeData]]
+    reminders: NotRequired[list[str]]
     projects: list[_ProjectData]
 
 
@@ -338,7 +353,12 @@ def _client(document: Document, path: Path, default_timezone: str,
         closed=tuple(Closure(checked_date(item["from"]), checked_date(item.get("to", item["from"])))
                      for item in data.get("closed", [])),
         notices=read_notices(cast(list[Mapping[str, Any]], data.get("notices", []))),
+        reminders=_optional_reminders(data.get("reminders")),
     )
+
+
+def _optional_reminders(texts: list[str] | None) -> tuple[Reminder, ...] | None:
+    return checked_reminders(texts) if texts is not None else None
 
 
 def _optional_date(text: str | None) -> dt.date | None:
@@ -366,6 +386,7 @@ def _project(data: _ProjectData) -> Project:
         milestones=tuple(_milestone(m) for m in data["milestones"]),
         log=tuple(_log_entry(entry) for entry in data.get("log", [])),
         notices=read_notices(cast(list[Mapping[str, Any]], data.get("notices", []))),
+        reminders=_optional_reminders(data.get("reminders")),
     )
 
 
@@ -398,7 +419,7 @@ def _log_entry(data: _LogEntryData) -> LogEntry:
 
 def _client_problems(client: Client, document: Document) -> list[Problem]:
     """What the schema cannot say about one client file."""
-    problems = []
+    problems = _reminder_problems(document, ())
     seen_projects: dict[str, int] = {}
     for p_index, project in enumerate(client.projects):
         at = ("projects", p_index)
@@ -406,6 +427,7 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
             problems.append(document.problem(
                 at + ("id",), f"{project.id!r} is already the id of projects[{seen_projects[project.id]}]"))
         seen_projects.setdefault(project.id, p_index)
+        problems += _reminder_problems(document, at)
         if weakness := token_problem(project.token):  # the schema checked the pattern
             problems.append(document.problem(at + ("token",), weakness))
         seen_milestones: dict[str, int] = {}
@@ -434,6 +456,15 @@ def _client_problems(client: Client, document: Document) -> list[Problem]:
             problems.append(document.problem(("closed", index, "to"), why))
     problems += _notice_problems(client.notices, document, ())
     return problems
+
+
+def _reminder_problems(document: Document, at: KeyPath) -> list[Problem]:
+    """A reminder given twice, at the second one."""
+    where: Any = document.data
+    for key in at:
+        where = where[key]
+    return [document.problem(at + ("reminders", index), why)
+            for index, why in repeated_reminders(where.get("reminders") or [])]
 
 
 def _notice_problems(notices: tuple[Notice, ...], document: Document,
@@ -567,7 +598,8 @@ def _password_problems(clients: list[Client], documents: Mapping[str, Document],
     problems = []
     for client in clients:
         for index, project in enumerate(client.projects):
-            if project.published and project.password_env and not environ.get(project.password_env):
+            if project.built(options.drafts) and project.password_env \
+                    and not environ.get(project.password_env):
                 problems.append(documents[client.id].problem(
                     ("projects", index, "password_env"),
                     f"the environment variable {project.password_env} is not set, so this "
@@ -603,11 +635,11 @@ def duplicate_tokens(sites: Iterable[TokenSite], studio_token: str | None = None
 
 
 def _check_agreements(clients: list[Client], documents: Mapping[str, Document], folder: Path,
-                      studio: Mapping[str, str]
+                      studio: Mapping[str, str], drafts: bool
                       ) -> tuple[dict[str, AgreementTemplate], dict[tuple[str, str], str], list[Problem]]:
     """Load each template once, in each language a project needs it (warning
     once where that language has none); every placeholder must have a value
-    in every published project that uses it."""
+    in every project the build publishes (``drafts``: drafts too) that uses it."""
     templates: dict[str, AgreementTemplate] = {}
     chosen: dict[tuple[str, str], str] = {}
     unusable: dict[str, str] = {}  # template name -> why
@@ -616,7 +648,7 @@ def _check_agreements(clients: list[Client], documents: Mapping[str, Document], 
     for client in clients:
         document = documents[client.id]
         for index, project in enumerate(client.projects):
-            if not project.published:
+            if not project.built(drafts):
                 continue
             at = ("projects", index, "agreement")
             language = base_language(client.language_of(project))
@@ -662,6 +694,17 @@ def _check_agreements(clients: list[Client], documents: Mapping[str, Document], 
                 problems.append(document.problem(
                     place, f"no value for {placeholder}, which "
                     f"{display_path(template.path)}:{placeholder.line} uses", key=True))
+            for placeholder in template.per_party(context):
+                # At the term where the file writes it; else its terms, or its agreement.
+                name = placeholder.chain[-1]
+                given: KeyPath = ("terms", name) if placeholder.chain[:1] == ("terms",) \
+                    and name in (written.get("terms") or {}) else \
+                    ("terms",) if "terms" in written else ()
+                chain = ".".join(placeholder.chain)
+                problems.append(document.problem(
+                    (*at, *given), f"{chain} has a value for each party, and "
+                    f"{display_path(template.path)}:{placeholder.line} writes it whole; write "
+                    f"{{{{ {chain}.studio }}}} or {{{{ {chain}.client }}}} there", key=True))
     return templates, chosen, problems
 
 

@@ -27,6 +27,26 @@ class Contact:
     phone: str | None = None
 
 
+ReminderUnit = Literal["w", "d", "h", "m"]
+#: How long each unit of a reminder is.
+REMINDER_UNITS: dict[ReminderUnit, dt.timedelta] = {
+    "w": dt.timedelta(weeks=1), "d": dt.timedelta(days=1),
+    "h": dt.timedelta(hours=1), "m": dt.timedelta(minutes=1)}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """How long before one of the client's steps their calendar reminds
+    them of it, as written: ``2d`` is ``Reminder(2, "d")``."""
+
+    count: int
+    unit: ReminderUnit
+
+    @property
+    def lead(self) -> dt.timedelta:
+        return self.count * REMINDER_UNITS[self.unit]
+
+
 @dataclass(frozen=True)
 class Milestone:
     id: str
@@ -107,7 +127,7 @@ class Project:
     title: str
     token: str
     milestones: tuple[Milestone, ...]
-    status: Literal["active", "paused", "done", "archived"] = "active"
+    status: Literal["active", "paused", "done", "archived", "draft"] = "active"
     paused_reason: str | None = None
     start: dt.date | None = None
     password_env: str | None = None
@@ -117,10 +137,22 @@ class Project:
     #: BCP 47 tag of this project's portal when it differs from its client's.
     language: str | None = None
     notices: tuple[Notice, ...] = ()
+    #: This project's reminders when they differ from its client's; None: the client's.
+    reminders: tuple[Reminder, ...] | None = None
 
     @property
     def published(self) -> bool:
+        """Whether a production build publishes it (a draft it never does)."""
         return self.status in PUBLISHED_STATUSES
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "draft"
+
+    def built(self, drafts: bool) -> bool:
+        """Whether a build gets its page and feed: a published project
+        always, a draft only in a build of ``drafts`` (the preview)."""
+        return self.published or (drafts and self.draft)
 
 
 @dataclass(frozen=True)
@@ -139,10 +171,21 @@ class Client:
     language: str = "en"
     #: Notices for every project of the client.
     notices: tuple[Notice, ...] = ()
+    #: Reminders of the client's own steps; None: the studio's default.
+    reminders: tuple[Reminder, ...] | None = None
 
     def language_of(self, project: Project) -> str:
         """The language ``project``'s portal is written in."""
         return project.language or self.language
+
+    def reminders_of(self, project: Project, default: tuple[Reminder, ...] = ()
+                     ) -> tuple[Reminder, ...]:
+        """The reminders of ``project``'s feed: the project's own, else the
+        client's, else the studio's ``default``; an empty list means none."""
+        for given in (project.reminders, self.reminders):
+            if given is not None:
+                return given
+        return default
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

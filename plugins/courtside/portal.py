@@ -13,9 +13,9 @@ from functools import cached_property, lru_cache
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .actions import DecisionMails, decision_mail, step_mail
+from .actions import DecisionMails, decision_mail, step_mail, tel_link, website_text
 from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total, number_style
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
@@ -23,7 +23,7 @@ from .forecast import Cause, Expected
 from .history import NO_HISTORY, MilestoneHistory, ProjectHistory
 from .i18n import SOURCE, base_language
 from .markup import render_markdown
-from .model import Client, LogEntry, Milestone, Notice, Party, Project
+from .model import Client, LogEntry, Milestone, Notice, Party, Project, Reminder
 from .recorded import (
     Recorded,
     changed_after_signing,
@@ -40,6 +40,7 @@ from .rules import (
     Slip,
     local_due_time,
     project_state,
+    reminded,
 )
 from .workdays import WorkingCalendar, region_name
 
@@ -291,6 +292,21 @@ class Portal:
     history: ProjectHistory = NO_HISTORY
     #: The studio's, the client's and the project's notices, in that order.
     all_notices: tuple[Notice, ...] = ()
+    #: How long before each of the client's open steps the feed reminds them
+    #: (``Client.reminders_of``), longest first.
+    reminders: tuple[Reminder, ...] = ()
+
+    def reminds(self, row: ScheduleRow) -> bool:
+        """Whether ``row``'s event in the client's feed carries the reminders."""
+        return bool(self.reminders) and reminded(row.milestone, self.state)
+
+    @cached_property
+    def reminder_leads(self) -> str | None:
+        """``2 days and 1 day``: when the feed reminds the client of their
+        steps, for the page to say; None when it reminds of none."""
+        if not any(self.reminds(row) for row in self.schedule):
+            return None
+        return self.words.reminder_leads(self.reminders)
 
     @cached_property
     def notices(self) -> tuple[ShownNotice, ...]:
@@ -401,6 +417,48 @@ class Portal:
         ball = self.state.ball
         return self.project.agreement.per_party("consequences").get(ball) if ball else None
 
+    def _grace_line(self, left: int) -> Markup:
+        """``Words.grace_left``, with the consequence in its own element: the
+        page's script puts that element back into the line it rewrites."""
+        if self.consequence is None:
+            return escape(self.words.grace_left(left, None))
+        before, _, after = self.words.grace_left(left, "{consequence}").partition("{consequence}")
+        return escape(before) + Markup('<span class="consequence">{}</span>{}').format(
+            self.consequence, after)
+
+    @property
+    def grace_left(self) -> Markup | None:
+        """``2 business days left before: The project pauses.``: what is left
+        of the grace period of the party holding the ball, once its step is
+        overdue; None before or after it, or without one."""
+        due = self.state.due
+        if due is None or due.grace_left is None:
+            return None
+        return self._grace_line(due.grace_left)
+
+    @property
+    def grace_whole(self) -> Markup | None:
+        """The same line with the whole grace period left, for the page's script
+        to bring up to the viewer's day; None without a grace period."""
+        return None if self.grace_days is None else self._grace_line(self.grace_days)
+
+    @cached_property
+    def current_row(self) -> ScheduleRow | None:
+        """The schedule's row of the current step: its note is the panel's."""
+        return next((row for row in self.schedule if row.state == "current"), None)
+
+    @property
+    def studio_phone(self) -> tuple[str, str] | None:
+        """``(number as written, tel: link)``, when the settings give a phone."""
+        number = (self.studio.get("phone") or "").strip()
+        return (number, tel_link(number)) if number else None
+
+    @property
+    def studio_website(self) -> tuple[str, str] | None:
+        """``(address as a reader sees it, the address)``, when the settings give one."""
+        url = (self.studio.get("website") or "").strip()
+        return (website_text(url), url) if url else None
+
     @property
     def studio_email(self) -> str | None:
         """Where the page's mail links write to; None when the studio gives
@@ -442,11 +500,13 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
                  url: str | None = None, feed_url: str | None = None,
                  calendars: Calendars = PLAIN_CALENDARS,
                  history: ProjectHistory = NO_HISTORY,
-                 studio_notices: tuple[Notice, ...] = ()) -> Portal:
+                 studio_notices: tuple[Notice, ...] = (),
+                 studio_reminders: tuple[Reminder, ...] = ()) -> Portal:
     """``url`` is the page's absolute address (None in a build without
     SITEURL); ``feed_url`` the calendar's address as the page links to it,
-    None when the project publishes no feed; ``studio_notices`` the
-    studio-wide ones (``COURTSIDE["notices"]``)."""
+    None when the project publishes no feed; ``studio_notices`` and
+    ``studio_reminders`` the studio-wide ones (``COURTSIDE["notices"]``,
+    ``["reminders"]``)."""
     state = project_state(project, today, calendars)
     current = state.current
     words = words_of(client.language_of(project))
@@ -490,4 +550,5 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
         subscription=subscription(feed_url, calendar_name(client, project)) if feed_url else None,
         calendars=calendars, words=words, history=history,
         all_notices=(*studio_notices, *client.notices, *project.notices),
+        reminders=client.reminders_of(project, studio_reminders) if feed_url else (),
     )

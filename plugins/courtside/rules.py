@@ -142,6 +142,15 @@ class DueState:
     #: (-1 before it, 0 on it, 1 after it), so "due today" is said on the day.
     side: int = 0
 
+    @property
+    def grace_left(self) -> int | None:
+        """Business days of the grace period still left, once overdue: 0 on
+        its last day; None before the due date, past the grace period, or
+        without one."""
+        if self.kind != "overdue" or self.grace_days is None or self.past_grace:
+            return None
+        return self.grace_days - self.business_days
+
 
 def due_state(step: Milestone, today: dt.date, grace_days: Mapping[str, int],
               consequences: Mapping[str, str], calendar: WorkingCalendar = PLAIN,
@@ -199,7 +208,10 @@ class ProjectState:
     phase: ProjectPhase
     current: Milestone | None
     ball: Party | None
+    #: When the current step became current (``since``); a future day
+    #: before the project starts, and then ``starts`` too.
     since: dt.date | None
+    #: Business days the ball has waited; None before it starts waiting.
     waiting_days: int | None
     due: DueState | None
     slips: Mapping[str, Slip]
@@ -215,6 +227,9 @@ class ProjectState:
     #: after the agreed end that is; None unless the last milestone is open.
     expected_end: dt.date | None = None
     end_slip_days: int | None = None
+    #: The day the first step starts waiting, while that is after ``today``
+    #: (the project's start, or its signing): nothing waits yet.
+    starts: dt.date | None = None
 
     def summary(self) -> ProjectState:
         """The state without each milestone's slip and forecast: what the
@@ -236,7 +251,9 @@ def project_state(project: Project, today: dt.date,
                             decisions=decisions)
     started = since(project, step)
     calendar = calendars[step.owner]
-    waiting = calendar.business_days_between(started, today) if started else None
+    starts = started if started is not None and started > today else None
+    waiting = calendar.business_days_between(started, today) \
+        if started is not None and starts is None else None
     terms = project.agreement
     expected = forecast(project, today, calendars, step)
     due = due_state(step, today, terms.per_party("grace_days"), terms.per_party("consequences"),
@@ -244,8 +261,14 @@ def project_state(project: Project, today: dt.date,
     last = project.milestones[-1]
     end = expected.get(last.id)
     end_date = (max(end.date, today) if end.overdue else end.date) if end else None
-    return ProjectState(today, "active", step, step.owner, started,
-                        max(waiting, 0) if waiting is not None else None, due, slips,
+    return ProjectState(today, "active", step, step.owner, started, waiting, due, slips,
                         expected, decisions, end, end_date,
                         calendars[last.owner].business_days_between(last.due, end_date)
-                        if end_date else None)
+                        if end_date else None, starts)
+
+
+def reminded(milestone: Milestone, state: ProjectState) -> bool:
+    """Whether the client's reminders go on ``milestone``'s calendar event:
+    the client's own steps not done yet, in an active project; never the
+    studio's, nor a finished step, nor any step of a paused project."""
+    return milestone.owner == "client" and milestone.done is None and state.phase == "active"

@@ -24,6 +24,7 @@ import fastjsonschema
 import jsonschema
 
 from .i18n import language_problem
+from .model import REMINDER_UNITS, Reminder
 from .problems import Problem
 from .workdays import region_problem
 from .yamlsource import Document
@@ -73,6 +74,49 @@ def parse_due(text: str) -> tuple[dt.date, dt.time | None] | None:
     return (moment.date(), moment.time()) if moment.year in YEARS else None
 
 
+#: A reminder: how long before a step, in weeks, days, hours or minutes (``2d``).
+_REMINDER = re.compile(r"([1-9][0-9]{0,2})([wdhm])")
+#: What a reminder's units stand for, in the messages that explain them.
+_REMINDER_HELP = "a number and a unit, such as 2d: w weeks, d days, h hours, m minutes"
+
+
+def parse_reminder(text: str) -> Reminder | None:
+    """``2d``, ``3h``, ``1w``, ``30m`` (1 to 999 of a unit) as a reminder."""
+    match = _REMINDER.fullmatch(text)
+    if match is None:
+        return None
+    unit = match[2]
+    assert unit in REMINDER_UNITS  # the pattern's units
+    return Reminder(int(match[1]), unit)
+
+
+def checked_reminders(texts: list[str]) -> tuple[Reminder, ...]:
+    """Reminders the schema checked (format ``reminder``), longest first."""
+    reminders = []
+    for text in texts:
+        reminder = parse_reminder(text)
+        assert reminder is not None, text
+        reminders.append(reminder)
+    return tuple(sorted(reminders, key=lambda reminder: reminder.lead, reverse=True))
+
+
+def repeated_reminders(texts: list[str]) -> list[tuple[int, str]]:
+    """``(index, message)`` for each reminder that says again what one before
+    it says (``2d`` twice, or ``1d`` and ``24h``): a calendar would remind
+    twice at the same moment."""
+    first: dict[dt.timedelta, int] = {}
+    repeated = []
+    for index, text in enumerate(texts):
+        reminder = parse_reminder(text)
+        if reminder is None:
+            continue
+        if first.setdefault(reminder.lead, index) != index:
+            given = texts[first[reminder.lead]]
+            same = "given twice" if given == text else f"the same as {given}, given before it"
+            repeated.append((index, f"{text} is {same}; give each reminder once, such as [2d, 1d]"))
+    return repeated
+
+
 @cache
 def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -97,6 +141,7 @@ _FORMAT_TESTS: dict[str, Callable[[str], bool]] = {
     "timezone": is_timezone,
     "holiday-region": lambda text: region_problem(text) is None,
     "language": lambda text: language_problem(text) is None,
+    "reminder": lambda text: parse_reminder(text) is not None,
 }
 _FORMATS = jsonschema.FormatChecker([])
 for _name, _test in _FORMAT_TESTS.items():
@@ -109,6 +154,7 @@ _FORMAT_MESSAGES = {
     "timezone": "is not a known time zone (use an IANA name such as Europe/Berlin)",
     "holiday-region": "is not a holiday region (use a country code such as DE, or DE-BY)",
     "language": "is not a shipped language",
+    "reminder": f"is not a reminder; write {_REMINDER_HELP}",
 }
 
 
@@ -122,10 +168,26 @@ def _format_problem(name: str, value: object, shown: str) -> str:
         return region_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
     if name == "language" and isinstance(value, str):
         return language_problem(value) or f"{shown} {_FORMAT_MESSAGES[name]}"
+    if name == "reminder":
+        return _reminder_problem(value, shown)
     if name == "holiday-region" and isinstance(value, bool):  # NO, Norway, is YAML's false
         return f"{shown} {_FORMAT_MESSAGES[name]}; YAML reads {shown} as {str(value).lower()}: " \
             f"put it in quotes, \"{shown}\""
     return f"{shown} {_FORMAT_MESSAGES[name]}"
+
+def _reminder_problem(value: object, shown: str) -> str:
+    """What is wrong with a reminder, and what to write: a number without a
+    unit gets one, a negative one (after the step) its opposite."""
+    if isinstance(value, int) and not isinstance(value, bool) and value:
+        return f"{shown} has no unit; write {abs(value)}d for {abs(value)} days " \
+            f"(or {abs(value)}h, {abs(value)}w, {abs(value)}m)"
+    if isinstance(value, str) and value.startswith("-") and parse_reminder(value[1:]):
+        return f"{shown} would remind after the step is due; a reminder comes before it, " \
+            f"so write {value[1:]}"
+    if isinstance(value, str) and re.fullmatch(r"0+[wdhm]", value):
+        return f"{shown} would remind when the step is due, not before it; write {_REMINDER_HELP}"
+    return f"{shown} {_FORMAT_MESSAGES['reminder']}"
+
 
 _TYPE_NAMES = {
     "string": "text",
@@ -276,7 +338,8 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
             message += f" ({_kind(value)})"
         if "string" in expected_names and not isinstance(value, (list, dict)) and value is not None:
             message += "; put it in quotes to make it text"
-        return [document.problem(path, message + (_hint(schema) if "object" in expected_names else ""))]
+        hinted = "object" in expected_names or "array" in expected_names
+        return [document.problem(path, message + (_hint(schema) if hinted else ""))]
 
     if rule == "enum":
         options = error.validator_value

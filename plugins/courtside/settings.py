@@ -4,7 +4,8 @@
 All of Courtside's settings live in one dict in ``pelicanconf.py``::
 
     COURTSIDE = {
-        "studio": {"name": "Northwind Studio", "email": "hello@northwind.example"},
+        "studio": {"name": "Northwind Studio", "email": "hello@northwind.example",
+                   "phone": "+49 30 1234 5678", "website": "https://northwind.example"},
         "timezone": "Europe/Berlin",     # default for clients without one
         "clients_path": "clients",       # relative to the folder that holds content/
         "agreements_path": "agreements", # relative to content/
@@ -24,10 +25,18 @@ from pathlib import Path
 from typing import Any, cast
 
 from .i18n import SOURCE, language_problem
-from .model import Notice, NoticeKind
+from .model import Notice, NoticeKind, Reminder
 from .problems import CourtsideError, Problem
 from .rules import build_moment
-from .schema import SETTINGS_SCHEMA_FILE, YEARS, checked_date, every_problem, is_timezone
+from .schema import (
+    SETTINGS_SCHEMA_FILE,
+    YEARS,
+    checked_date,
+    checked_reminders,
+    every_problem,
+    is_timezone,
+    repeated_reminders,
+)
 from .tokens import token_problem
 from .workdays import PLAIN, Closure, WorkingCalendar, closure_problem, working_calendar
 from .yamlsource import Document, KeyPath, control_character, format_path
@@ -70,6 +79,9 @@ DEFAULTS: dict[str, Any] = {
     # "until": [{"text": "Closed over Christmas.", "from": "2026-11-23",
     # "until": "2026-12-23", "kind": "warning"}].
     "notices": [],
+    # How long before each of a client's own steps its calendar reminds the
+    # client, for clients whose file names no reminders: ["2d", "1d"].
+    "reminders": [],
 }
 STUDIO_TOKEN_VARIABLE = "COURTSIDE_STUDIO_TOKEN"
 #: The dashboard and the combined calendars live at ``<STUDIO_FOLDER>/<token>/``.
@@ -110,9 +122,21 @@ class CourtsideSettings:
     studio_language: str = "en"
     #: Studio-wide notices, for every portal and the dashboard.
     notices: tuple[Notice, ...] = ()
+    #: The reminders of clients that name none (``Client.reminders_of``).
+    reminders: tuple[Reminder, ...] = ()
+
+    @property
+    def drafts(self) -> bool:
+        """Whether projects of ``status: draft`` are built: in a preview, never
+        in a production build (``strict``, as publishconf.py sets)."""
+        return not self.strict
 
     def dashboard_path(self) -> str:
         return f"{STUDIO_FOLDER}/{self.studio_token}/"
+
+    def dashboard_url(self) -> str:
+        """Absolute when SITEURL is set, else site-relative."""
+        return self._url(self.dashboard_path())
 
     def portal_path(self, token: str) -> str:
         """The portal's address relative to the site root."""
@@ -120,7 +144,9 @@ class CourtsideSettings:
 
     def portal_url(self, token: str) -> str:
         """Absolute when SITEURL is set, else site-relative."""
-        path = self.portal_path(token)
+        return self._url(self.portal_path(token))
+
+    def _url(self, path: str) -> str:
         return f"{self.siteurl}/{path}" if self.siteurl else path
 
     def calendar_url(self, token: str) -> str:
@@ -174,7 +200,7 @@ def courtside_settings(settings: Mapping[str, Any],
 
     content = Path(settings["PATH"])
     return CourtsideSettings(
-        studio=options["studio"],
+        studio=_studio(options["studio"]),
         timezone=options["timezone"] or settings.get("TIMEZONE") or "UTC",
         # Relative to the project folder, beside content/, as the layout has it.
         clients_folder=(content.parent / options["clients_path"]).resolve(),
@@ -193,7 +219,18 @@ def courtside_settings(settings: Mapping[str, Any],
         studio_language=_studio_language(settings, options),
         calendar=working_calendar(options["holidays"], _closures(options)),
         notices=read_notices(options["notices"]),
+        reminders=checked_reminders(options["reminders"]),
     )
+
+
+def _studio(studio: Mapping[str, str]) -> dict[str, str]:
+    """The studio as the pages read it: ``website`` also under its former
+    name, ``url`` (``website`` wins)."""
+    resolved = dict(studio)
+    if "url" in resolved:
+        resolved.setdefault("website", resolved.pop("url"))
+        resolved.pop("url", None)
+    return resolved
 
 
 def _siteurl(settings: Mapping[str, Any]) -> str:
@@ -280,6 +317,8 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
     for index, notice in enumerate(read_notices(options["notices"])):
         if why := notice.problem():
             problem(f"{SETTINGS_KEY}.notices[{index}].until", why)
+    problems += [Problem("settings", 0, 0, f"{SETTINGS_KEY}.reminders[{index}]", why)
+                 for index, why in repeated_reminders(options["reminders"])]
     problems += _control_problems(options)
     siteurl = _siteurl(settings)
     if options["strict"] and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", siteurl):

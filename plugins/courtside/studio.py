@@ -48,6 +48,13 @@ class StudioRow:
                              self.words)
 
     @property
+    def title(self) -> str:
+        """The project's title, marked when it is a draft (a preview's row)."""
+        if not self.project.draft:
+            return self.project.title
+        return self.words.language.gettext("%(title)s (draft)") % {"title": self.project.title}
+
+    @property
     def ball_name(self) -> str | None:
         return self.client.party_name(self.state.ball, self.studio_name) if self.state.ball else None
 
@@ -107,6 +114,7 @@ class StudioRow:
             "client_name": self.client.name,
             "project": self.project.id,
             "title": self.project.title,
+            "draft": self.project.draft,
             "url": self.url,
             "phase": self.state.phase,
             "ball": self.state.ball,
@@ -196,3 +204,22 @@ def matches(row: StudioRow, *, owner: str | None = None, overdue: bool = False,
     return ((owner is None or row.state.ball == owner)
             and (not overdue or row.due_kind in ("overdue", "past_grace"))
             and (client is None or row.client.id == client))
+
+
+def none_matching(words: Words, *, owner: str | None = None, overdue: bool = False,
+                  client: str | None = None) -> str:
+    """What ``courtside status`` says when no project passes its filters, in
+    the studio's language: ``No portal is overdue.``"""
+    _ = words.language.gettext
+    sentence = {
+        (None, False): _("No portal is published."),
+        (None, True): _("No portal is overdue."),
+        ("studio", False): _("No portal is waiting on the studio."),
+        ("studio", True): _("No portal waiting on the studio is overdue."),
+        ("client", False): _("No portal is waiting on a client."),
+        ("client", True): _("No portal waiting on a client is overdue."),
+    }[owner, overdue]
+    if client is None:
+        return sentence
+    # TRANSLATORS: a client's id, then one of the sentences "No portal is …".
+    return _("%(client)s: %(sentence)s") % {"client": client, "sentence": sentence}

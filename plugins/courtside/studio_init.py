@@ -234,7 +234,7 @@ QUESTIONS = (
              lambda v: _setting_problem(("studio", "email"), v)),
     Question("phone", "Phone number, with the country code",
              lambda v: _setting_problem(("studio", "phone"), v)),
-    Question("website", "Website", lambda v: _setting_problem(("studio", "url"), v)),
+    Question("website", "Website", lambda v: _setting_problem(("studio", "website"), v)),
     Question("timezone", "Time zone", lambda v: _setting_problem(("timezone",), v), required=True),
     Question("language", "Language of the dashboard, and of the portals unless a client has "
              "another", lambda v: _setting_problem(("studio", "language"), v), required=True),
@@ -358,7 +358,7 @@ def defaults(settings: Mapping[str, Any], options: CourtsideSettings, *,
     logo, content = options.logo or {}, Path(settings["PATH"])
     own: dict[str, str | None] = {} if example else {
         "name": options.studio.get("name"), "email": options.studio.get("email"),
-        "phone": options.studio.get("phone"), "website": options.studio.get("url"),
+        "phone": options.studio.get("phone"), "website": options.studio.get("website"),
         "timezone": options.timezone, "language": options.studio_language,
         "holidays": raw.get("holidays"), "accent": options.accent,
         "logo": str(content / logo["src"]) if logo.get("src") else None,
@@ -387,7 +387,7 @@ def plan(settings: Mapping[str, Any], options: CourtsideSettings, settings_file:
     text = settings_file.read_text("utf-8")
     result = Plan(settings_file, text)
     studio = {"name": found["name"], "email": found["email"], "phone": found["phone"],
-              "url": found["website"], "language": found["language"]}
+              "website": found["website"], "language": found["language"]}
     courtside: dict[str, Any] = {
         "studio": {key: value for key, value in studio.items() if value},
         "timezone": found["timezone"], "holidays": found["holidays"],

@@ -11,12 +11,18 @@ axes short enough for them. The schedule table on the page is the full text
 alternative; the SVG's own title and description summarise it.
 
 Two layouts are drawn from the same rows: wide (label beside the track) and
-narrow (label above it), and the stylesheet shows the one that fits.
+narrow (label above it), and the stylesheet shows the one that fits. A
+step's name is shown whole, wrapped over as many lines as it needs (up to
+``MAX_LINES``; a longer one is shortened and keeps its full name as the
+text's ``<title>``, as the schedule table does), and its row grows to fit.
+Lines drawn across the rows (today, the months) leave a gap where a name
+stands above the track: nothing is drawn through text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -30,8 +36,11 @@ class Layout:
     name: str
     width: int
     label_width: int  # 0: the label sits above the track
-    row_height: int
-    max_label: int  # characters of a title before it is shortened
+    row_height: int  # of a row whose label is one line
+    #: Characters of a label's line: what fits its room in the layout's font
+    #: (the stylesheet's size for it) in bold, at about 0.65 em a character.
+    line_chars: int
+    line_height: int
 
     @property
     def track(self) -> tuple[int, int]:
@@ -39,10 +48,13 @@ class Layout:
         return left, self.width - 16
 
 
-WIDE = Layout("wide", 720, 220, 30, 30)
-NARROW = Layout("narrow", 320, 0, 46, 38)
+WIDE = Layout("wide", 720, 220, 30, 25, 15)
+NARROW = Layout("narrow", 320, 0, 46, 32, 17)
 LAYOUTS = {layout.name: layout for layout in (WIDE, NARROW)}
-_AXIS = 34  # room above the rows for month names and "Today"
+#: A label longer than this many lines is shortened (its full name stays in its <title>).
+MAX_LINES = 4
+_AXIS = 40  # room above the rows for "Today", then the month names
+_TODAY_Y, _MONTH_Y = 13, 31  # their baselines: a line of text apart
 _MOST_TICKS = 24  # more months than this on the axis: ticks are years
 _MOST_WEEKS = 16  # more weeks than this on the axis: no week ticks, they would be noise
 
@@ -56,6 +68,71 @@ def _span(portal: Portal) -> tuple[dt.date, dt.date]:
     first, last = min(days), max(days)
     pad = dt.timedelta(days=max(2, (last - first).days // 20))
     return first - pad, last + pad
+
+
+def label_lines(title: str, layout: Layout) -> tuple[list[str], bool]:
+    """A step's name in lines that fit the layout, and whether it had to be
+    shortened to ``MAX_LINES`` of them."""
+    lines = textwrap.wrap(" ".join(title.split()), layout.line_chars) or [""]
+    if len(lines) <= MAX_LINES:
+        return lines, False
+    rest = " ".join(lines[MAX_LINES - 1:])
+    return [*lines[:MAX_LINES - 1], shortened(rest, layout.line_chars)], True
+
+
+@dataclass(frozen=True)
+class _Row:
+    """Where a row of the picture is: its top, its track's middle, its label's lines."""
+
+    top: int
+    height: int
+    mid: int
+    lines: list[str]
+    shortened: bool
+
+    def label_band(self, layout: Layout) -> tuple[int, int] | None:
+        """From the top of a label above the track to below its last line's
+        descenders; None when the label sits beside the track."""
+        if layout.label_width:
+            return None
+        return self.top + 1, self.top + 15 + (len(self.lines) - 1) * layout.line_height + 5
+
+
+def _rows(portal: Portal, layout: Layout) -> list[_Row]:
+    rows, top = [], _AXIS
+    for row in portal.schedule:
+        lines, cut = label_lines(row.milestone.title, layout)
+        height = layout.row_height + (len(lines) - 1) * layout.line_height
+        mid = top + height - 11 if not layout.label_width else top + height // 2
+        rows.append(_Row(top, height, mid, lines, cut))
+        top += height
+    return rows
+
+
+def _label(row: _Row, layout: Layout, x: float, current: bool, title: str) -> str:
+    """A step's name, one ``<tspan>`` a line: above the track, or beside it,
+    centred on the track's middle."""
+    first = row.top + 15 if not layout.label_width else \
+        row.mid + 4 - (len(row.lines) - 1) * layout.line_height // 2
+    spans = "".join(f'<tspan x="{x}" y="{first + index * layout.line_height}">{escape(line)}</tspan>'
+                    for index, line in enumerate(row.lines))
+    full = f"<title>{escape(title)}</title>" if row.shortened else ""
+    return (f'<text class="tl-label{" tl-label--current" if current else ""}">'
+            f"{full}{spans}</text>")
+
+
+def _across(css: str, x: float, top: float, bottom: float, gaps: list[tuple[int, int]],
+            extra: str = "") -> list[str]:
+    """A vertical line from ``top`` to ``bottom``, in pieces that leave out ``gaps``."""
+    pieces, start = [], top
+    for gap_top, gap_bottom in sorted(gaps):
+        if gap_top > start:
+            pieces.append((start, min(gap_top, bottom)))
+        start = max(start, gap_bottom)
+    if start < bottom:
+        pieces.append((start, bottom))
+    return [f'<line class="{css}"{extra} x1="{x}" y1="{a}" x2="{x}" y2="{b}"/>'
+            for a, b in pieces if b > a]
 
 
 def _mark(owner: str, state: str, at: float, mid: float) -> str:
@@ -76,7 +153,9 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
         return round(left + (day - first).days * scale, 1)
 
     rows = portal.schedule
-    height = _AXIS + len(rows) * layout.row_height + 8
+    placed = _rows(portal, layout)
+    height = (placed[-1].top + placed[-1].height if placed else _AXIS) + 8
+    gaps = [band for row in placed if (band := row.label_band(layout)) is not None]
     today = portal.state.today
     parts = []
 
@@ -99,22 +178,18 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
     while (month := dt.date(index // 12, index % 12 + 1, 1)) <= last:
         if month >= first:
             label = escape(portal.words.short_month(month.month)) if step == 1 else str(month.year)
-            parts.append(f'<line class="tl-tick" x1="{x(month)}" y1="{_AXIS - 6}" '
-                         f'x2="{x(month)}" y2="{height - 4}"/>')
-            parts.append(f'<text class="tl-month" x="{x(month) + 3}" y="{_AXIS - 10}">'
+            parts += _across("tl-tick", x(month), _AXIS - 6, height - 4, gaps)
+            parts.append(f'<text class="tl-month" x="{x(month) + 3}" y="{_MONTH_Y}">'
                          f'{label}</text>')
         index += step
         if index // 12 > dt.MAXYEAR:
             break
 
-    for index, row in enumerate(rows):
-        m = row.milestone
-        top = _AXIS + index * layout.row_height
-        mid = top + layout.row_height - 11 if not layout.label_width else top + layout.row_height // 2
-        label_x, label_y = (0, mid + 4) if layout.label_width else (left, top + 15)
+    for row, place in zip(rows, placed, strict=True):
+        m, mid = row.milestone, place.mid
         owner = m.owner
-        parts.append(f'<text class="tl-label{" tl-label--current" if row.state == "current" else ""}" '
-                     f'x="{label_x}" y="{label_y}">{escape(shortened(m.title, layout.max_label))}</text>')
+        parts.append(_label(place, layout, 0 if layout.label_width else left,
+                            row.state == "current", m.title))
         parts.append(f'<line class="tl-row" x1="{left}" y1="{mid}" x2="{right}" y2="{mid}"/>')
         if row.late_days and not m.done:  # still open and past due: red to today
             parts.append(f'<rect class="tl-overdue" x="{x(m.due)}" y="{mid - 3}" '
@@ -132,12 +207,11 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
             parts.append(f'<circle class="tl-ring" cx="{at}" cy="{mid}" r="11"/>')
         parts.append(_mark(owner, state, at, mid))
 
-    parts.append(f'<line class="tl-today" x1="{x(today)}" y1="{_AXIS - 4}" x2="{x(today)}" '
-                 f'y2="{height - 4}"/>')
+    parts += _across("tl-today", x(today), _AXIS - 4, height - 4, gaps)
     anchor = "end" if x(today) > right - 40 else "start"
     today_label = _("Today")
     parts.append(f'<text class="tl-today-label" x="{x(today) + (-4 if anchor == "end" else 4)}" '
-                 f'y="{_AXIS - 22}" text-anchor="{anchor}">{escape(today_label)}</text>')
+                 f'y="{_TODAY_Y}" text-anchor="{anchor}">{escape(today_label)}</text>')
 
     title_id, desc_id = f"tl-{layout.name}-title", f"tl-{layout.name}-desc"
     title = _("Timeline of %(title)s") % {"title": portal.project.title}

@@ -4,6 +4,8 @@
 // description, start: "YYYY-MM-DD" all-day, "YYYY-MM-DDTHH:MM:SSZ" timed).
 // Values are getFirstPropertyValue() as ical.js returns it, unchanged: a
 // property it does not know keeps its escapes, a multi-valued one is a list.
+// "alarms" lists every VALARM with its event's uid: action, description,
+// trigger in seconds (negative: before) and its RELATED parameter (null: start).
 // Usage: node icaljs_dump.mjs FILE.ics [FILE.ics ...]
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
@@ -29,6 +31,20 @@ function start(time) {
   return time.toJSDate().toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+function alarms(calendar) {
+  return calendar.getAllSubcomponents("vevent").flatMap((event) =>
+    event.getAllSubcomponents("valarm").map((alarm) => {
+      const trigger = alarm.getFirstProperty("trigger");
+      return {
+        uid: first(event, "uid"),
+        action: first(alarm, "action"),
+        description: first(alarm, "description"),
+        trigger: trigger ? trigger.getFirstValue().toSeconds() : null,
+        related: trigger ? trigger.getParameter("related") ?? null : null,
+      };
+    }));
+}
+
 const result = process.argv.slice(2).map((path) => {
   const calendar = new ICAL.Component(ICAL.parse(readFileSync(path, "utf8")));
   return {
@@ -44,6 +60,7 @@ const result = process.argv.slice(2).map((path) => {
       description: first(component, "description"),
       start: start(component.getFirstPropertyValue("dtstart")),
     })),
+    alarms: alarms(calendar),
   };
 });
 process.stdout.write(JSON.stringify(result) + "\n");

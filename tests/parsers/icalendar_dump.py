@@ -6,7 +6,9 @@ Values are reported as ``str()`` of what ``Calendar.from_ical`` returns,
 with no clean-up: a property given twice is a JSON list, a value the
 library keeps escaped keeps its backslashes. ``calendar_name`` and
 ``calendar_description`` are the library's own accessors (icalendar >= 6),
-what a program built on it would show.
+what a program built on it would show. ``alarms`` lists every VALARM with
+its event's UID: ACTION, DESCRIPTION, TRIGGER in seconds (negative: before)
+and its RELATED parameter (None when not given: the start).
 
 Usage: python icalendar_dump.py FILE.ics [FILE.ics ...]
 """
@@ -48,6 +50,19 @@ def accessor(calendar, name: str):
         return None
 
 
+def alarms(calendar) -> list[dict]:
+    return [
+        {
+            "uid": text(event.get("UID")),
+            "action": text(alarm.get("ACTION")),
+            "description": text(alarm.get("DESCRIPTION")),
+            "trigger": int(alarm["TRIGGER"].dt.total_seconds()) if "TRIGGER" in alarm else None,
+            "related": alarm["TRIGGER"].params.get("RELATED") if "TRIGGER" in alarm else None,
+        }
+        for event in calendar.walk("VEVENT") for alarm in event.walk("VALARM")
+    ]
+
+
 def read(path: str) -> dict:
     with open(path, "rb") as handle:
         calendar = icalendar.Calendar.from_ical(handle.read())
@@ -69,6 +84,7 @@ def read(path: str) -> dict:
             }
             for event in calendar.walk("VEVENT")
         ],
+        "alarms": alarms(calendar),
     }
 
 

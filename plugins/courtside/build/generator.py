@@ -41,7 +41,7 @@ from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, cour
 from ..studio import StudioRow, counts, ranked
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
 from .publishing import die_with_parent, interrupts_deferred
-from .render import StagedClient, page_policy, render_page, site_context
+from .render import BuildContext, StagedClient, page_policy, render_page, site_context
 from .staging import Staging
 
 if TYPE_CHECKING:
@@ -71,6 +71,14 @@ def _progress(items: Iterable[_Item], total: int, description: str) -> Iterable[
     if total < PROGRESS_FROM or not terminal.is_terminal:
         return items
     return track(items, total=total, description=description, console=terminal, transient=True)
+
+
+def _for_share(context: BuildContext, paths: list[Path]) -> BuildContext:
+    """The context a worker building ``paths`` is sent: the history of
+    those files only."""
+    if context.history is None:
+        return context
+    return replace(context, history=context.history.only(paths))
 
 
 def _ignore_interrupts() -> None:
@@ -219,7 +227,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             size = max(1, len(paths) // (workers * 32))
             with interrupts_deferred():
                 futures = [pool.submit(build_and_store_all, paths[start:start + size],
-                                       context, self.staging, cache)
+                                       _for_share(context, paths[start:start + size]),
+                                       self.staging, cache)
                            for start in range(0, len(paths), size)]
             submitted = True
             results = (build for future in futures for build in future.result())

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any, Generic, TypedDict, TypeVar
 
 import jinja2
+import jinja2.bccache
 import jinja2.ext  # imported with the plugin, not during a build an interrupt may cut short
 from markupsafe import Markup
 
+from ..actions import tel_link, website_text
 from ..calendar import milestone_events, portal_calendar
 from ..filters import words_of
 from ..gitlog import HistoryIndex, client_history
@@ -149,6 +151,11 @@ def _plain(value: object) -> object:
     return None
 
 
+#: The filters that show the studio's contacts (``contact.html``), in every
+#: page's environment: Courtside's and Pelican's (a studio's own pages).
+CONTACT_FILTERS = {"tel_link": tel_link, "website_text": website_text}
+
+
 def inline_script(name: str) -> Markup:
     """A script of the package as pages carry it inline: its readable
     source, exactly as in the repository, so that what runs on a client's
@@ -203,6 +210,29 @@ def site_context(settings: Mapping[str, Any], template_paths: tuple[str, ...],
 _ENVIRONMENTS: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], str], jinja2.Environment] = {}
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates shared by the environments of one process. Jinja
+    compiles a template once per environment, and there is one environment
+    per language: without this a build in three languages compiled the
+    theme three times in every worker. What a template compiles to does not
+    depend on the language (the catalog is looked up when it renders)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+
+
+#: One per template folders and Jinja options, as the environments that share it.
+_COMPILED: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], _CompiledTemplates] = {}
+
+
 def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
     """The theme's templates in the language ``tag``, autoescaped: client
     text must never reach a page unescaped (Pelican's own environment does
@@ -213,8 +243,10 @@ def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
     if key not in _ENVIRONMENTS:
         options = dict(context.jinja_options)
         extensions = (*options.pop("extensions", ()), jinja2.ext.i18n)
+        compiled = _COMPILED.setdefault(key[:2], _CompiledTemplates())
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(context.template_paths)),
-                                 autoescape=True, extensions=extensions, **options)
+                                 autoescape=True, extensions=extensions,
+                                 bytecode_cache=compiled, **options)
         lang = language(tag)
         # Old-style gettext, and _() the catalog's own function: the trans
         # blocks format and escape their values themselves. Newstyle gettext,
@@ -223,7 +255,7 @@ def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
         # a page took twice as long to render (benchmarks/bench.py --profile).
         env.install_gettext_translations(lang.catalog, newstyle=False)  # type: ignore[attr-defined]
         env.globals["_"] = lang.catalog.gettext  # not the extension's context-function alias
-        env.filters.update(words_of(tag).filters())
+        env.filters.update(words_of(tag).filters(), **CONTACT_FILTERS)
         env.globals["timeline"] = _timeline
         env.globals["LANGUAGE"] = lang
         _ENVIRONMENTS[key] = env
@@ -302,7 +334,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
                                terms=options.terms)
     projects: list[RenderedProject] = []
     for project in client.projects:
-        if not project.published:
+        if not project.built(options.drafts):
             continue
         folder = options.portal_path(project.token)
         portal = build_portal(
@@ -314,7 +346,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
             feed_url=(options.calendar_url(project.token) if absolute else CALENDAR_FILE)
             if project.calendar else None,
             calendars=calendars, history=histories.get(project.id, NO_HISTORY),
-            studio_notices=options.notices)
+            studio_notices=options.notices, studio_reminders=options.reminders)
         tag = client.language_of(project)
         password = os.environ.get(project.password_env) if project.password_env else None
         if password:
