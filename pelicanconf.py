@@ -7,8 +7,7 @@ about the studio is in ``COURTSIDE``; Pelican's own settings below follow it.
 # The example studio, Northwind: `courtside init` makes this site yours (README, Make it yours).
 COURTSIDE = {
     "studio": {"name": "Northwind Studio", "email": "hello@northwind.example",
-               "phone": "+49 30 1234 5678", "website": "https://northwind.example",
-               "language": "en"},
+               "phone": "+49 30 1234 5678", "website": "https://northwind.example"},
     "timezone": "Europe/Berlin",
     "clients_path": "clients",
     "agreements_path": "agreements",
@@ -38,7 +37,7 @@ COURTSIDE = {
 # Pelican's own settings, from the studio's above: change those, not these.
 SITENAME = COURTSIDE["studio"]["name"]
 TIMEZONE = COURTSIDE["timezone"]
-DEFAULT_LANG = COURTSIDE["studio"]["language"]
+DEFAULT_LANG = COURTSIDE["studio"].get("language", "en")
 
 SITEURL = ""
 PATH = "content"

@@ -19,6 +19,12 @@ def page(site: Site, path: str) -> BeautifulSoup:
     return BeautifulSoup((site.output / path).read_text("utf-8"), "html.parser")
 
 
+def own_page(site: Site, name: str, text: str) -> None:
+    """A page of the studio's own in content/pages, built by Pelican."""
+    (site.root / "content" / "pages").mkdir(exist_ok=True)
+    (site.root / "content" / "pages" / name).write_text(text, "utf-8")
+
+
 def edit_settings(site: Site, old: str, new: str) -> None:
     conf = site.root / "pelicanconf.py"
     text = conf.read_text("utf-8")
@@ -28,9 +34,7 @@ def edit_settings(site: Site, old: str, new: str) -> None:
 
 @pytest.mark.e2e
 def test_every_page_names_the_studio_with_its_contacts_and_colour(site):
-    (site.root / "content" / "pages").mkdir()
-    (site.root / "content" / "pages" / "imprint.md").write_text(
-        "Title: Imprint\n\nNorthwind Studio GmbH, Berlin.\n", "utf-8")
+    own_page(site, "imprint.md", "Title: Imprint\n\nNorthwind Studio GmbH, Berlin.\n")
     result = site.build()
     assert result.returncode == 0, result.stderr
     pages = {"front": "index.html", "404": "404.html", "imprint": "pages/imprint.html",
@@ -60,7 +64,7 @@ def test_every_page_names_the_studio_with_its_contacts_and_colour(site):
 
 @pytest.mark.e2e
 def test_the_front_page_speaks_the_studios_language_and_shows_a_dark_logo_in_dark_mode(site):
-    edit_settings(site, '"language": "en"', '"language": "de"')
+    edit_settings(site, '"studio": {', '"studio": {"language": "de", ')
     result = site.build()
     assert result.returncode == 0, result.stderr
     front = page(site, "index.html")
@@ -82,9 +86,7 @@ def test_the_front_page_speaks_the_studios_language_and_shows_a_dark_logo_in_dar
 
 @pytest.mark.e2e
 def test_a_front_page_of_the_studios_own_takes_the_place_of_courtsides(site):
-    (site.root / "content" / "pages").mkdir()
-    (site.root / "content" / "pages" / "home.md").write_text(
-        "Title: Welcome\nSave_as: index.html\nURL:\n\nOur own words.\n", "utf-8")
+    own_page(site, "home.md", "Title: Welcome\nSave_as: index.html\nURL:\n\nOur own words.\n")
     result = site.build()
     assert result.returncode == 0, result.stderr
     assert "Our own words." in text_of(page(site, "index.html").main)

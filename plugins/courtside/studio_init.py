@@ -407,7 +407,7 @@ def plan(settings: Mapping[str, Any], options: CourtsideSettings, settings_file:
     _example_clients(result, options.clients_folder)
     pelican = {"SITENAME": (found["name"], f'{SETTINGS_KEY}["studio"]["name"]'),
                "TIMEZONE": (found["timezone"], f'{SETTINGS_KEY}["timezone"]'),
-               "DEFAULT_LANG": (found["language"], f'{SETTINGS_KEY}["studio"]["language"]')}
+               "DEFAULT_LANG": (found["language"], f'{SETTINGS_KEY}["studio"].get("language", "en")')}
     try:
         result.settings_text = edited(text, courtside, pelican, {EXAMPLE: MADE})
     except NotEditable as error:
