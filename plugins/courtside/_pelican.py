@@ -51,7 +51,7 @@ def page_files(generator: Generator) -> set[str]:
     hidden, by their paths in the output folder. Pelican's page generator
     puts its pages into the context every generator shares, as the
     templates' ``pages`` and ``hidden_pages``; generators run in turn, so a
-    later generator sees them."""
+    later generator sees them (``tests/test_pelican_seams.py``)."""
     context = generator.context
     return {page.save_as for key in ("pages", "hidden_pages")
             for page in context.get(key, ()) if page.save_as}
