@@ -302,7 +302,7 @@ def _feed(*, uid: str, name: str, description: str, timezone: str, url: str | No
     # (Evolution) for every event. Google, Outlook and Apple read feeds
     # without it; an ORGANIZER would make each deadline a meeting invitation.
     text_name, text_description = (escaped_text(calendar_text(text)) for text in (name, description))
-    every = escaped_text(vDuration(REFRESH_INTERVAL).to_ical().decode())
+    every = escaped_text(vDuration(REFRESH_INTERVAL).to_ical().decode())  # type: ignore[no-untyped-call]
     # In icalendar's order (its canonical order, then by name), as
     # ``icalendar.Calendar.new(...).to_ical()`` writes them (a property test compares the two).
     header = serialize_lines([
