@@ -22,6 +22,7 @@ stands above the track: nothing is drawn through text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 from dataclasses import dataclass
 
@@ -70,14 +71,21 @@ def _span(portal: Portal) -> tuple[dt.date, dt.date]:
     return first - pad, last + pad
 
 
-def label_lines(title: str, layout: Layout) -> tuple[list[str], bool]:
+def label_lines(title: str, layout: Layout) -> tuple[tuple[str, ...], bool]:
     """A step's name in lines that fit the layout, and whether it had to be
     shortened to ``MAX_LINES`` of them."""
-    lines = textwrap.wrap(" ".join(title.split()), layout.line_chars) or [""]
+    return _wrapped(" ".join(title.split()), layout.line_chars)
+
+
+@functools.lru_cache(maxsize=4096)  # a studio's steps have the same few dozen names
+def _wrapped(text: str, width: int) -> tuple[tuple[str, ...], bool]:
+    if len(text) <= width:  # what textwrap gives a text of single spaces that fits
+        return (text,), False
+    lines = textwrap.wrap(text, width)
     if len(lines) <= MAX_LINES:
-        return lines, False
+        return tuple(lines), False
     rest = " ".join(lines[MAX_LINES - 1:])
-    return [*lines[:MAX_LINES - 1], shortened(rest, layout.line_chars)], True
+    return (*lines[:MAX_LINES - 1], shortened(rest, width)), True
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ class _Row:
     top: int
     height: int
     mid: int
-    lines: list[str]
+    lines: tuple[str, ...]
     shortened: bool
 
     def label_band(self, layout: Layout) -> tuple[int, int] | None:

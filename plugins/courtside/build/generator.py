@@ -112,7 +112,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         self.moment = checked_build_moment()
         self.context_for_pages = replace(site_context(
             self.settings, _pelican.template_folders(self), self.moment),
-            history=self._history())
+            history=self._history(), compiled_templates=str(
+                Path(self.settings["CACHE_PATH"]) / "courtside-templates")
+            if self.options.cache else None)
         self.header_csp = page_policy(self.context_for_pages.inline, header=True)
         self.manifest: Manifest | None = None
         self.staging = Staging(Path(self.output_path))
