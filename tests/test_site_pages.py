@@ -71,6 +71,14 @@ def test_the_front_page_speaks_the_studios_language_and_shows_a_dark_logo_in_dar
     assert (front.html["lang"], front.title.get_text(), front.h1.get_text()) == (
         "de", "Kundenportale · Northwind Studio", "Kundenportale")
     assert page(site, "404.html").h1.get_text() == "Seite nicht gefunden"
+    # The page a client meets who shortens a portal's link (and the studio's
+    # folder's) is in that language too, and still names no portal.
+    for path in ("p/index.html", "studio/index.html"):
+        shown = page(site, path)
+        assert (shown.html["lang"], shown.title.get_text(), shown.h1.get_text(),
+                shown.select_one("a.skip").get_text()) == (
+            "de", "Private Seiten · Northwind Studio", "Private Seiten", "Zum Inhalt springen"), path
+        assert PORTAL not in str(shown), path
     for path in ("index.html", f"p/{PORTAL}/index.html"):
         picture = page(site, path).select_one(".site-header picture")
         source = picture.find("source")

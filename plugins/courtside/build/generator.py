@@ -269,7 +269,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         # path, and sitemap or search-index plugins listening to it would
         # publish the secret link. Files from the cache are in place already
         # (the manifest said so); the others were staged as they were built.
-        placeholder = render_page(self.context_for_pages, PLACEHOLDER_TEMPLATE, f"{PORTALS_FOLDER}/")
+        placeholder = render_page(self.context_for_pages, PLACEHOLDER_TEMPLATE, f"{PORTALS_FOLDER}/",
+                                  self.options.language)
         token = self.options.studio_token
         files = {**self._site_pages(), f"{PORTALS_FOLDER}/index.html": placeholder}
         if token:
