@@ -153,6 +153,7 @@ def test_new_and_add_project_write_placeholders_in_the_studios_language(empty_si
     assert added.returncode == 0, added.stderr
     text = (empty_site.clients / "delta.yaml").read_text("utf-8")
     assert text.count("- title: Auftaktgespräch\n") == 2
+    assert "    title: Projekt für Delta\n" in text  # the title new makes up, not "Delta project"
     assert "studio: Wir ziehen 10 % vom Honorar der laufenden Phase ab.\n" in text
     assert "Kickoff" not in text
     assert "    status: draft\n" in text.split("- id: shop")[1]

@@ -174,11 +174,11 @@ def _client_today(options: CourtsideSettings, path: Path) -> dt.date:
 
 def new(args: argparse.Namespace) -> int:
     options = _settings(args.settings)
+    words = edit.placeholders(options.studio_language)
     path, token = edit.new_client(
         options.clients_folder, args.client, args.name, project_id=args.project,
-        title=args.title or f"{args.name} project", today=_today(options),
-        schema=edit.schema_path(options.plugin_paths), draft=args.draft,
-        words=edit.placeholders(options.studio_language))
+        title=args.title or words.project_title % {"client": args.name}, today=_today(options),
+        schema=edit.schema_path(options.plugin_paths), draft=args.draft, words=words)
     print(f"Created {display_path(path)} with the project {args.project!r}"
           f"{' (a draft)' if args.draft else ''}.")
     _print_link(args.settings, options, args.client, args.project, token, draft=args.draft)
