@@ -220,19 +220,26 @@ def production_settings_file(settings_file: str) -> str:
     return str(production) if production.is_file() else settings_file
 
 
-def _no_siteurl(settings_file: str, client_id: str, project_id: str) -> str:
-    return (f"SITEURL is not set, so the site's address is unknown here ({settings_file} reads "
+def _no_siteurl(settings_file: str, siteurl: str, client_id: str, project_id: str) -> str:
+    """Why the whole link cannot be said: no ``SITEURL``, or one that is not
+    a full address (``portals.example``, without https://)."""
+    why = (f"SITEURL {siteurl!r} is not a full address" if siteurl else "SITEURL is not set")
+    return (f"{why}, so the site's address is unknown here ({settings_file} reads "
             "it from the environment, as the deploy sets it); give it to see the whole link "
             f"and the message to send: SITEURL=https://portals.example.com courtside invite "
             f"{client_id} {project_id}")
 
 
-def absolute_link(settings_file: str, options: CourtsideSettings, token: str) -> str | None:
+def _siteurl(settings_file: str) -> str:
+    """``SITEURL`` as the settings give it ("" for none); ``SystemExit`` when
+    they cannot be read."""
+    return str(_pelican_settings(settings_file).get("SITEURL") or "")
+
+
+def absolute_link(siteurl: str, options: CourtsideSettings, token: str) -> str | None:
     """A portal's whole link as the production build publishes it: its
     ``SITEURL`` (from the environment, in publishconf.py) before the portal's
-    path; None when that has no full address. Raises ``SystemExit`` when the
-    production settings cannot be read."""
-    siteurl = str(_pelican_settings(production_settings_file(settings_file)).get("SITEURL") or "")
+    path; None when that is not a full address."""
     if not is_absolute(siteurl):
         return None
     return dataclasses.replace(options, siteurl=siteurl.rstrip("/")).portal_url(token)
@@ -251,13 +258,15 @@ def _print_link(settings_file: str, options: CourtsideSettings, client_id: str,
         return
     production = production_settings_file(settings_file)
     try:
-        url = absolute_link(settings_file, options, token)
+        siteurl = _siteurl(production)
     except SystemExit as error:  # the edit is made; only the whole link is unknown
         print(f"Its link is <SITEURL>/{path}; the production settings could not be read "
               f"to say it whole ({str(error.code).removeprefix('courtside: ')}).")
         return
+    url = absolute_link(siteurl, options, token)
     if url is None:
-        print(f"Its link is <SITEURL>/{path}. " + _no_siteurl(production, client_id, project_id))
+        print(f"Its link is <SITEURL>/{path}. "
+              + _no_siteurl(production, siteurl, client_id, project_id))
     else:
         print(f"Its link: {url}")
         print(f"The message to send with it: courtside invite {client_id} {project_id}")
@@ -265,8 +274,10 @@ def _print_link(settings_file: str, options: CourtsideSettings, client_id: str,
 
 def invite(args: argparse.Namespace) -> int:
     """The portal's whole link and a mail to send it with, in the client's language."""
-    if not is_absolute(str(_pelican_settings(args.settings).get("SITEURL") or "")):
-        raise SystemExit("courtside: " + _no_siteurl(args.settings, args.client, args.project))
+    siteurl = _siteurl(args.settings)
+    if not is_absolute(siteurl):
+        raise SystemExit("courtside: " + _no_siteurl(args.settings, siteurl, args.client,
+                                                     args.project))
     options, portfolio = _load(args.settings)
     path = edit.client_path(options.clients_folder, args.client)
     client = next((c for c in portfolio.clients if c.id == args.client), None)
