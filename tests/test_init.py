@@ -152,6 +152,9 @@ def test_languages_say_which_agreements_stay(site, courtside):
     (["--holidays", "DE-XX"], "--holidays: "),
     (["--phone", "ask Kim"], '--phone: "ask Kim" is not allowed; write the number in digits, '
                              'with an optional leading + and spaces, such as "+49 40 1234 5678"'),
+    (["--website", "elbe.example/team"], '--website: "elbe.example/team" is not allowed; write the '
+                                          'whole address, such as "https://northwind.example" '
+                                          "(--website https://elbe.example/team)"),
     (["--logo", "nowhere.svg"], "--logo: nowhere.svg: no such file"),
     (["--logo-dark", "dark.svg"], "--logo-dark: give --logo too"),
 ])
@@ -235,6 +238,14 @@ def test_a_wrong_option_at_a_terminal_is_asked_again(site, courtside, monkeypatc
     assert result.returncode == 0, result.stdout + result.stderr
     assert "--accent: #eeeeee is too light" in result.stdout
     assert settings_of(site)["COURTSIDE"]["accent"] == "#919191"
+
+
+def test_a_website_without_https_is_offered_with_it(site, courtside, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", Terminal("elbe.example\n" + "\n" * 20))
+    result = courtside(site, "init", *ELBE[:4], "--phone", "", "--logo", "", "--languages", "en")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Website [https://elbe.example]: " in result.stdout
+    assert settings_of(site)["COURTSIDE"]["studio"]["website"] == "https://elbe.example"
 
 
 def test_without_a_terminal_nothing_is_asked(site, courtside, monkeypatch):

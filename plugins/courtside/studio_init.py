@@ -211,6 +211,15 @@ def _logo_problem(text: str) -> str | None:
     return None
 
 
+def _whole_address(text: str) -> str | None:
+    """A website written without its scheme (``elbe.example``), whole; None
+    when adding one would not make it an address the settings take."""
+    if not text or "://" in text:
+        return None
+    whole = f"https://{text}"
+    return whole if _setting_problem(("studio", "website"), whole) is None else None
+
+
 @dataclass(frozen=True)
 class Question:
     """One thing ``init`` asks for: its option, what it asks, how it checks."""
@@ -234,7 +243,8 @@ QUESTIONS = (
              lambda v: _setting_problem(("studio", "email"), v)),
     Question("phone", "Phone number, with the country code",
              lambda v: _setting_problem(("studio", "phone"), v)),
-    Question("website", "Website", lambda v: _setting_problem(("studio", "website"), v)),
+    Question("website", "Website", lambda v: _setting_problem(("studio", "website"), v),
+             suggest=_whole_address),
     Question("timezone", "Time zone", lambda v: _setting_problem(("timezone",), v), required=True),
     Question("language", "Language of the dashboard, and of the portals unless a client has "
              "another", lambda v: _setting_problem(("studio", "language"), v), required=True),
