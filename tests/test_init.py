@@ -131,6 +131,16 @@ def test_init_runs_once_and_again_only_with_force_keeping_what_is_not_given(site
         "standard.de.md", "standard.md"]
 
 
+def test_init_again_says_it_copied_a_logo_only_when_it_did(site, courtside, tmp_path):
+    (tmp_path / "elbe.svg").write_text(LOGO)
+    made = courtside(site, "init", *ELBE, "--logo", str(tmp_path / "elbe.svg"))
+    assert "  copied the logo to content/images/logo.svg\n" in made.stdout
+    forced = courtside(site, "init", "--force", "--phone", "+49 40 7654321")
+    assert forced.returncode == 0, forced.stderr
+    assert "copied" not in forced.stdout  # the logo in place is the logo it keeps
+    assert settings_of(site)["COURTSIDE"]["logo"]["src"] == "images/logo.svg"
+
+
 def test_languages_say_which_agreements_stay(site, courtside):
     result = courtside(site, "init", "--name", "Studio Lyon", "--language", "fr", "--languages", "de,fr")
     assert result.returncode == 0, result.stderr

@@ -438,11 +438,11 @@ def _logo(result: Plan, content: Path, options: CourtsideSettings,
                          Path(found["logo_dark"]).expanduser() if found["logo_dark"] else None,
                          height or LOGO_HEIGHT)
         setting = {"src": logo.target(content / "images").relative_to(content).as_posix()}
-        result.copies[logo.light] = logo.target(content / "images")
+        _copy(result, logo.light, logo.target(content / "images"))
         if logo.dark:
             dark = logo.target(content / "images", dark=True)
             setting["dark_src"] = dark.relative_to(content).as_posix()
-            result.copies[logo.dark] = dark
+            _copy(result, logo.dark, dark)
         setting |= {"width": logo.width, "height": logo.height}
     if example:
         used = {path.resolve() for pair in result.copies.items() for path in pair}
@@ -451,6 +451,13 @@ def _logo(result: Plan, content: Path, options: CourtsideSettings,
                             and (content / options.logo[key]).is_file()
                             and (content / options.logo[key]).resolve() not in used]
     return setting
+
+
+def _copy(result: Plan, source: Path, target: Path) -> None:
+    """A logo file to copy, unless it is the one in place (``init --force``
+    keeping the logo)."""
+    if source.resolve() != target.resolve():
+        result.copies[source] = target
 
 
 def _example_clients(result: Plan, folder: Path) -> None:
@@ -483,9 +490,8 @@ def carry_out(plan: Plan) -> None:
     """Copy the logo, remove what goes, and write the settings last: an
     interrupted ``init`` leaves the example's settings, so it can run again."""
     for source, target in plan.copies.items():
-        if source.resolve() != target.resolve():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            files.write_atomically(target, source.read_bytes())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        files.write_atomically(target, source.read_bytes())
     for path in plan.removals:
         path.unlink(missing_ok=True)
     files.write_atomically(plan.settings_file, plan.settings_text.encode("utf-8"))
