@@ -111,6 +111,8 @@ def test_a_site_without_clients_builds_its_front_page(empty_site, clients):
     said = result.stdout + result.stderr
     assert ("Courtside: no clients folder (clients/) yet, so no portals; `courtside new` creates "
             "it with a client's file" in said) == (clients == "missing")
+    # The closing line says so as `courtside status` does, not "0 portals for 0 clients; 0 …".
+    assert "Courtside: No portal is published." in said and "0 portals" not in said
     assert "Traceback" not in said
     assert page(empty_site, "index.html").h1.get_text() == "Client portals"
     assert (empty_site.output / "404.html").is_file()
