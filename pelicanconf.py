@@ -1,35 +1,28 @@
 """Pelican settings for the studio's portal site (local builds and preview).
 
-Production builds use ``publishconf.py``, which starts from these.
+Production builds use ``publishconf.py``, which starts from these. Everything
+about the studio is in ``COURTSIDE``; Pelican's own settings below follow it.
 """
 
-SITENAME = "Northwind Studio · Client portals"
-SITEURL = ""
-PATH = "content"
-OUTPUT_PATH = "output"
-THEME = "theme"
-TIMEZONE = "Europe/Berlin"
-DEFAULT_LANG = "en"
-
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["courtside"]
-
+# The example studio, Northwind: `courtside init` makes this site yours (README, Make it yours).
 COURTSIDE = {
-    "studio": {"name": "Northwind Studio", "email": "hello@northwind.example"},
+    "studio": {"name": "Northwind Studio", "email": "hello@northwind.example",
+               "phone": "+49 30 1234 5678", "website": "https://northwind.example"},
     "timezone": "Europe/Berlin",
     "clients_path": "clients",
     "agreements_path": "agreements",
     "accent": "#2f5d8a",
-    # Terms every project's agreement gets unless its client file says
-    # otherwise (Harbor & Finch's deposit, Acme's deposit and payment days).
+    # Terms every project's agreement gets unless its client file says otherwise.
     "terms": {"deposit": "30%", "payment_days": 30},
-    "logo": {"src": "images/northwind.svg", "width": 196, "height": 32},
-    # The studio's own dashboard of every project, at studio/<token>/. This
-    # sample token is for the example site; a real studio sets its own here or
-    # in the COURTSIDE_STUDIO_TOKEN environment variable (`courtside token`).
+    # The logo, and its variant for dark mode (a dark logo vanishes on a dark page).
+    "logo": {"src": "images/northwind.svg", "dark_src": "images/northwind-dark.svg",
+             "width": 196, "height": 32},
+    # The studio's own dashboard of every project, at studio/<token>/, for
+    # previews (`courtside token` makes one); production builds take the token
+    # from the COURTSIDE_STUDIO_TOKEN environment variable only (publishconf.py).
     "studio_token": "Sx3kQ9vTnW2yLp7RbM4cHd",
-    # The studio's working calendar: Berlin's public holidays and the studio's
-    # own closures are not its business days (clients set theirs in their files).
+    # The studio's working calendar: its region's public holidays and its own
+    # closures are not its business days (clients set theirs in their files).
     "holidays": "DE-BE",
     "closed": [{"from": "2026-12-24", "to": "2027-01-01"}],
     # Notices on every portal and the dashboard from "from" through "until"
@@ -41,8 +34,22 @@ COURTSIDE = {
     ],
 }
 
-# The site is a landing page plus private portals: no blog machinery, so
-# nothing that lists pages (indexes, archives, tags, feeds) ever exists.
+# Pelican's own settings, from the studio's above: change those, not these.
+SITENAME = COURTSIDE["studio"]["name"]
+TIMEZONE = COURTSIDE["timezone"]
+DEFAULT_LANG = COURTSIDE["studio"].get("language", "en")
+
+SITEURL = ""
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["courtside"]
+
+# The site is a landing page plus private portals (Courtside writes the front
+# page and the 404 page in the studio's language; a page of your own in
+# content/pages saved as index.html or 404.html replaces it): no blog
+# machinery, so nothing that lists pages (indexes, archives, tags, feeds) exists.
 ARTICLE_PATHS: list[str] = []
 PAGE_PATHS = ["pages"]
 DIRECT_TEMPLATES: list[str] = []

@@ -43,6 +43,9 @@ from pathlib import Path
 from synthetic import write_clients, write_history, write_hugo_pages, write_pages
 
 REPO = Path(__file__).resolve().parents[1]
+#: The example site's content and settings (the tests' copy): the repository's
+#: own are the studio's, whatever it made of them.
+EXAMPLE_SITE = REPO / "tests" / "fixtures" / "site"
 PYTHON = sys.executable
 #: Monday 23 November 2026, 12:00 UTC: every build's "today".
 EPOCH = "1795435200"
@@ -183,10 +186,10 @@ def courtside_site(root: Path, clients: int, *, workers: int | None = None,
     in a git repository."""
     site = root
     site.mkdir(parents=True)
-    shutil.copytree(REPO / "content", site / "content")
+    shutil.copytree(EXAMPLE_SITE / "content", site / "content")
     (site / "theme").symlink_to(REPO / "theme")
     (site / "plugins").symlink_to(REPO / "plugins")
-    settings = (REPO / "pelicanconf.py").read_text("utf-8")
+    settings = (EXAMPLE_SITE / "pelicanconf.py").read_text("utf-8")
     if workers is not None:
         settings += f'\nCOURTSIDE["workers"] = {workers}\n'
     (site / "pelicanconf.py").write_text(settings, "utf-8")
@@ -199,7 +202,7 @@ def courtside_site(root: Path, clients: int, *, workers: int | None = None,
 def plain_site(root: Path, clients: int) -> Path:
     site = root / "plain"
     write_pages(site / "content" / "pages", clients,
-                (REPO / "content" / "agreements" / "standard.md").read_text("utf-8"))
+                (EXAMPLE_SITE / "content" / "agreements" / "standard.md").read_text("utf-8"))
     (site / "pelicanconf.py").write_text(PLAIN_SETTINGS, "utf-8")
     return site
 
@@ -207,7 +210,7 @@ def plain_site(root: Path, clients: int) -> Path:
 def hugo_site(root: Path, clients: int) -> Path:
     site = root / "hugo"
     write_hugo_pages(site / "content" / "p", clients,
-                     (REPO / "content" / "agreements" / "standard.md").read_text("utf-8"))
+                     (EXAMPLE_SITE / "content" / "agreements" / "standard.md").read_text("utf-8"))
     (site / "config.toml").write_text(HUGO_CONFIG, "utf-8")
     for name, text in HUGO_LAYOUTS.items():
         (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -75,8 +76,10 @@ def courtside(monkeypatch, capsys):
             for key, value in (env or {}).items():
                 call.setenv(key, value)
             # publishconf.py imports pelicanconf from the current folder: this
-            # site's, not one an earlier test imported.
-            call.setattr(sys, "path", list(sys.path))
+            # site's, not one an earlier test imported, nor the repository's
+            # own (`python -m pytest` puts the folder it starts in on the path).
+            call.setattr(sys, "path", [path for path in sys.path
+                                       if Path(path or os.curdir).resolve() != helpers.REPO])
             for module in ("pelicanconf", "publishconf"):
                 call.delitem(sys.modules, module, raising=False)
             result = in_process(list(argv), capsys)

@@ -259,18 +259,31 @@ def test_check_without_problems(site, courtside):
     assert (result.returncode, result.stdout) == (0, "courtside: 3 client files checked: no problems\n")
 
 
-def test_every_example_names_the_schema_for_editors_and_passes_it():
+def test_every_client_file_names_the_schema_for_editors_and_passes_it(tmp_path):
+    # The tests' example site, the studio's own clients/ (whatever it holds,
+    # none included), and a file `courtside new` writes.
+    import datetime as dt
+
     import jsonschema
 
+    from courtside.edit import new_client
     from courtside.schema import client_schema
-    from helpers import REPO
+    from helpers import EXAMPLE_SITE, REPO
 
     schema = client_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    for path in sorted((REPO / "clients").glob("*.yaml")):
+    (tmp_path / "plugins").symlink_to(REPO / "plugins")
+    made, _ = new_client(tmp_path / "clients", "zeta", "Zeta & Co", project_id="site", title="Site",
+                         today=dt.date(2026, 11, 23),
+                         schema=tmp_path / "plugins" / "courtside" / "client.schema.json")
+    paths = [*sorted((EXAMPLE_SITE / "clients").glob("*.yaml")),
+             *sorted((REPO / "clients").glob("*.yaml")), made]
+    assert len(paths) >= 4
+    # Each names the schema where a site keeps it, beside clients/.
+    assert (made.parent / "../plugins/courtside/client.schema.json").resolve().is_file()
+    for path in paths:
         first = path.read_text("utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../plugins/courtside/client.schema.json"
-        assert (path.parent / "../plugins/courtside/client.schema.json").resolve().is_file()
         # The editor's view: YAML as an editor's language server reads it
         # (dates as text), checked by the plain schema, no Courtside code.
         data = yaml.load(path.read_text("utf-8"), Loader=TextDatesLoader)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar.parser import Contentline
 
-from courtside.calendar import FoldedLine, serialize_event
+from courtside.calendar import PRODID, REFRESH_INTERVAL, FoldedLine, _feed, calendar_text, serialize_event
 from helpers import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 
 ICAL_JS = REPO / "tests" / "js" / "parse_ics.mjs"
@@ -441,3 +441,32 @@ def test_a_backslash_before_an_n_stays_a_backslash(dst_site):
     for parser, [calendar] in read_with_all([build(dst_site)], parsers=parsers).items():
         [handover] = [e for e in calendar["events"] if ".handover@" in e["uid"]]
         assert handover["summary"] == "Northwind Studio: Handover of C:\\Nordic\\Notes\nand more", parser
+
+
+#: What a client file can name: no control characters (refused at their line), no surrogates.
+NAME_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=150)
+PORTAL_URL = st.one_of(st.none(), st.text(st.sampled_from(list("abZ09-_ü")), min_size=1, max_size=30)
+                       .map(lambda token: f"https://portals.example/p/{token}/"))
+
+
+def icalendar_feed(*, uid, name, description, timezone, url, source):
+    """The feed's calendar as icalendar writes it: what ``_feed`` must write."""
+    feed = icalendar.Calendar.new(prodid=PRODID, uid=uid, name=calendar_text(name),
+                                  description=calendar_text(description),
+                                  calscale="GREGORIAN", url=url, source=source)
+    feed.add("refresh-interval", icalendar.vDuration(REFRESH_INTERVAL),
+             parameters={"VALUE": "DURATION"})
+    feed.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
+    feed.add("x-wr-timezone", timezone)
+    return feed.to_ical()
+
+
+@settings(max_examples=500, deadline=None)
+@given(name=NAME_TEXT, description=NAME_TEXT, url=PORTAL_URL,
+       uid=st.from_regex(r"[a-z0-9-]{1,40}\.[a-z0-9-]{1,40}@courtside", fullmatch=True),
+       timezone=st.sampled_from(["Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5",
+                                 "UTC"]))
+def test_a_feed_is_written_as_icalendar_writes_it(name, description, url, uid, timezone):
+    values = {"uid": uid, "name": name, "description": description, "timezone": timezone,
+              "url": url, "source": url + "calendar.ics" if url else None}
+    assert _feed(**values, events=[]) == icalendar_feed(**values)

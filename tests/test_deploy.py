@@ -365,3 +365,38 @@ def test_serve_refuses_a_port_that_does_not_exist(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["serve", "--port", "99999"])
     assert stop.value.code == 2 and "'99999' is not a port" in capsys.readouterr().err
+
+
+def test_the_preview_sees_a_clients_folder_removed_and_made_again(tmp_path, monkeypatch):
+    # `git rm clients/*.yaml` removes the folder, `courtside new` makes it
+    # again: the system stops watching a removed folder, the preview does not.
+    import threading
+
+    from courtside import preview
+
+    site = tmp_path / "site"
+    clients, content = site / "clients", site / "content"
+    clients.mkdir(parents=True)
+    content.mkdir()
+    (site / "pelicanconf.py").write_text("")
+    builds: list[str] = []
+    monkeypatch.setattr(preview, "build", lambda settings_file: builds.append("built") or True)
+    stop = threading.Event()
+    serving = threading.Thread(target=preview.serve, args=(site / "pelicanconf.py", site / "output",
+                                                           [clients, content, site / "pelicanconf.py"]),
+                               kwargs={"bind": "127.0.0.1", "port": 0, "stop": stop})
+    serving.start()
+    try:
+        wait_for(lambda: len(builds) == 1, timeout=10)
+        clients.rmdir()
+        wait_for(lambda: len(builds) == 2, timeout=10)
+        clients.mkdir()
+        wait_for(lambda: len(builds) == 3, timeout=10)
+        (clients / "acme.yaml").write_text("name: Acme\n")
+        wait_for(lambda: len(builds) == 4, timeout=10)
+        (clients / "acme.yaml").write_text("name: Acme Corp\n")
+        wait_for(lambda: len(builds) == 5, timeout=10)
+    finally:
+        stop.set()
+        serving.join(timeout=10)
+    assert not serving.is_alive()

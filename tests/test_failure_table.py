@@ -42,6 +42,7 @@ projects:
 #: A valid call of each command on the site below.
 CALLS = {
     "check": ["check"],
+    "init": ["init", "--name", "Zed"],
     "new": ["new", "zed", "--name", "Zed"],
     "add-project": ["add-project", "acme", "blog", "--title", "Blog"],
     "rotate": ["rotate", "acme", "shop"],

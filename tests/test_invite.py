@@ -85,6 +85,20 @@ def test_invite_without_a_siteurl_says_how_to_set_it_and_prints_no_link(site, co
     assert EXAMPLE_TOKENS["acme", "website-redesign"] not in result.stderr
 
 
+def test_a_siteurl_without_its_scheme_is_said_to_be_incomplete_not_missing(site, courtside):
+    env = {"SITEURL": "portals.example"}
+    result = courtside(site, "invite", "acme", "website-redesign", env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "SITEURL is not set" not in result.stderr
+    assert ("SITEURL 'portals.example' is not a full address, so the site's address is unknown "
+            "here") in result.stderr
+    assert "SITEURL=https://portals.example.com courtside invite acme website-redesign" \
+        in result.stderr
+    new = courtside(site, "new", "delta", "--name", "Delta", "--project", "site", env=env)
+    assert new.returncode == 0, new.stderr
+    assert ". SITEURL 'portals.example' is not a full address" in new.stdout
+
+
 @pytest.mark.parametrize("argv, words", [
     (["acme", "brand-refresh"], "project 'brand-refresh' is archived: it has no page"),
     (["acme", "nope"], "has no project 'nope' (it has: website-redesign, brand-refresh)"),
@@ -153,6 +167,7 @@ def test_new_and_add_project_write_placeholders_in_the_studios_language(empty_si
     assert added.returncode == 0, added.stderr
     text = (empty_site.clients / "delta.yaml").read_text("utf-8")
     assert text.count("- title: Auftaktgespräch\n") == 2
+    assert "    title: Projekt für Delta\n" in text  # the title new makes up, not "Delta project"
     assert "studio: Wir ziehen 10 % vom Honorar der laufenden Phase ab.\n" in text
     assert "Kickoff" not in text
     assert "    status: draft\n" in text.split("- id: shop")[1]

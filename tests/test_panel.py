@@ -400,3 +400,29 @@ def test_the_example_timeline_on_a_phone_keeps_the_today_line_off_the_names(brow
     today = [box for box in boxes if box["kind"] == "tl-today"]
     assert len(today) > 1  # it passes between the names, not through them
     assert not any(overlap(line, box) for line in today for box in texts)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_every_name_on_the_examples_timelines_lies_inside_the_picture(browser, examples, width):
+    # A month whose tick falls near the axis's end is named inside the
+    # picture, or not at all: the podcast's "Dec" was cut off at the edge.
+    shown = {}
+    with served(examples.output) as url:
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        try:
+            page = context.new_page()
+            page.clock.install(time=MORNING)
+            for (client, project), token in EXAMPLE_TOKENS.items():
+                if page.goto(f"{url}/p/{token}/").status != 200:
+                    continue  # archived: no page
+                svg = page.locator("svg.timeline--narrow" if width < 700 else "svg.timeline--wide")
+                shown[client, project] = (svg.bounding_box(), svg.evaluate(BOXES))
+        finally:
+            context.close()
+    assert len(shown) == 6
+    for name, (frame, boxes) in shown.items():
+        for box in boxes:
+            if box["kind"] not in ("tl-today", "tl-row"):
+                assert frame["x"] - 0.5 <= box["left"] and \
+                    box["right"] <= frame["x"] + frame["width"] + 0.5, (name, box)

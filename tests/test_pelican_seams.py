@@ -110,3 +110,19 @@ def test_a_run_writes_where_it_was_redirected_and_exits_with_the_code_its_error_
     failed = pelican(SEAM_FAIL="1")
     assert failed.returncode == 7, failed.stderr
     assert "fatal log seen: OSError" in failed.stderr
+
+
+def test_a_later_generator_sees_the_files_written_for_pelicans_pages(tmp_path):
+    from pelican.generators import PagesGenerator
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "home.md").write_text("Title: Home\nSave_as: index.html\n\nHello.\n")
+    (tmp_path / "pages" / "gone.md").write_text("Title: Gone\nStatus: hidden\n\nNothing.\n")
+    settings = read_settings(override={"PATH": str(tmp_path), "THEME": str(REPO / "theme"),
+                                       "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    context = {**settings, "generated_content": {}, "static_links": set(), "static_content": {}}
+    common = {"context": context, "settings": settings, "path": str(tmp_path),
+              "theme": settings["THEME"], "output_path": str(tmp_path / "output")}
+    PagesGenerator(**common).generate_context()
+    later = Generator(**common)
+    assert _pelican.page_files(later) == {"index.html", "pages/gone.html"}

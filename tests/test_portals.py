@@ -246,7 +246,10 @@ def test_every_portal_is_noindex_no_referrer_and_loads_nothing_from_elsewhere(ex
         assert not re.match(r"^([a-z]+:)?//", tag["src"]), tag
     for tag in page.find_all(href=True):
         if tag.name == "a" and tag["href"] in STUDIO_LINKS:
-            continue  # links the reader may follow, not anything the page loads
+            # links the reader may follow, not anything the page loads; the
+            # website is told nothing of the page it was followed from
+            assert tag["href"].startswith("tel:") or tag["rel"] == ["noopener", "noreferrer"]
+            continue
         assert tag["href"].startswith(("mailto:", "#", "../")) or not re.match(r"^[a-z]+:|//", tag["href"]), tag
 
 

@@ -25,6 +25,8 @@ def with_sitemap(tmp_path_factory):
     from helpers import new_site
 
     site = new_site(tmp_path_factory.mktemp("sitemap") / "site")
+    (site.root / "content" / "pages").mkdir()  # a public page of the studio's own
+    (site.root / "content" / "pages" / "about.md").write_text("Title: About us\n\nWho we are.\n")
     result = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py",
                       "-e", 'PLUGINS=["courtside", "sitemap"]', 'SITEMAP={"format": "xml"}',
                       env={"SITEURL": "https://portals.example", "COURTSIDE_STUDIO_TOKEN": STUDIO_TOKEN})
@@ -48,7 +50,8 @@ def test_no_file_outside_a_portals_own_folder_names_its_token(with_sitemap):
 def test_the_sitemap_lists_only_public_pages(with_sitemap):
     sitemap = (with_sitemap.output / "sitemap.xml").read_text("utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
-    assert locations and all("/p/" not in loc for loc in locations)
+    assert "https://portals.example/pages/about-us.html" in locations
+    assert all("/p/" not in loc and "/studio/" not in loc for loc in locations)
 
 
 @pytest.mark.e2e

@@ -48,7 +48,11 @@ def problems_of(courtside, **pelican) -> list[str]:
     ({"studio": STUDIO, "studios": 1}, ["COURTSIDE.studios: unknown key; did you mean studio?"]),
     ({"studio": STUDIO, "accent": "red"}, ['COURTSIDE.accent: "red" is not allowed; write the colour as #rrggbb']),
     ({"studio": STUDIO, "accent": "#eeeeee"}, ["COURTSIDE.accent: #eeeeee is too light to see against "
-                                               "the page (contrast 1.1:1, at least 3:1 needed)"]),
+                                               "the page (contrast 1.1:1, at least 3:1 needed); the "
+                                               "nearest colour that is dark enough is #919191 (the "
+                                               "same hue, darker)"]),
+    ({"studio": {**STUDIO, "email": "hello"}}, ['COURTSIDE.studio.email: "hello" is not allowed; '
+                                               "write the address as name@example.com"]),
     ({"studio": STUDIO, "logo": {"src": "images/logo.svg", "width": 160}},
      ['COURTSIDE.logo.height: required key is missing; give {"src": "images/logo.svg", "width": 160, "height": 32}']),
     ({"studio": STUDIO, "workers": 0}, ["COURTSIDE.workers: 0 must be 1 or more"]),

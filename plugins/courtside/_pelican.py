@@ -46,6 +46,17 @@ def template_folders(generator: Generator) -> tuple[str, ...]:
     return tuple(str(path) for path in generator._templates_path)
 
 
+def page_files(generator: Generator) -> set[str]:
+    """The files Pelican writes for the pages in content/, published or
+    hidden, by their paths in the output folder. Pelican's page generator
+    puts its pages into the context every generator shares, as the
+    templates' ``pages`` and ``hidden_pages``; generators run in turn, so a
+    later generator sees them (``tests/test_pelican_seams.py``)."""
+    context = generator.context
+    return {page.save_as for key in ("pages", "hidden_pages")
+            for page in context.get(key, ()) if page.save_as}
+
+
 def redirect_output(pelican: Pelican, folder: Path) -> None:
     """Make this run write its site into ``folder``. Called at
     ``initialized``: Pelican reads ``pelican.output_path`` (not the setting)

@@ -139,8 +139,7 @@ class AgreementTemplate:
             if self.has_marks or len(values) > _LAST_MARK - _FIRST_MARK or any(
                     _MARKS.search(str(values[i])) for i in in_markdown):
                 break
-            html = render_markdown(shape, heading_offset=heading_offset)
-            misplaced = _misplaced_marks(html, len(values), in_markdown)
+            html, misplaced = _shaped(shape, heading_offset, len(values), frozenset(in_markdown))
             if not misplaced:
                 return Markup(_MARKS.sub(functools.partial(_unmark, values), html))
             in_markdown |= misplaced
@@ -155,7 +154,17 @@ def _unmark(values: Sequence[object], mark: re.Match[str]) -> str:
     return escape(str(values[ord(mark[0]) - _FIRST_MARK]))
 
 
-def _misplaced_marks(html: str, count: int, as_markdown: set[int]) -> set[int]:
+@functools.lru_cache(maxsize=256)
+def _shaped(shape: str, heading_offset: int, count: int,
+            as_markdown: frozenset[int]) -> tuple[str, frozenset[int]]:
+    """The Markdown of an agreement's shape (its text with a mark for each
+    value) as HTML, and the marks misplaced in it. Many projects share a
+    shape, since the marks stand for what differs: rendered once for all."""
+    html = render_markdown(shape, heading_offset=heading_offset)
+    return html, frozenset(_misplaced_marks(html, count, as_markdown))
+
+
+def _misplaced_marks(html: str, count: int, as_markdown: set[int] | frozenset[int]) -> set[int]:
     """The values whose mark is not exactly once in the text of ``html``:
     inside a tag (a link's address, an image's description) or changed by
     the Markdown (percent-encoded in an address)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import Any, TypedDict
 
-from . import edit
+from . import edit, studio_init
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history, read_index
 from .history import NO_HISTORY
@@ -174,11 +174,11 @@ def _client_today(options: CourtsideSettings, path: Path) -> dt.date:
 
 def new(args: argparse.Namespace) -> int:
     options = _settings(args.settings)
+    words = edit.placeholders(options.studio_language)
     path, token = edit.new_client(
         options.clients_folder, args.client, args.name, project_id=args.project,
-        title=args.title or f"{args.name} project", today=_today(options),
-        schema=edit.schema_path(options.plugin_paths), draft=args.draft,
-        words=edit.placeholders(options.studio_language))
+        title=args.title or words.project_title % {"client": args.name}, today=_today(options),
+        schema=edit.schema_path(options.plugin_paths), draft=args.draft, words=words)
     print(f"Created {display_path(path)} with the project {args.project!r}"
           f"{' (a draft)' if args.draft else ''}.")
     _print_link(args.settings, options, args.client, args.project, token, draft=args.draft)
@@ -220,19 +220,26 @@ def production_settings_file(settings_file: str) -> str:
     return str(production) if production.is_file() else settings_file
 
 
-def _no_siteurl(settings_file: str, client_id: str, project_id: str) -> str:
-    return (f"SITEURL is not set, so the site's address is unknown here ({settings_file} reads "
+def _no_siteurl(settings_file: str, siteurl: str, client_id: str, project_id: str) -> str:
+    """Why the whole link cannot be said: no ``SITEURL``, or one that is not
+    a full address (``portals.example``, without https://)."""
+    why = (f"SITEURL {siteurl!r} is not a full address" if siteurl else "SITEURL is not set")
+    return (f"{why}, so the site's address is unknown here ({settings_file} reads "
             "it from the environment, as the deploy sets it); give it to see the whole link "
             f"and the message to send: SITEURL=https://portals.example.com courtside invite "
             f"{client_id} {project_id}")
 
 
-def absolute_link(settings_file: str, options: CourtsideSettings, token: str) -> str | None:
+def _siteurl(settings_file: str) -> str:
+    """``SITEURL`` as the settings give it ("" for none); ``SystemExit`` when
+    they cannot be read."""
+    return str(_pelican_settings(settings_file).get("SITEURL") or "")
+
+
+def absolute_link(siteurl: str, options: CourtsideSettings, token: str) -> str | None:
     """A portal's whole link as the production build publishes it: its
     ``SITEURL`` (from the environment, in publishconf.py) before the portal's
-    path; None when that has no full address. Raises ``SystemExit`` when the
-    production settings cannot be read."""
-    siteurl = str(_pelican_settings(production_settings_file(settings_file)).get("SITEURL") or "")
+    path; None when that is not a full address."""
     if not is_absolute(siteurl):
         return None
     return dataclasses.replace(options, siteurl=siteurl.rstrip("/")).portal_url(token)
@@ -251,13 +258,15 @@ def _print_link(settings_file: str, options: CourtsideSettings, client_id: str,
         return
     production = production_settings_file(settings_file)
     try:
-        url = absolute_link(settings_file, options, token)
+        siteurl = _siteurl(production)
     except SystemExit as error:  # the edit is made; only the whole link is unknown
         print(f"Its link is <SITEURL>/{path}; the production settings could not be read "
               f"to say it whole ({str(error.code).removeprefix('courtside: ')}).")
         return
+    url = absolute_link(siteurl, options, token)
     if url is None:
-        print(f"Its link is <SITEURL>/{path}. " + _no_siteurl(production, client_id, project_id))
+        print(f"Its link is <SITEURL>/{path}. "
+              + _no_siteurl(production, siteurl, client_id, project_id))
     else:
         print(f"Its link: {url}")
         print(f"The message to send with it: courtside invite {client_id} {project_id}")
@@ -265,8 +274,10 @@ def _print_link(settings_file: str, options: CourtsideSettings, client_id: str,
 
 def invite(args: argparse.Namespace) -> int:
     """The portal's whole link and a mail to send it with, in the client's language."""
-    if not is_absolute(str(_pelican_settings(args.settings).get("SITEURL") or "")):
-        raise SystemExit("courtside: " + _no_siteurl(args.settings, args.client, args.project))
+    siteurl = _siteurl(args.settings)
+    if not is_absolute(siteurl):
+        raise SystemExit("courtside: " + _no_siteurl(args.settings, siteurl, args.client,
+                                                     args.project))
     options, portfolio = _load(args.settings)
     path = edit.client_path(options.clients_folder, args.client)
     client = next((c for c in portfolio.clients if c.id == args.client), None)
@@ -368,6 +379,21 @@ def _github_annotation(problem: Problem) -> str:
     if problem.path:
         where.append(f"title={prop(problem.path)}")
     return f"::{problem.severity} {','.join(where)}::{data(problem.message)}"
+
+
+def init(args: argparse.Namespace) -> int:
+    settings = _pelican_settings(args.settings)
+    given = {question.option: getattr(args, question.option) for question in studio_init.QUESTIONS}
+    # The settings file's own values: a token in the environment is production's secret.
+    return studio_init.run(settings, courtside_settings(settings, environ={}), Path(args.settings), given,
+                           force=args.force, logo_height=args.logo_height,
+                           interactive=sys.stdin is not None and sys.stdin.isatty())
+
+
+def _logo_height(text: str) -> int:
+    if not text.isdigit() or not 8 <= int(text) <= 200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a logo height (use 8 to 200 pixels)")
+    return int(text)
 
 
 def token(args: argparse.Namespace) -> int:
@@ -642,6 +668,38 @@ def build_parser() -> argparse.ArgumentParser:
     status_parser.add_argument("--client", metavar="ID", help="only this client's projects")
     status_parser.add_argument("--json", action="store_true", help="print a JSON list")
     status_parser.set_defaults(run=status)
+
+    init_parser = commands.add_parser(
+        "init", parents=[settings], help="make the example site your studio's",
+        description="Write the studio's name, contacts, time zone, language, holidays, logo "
+                    "and accent colour into the settings, with a fresh dashboard token; remove "
+                    "the example clients (never a file of your own, nor an example you edited) "
+                    "and the agreement languages you do not keep. Asks for what the options do "
+                    "not give when run at a terminal. Runs once: again only with --force.")
+    for option, help_text in (
+            ("--name", 'the studio\'s name, e.g. "Elbe Studio"'),
+            ("--email", "the e-mail address clients write to"),
+            ("--phone", "the phone number, with the country code: +49 40 1234567"),
+            ("--website", "the studio's website: https://elbe.example"),
+            ("--timezone", "an IANA time zone, e.g. Europe/Berlin (default: this computer's)"),
+            ("--language", "en, de, ru, fr or es: the dashboard's, and the portals' unless a "
+                           "client has another (default: en)"),
+            ("--holidays", "whose public holidays are not business days: DE, or DE-HH"),
+            ("--logo", "an SVG, PNG, JPEG or GIF file, copied into content/images"),
+            ("--logo-dark", "the logo's variant for dark mode (the same proportions)"),
+            ("--accent", "the studio's colour, #rrggbb; a colour too light is refused with "
+                         "the nearest one that is dark enough"),
+            ("--languages", "the agreement languages to keep, e.g. en,de (default: English and "
+                            "the studio's language); the others' templates are removed")):
+        init_parser.add_argument(option, metavar=option.removeprefix("--").upper().replace("-", "_"),
+                                 help=help_text + '; "" leaves it out')
+    init_parser.add_argument("--logo-height", type=_logo_height, metavar="PX",
+                             help=f"the logo's height on the page (default: "
+                                  f"{studio_init.LOGO_HEIGHT} pixels; the width follows its "
+                                  "proportions)")
+    init_parser.add_argument("--force", action="store_true",
+                             help="change the settings of a studio that already ran init")
+    init_parser.set_defaults(run=init)
 
     token_parser = commands.add_parser(
         "token", help="print a fresh token (for the studio dashboard)",

@@ -394,6 +394,8 @@ class Placeholders:
     first_milestone: str
     studio_consequence: str
     client_consequence: str
+    #: The title ``new`` gives a project when none is given, with ``%(client)s``.
+    project_title: str
 
 
 def placeholders(tag: str) -> Placeholders:
@@ -407,7 +409,8 @@ def placeholders(tag: str) -> Placeholders:
         first_milestone=_("Kickoff call"),
         studio_consequence=_("We take %(share)s off the fee for the current phase.") % {
             "share": share},
-        client_consequence=_("The project pauses and moves to our next free slot."))
+        client_consequence=_("The project pauses and moves to our next free slot."),
+        project_title=_("%(client)s project"))
 
 
 def add_project(path: Path, project_id: str, title: str, today: dt.date, *,

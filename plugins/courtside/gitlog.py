@@ -132,6 +132,8 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     and only the commits since are read: a rebuild costs no ``git log`` of
     the whole history."""
     folder = clients_folder.resolve()
+    if not folder.is_dir():  # no clients yet: no history to read
+        return None
     found = _run(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository",
                  "--verify", "-q", "HEAD")
     if found is None or b"not a git repository" in found.stderr:

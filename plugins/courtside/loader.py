@@ -103,9 +103,13 @@ def slugify(title: str) -> str:
 def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """The client files in ``folder``, sorted; misnamed files, and anything
     named like a client file that is not a regular file inside the folder,
-    are problems: a client's portals never vanish without a word."""
+    are problems: a client's portals never vanish without a word. No folder
+    is no clients (a studio that has none yet: git keeps no empty folder)."""
+    if not folder.exists():
+        return [], []
     if not folder.is_dir():
-        return [], [Problem(display_path(folder), 0, 0, "", "clients folder not found")]
+        return [], [Problem(display_path(folder), 0, 0, "", "the clients folder is a file; "
+                            "client files go into a folder of that name")]
     files, problems = [], []
     inside = folder.resolve()
     for path in sorted(folder.iterdir()):

@@ -351,7 +351,17 @@ class Portal:
         return local_due_time(milestone, self.client.timezone, day)
 
     def moved_text(self, expected: Expected) -> str:
-        return moved_text(expected, self.party_name, self.words)
+        # The page's schedule, its "why dates moved" list and the feed each
+        # say it: made once per forecast (kept with it, so its id stays its own).
+        said = self._moved_texts.get(id(expected))
+        if said is None:
+            said = self._moved_texts[id(expected)] = (
+                expected, moved_text(expected, self.party_name, self.words))
+        return said[1]
+
+    @cached_property
+    def _moved_texts(self) -> dict[int, tuple[Expected, str]]:
+        return {}
 
     @cached_property
     def moved(self) -> bool:

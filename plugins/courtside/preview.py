@@ -10,6 +10,7 @@ good build in place and served.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -18,10 +19,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from watchfiles import watch
+from watchfiles import Change, watch
 
 from .problems import EXIT_SYSTEM
 
@@ -88,6 +90,44 @@ def build(settings_file: Path) -> bool:
 WAKE_MS = 200
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file or folder is at ``path`` now (None: nothing)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _changes(watched: list[Path], stop: threading.Event | None
+             ) -> Generator[set[tuple[Change, str]], None, None]:
+    """Every change under ``watched``, and an empty set at each quiet moment.
+
+    The system watches a folder, not a path: once a watched folder is
+    removed (``git rm clients/*.yaml`` removes ``clients/`` too), nothing
+    made at its path again would be seen. So the paths are watched anew
+    whenever a watched folder goes, or what is at a watched path is new
+    (a quiet moment checks); the change is reported once the new watch is
+    in place, so that nothing made meanwhile is missed."""
+    pending: set[tuple[Change, str]] = set()
+    while True:
+        identities = [_identity(path) for path in watched]
+        roots = {os.path.abspath(path) for path in watched}
+        with contextlib.closing(watch(*[path for path in watched if path.exists()],
+                                      stop_event=stop, raise_interrupt=False,
+                                      yield_on_timeout=True, rust_timeout=WAKE_MS)) as changes_seen:
+            for changes in changes_seen:
+                now = [_identity(path) for path in watched]
+                if any(os.path.abspath(path) in roots for _, path in changes) or now != identities:
+                    pending |= changes or {(Change.added, str(path)) for path, old, new
+                                           in zip(watched, identities, now, strict=True) if old != new}
+                    break
+                changes, pending = pending | changes, set()
+                yield changes
+            else:
+                return  # stopped
+
+
 def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, port: int,
           stop: threading.Event | None = None) -> None:
     """Build, serve ``output`` on ``bind:port``, rebuild on every change."""
@@ -101,8 +141,7 @@ def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, 
     # Watch first, then build: the watcher's first step (a change, or a
     # quiet moment) comes once the folders are registered, so an edit made
     # during the first build, or the moment the page first shows, is seen.
-    changes_seen = watch(*[p for p in watched if p.exists()], stop_event=stop,
-                         raise_interrupt=False, yield_on_timeout=True, rust_timeout=WAKE_MS)
+    changes_seen = _changes(watched, stop)
     next(changes_seen, None)
     build(settings_file)
     output.mkdir(parents=True, exist_ok=True)
@@ -117,4 +156,5 @@ def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, 
             print(f"Courtside: {', '.join(names)} changed; rebuilding", flush=True)
             build(settings_file)
     finally:
+        changes_seen.close()
         server.shutdown()

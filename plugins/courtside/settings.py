@@ -15,6 +15,7 @@ All of Courtside's settings live in one dict in ``pelicanconf.py``::
 
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
 import os
 import re
@@ -301,9 +302,8 @@ def _cross_key_problems(settings: Mapping[str, Any], options: Mapping[str, Any],
         problem(f"{SETTINGS_KEY}.studio.language",
                 f"{language_problem(studio_language)}; the language of the studio's own side")
     accent = options["accent"]
-    if accent is not None and contrast(accent, LIGHT_BACKGROUND) < 3:
-        problem(f"{SETTINGS_KEY}.accent", f"{accent} is too light to see against the page "
-                f"(contrast {contrast(accent, LIGHT_BACKGROUND):.1f}:1, at least 3:1 needed)")
+    if accent is not None and (why := accent_problem(accent)):
+        problem(f"{SETTINGS_KEY}.accent", why)
     from_environment = bool(environ.get(STUDIO_TOKEN_VARIABLE))
     studio_token = _studio_token(options, environ)
     weakness = token_problem(studio_token) if studio_token is not None else None
@@ -338,6 +338,44 @@ def checked_build_moment(environ: Mapping[str, str] = os.environ) -> dt.datetime
             "environment", 0, 0, "SOURCE_DATE_EPOCH",
             f"must be a whole number of seconds since 1970, for a moment from {YEARS.start} "
             f"to {YEARS.stop - 1}")], "Courtside: the environment needs fixing") from None
+
+
+#: The contrast an accent needs against the light page (WCAG's for non-text).
+ACCENT_CONTRAST = 3.0
+
+
+def accent_problem(accent: str) -> str | None:
+    """Why ``accent`` (#rrggbb) cannot be the studio's colour, naming the
+    nearest one that can; None when it can."""
+    ratio = contrast(accent, LIGHT_BACKGROUND)
+    if ratio >= ACCENT_CONTRAST:
+        return None
+    return (f"{accent} is too light to see against the page (contrast {ratio:.1f}:1, at least "
+            f"{ACCENT_CONTRAST:.0f}:1 needed); the nearest colour that is dark enough is "
+            f"{passing_accent(accent)} (the same hue, darker)")
+
+
+def passing_accent(colour: str) -> str:
+    """The lightest colour of ``colour``'s hue and saturation (#rrggbb) that
+    stands out from the page by ``ACCENT_CONTRAST``: ``colour`` itself when
+    it does. Black always does, so there is one."""
+    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+
+    def shade(level: float) -> str:
+        rgb = colorsys.hls_to_rgb(hue, level, saturation)
+        return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+
+    def passes(level: float) -> bool:
+        return contrast(shade(level), LIGHT_BACKGROUND) >= ACCENT_CONTRAST
+
+    if passes(lightness):
+        return colour.lower()
+    dark, light = 0.0, lightness  # dark passes, light does not
+    for _ in range(24):
+        middle = (dark + light) / 2
+        dark, light = (middle, light) if passes(middle) else (dark, middle)
+    return shade(dark)
 
 
 def contrast(colour: str, other: str) -> float:

@@ -163,7 +163,10 @@ class Counts:
 
     def summary(self, words: Words = SOURCE_WORDS) -> str:
         """The build's closing line, in the studio's language: ``Courtside: 4
-        portals for 3 clients; 2 waiting on clients (1 past grace), …``."""
+        portals for 3 clients; 2 waiting on clients (1 past grace), …``, or
+        that no portal is published, as ``courtside status`` says it."""
+        if not self.portals:
+            return "Courtside: " + none_matching(words)
         _, ngettext = words.language.gettext, words.language.ngettext
         portals = ngettext("%(num)d portal", "%(num)d portals", self.portals) % {"num": self.portals}
         line = ngettext(

@@ -22,6 +22,7 @@ stands above the track: nothing is drawn through text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 from dataclasses import dataclass
 
@@ -41,6 +42,8 @@ class Layout:
     #: (the stylesheet's size for it) in bold, at about 0.65 em a character.
     line_chars: int
     line_height: int
+    #: The stylesheet's font size for the picture's text, in its units.
+    font_size: int
 
     @property
     def track(self) -> tuple[int, int]:
@@ -48,8 +51,8 @@ class Layout:
         return left, self.width - 16
 
 
-WIDE = Layout("wide", 720, 220, 30, 25, 15)
-NARROW = Layout("narrow", 320, 0, 46, 32, 17)
+WIDE = Layout("wide", 720, 220, 30, 25, 15, 13)
+NARROW = Layout("narrow", 320, 0, 46, 32, 17, 14)
 LAYOUTS = {layout.name: layout for layout in (WIDE, NARROW)}
 #: A label longer than this many lines is shortened (its full name stays in its <title>).
 MAX_LINES = 4
@@ -57,6 +60,7 @@ _AXIS = 40  # room above the rows for "Today", then the month names
 _TODAY_Y, _MONTH_Y = 13, 31  # their baselines: a line of text apart
 _MOST_TICKS = 24  # more months than this on the axis: ticks are years
 _MOST_WEEKS = 16  # more weeks than this on the axis: no week ticks, they would be noise
+_EM_PER_CHAR = 0.62  # a month's name, at most this wide a character (Cyrillic's widest)
 
 
 def _span(portal: Portal) -> tuple[dt.date, dt.date]:
@@ -70,14 +74,21 @@ def _span(portal: Portal) -> tuple[dt.date, dt.date]:
     return first - pad, last + pad
 
 
-def label_lines(title: str, layout: Layout) -> tuple[list[str], bool]:
+def label_lines(title: str, layout: Layout) -> tuple[tuple[str, ...], bool]:
     """A step's name in lines that fit the layout, and whether it had to be
     shortened to ``MAX_LINES`` of them."""
-    lines = textwrap.wrap(" ".join(title.split()), layout.line_chars) or [""]
+    return _wrapped(" ".join(title.split()), layout.line_chars)
+
+
+@functools.lru_cache(maxsize=4096)  # a studio's steps have the same few dozen names
+def _wrapped(text: str, width: int) -> tuple[tuple[str, ...], bool]:
+    if len(text) <= width:  # what textwrap gives a text of single spaces that fits
+        return (text,), False
+    lines = textwrap.wrap(text, width)
     if len(lines) <= MAX_LINES:
-        return lines, False
+        return tuple(lines), False
     rest = " ".join(lines[MAX_LINES - 1:])
-    return [*lines[:MAX_LINES - 1], shortened(rest, layout.line_chars)], True
+    return (*lines[:MAX_LINES - 1], shortened(rest, width)), True
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ class _Row:
     top: int
     height: int
     mid: int
-    lines: list[str]
+    lines: tuple[str, ...]
     shortened: bool
 
     def label_band(self, layout: Layout) -> tuple[int, int] | None:
@@ -143,6 +154,21 @@ def _mark(owner: str, state: str, at: float, mid: float) -> str:
     return f'<circle class="tl-mark tl-{owner} tl-{state}" cx="{at}" cy="{mid}" r="6.5"/>'
 
 
+def _month_name(parts: list[str], label: str, at: float, named_to: float, layout: Layout) -> float:
+    """A month's name after its tick; before it, near the picture's end,
+    when the name before leaves room; else none (the tick stays): a name is
+    never cut at the edge. Returns where the last name now ends."""
+    width = len(label) * _EM_PER_CHAR * layout.font_size
+    if at + 3 + width <= layout.width:
+        parts.append(f'<text class="tl-month" x="{at + 3}" y="{_MONTH_Y}">{escape(label)}</text>')
+        return at + 3 + width
+    if at - 3 - width >= named_to + 4:
+        parts.append(f'<text class="tl-month" x="{at - 3}" y="{_MONTH_Y}" text-anchor="end">'
+                     f"{escape(label)}</text>")
+        return at
+    return named_to
+
+
 def timeline_svg(portal: Portal, layout: Layout) -> Markup:
     _ = portal.words.language.gettext
     first, last = _span(portal)
@@ -175,12 +201,12 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
     step = 1 if months <= _MOST_TICKS else 12 * -(-months // (12 * _MOST_TICKS))
     index = first.year * 12 + first.month - 1
     index += -index % step
+    named_to = 0.0  # where the last month's name ends
     while (month := dt.date(index // 12, index % 12 + 1, 1)) <= last:
         if month >= first:
-            label = escape(portal.words.short_month(month.month)) if step == 1 else str(month.year)
+            label = portal.words.short_month(month.month) if step == 1 else str(month.year)
             parts += _across("tl-tick", x(month), _AXIS - 6, height - 4, gaps)
-            parts.append(f'<text class="tl-month" x="{x(month) + 3}" y="{_MONTH_Y}">'
-                         f'{label}</text>')
+            named_to = _month_name(parts, label, x(month), named_to, layout)
         index += step
         if index // 12 > dt.MAXYEAR:
             break

@@ -16,9 +16,11 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
+from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 from feedgenerator import Atom1Feed
+from feedgenerator.django.utils.encoding import iri_to_uri
 from markupsafe import Markup
 
 from .filters import shortened
@@ -101,18 +103,44 @@ def updates_feed(portal: Portal) -> bytes:
         feed_url=page + UPDATES_FILE if portal.url else None,
         feed_guid=_urn(f"{client.id}/{project.id}"),
         subtitle=_("Everything recorded on this project's page, newest first."))
-    for update in portal_updates(portal):
-        moment = dt.datetime.combine(update.date, dt.time(0), tzinfo=zone)
-        changed = dt.datetime.combine(update.updated, dt.time(0), tzinfo=zone) \
-            if update.updated else moment
-        feed.add_item(title=update.title, link=page, description="",
-                      content=str(update.content), unique_id=_urn(
-                          f"{client.id}/{project.id}/{update.key}"),
-                      author_name=update.author, pubdate=moment, updateddate=changed)
     # The feed's own date is the build's, which SOURCE_DATE_EPOCH fixes.
     feed.latest_post_date = lambda: portal.updated
     written: str = feed.writeString("utf-8")
-    return written.encode("utf-8")
+    link = iri_to_uri(page)
+    entries = "".join(atom_entry(
+        title=update.title, link=link, content=str(update.content),
+        unique_id=_urn(f"{client.id}/{project.id}/{update.key}"), author_name=update.author,
+        published=dt.datetime.combine(update.date, dt.time(0), tzinfo=zone),
+        updated=dt.datetime.combine(update.updated or update.date, dt.time(0), tzinfo=zone))
+        for update in portal_updates(portal))
+    # The entries go where feedgenerator would write its items.
+    assert written.endswith(_END_FEED)
+    return (written[: -len(_END_FEED)] + entries + _END_FEED).encode("utf-8")
+
+
+_END_FEED = "</feed>"
+_HTML = ' type="html"'
+
+
+def atom_entry(*, title: str, link: str, content: str, unique_id: str, author_name: str | None,
+               published: dt.datetime, updated: dt.datetime) -> str:
+    """One ``<entry>``, character for character what ``Atom1Feed.add_item``
+    with these values (and ``description=""``) writes (a property test
+    compares the two), in a fifth of the time: feedgenerator writes each
+    element through xml.sax, and the feed was a tenth of a build.
+    ``link`` is a URI already (``iri_to_uri``)."""
+    author = f"<author>{_element('name', author_name)}</author>" if author_name is not None else ""
+    return (f"<entry>{_element('title', title)}<link href={quoteattr(link)} rel=\"alternate\"/>"
+            f"<published>{published.isoformat()}</published><updated>{updated.isoformat()}</updated>"
+            f"{author}{_element('id', unique_id)}<summary type=\"html\"/>"
+            f"{_element('content', content, _HTML)}</entry>")
+
+
+def _element(name: str, text: str, attributes: str = "") -> str:
+    """An element as xml.sax's generator writes it, an empty one short."""
+    if not text:
+        return f"<{name}{attributes}/>"
+    return f"<{name}{attributes}>{escape(text)}</{name}>"
 
 
 def _urn(name: str) -> str:

@@ -35,7 +35,7 @@ from ..gitlog import HistoryIndex, HistoryUnreadable, read_index
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
-from ..problems import CourtsideError, report
+from ..problems import CourtsideError, display_path, report
 from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from ..studio import StudioRow, counts, ranked
@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DASHBOARD_TEMPLATE = "studio.html"
+#: The site's own pages, by the file each is written to: the front page, and
+#: the page a host shows for an address it has nothing at.
+SITE_PAGES = {"index.html": "landing.html", "404.html": "notfound.html"}
 #: Written into ``p/`` and ``studio/`` so a host's directory listing never
 #: shows the tokens.
 PLACEHOLDER_TEMPLATE = "private.html"
@@ -112,7 +115,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         self.moment = checked_build_moment()
         self.context_for_pages = replace(site_context(
             self.settings, _pelican.template_folders(self), self.moment),
-            history=self._history())
+            history=self._history(), compiled_templates=str(
+                Path(self.settings["CACHE_PATH"]) / "courtside-templates")
+            if self.options.cache else None)
         self.header_csp = page_policy(self.context_for_pages.inline, header=True)
         self.manifest: Manifest | None = None
         self.staging = Staging(Path(self.output_path))
@@ -150,6 +155,11 @@ class PortalGenerator(Generator):  # type: ignore[misc]
     # -- loading, checking and rendering ------------------------------------------------------
 
     def _build_all(self) -> list[StagedClient]:
+        if not self.options.clients_folder.exists():  # said, as the closing line is
+            _pelican.console().print(
+                f"Courtside: no clients folder ({display_path(self.options.clients_folder)}/) "
+                "yet, so no portals; `courtside new` creates it with a client's file",
+                soft_wrap=True, markup=False, highlight=False)
         files, problems = client_files(self.options.clients_folder)
         self.staging.clear()
         cache = manifest = None
@@ -262,9 +272,10 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         # path, and sitemap or search-index plugins listening to it would
         # publish the secret link. Files from the cache are in place already
         # (the manifest said so); the others were staged as they were built.
-        placeholder = render_page(self.context_for_pages, PLACEHOLDER_TEMPLATE, f"{PORTALS_FOLDER}/")
+        placeholder = render_page(self.context_for_pages, PLACEHOLDER_TEMPLATE, f"{PORTALS_FOLDER}/",
+                                  self.options.language)
         token = self.options.studio_token
-        files = {f"{PORTALS_FOLDER}/index.html": placeholder}
+        files = {**self._site_pages(), f"{PORTALS_FOLDER}/index.html": placeholder}
         if token:
             files.update(self._dashboard_files())
             files[f"{STUDIO_FOLDER}/index.html"] = placeholder
@@ -288,6 +299,16 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             self._remove_stale(STUDIO_FOLDER, {token} if token else set())
         _pelican.console().print(counts(self.rows).summary(words_of(self.options.studio_language)),
                                  soft_wrap=True)
+
+    def _site_pages(self) -> dict[str, bytes]:
+        """The front page and the 404 page, in the portals' default language,
+        each unless a page of the studio's own in content/ is saved as it."""
+        own = _pelican.page_files(self)
+        # The 404 page is shown at any depth (p/<an old token>/): its links
+        # start at the site's root, never relative to where it was written.
+        return {name: render_page(self.context_for_pages, template, "", self.options.language,
+                                  **({"SITEURL": self.options.siteurl} if name == "404.html" else {}))
+                for name, template in SITE_PAGES.items() if name not in own}
 
     def _dashboard_files(self) -> dict[str, bytes]:
         options = self.options
