@@ -454,7 +454,7 @@ def test_the_bases_load():
     assert all(as_the_loader_reads(text) is not None for text in BASES)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(base=st.sampled_from(BASES),
        edits=st.lists(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 10_000),
