@@ -434,7 +434,9 @@ def test_a_saved_index_is_data_and_one_tampered_with_is_read_again(repo, tmp_pat
     kept = json.loads(saved.read_text("utf-8"))
     assert kept["changes"] and "SECRET" not in saved.read_text("utf-8")
     for tampered in ({**kept, "head": "--output=/tmp/x"},
-                     {**kept, "changes": [[1, "a.yaml", "0" * 40 + "\nmissing", ""]]},
+                     {**kept, "changes": [[1], ["a.yaml"], ["0" * 40 + "\nmissing"], [""]]},
+                     {**kept, "changes": [[1, 2], ["a.yaml"], ["0" * 40], [""]]},
+                     {**kept, "changes": [["1"], ["a.yaml"], ["0" * 40], [""]]},
                      {**kept, "changes": "a.yaml"}, [kept]):
         saved.write_text(json.dumps(tampered), "utf-8")
         started = started_git(monkeypatch)
