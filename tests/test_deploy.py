@@ -400,3 +400,15 @@ def test_the_preview_sees_a_clients_folder_removed_and_made_again(tmp_path, monk
         stop.set()
         serving.join(timeout=10)
     assert not serving.is_alive()
+
+
+def test_the_preview_names_the_files_a_studio_changed_not_their_temporary_copies():
+    from courtside.preview import changed_names
+
+    # What one `courtside done` (a safe write: a temporary file renamed into place) reports.
+    written = ["clients/.kiosk.yaml.psldbrua.tmp", "clients/kiosk.yaml",
+               "clients/.kiosk.yaml.psldbrua.tmp"]
+    assert changed_names(written) == ["kiosk.yaml"]
+    assert changed_names(["clients/b.yaml", "clients/a.yaml"]) == ["a.yaml", "b.yaml"]
+    # A hidden file of the studio's own is still named when it is all that changed.
+    assert changed_names(["content/.htaccess"]) == [".htaccess"]

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -128,6 +128,15 @@ def _changes(watched: list[Path], stop: threading.Event | None
                 return  # stopped
 
 
+def changed_names(paths: Iterable[str]) -> list[str]:
+    """The names of the changed files a studio knows: an editor's or a
+    command's temporary file (``.acme.yaml.x1y2.tmp``, which a safe write
+    renames into place) is hidden like the file it stands for, unless
+    nothing else changed."""
+    names = sorted({Path(path).name for path in paths})
+    return [name for name in names if not name.startswith(".")] or names
+
+
 def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, port: int,
           stop: threading.Event | None = None) -> None:
     """Build, serve ``output`` on ``bind:port``, rebuild on every change."""
@@ -152,8 +161,8 @@ def serve(settings_file: Path, output: Path, watched: list[Path], *, bind: str, 
         for changes in changes_seen:
             if not changes:  # a quiet moment
                 continue
-            names = sorted({Path(path).name for _, path in changes})
-            print(f"Courtside: {', '.join(names)} changed; rebuilding", flush=True)
+            print(f"Courtside: {', '.join(changed_names(path for _, path in changes))} changed; "
+                  "rebuilding", flush=True)
             build(settings_file)
     finally:
         changes_seen.close()
