@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar.parser import Contentline
 
-from courtside.calendar import PRODID, REFRESH_INTERVAL, FoldedLine, _feed, calendar_text, serialize_event
+from courtside.calendar import PRODID, REFRESH_INTERVAL, _feed, calendar_text, folded, serialize_event
 from helpers import EPOCH, EXAMPLE_TOKENS, REPO, text_of
 
 ICAL_JS = REPO / "tests" / "js" / "parse_ics.mjs"
@@ -179,7 +179,7 @@ LINE_TEXT = st.one_of(ASCII_LINE, MIXED_LINE)
 @given(LINE_TEXT)
 def test_lines_fold_exactly_as_icalendar_folds_them(text):
     line = "DESCRIPTION:" + text
-    assert FoldedLine(line).to_ical() == Contentline(line).to_ical()
+    assert folded(line) == Contentline(line).to_ical()
 
 
 @settings(max_examples=500, deadline=None)

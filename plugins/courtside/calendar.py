@@ -37,8 +37,8 @@ _REVISION_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 _FOLD_AT = 75
 
 
-class FoldedLine(Contentline):
-    """A content line folded exactly as icalendar folds it, on its UTF-8
+def folded(line: str) -> bytes:
+    """A content line as UTF-8, folded exactly as icalendar folds it, on its
     octets instead of one character at a time: a line under 75 octets stays
     as it is; a longer one is cut before the character that would make a
     piece 75 octets long (never inside a character's octets), one character
@@ -46,15 +46,6 @@ class FoldedLine(Contentline):
     escapes, as icalendar does. A feed has a dozen lines per event, German
     and Russian ones are long and not ASCII, and icalendar's character loop
     was a fifth of a build."""
-
-    __slots__ = ()
-
-    def to_ical(self) -> bytes:
-        return folded(self)
-
-
-def folded(line: str) -> bytes:
-    """``line`` as UTF-8, folded as ``FoldedLine`` says."""
     data = line.encode("utf-8")
     if len(data) < _FOLD_AT:
         return data
@@ -75,31 +66,26 @@ def folded(line: str) -> bytes:
 _ESCAPES = frozenset(b"\\^")
 
 
-def content_line(name: str, value: object) -> FoldedLine:
-    """One property as ``Contentline.from_parts`` makes it. Most have no
-    parameters: those are written without its checks and conversions. A
-    plain ``str`` is a value already written as iCalendar text (dates,
-    numbers, ids), with any parameters in ``name``. (icalendar leaves
-    Contentline's constructor unannotated: hence the two ignores.)"""
+def content_line(name: str, value: object) -> str:
+    """One property as ``Contentline.from_parts`` makes it, unfolded. Most
+    have no parameters: those are written without its checks and
+    conversions. A plain ``str`` is a value already written as iCalendar
+    text (dates, numbers, ids), with any parameters in ``name``."""
     if type(value) is str:
-        return FoldedLine(f"{name}:{value}")  # type: ignore[no-untyped-call]
+        return f"{name}:{value}"
     params = getattr(value, "params", None)
     if params or not hasattr(value, "to_ical"):
-        line: FoldedLine = FoldedLine.from_parts(
-            name, params if params is not None else Parameters(), value)
-        return line
-    return FoldedLine(f"{name}:{to_unicode(value.to_ical())}")  # type: ignore[no-untyped-call]
+        return str(Contentline.from_parts(
+            name, params if params is not None else Parameters(), value))
+    return f"{name}:{to_unicode(value.to_ical())}"
 
 
 _BEGIN_EVENT, _END_EVENT = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
 
 
 def serialize_lines(properties: Sequence[tuple[str, object]]) -> bytes:
-    """The content lines of ``properties``, each ending in CRLF. A plain
-    ``str`` is a value already written as iCalendar text (``content_line``)."""
-    return b"".join((folded(f"{name}:{value}") if type(value) is str
-                     else content_line(name, value).to_ical()) + b"\r\n"
-                    for name, value in properties)
+    """The content lines of ``properties``, each folded and ending in CRLF."""
+    return b"".join(folded(content_line(name, value)) + b"\r\n" for name, value in properties)
 
 
 def serialize_event(properties: Sequence[tuple[str, object]]) -> bytes:
