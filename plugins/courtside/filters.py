@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import cache
+from types import ModuleType
 from typing import Any, Protocol
 
 from .i18n import SOURCE, Language, language
@@ -55,6 +56,14 @@ class Effect(Protocol):
     def cost(self) -> str | None: ...
 
 
+def _cldr_dates() -> ModuleType:
+    """Babel's dates, imported when the first one is formatted (an English
+    site never does)."""
+    import babel.dates
+
+    return babel.dates
+
+
 class Words:
     """Dates, counts and the short statements built from them, in one language."""
 
@@ -74,11 +83,13 @@ class Words:
 
     def _skeleton(self, skeleton: str, day: dt.date) -> str:
         """``day`` in the locale's form of CLDR's ``skeleton``."""
-        key = (skeleton, day)
-        if key not in self._formatted:
-            from babel.dates import format_skeleton
+        return self._remembered((skeleton, day), lambda: _cldr_dates().format_skeleton(
+            skeleton, day, locale=self.language.locale))
 
-            self._formatted[key] = format_skeleton(skeleton, day, locale=self.language.locale)
+    def _remembered(self, key: tuple[str, object], formatted: Callable[[], object]) -> str:
+        """What ``formatted`` gives, worked out once per ``key``."""
+        if key not in self._formatted:
+            self._formatted[key] = str(formatted())
         return self._formatted[key]
 
     def short_date(self, day: dt.date, *, year: bool = False) -> str:
@@ -92,20 +103,15 @@ class Words:
         """``Nov``; ``Nov.``: a month on the timeline's axis."""
         if self.language.base == SOURCE:
             return _MONTHS[month - 1]
-        from babel.dates import get_month_names
-
-        return str(get_month_names("abbreviated", "stand-alone", self.language.locale)[month])
+        return str(_cldr_dates().get_month_names("abbreviated", "stand-alone",
+                                                 self.language.locale)[month])
 
     def clock_time(self, moment: dt.time) -> str:
         """``14:00``: the locale's short time (24 hours where it counts so)."""
         if self.language.base == SOURCE:
             return moment.strftime("%H:%M")
-        key = ("time", moment)
-        if key not in self._formatted:
-            from babel.dates import format_time
-
-            self._formatted[key] = format_time(moment, "short", locale=self.language.locale)
-        return self._formatted[key]
+        return self._remembered(("time", moment), lambda: _cldr_dates().format_time(
+            moment, "short", locale=self.language.locale))
 
     def zone_name(self, zone: str) -> str:
         """``Europe/Vienna``; ``Wien``, ``Вена``: a time zone as a reader
@@ -113,13 +119,8 @@ class Words:
         wherever CLDR has no city: ``Etc/GMT+5`` is five hours behind)."""
         if self.language.base == SOURCE or "/" not in zone or zone.startswith("Etc/"):
             return zone
-        key = ("zone", zone)
-        if key not in self._formatted:
-            from babel.dates import get_timezone_location
-
-            self._formatted[key] = str(get_timezone_location(zone, locale=self.language.locale,
-                                                             return_city=True))
-        return self._formatted[key]
+        return self._remembered(("zone", zone), lambda: _cldr_dates().get_timezone_location(
+            zone, locale=self.language.locale, return_city=True))
 
     # A count's phrase comes from one method that gives the catalog's form
     # for the count with ``%(num)d`` still in it: the page fills it in, and
