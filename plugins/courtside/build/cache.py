@@ -18,7 +18,6 @@ cache folder is as trusted as the code (keep it out of the repository).
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import importlib.metadata
 import json
@@ -65,16 +64,15 @@ class BuildCache:
     def __init__(self, folder: Path, context: BuildContext) -> None:
         self.folder = folder
         self.context_key = context_key(context)
-        self.history = context.history
         self.used: set[str] = set()
 
-    def key(self, path: Path) -> str:
+    def key(self, path: Path, history: HistoryIndex | None) -> str:
         """The file's text, its history and everything else it is rendered with."""
-        history = history_key(self.history, path).encode()
-        return hashlib.sha256(self.context_key.encode() + path.read_bytes() + history).hexdigest()
+        versions = history_key(history, path).encode()
+        return hashlib.sha256(self.context_key.encode() + path.read_bytes() + versions).hexdigest()
 
-    def get(self, path: Path) -> StagedClient | None:
-        key = self.key(path)
+    def get(self, path: Path, history: HistoryIndex | None) -> StagedClient | None:
+        key = self.key(path, history)
         self.used.add(key)
         entry = self.folder / (key + SUFFIX)
         try:
@@ -83,10 +81,10 @@ class BuildCache:
             return None
         return build if isinstance(build, StagedClient) and build.path == path else None
 
-    def put(self, build: StagedClient) -> None:
+    def put(self, build: StagedClient, history: HistoryIndex | None) -> None:
         """Store ``build`` (as staged: its files as hashes); safe to call
         from a worker."""
-        key = self.key(build.path)
+        key = self.key(build.path, history)
         self.used.add(key)
         self.folder.mkdir(parents=True, exist_ok=True)
         # Renamed into place, not flushed to disk: an entry lost in a crash
@@ -95,16 +93,9 @@ class BuildCache:
         temporary.write_bytes(pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, self.folder / (key + SUFFIX))
 
-    def sharing(self, history: HistoryIndex | None) -> BuildCache:
-        """This cache as a worker uses it: with the history of its own files
-        (``HistoryIndex.only``), the same entries."""
-        part = copy.copy(self)
-        part.history = history
-        return part
-
-    def keep(self, path: Path) -> None:
+    def keep(self, path: Path, history: HistoryIndex | None) -> None:
         """Mark the entry of ``path`` as used (when a worker stored it)."""
-        self.used.add(self.key(path))
+        self.used.add(self.key(path, history))
 
     def prune(self) -> None:
         """Forget entries this build did not use."""
@@ -168,7 +159,7 @@ def build_and_store(path: Path, context: BuildContext, staging: Staging,
     # A portal with a password is never stored: its page depends on a secret
     # that must not leave a trace in the cache.
     if cache is not None and not any(p.project.password_env for p in build.projects):
-        cache.put(build)
+        cache.put(build, context.history)
     return build
 
 

@@ -73,15 +73,13 @@ def _progress(items: Iterable[_Item], total: int, description: str) -> Iterable[
     return track(items, total=total, description=description, console=terminal, transient=True)
 
 
-def _for_share(context: BuildContext, cache: BuildCache | None, paths: list[Path]
-               ) -> tuple[BuildContext, BuildCache | None]:
-    """The context and cache a worker building ``paths`` is sent: with the
-    history of those files only (the whole index is megabytes, and both
-    carried it with every share of work)."""
+def _for_share(context: BuildContext, paths: list[Path]) -> BuildContext:
+    """The context a worker building ``paths`` is sent: with the history of
+    those files only (the whole index is megabytes, pickled again with every
+    share of work)."""
     if context.history is None:
-        return context, cache
-    history = context.history.only(paths)
-    return replace(context, history=history), cache.sharing(history) if cache else None
+        return context
+    return replace(context, history=context.history.only(paths))
 
 
 def _ignore_interrupts() -> None:
@@ -172,7 +170,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         builds: dict[Path, StagedClient] = {}
         if cache is not None and manifest is not None:
             for path in files:
-                entry = cache.get(path)
+                entry = cache.get(path, self.context_for_pages.history)
                 if entry is not None and manifest.holds(entry):
                     builds[path] = entry  # its pages are in place: nothing to build or write
         missing = [path for path in files if path not in builds]
@@ -200,7 +198,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 "client files; nothing was built and the output folder is as it was"))
         if cache:
             for path in missing:
-                cache.keep(path)
+                cache.keep(path, self.context_for_pages.history)
             cache.prune()
         return [builds[path] for path in files]
 
@@ -231,10 +229,10 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             # futures with a traceback of its own.
             size = max(1, len(paths) // (workers * 32))
             with interrupts_deferred():
-                futures = [pool.submit(build_and_store_all, share, shared, self.staging, kept)
+                futures = [pool.submit(build_and_store_all, share, _for_share(context, share),
+                                       self.staging, cache)
                            for share in (paths[start:start + size]
-                                         for start in range(0, len(paths), size))
-                           for shared, kept in [_for_share(context, cache, share)]]
+                                         for start in range(0, len(paths), size))]
             submitted = True
             results = (build for future in futures for build in future.result())
             built = list(_progress(results, len(paths), "Courtside: building"))
