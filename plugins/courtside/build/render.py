@@ -29,7 +29,6 @@ from markupsafe import Markup
 
 from ..actions import tel_link, website_text
 from ..calendar import milestone_events, portal_calendar
-from ..files import write_atomically
 from ..filters import words_of
 from ..gitlog import HistoryIndex, client_history
 from ..history import NO_HISTORY
@@ -217,35 +216,33 @@ _ENVIRONMENTS: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], str], ji
 
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates shared by the environments of one process and,
-    with a ``folder``, by its workers and the next build. Jinja compiles a
-    template once per environment, and there is one environment per
-    language: without this a build in three languages compiled the theme
-    three times in every worker, and a rebuild after one edit spent a fifth
-    of its time compiling. What a template compiles to does not depend on the
-    language (the catalog is looked up when it renders); Jinja checks a
-    compiled template's source and Python version when it loads it, and the
-    folder is named after the Jinja options and version it was compiled with."""
+    with a ``folder`` (Jinja's own ``FileSystemBytecodeCache``), by its
+    workers and the next build. Jinja compiles a template once per
+    environment, and there is one environment per language: without this a
+    build in three languages compiled the theme three times in every worker,
+    and a rebuild after one edit spent a fifth of its time compiling. What a
+    template compiles to does not depend on the language (the catalog is
+    looked up when it renders); Jinja checks a compiled template's source and
+    Python version when it loads it, and the folder is named after the Jinja
+    options and version it was compiled with."""
 
     def __init__(self, folder: Path | None) -> None:
         self.compiled: dict[str, bytes] = {}
-        self.folder = folder
+        self.on_disk = jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.compiled.get(bucket.key)
-        if code is None and self.folder is not None:
-            try:
-                code = (self.folder / bucket.key).read_bytes()
-            except OSError:
-                return
         if code is not None:
             bucket.bytecode_from_string(code)  # nothing, when its source changed since
+        elif self.on_disk is not None:
+            self.on_disk.load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.compiled[bucket.key] = bucket.bytecode_to_string()
-        if self.folder is not None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+        if self.on_disk is not None:
             try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                write_atomically(self.folder / bucket.key, code)
+                Path(self.on_disk.directory).mkdir(parents=True, exist_ok=True)
+                self.on_disk.dump_bytecode(bucket)
             except OSError:
                 pass  # a cache that cannot be written is only slower
 
