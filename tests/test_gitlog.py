@@ -21,7 +21,9 @@ from courtside import gitlog
 from courtside.gitlog import (
     HistoryIndex,
     Version,
+    blob_id,
     blob_texts,
+    history_inputs,
     history_key,
     read_index,
     versions_with_worktree,
@@ -249,6 +251,42 @@ def test_the_working_tree_is_todays_version_only_when_it_differs(repo):
     # A new file, not committed yet: what the next push publishes.
     assert versions_with_worktree(index, repo.root / "clients" / "new.yaml", "n\n", today) == (
         Version(today, ""),)
+
+
+def test_a_files_kept_history_depends_on_today_only_where_its_history_does(repo):
+    """``history_inputs``: a clean checkout's history is the same every day
+    (a daily rebuild finds it kept), an edit not committed yet or a build
+    dated before the last commit is the day's own; told by the text's blob
+    id, which is git's own."""
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-07-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("2026-07-03T10:00:00+00:00", {"clients/a.yaml": "v2 ü\n"})
+    index = read_index(repo.root / "clients", "UTC")
+    last = repo.blob("HEAD", "clients/a.yaml")
+    assert blob_id("v2 ü\n".encode(), last) == last
+    on = [dt.date(2026, 7, day) for day in (3, 4, 30)]
+    assert len({history_inputs(index, path, "v2 ü\n", day) for day in on}) == 1  # a CI build, any day
+    assert len({history_inputs(index, path, "v2 ü\r\n", day) for day in on}) == 1  # autocrlf
+    edited = {history_inputs(index, path, "v3\n", day) for day in on}
+    assert len(edited) == 3 and history_inputs(index, path, "v2 ü\n", on[0]) not in edited
+    dated_back = dt.date(2026, 7, 2)  # SOURCE_DATE_EPOCH before the last commit
+    assert history_inputs(index, path, "v2 ü\n", dated_back) != history_inputs(index, path, "v2 ü\n", on[0])
+    # Another history of the same text (a rewritten past version) is other inputs.
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.commit("2026-07-02T10:00:00+00:00", {"clients/a.yaml": "v1.5\n"})
+    repo.commit("2026-07-03T10:00:00+00:00", {"clients/a.yaml": "v2 ü\n"})
+    rewritten = read_index(repo.root / "clients", "UTC")
+    assert history_inputs(rewritten, path, "v2 ü\n", on[1]) != history_inputs(index, path, "v2 ü\n", on[1])
+
+
+def test_a_blob_id_is_gits_in_either_hash(tmp_path):
+    for form in ("sha1", "sha256"):
+        folder = tmp_path / form
+        subprocess.run(["git", "init", "-q", f"--object-format={form}", str(folder)], check=True)
+        data = "name: Ä\r\n".encode()
+        told = subprocess.run(["git", "-C", str(folder), "hash-object", "--stdin"], input=data,
+                              capture_output=True, check=True).stdout.decode().strip()
+        assert blob_id(data, told) == told and len(told) == (40 if form == "sha1" else 64)
 
 
 def started_git(monkeypatch) -> list[list[str]]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -42,7 +43,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from .history import ProjectHistory, project_histories
@@ -390,6 +391,58 @@ def history_key(index: HistoryIndex | None, path: Path) -> str:
     return " ".join(f"{version.day.isoformat()}:{version.blob}" for version in versions_of(index, path))
 
 
+def blob_id(data: bytes, like: str) -> str:
+    """The id git gives a blob holding ``data``, in the hash of ``like`` (an
+    id from the same repository: SHA-1, or SHA-256 in a repository made so)."""
+    digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def is_committed(index: HistoryIndex | None, path: Path, current_text: str, today: dt.date) -> bool:
+    """Whether ``current_text`` is the file's last committed version (as a
+    checkout, or one with ``core.autocrlf``), and ``today`` is no earlier
+    than any commit's day: then its history is the same whatever day it is
+    built (``versions_with_worktree`` adds nothing, ``_until`` moves no
+    version). Told by the blob id of the text, without reading the blob."""
+    committed = versions_of(index, path)
+    if not committed or today < max(version.day for version in committed):
+        return False
+    data = current_text.encode("utf-8")
+    last = committed[-1].blob
+    return blob_id(data, last) == last or (b"\r\n" in data
+                                          and blob_id(data.replace(b"\r\n", b"\n"), last) == last)
+
+
+def history_inputs(index: HistoryIndex | None, path: Path, current_text: str, today: dt.date) -> bytes:
+    """All that the file's history (``client_history``) depends on but for
+    Courtside's code and the studio's settings: its committed versions, its
+    text, and today only where the history changes with it (an edit not
+    committed yet is today's version; a build dated back cuts the history
+    short). A rebuild of the same commit on another day has the same inputs."""
+    inputs = f"{history_key(index, path)}\n".encode() + current_text.encode("utf-8")
+    if not is_committed(index, path, current_text, today):
+        inputs += f"\0today {today.isoformat()}".encode()
+    return inputs
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """What ``client_history`` derives from a client file's versions: each
+    project's history, and how many past versions did not load."""
+
+    projects: Mapping[str, ProjectHistory]
+    unreadable: int = 0
+
+
+class KeptHistories(Protocol):
+    """Where file histories are kept between builds, by their inputs
+    (``history_inputs``); ``build.cache.HistoryStore`` keeps them on disk."""
+
+    def get(self, inputs: bytes) -> FileHistory | None: ...
+
+    def put(self, inputs: bytes, history: FileHistory) -> None: ...
+
+
 # --- blob contents: one `git cat-file --batch` per process and repository ----------------------
 
 
@@ -542,12 +595,15 @@ def _until(versions: tuple[Version, ...], today: dt.date) -> tuple[Version, ...]
 
 def client_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
                    timezone: str, language: str, terms: Mapping[str, Any] | None = None,
-                   document: Document | None = None) -> dict[str, ProjectHistory]:
+                   document: Document | None = None, kept: KeptHistories | None = None
+                   ) -> Mapping[str, ProjectHistory]:
     """Each project's history (``history.project_histories``) from the client
     file's versions; empty without history. ``today`` is the studio's: the
     day an uncommitted edit would be published. ``document`` is what the
     loader read ``client`` from, when the caller has it: the file is not read
-    again, and older versions are read as edits of it."""
+    again, and older versions are read as edits of it. ``kept``: histories
+    kept by an earlier build, found by their inputs; one found there is
+    neither read from git nor parsed again, and one derived here is kept."""
     if index is None:
         return {}
     if document is not None and document.text:
@@ -557,17 +613,24 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
             current_text = path.read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return {}
-    # Past versions read the studio's default terms as the current one does:
-    # a term the file leaves to the studio has not changed because of that.
-    client = with_studio_terms(client, terms or {})
-    try:
-        past, unreadable = past_clients(index, path, current_text, client, today, timezone, language,
-                                        terms, document)
-    except HistoryUnreadable as error:
-        logger.warning("Courtside: %s; its portals are built without their history", error)
-        return {}
-    if unreadable:
+    inputs = history_inputs(index, path, current_text, today) if kept is not None else b""
+    found = kept.get(inputs) if kept is not None else None
+    if found is None:
+        # Past versions read the studio's default terms as the current one does:
+        # a term the file leaves to the studio has not changed because of that.
+        client = with_studio_terms(client, terms or {})
+        try:
+            past, unreadable = past_clients(index, path, current_text, client, today, timezone,
+                                            language, terms, document)
+        except HistoryUnreadable as error:
+            logger.warning("Courtside: %s; its portals are built without their history", error)
+            return {}
+        found = FileHistory(project_histories(past), unreadable)
+        if kept is not None:
+            kept.put(inputs, found)
+    if found.unreadable:
         logger.info("Courtside: %s: %d past %s did not load; its history leaves %s out",
-                    display_path(path), unreadable, "version" if unreadable == 1 else "versions",
-                    "it" if unreadable == 1 else "them")
-    return project_histories(past)
+                    display_path(path), found.unreadable,
+                    "version" if found.unreadable == 1 else "versions",
+                    "it" if found.unreadable == 1 else "them")
+    return found.projects

@@ -18,17 +18,21 @@ cache folder is as trusted as the code (keep it out of the repository).
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import json
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomically
-from ..gitlog import HistoryIndex, history_key
+from ..gitlog import FileHistory, HistoryIndex, history_inputs, history_key
+from ..history import ProjectHistory
 from .render import BuildContext, StagedClient, build_client
 from .staging import Staging
 
@@ -49,10 +53,18 @@ def _hash_files(digest: _Hash, folders: Iterable[Path | str]) -> None:
                 digest.update(path.read_bytes())
 
 
-def context_key(context: BuildContext) -> str:
+@functools.cache
+def code_key() -> str:
+    """Courtside's own code: every file of the package (a build runs as its
+    own process, so the code cannot change under it)."""
     digest = hashlib.sha256()
-    _hash_files(digest, [Path(__file__).parent.parent, *context.template_paths,
-                         context.options.agreements_folder])
+    _hash_files(digest, [Path(__file__).parent.parent])
+    return digest.hexdigest()
+
+
+def context_key(context: BuildContext) -> str:
+    digest = hashlib.sha256(code_key().encode())
+    _hash_files(digest, [*context.template_paths, context.options.agreements_folder])
     digest.update(repr(context).encode())
     digest.update(os.getcwd().encode())
     # Public holidays come from this package's tables, which change between releases.
@@ -86,12 +98,7 @@ class BuildCache:
         from a worker."""
         key = self.key(build.path, history)
         self.used.add(key)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        # Renamed into place, not flushed to disk: an entry lost in a crash
-        # is only rebuilt, a torn one fails to unpickle and is rebuilt too.
-        temporary = self.folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_bytes(pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, self.folder / (key + SUFFIX))
+        _store(self.folder, key, pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
 
     def keep(self, path: Path, history: HistoryIndex | None) -> None:
         """Mark the entry of ``path`` as used (when a worker stored it)."""
@@ -99,10 +106,79 @@ class BuildCache:
 
     def prune(self) -> None:
         """Forget entries this build did not use."""
-        if self.folder.is_dir():
-            for entry in self.folder.iterdir():
-                if entry.suffix == SUFFIX and entry.stem not in self.used:
-                    entry.unlink(missing_ok=True)
+        _prune(self.folder, self.used)
+
+
+def _store(folder: Path, key: str, data: bytes) -> None:
+    """An entry, renamed into place under a name of this process's own (two
+    workers storing one key each rename a whole file), not flushed to disk:
+    an entry lost in a crash is only made again, a torn one fails to
+    unpickle and is made again too."""
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{key}.{os.getpid()}.tmp"
+    temporary.write_bytes(data)
+    os.replace(temporary, folder / (key + SUFFIX))
+
+
+def _prune(folder: Path, used: set[str]) -> None:
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.suffix == SUFFIX and entry.stem not in used:
+                entry.unlink(missing_ok=True)
+
+
+class HistoryStore:
+    """Each client file's history (``gitlog.client_history``), kept between
+    builds in ``CACHE_PATH/courtside-history/`` beside the git log's index,
+    so that a deploy that keeps the folder (the shipped workflows do) reads
+    and parses no past version of a file whose history it has. An entry is
+    found by a hash of all the history depends on: Courtside's code, the
+    studio's time zone, language and default terms, and the file's inputs
+    (``gitlog.history_inputs``: its committed versions, its text, and today
+    where that matters). It holds what the portal shows of the history (the
+    dates and values of ``ProjectHistory``), never a commit's message,
+    author or branch, nor a token. Sent to the workers with the build's
+    context: each stores what it derives."""
+
+    def __init__(self, folder: Path, timezone: str, language: str, terms: Mapping[str, Any]) -> None:
+        self.folder = folder
+        # The terms in their order: it is the order of the changes found in them.
+        self.salt = hashlib.sha256(f"{code_key()}\0{timezone}\0{language}\0{terms!r}\0".encode()
+                                   ).digest()
+
+    def key(self, inputs: bytes) -> str:
+        return hashlib.sha256(self.salt + inputs).hexdigest()
+
+    def get(self, inputs: bytes) -> FileHistory | None:
+        """The kept history; None when there is none, or it cannot be read
+        (torn, or written by other code): it is derived again."""
+        try:
+            found = pickle.loads((self.folder / (self.key(inputs) + SUFFIX)).read_bytes())
+        except Exception:  # noqa: BLE001 - whatever the bytes are, the history is derived again
+            return None
+        if not (isinstance(found, FileHistory) and type(found.unreadable) is int
+                and isinstance(found.projects, dict)
+                and all(type(name) is str and isinstance(history, ProjectHistory)
+                        for name, history in found.projects.items())):
+            return None
+        return found
+
+    def put(self, inputs: bytes, history: FileHistory) -> None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
+            _store(self.folder, self.key(inputs), pickle.dumps(history, pickle.HIGHEST_PROTOCOL))
+
+    def prune(self, index: HistoryIndex | None, paths: Iterable[Path], today: dt.date) -> None:
+        """Forget the entries of files no longer there or changed since: the
+        keys of ``paths`` as they are now are kept, whether this build derived
+        their history or took their pages whole from the build cache."""
+        used = set()
+        for path in paths:
+            try:
+                text = path.read_bytes().decode("utf-8-sig")  # as the loader reads it
+            except (OSError, UnicodeDecodeError):
+                continue
+            used.add(self.key(history_inputs(index, path, text, today)))
+        _prune(self.folder, used)
 
 
 class Manifest:

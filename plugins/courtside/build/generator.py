@@ -39,7 +39,7 @@ from ..problems import CourtsideError, display_path, report
 from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from ..studio import StudioRow, counts, ranked
-from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
+from .cache import BuildCache, HistoryStore, Manifest, build_and_store, build_and_store_all
 from .publishing import die_with_parent, interrupts_deferred
 from .render import BuildContext, StagedClient, page_policy, render_page, site_context
 from .staging import Staging
@@ -111,9 +111,16 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = checked_build_moment()
+        history = self._history()
+        # Each file's history is kept beside the git log's index, which a
+        # deploy keeps between runs; not without an index (no git, history off).
+        self.kept_histories = HistoryStore(
+            Path(self.settings["CACHE_PATH"], "courtside-history"), self.options.timezone,
+            self.options.language, self.options.terms) \
+            if self.options.cache and history is not None else None
         self.context_for_pages = replace(site_context(
             self.settings, _pelican.template_folders(self), self.moment),
-            history=self._history(), compiled_templates=str(
+            history=history, kept_histories=self.kept_histories, compiled_templates=str(
                 Path(self.settings["CACHE_PATH"]) / "courtside-templates")
             if self.options.cache else None)
         self.header_csp = page_policy(self.context_for_pages.inline, header=True)
@@ -200,6 +207,11 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             for path in missing:
                 cache.keep(path, self.context_for_pages.history)
             cache.prune()
+        if self.kept_histories is not None:
+            # A client taken whole from the build cache derived no history,
+            # but its kept history is in use all the same.
+            self.kept_histories.prune(self.context_for_pages.history, files,
+                                      local_today(self.moment, self.options.timezone))
         return [builds[path] for path in files]
 
     def _run(self, paths: list[Path], cache: BuildCache | None) -> list[StagedClient]:

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from ..actions import tel_link, website_text
 from ..calendar import milestone_events, portal_calendar
 from ..filters import words_of
-from ..gitlog import HistoryIndex, client_history
+from ..gitlog import HistoryIndex, KeptHistories, client_history
 from ..history import NO_HISTORY
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
@@ -79,6 +79,9 @@ class BuildContext:
     #: one. Not part of the cache's key: each client's entry is keyed by its
     #: own history (``gitlog.history_key``).
     history: HistoryIndex | None = field(default=None, repr=False, compare=False)
+    #: Where each client file's history is kept between builds
+    #: (``cache.HistoryStore``); None derives every history anew.
+    kept_histories: KeptHistories | None = field(default=None, repr=False, compare=False)
     #: Where compiled templates are kept between builds and shared by the
     #: workers (in the cache folder); None keeps them in memory only.
     compiled_templates: str | None = field(default=None, repr=False, compare=False)
@@ -360,7 +363,8 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     histories = client_history(context.history, path, client,
                                today=local_today(context.moment, options.timezone),
                                timezone=options.timezone, language=options.language,
-                               terms=options.terms, document=portfolio.documents.get(client.id))
+                               terms=options.terms, document=portfolio.documents.get(client.id),
+                               kept=context.kept_histories)
     projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.built(options.drafts):

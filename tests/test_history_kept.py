@@ -1,0 +1,166 @@
+"""Each client file's history kept between builds (``cache/courtside-history``),
+as a deploy keeps it: the output folder and the build cache gone, the
+history's folder restored. Real builds of a real repository; which git
+commands a build runs is what git itself says with ``GIT_TRACE``, as a
+studio could see it."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+
+import pytest
+
+from helpers import EPOCH, text_of, tree
+from test_history_builds import MARKERS, TOKEN, acme, committed_site, git
+
+pytestmark = pytest.mark.e2e
+
+DAY = 24 * 60 * 60
+
+
+def kept(site) -> dict[str, bytes]:
+    """The kept histories, by file name."""
+    return {path.name: path.read_bytes()
+            for path in sorted((site.root / "cache" / "courtside-history").glob("*.pickle"))}
+
+
+def as_a_deploy(site) -> None:
+    """What a deploy starts from: a checkout, with only the history's folder
+    restored from the last run."""
+    for name in ("output", "cache/courtside", "cache/courtside-templates"):
+        shutil.rmtree(site.root / name, ignore_errors=True)
+
+
+def traced_build(site, tmp_path, name: str, **kwargs) -> list[str]:
+    """Build, and the git commands the build ran."""
+    trace = tmp_path / f"{name}.trace"
+    result = site.build(env={"GIT_TRACE": str(trace)}, **kwargs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return [line.split("trace: built-in: ", 1)[1] for line in trace.read_text().splitlines()
+            if "trace: built-in: " in line]
+
+
+def reads_blobs(commands: list[str]) -> bool:
+    return any(" cat-file " in command for command in commands)
+
+
+def moves(site) -> list[str]:
+    page = site.portal(TOKEN)
+    return [text_of(li) for li in page.select("details.moves li")]
+
+
+def test_a_deploy_with_the_history_kept_reads_no_past_version_and_writes_the_same_bytes(tmp_path):
+    site = committed_site(tmp_path)
+    assert reads_blobs(traced_build(site, tmp_path, "first"))
+    first = tree(site.output)
+    entries = kept(site)
+    assert len(entries) == 2  # acme and the other client
+
+    as_a_deploy(site)
+    commands = traced_build(site, tmp_path, "deploy")
+    assert not reads_blobs(commands) and not any(" log " in c for c in commands)
+    assert tree(site.output) == first
+    assert kept(site) == entries
+
+    # An entry holds dates and the values the portal shows, nothing of a
+    # commit (message, author, e-mail, branch) and no token, past or present.
+    acmes = [data for data in entries.values() if b"Texts and images" in data]
+    assert len(acmes) == 1
+    for data in entries.values():
+        found = {marker for marker in (*MARKERS, TOKEN) if marker.encode() in data}
+        # The other client's entry holds its own step's title, which its portal shows.
+        assert found == (set() if data in acmes else {"OTHER-CLIENT-MARKER"})
+
+
+def test_a_new_commit_to_one_file_derives_that_files_history_alone(tmp_path):
+    site = committed_site(tmp_path)
+    assert site.build().returncode == 0
+    before = {path.name: path.stat().st_mtime_ns
+              for path in (site.root / "cache" / "courtside-history").glob("*.pickle")}
+    site.write_client("acme", acme(due="2026-11-27", grace=5, title="Texts and images", launch=False))
+    git(site, "commit", "-qam", "MESSAGE-MARKER moved", day="2026-11-18")
+
+    as_a_deploy(site)
+    assert reads_blobs(traced_build(site, tmp_path, "deploy"))
+    after = {path.name: path.stat().st_mtime_ns
+             for path in (site.root / "cache" / "courtside-history").glob("*.pickle")}
+    # The other client's entry is the one it had, untouched; acme's is new,
+    # and its old one gone.
+    assert len(after) == 2 and len(set(after) & set(before)) == 1
+    same = (set(after) & set(before)).pop()
+    assert after[same] == before[same]
+    assert moves(site)[-1] == "Wed 18 Nov 2026: Fri 20 Nov 2026 → Fri 27 Nov 2026"
+
+
+def test_a_rewritten_history_is_shown_as_it_is_now(tmp_path):
+    site = committed_site(tmp_path)
+    assert site.build().returncode == 0
+    assert len(moves(site)) == 2
+    # Force-pushed: the last two commits made again, the second to last with
+    # another due date; the file as it is now is the same text as before.
+    git(site, "reset", "-q", "--hard", "HEAD~2")
+    site.write_client("acme", acme(due="2026-11-27", grace=5, status="paused"))
+    git(site, "commit", "-qam", "MESSAGE-MARKER", day="2026-11-02")
+    site.write_client("acme", acme(due="2026-11-20", grace=5, title="Texts and images", launch=False))
+    git(site, "commit", "-qam", "MESSAGE-MARKER", day="2026-11-10")
+
+    as_a_deploy(site)
+    assert site.build().returncode == 0
+    assert moves(site) == ["Tue 20 Oct 2026: Fri 6 Nov 2026 → Fri 13 Nov 2026",
+                           "Mon 2 Nov 2026: Fri 13 Nov 2026 → Fri 27 Nov 2026",
+                           "Tue 10 Nov 2026: Fri 27 Nov 2026 → Fri 20 Nov 2026"]
+    # And with the build cache kept too (a build on the studio's machine).
+    git(site, "reset", "-q", "--hard", "HEAD~1")
+    site.write_client("acme", acme(due="2026-11-20", grace=5, title="Texts and images", launch=False))
+    git(site, "commit", "-qam", "MESSAGE-MARKER", day="2026-11-11")
+    assert site.build().returncode == 0
+    assert moves(site)[-1] == "Wed 11 Nov 2026: Fri 27 Nov 2026 → Fri 20 Nov 2026"
+
+
+def test_an_uncommitted_edit_is_the_days_own_and_a_clean_checkout_is_kept_every_day(tmp_path):
+    site = committed_site(tmp_path)
+    committed = (site.clients / "acme.yaml").read_text("utf-8")
+    site.write_client("acme", acme(due="2026-11-27", grace=5, title="Texts and images", launch=False))
+    assert site.build(epoch=EPOCH).returncode == 0  # `courtside serve` on Monday ...
+    assert moves(site)[-1] == "Mon 23 Nov 2026: Fri 20 Nov 2026 → Fri 27 Nov 2026"
+    assert site.build(epoch=EPOCH + DAY).returncode == 0  # ... and on Tuesday
+    assert moves(site)[-1] == "Tue 24 Nov 2026: Fri 20 Nov 2026 → Fri 27 Nov 2026"
+
+    # Back to the committed text: the daily build of a clean checkout finds
+    # every history kept, day after day.
+    (site.clients / "acme.yaml").write_text(committed, "utf-8")
+    assert site.build(epoch=EPOCH + DAY).returncode == 0
+    entries = kept(site)
+    for day in (2, 3):
+        as_a_deploy(site)
+        assert not reads_blobs(traced_build(site, tmp_path, f"day{day}", epoch=EPOCH + day * DAY))
+        assert kept(site) == entries
+    assert len(moves(site)) == 2
+
+
+def test_a_torn_entry_is_derived_again_without_a_word(tmp_path):
+    site = committed_site(tmp_path)
+    assert site.build().returncode == 0
+    first = tree(site.output)
+    entries = kept(site)
+    folder = site.root / "cache" / "courtside-history"
+    torn, other = sorted(entries)
+    (folder / torn).write_bytes(entries[torn][:len(entries[torn]) // 2])
+    (folder / other).write_bytes(pickle.dumps({"not": "a history"}))
+
+    as_a_deploy(site)
+    result = site.build()
+    assert result.returncode == 0
+    assert "history" not in (result.stdout + result.stderr).lower()
+    assert tree(site.output) == first
+    assert kept(site) == entries  # written again, whole
+
+
+def test_without_the_cache_nothing_is_kept(tmp_path):
+    site = committed_site(tmp_path)
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8") + '\nCOURTSIDE["cache"] = False\n', "utf-8")
+    assert site.build().returncode == 0
+    assert len(moves(site)) == 2
+    assert not (site.root / "cache" / "courtside-history").exists()
