@@ -11,7 +11,7 @@ import pytest
 from helpers import EXAMPLE_TOKENS, REPO, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from synthetic import write_clients  # noqa: E402
+from synthetic import write_clients, write_history  # noqa: E402
 
 #: Every test compares the trees of real builds.
 pytestmark = pytest.mark.e2e
@@ -88,6 +88,34 @@ def test_a_production_build_from_the_cache_writes_the_same_files(tmp_path, simpl
     first = tree(site.output)
     assert site.build("publishconf.py", env=env).returncode == 0  # output emptied first
     assert tree(site.output) == first
+
+
+def history_site(root):
+    """The examples and 30 synthetic clients, each file with 6 versions in git."""
+    site = new_site(root)
+    write_clients(site.clients, 30)
+    write_history(site.clients, 6, repository=site.root)
+    return site
+
+
+def test_a_deploy_with_the_history_kept_writes_what_a_clean_build_writes(tmp_path):
+    reference = history_site(tmp_path / "reference")
+    configure(reference, workers=1, cache=False)
+    assert reference.build().returncode == 0
+    clean = tree(reference.output)
+    assert sum(b'<details class="moves">' in data for data in clean.values()) > 20  # history shown
+
+    site = history_site(tmp_path / "site")
+    configure(site, workers=2)
+    assert site.build().returncode == 0
+    assert tree(site.output) == clean
+    # A deploy: a fresh checkout with the history's folder restored, every
+    # portal built again from the histories kept.
+    for name in ("output", "cache/courtside", "cache/courtside-templates"):
+        shutil.rmtree(site.root / name)
+    assert len(list((site.root / "cache" / "courtside-history").glob("*.pickle"))) == 33
+    assert site.build().returncode == 0
+    assert tree(site.output) == clean
 
 
 def test_a_changed_template_is_not_served_from_the_cache(tmp_path):

@@ -108,6 +108,10 @@ def test_the_github_workflow_builds_daily_and_on_push_and_deploys_privately():
     # What git said about the history last time is kept for the next build, and restored before it.
     kept = next(i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@"))
     assert steps[kept]["with"]["path"] == "cache/courtside-history" and kept < order[2]
+    # Saved by every run: actions/cache saves nothing under a key it restored
+    # as it is, so the key is the run's own and the latest is restored by prefix.
+    key, prefix = steps[kept]["with"]["key"], steps[kept]["with"]["restore-keys"]
+    assert "${{ github.run_id }}" in key and key.startswith(prefix) and "${{" not in prefix
 
 
 def test_the_gitlab_pipeline_builds_and_deploys():
@@ -116,7 +120,9 @@ def test_the_gitlab_pipeline_builds_and_deploys():
     assert "SOURCE_DATE_EPOCH" in script and "make publish" in script
     assert pipeline["variables"]["GIT_DEPTH"] == "0"  # the history, whole
     assert pipeline["build"]["artifacts"]["paths"] == ["output/"]
-    assert ["cache/courtside-history"] in [cache["paths"] for cache in pipeline["build"]["cache"]]
+    history = next(cache for cache in pipeline["build"]["cache"]
+                   if cache["paths"] == ["cache/courtside-history"])
+    assert history.get("policy", "pull-push") == "pull-push"  # saved by every job too
     assert "wrangler@4 pages deploy output" in pipeline["deploy-cloudflare"]["script"][0]
 
 
