@@ -9,7 +9,9 @@ never asked for, so they cannot reach a page.
 
 A whole build costs one ``git log`` over the clients folder (``read_index``),
 and each process that renders clients one long-lived ``git cat-file --batch``
-(``blob_texts``): never a git process per commit or per file. The index is
+(``blob_texts``): never a git process per commit or per file, and no
+``cat-file`` at all for a file whose history an earlier build kept
+(``client_history``'s ``kept``, found by ``history_inputs``). The index is
 plain frozen data, so it pickles into the build's worker processes.
 
 What counts as a version:
@@ -388,7 +390,11 @@ def versions_with_worktree(index: HistoryIndex | None, path: Path, current_text:
 def history_key(index: HistoryIndex | None, path: Path) -> str:
     """What a client's output depends on in its history, for the build cache:
     "" without history."""
-    return " ".join(f"{version.day.isoformat()}:{version.blob}" for version in versions_of(index, path))
+    return _versions_key(versions_of(index, path))
+
+
+def _versions_key(versions: Iterable[Version]) -> str:
+    return " ".join(f"{version.day.isoformat()}:{version.blob}" for version in versions)
 
 
 def blob_id(data: bytes, like: str) -> str:
@@ -398,13 +404,12 @@ def blob_id(data: bytes, like: str) -> str:
     return digest(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def is_committed(index: HistoryIndex | None, path: Path, current_text: str, today: dt.date) -> bool:
-    """Whether ``current_text`` is the file's last committed version (as a
-    checkout, or one with ``core.autocrlf``), and ``today`` is no earlier
+def _is_committed(committed: Sequence[Version], current_text: str, today: dt.date) -> bool:
+    """Whether ``current_text`` is the last of the ``committed`` versions (as
+    a checkout, or one with ``core.autocrlf``), and ``today`` is no earlier
     than any commit's day: then its history is the same whatever day it is
     built (``versions_with_worktree`` adds nothing, ``_until`` moves no
     version). Told by the blob id of the text, without reading the blob."""
-    committed = versions_of(index, path)
     if not committed or today < max(version.day for version in committed):
         return False
     data = current_text.encode("utf-8")
@@ -419,8 +424,9 @@ def history_inputs(index: HistoryIndex | None, path: Path, current_text: str, to
     text, and today only where the history changes with it (an edit not
     committed yet is today's version; a build dated back cuts the history
     short). A rebuild of the same commit on another day has the same inputs."""
-    inputs = f"{history_key(index, path)}\n".encode() + current_text.encode("utf-8")
-    if not is_committed(index, path, current_text, today):
+    committed = versions_of(index, path)
+    inputs = f"{_versions_key(committed)}\n".encode() + current_text.encode("utf-8")
+    if not _is_committed(committed, current_text, today):
         inputs += f"\0today {today.isoformat()}".encode()
     return inputs
 

@@ -14,6 +14,13 @@ the entry is simply not found. Entries not used by a build are removed.
 
 Entries are pickles, written and read by this machine's builds only; the
 cache folder is as trusted as the code (keep it out of the repository).
+
+Each file's history (``HistoryStore``) is kept apart, in the folder a
+deploy keeps between runs (the build cache is not kept there): a deploy
+builds every page again, but reads no past version whose history it has.
+Those are pickles too (as fast to read as a hand-written JSON form, and
+nothing to keep in step with ``ProjectHistory``): the CI cache restores
+them from the same repository's earlier deploys, which ran this code.
 """
 
 from __future__ import annotations
