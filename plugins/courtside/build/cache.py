@@ -142,9 +142,10 @@ class HistoryStore:
     found by a hash of all the history depends on: Courtside's code, the
     studio's time zone, language and default terms, and the file's inputs
     (``gitlog.history_inputs``: its committed versions, its text, and today
-    where that matters). It holds what the portal shows of the history (the
-    dates and values of ``ProjectHistory``), never a commit's message,
-    author or branch, nor a token. Sent to the workers with the build's
+    where that matters). It holds a ``ProjectHistory`` per project: days and
+    the values of the file's fields (every term's, though a page shows only
+    those its agreement names), never a commit's message, author or branch,
+    nor a token. Sent to the workers with the build's
     context: each stores what it derives."""
 
     def __init__(self, folder: Path, timezone: str, language: str, terms: Mapping[str, Any]) -> None:
