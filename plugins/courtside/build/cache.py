@@ -18,6 +18,7 @@ cache folder is as trusted as the code (keep it out of the repository).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -81,6 +82,26 @@ class BuildCache:
             return None
         return build if isinstance(build, StagedClient) and build.path == path else None
 
+    def found(self, paths: Iterable[Path], history: HistoryIndex | None,
+              manifest: Manifest) -> dict[Path, StagedClient]:
+        """The entries of ``paths`` whose pages are in the output folder as
+        the last build wrote them: nothing to build or write for those.
+        Read with the garbage collector paused: unpickled entries hold no
+        cycles, and collecting while a thousand of them arrive (each a
+        few hundred objects) took a third of the time."""
+        found = {}
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for path in paths:
+                entry = self.get(path, history)
+                if entry is not None and manifest.holds(entry):
+                    found[path] = entry
+        finally:
+            if collecting:
+                gc.enable()
+        return found
+
     def put(self, build: StagedClient, history: HistoryIndex | None) -> None:
         """Store ``build`` (as staged: its files as hashes); safe to call
         from a worker."""
@@ -126,16 +147,17 @@ class Manifest:
     def holds(self, build: StagedClient) -> bool:
         """Whether every page and feed of a cached ``build`` is in the
         output folder exactly as the last build wrote it."""
+        output = os.fspath(self.output)
         for project in build.projects:
             for name, sha in project.hashes.items():
                 record = self.files.get(name)
                 if record is None or record[0] != sha:
                     return False
                 try:
-                    stat = (self.output / name).stat()
+                    stat = os.stat(os.path.join(output, name))  # not a Path: a thousand files a build
                 except OSError:
                     return False
-                if [stat.st_size, stat.st_mtime_ns] != record[1:]:
+                if stat.st_size != record[1] or stat.st_mtime_ns != record[2]:
                     return False
         return True
 
@@ -155,10 +177,11 @@ def build_and_store(path: Path, context: BuildContext, staging: Staging,
     """Build one client file, stage its pages and feeds and keep the result,
     in whichever process runs it: writing beside the work spreads the writes
     over the workers."""
-    build = staging.write(build_client(path, context))
+    rendered = build_client(path, context)
+    build = staging.write(rendered)
     # A portal with a password is never stored: its page depends on a secret
     # that must not leave a trace in the cache.
-    if cache is not None and not any(p.project.password_env for p in build.projects):
+    if cache is not None and not any(p.project.password_env for p in rendered.projects):
         cache.put(build, context.history)
     return build
 

@@ -21,9 +21,11 @@ import shutil
 import signal
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from markupsafe import Markup
 from pelican.generators import Generator
 from rich.progress import track
 
@@ -38,7 +40,7 @@ from ..privacy import headers_file, robots_txt
 from ..problems import CourtsideError, display_path, report
 from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
-from ..studio import StudioRow, counts, ranked
+from ..studio import KeptRow, counts
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
 from .publishing import die_with_parent, interrupts_deferred
 from .render import BuildContext, StagedClient, page_policy, render_page, site_context
@@ -121,7 +123,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         self.staging = Staging(Path(self.output_path))
         self.rebuilt: set[Path] = set()
         self.builds: list[StagedClient] = []
-        self.rows: list[StudioRow] = []
+        self.rows: list[KeptRow] = []
 
     def _history(self) -> HistoryIndex | None:
         """The client files' git history, read once; a shallow clone's is cut short."""
@@ -144,11 +146,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         """Load, check and render every client file (Pelican calls this for
         every generator before anything is written)."""
         self.builds = self._build_all()
-        self.rows = ranked(
-            StudioRow(build.client, project.project, project.state, project.path,
-                      self.options.studio["name"], words_of(self.options.studio_language),
-                      project.moved_recently)
-            for build in self.builds if build.client is not None for project in build.projects)
+        self.rows = sorted((project.row for build in self.builds for project in build.projects),
+                           key=attrgetter("rank"))
 
     # -- loading, checking and rendering ------------------------------------------------------
 
@@ -168,11 +167,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             if not self.settings.get("DELETE_OUTPUT_DIRECTORY"):
                 manifest = Manifest(folder, Path(self.output_path))
         builds: dict[Path, StagedClient] = {}
-        if cache is not None and manifest is not None:
-            for path in files:
-                entry = cache.get(path, self.context_for_pages.history)
-                if entry is not None and manifest.holds(entry):
-                    builds[path] = entry  # its pages are in place: nothing to build or write
+        if cache is not None and manifest is not None:  # their pages are in place: nothing to do
+            builds = cache.found(files, self.context_for_pages.history, manifest)
         missing = [path for path in files if path not in builds]
         try:
             builds.update(zip(missing, self._run(missing, cache), strict=True))
@@ -293,7 +289,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                                     for name in project.hashes})
             for name, data in files.items():
                 self._write(name, data)
-            self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})
+            self._remove_stale(PORTALS_FOLDER, {row.token for row in self.rows})
             self._remove_stale(STUDIO_FOLDER, {token} if token else set())
         _pelican.console().print(counts(self.rows).summary(words_of(self.options.studio_language)),
                                  soft_wrap=True)
@@ -328,7 +324,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 url=absolute, source=absolute + feeds[kind] if absolute else None)
         files[folder + "index.html"] = render_page(
             self.context_for_pages, DASHBOARD_TEMPLATE, folder, options.studio_language,
-            rows=self.rows, counts=counts(self.rows), feeds=feeds, updated=self.moment,
+            # Each row rendered where its client was built, or kept from the last build.
+            rows=[Markup(row.html) for row in self.rows], counts=counts(self.rows), feeds=feeds,
+            updated=self.moment,
             notices=shown_notices(options.notices, local_today(self.moment, options.timezone),
                                   words_of(options.studio_language)))
         return files
@@ -347,7 +345,14 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             shutil.rmtree(folder)
 
     def _write(self, relative_path: str, data: bytes) -> None:
-        """A server reading the file meanwhile gets the old one or the new."""
+        """A server reading the file meanwhile gets the old one or the new.
+        A file that is already as written is left alone (a rebuild writes
+        the same front page, 404 page and headers again)."""
         target = Path(self.output_path, relative_path)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return
+        except OSError:
+            pass
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, data)
