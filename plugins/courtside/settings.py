@@ -33,9 +33,9 @@ from .schema import (
     YEARS,
     checked_date,
     checked_reminders,
-    every_problem,
     is_timezone,
     repeated_reminders,
+    schema_problems,
 )
 from .tokens import token_problem
 from .workdays import PLAIN, Closure, WorkingCalendar, closure_problem, working_calendar
@@ -212,7 +212,7 @@ _last_checked: tuple[str, CourtsideSettings] | None = None
 def _checked_settings(settings: Mapping[str, Any], plain: Any,
                       environ: Mapping[str, str]) -> CourtsideSettings:
     document = _SettingsDocument(plain, "settings")
-    problems = every_problem(document, SETTINGS_SCHEMA_FILE)
+    problems = schema_problems(document, SETTINGS_SCHEMA_FILE)
     options = {**DEFAULTS, **document.data}
     if not problems:
         problems = _cross_key_problems(settings, options, environ)
