@@ -1,9 +1,13 @@
 """Reuse what did not change since the last build: one entry per client file.
 
-An entry holds everything that file contributed to the last build (its
-problems, its model, the studio's events) except the pages and feeds
-themselves: for those it keeps their hashes, and the manifest records what
-was written to the output folder. A file whose entry is found, and whose
+An entry holds what the process that writes the site needs of that file
+(``render.StagedClient``): its problems and tokens, the studio's events, and
+each project's row of the studio's view (what ranks and counts it, and its
+row of the dashboard, rendered), but not the client's model, which only
+rendering reads; for the pages and feeds it keeps their hashes, and the
+manifest records what was written to the output folder. So a rebuild after
+one edit reads small entries, renders one client's pages and rows, and
+joins the dashboard from the rows kept. A file whose entry is found, and whose
 pages are still in the output folder as written, is neither built nor
 written again. An entry is
 found by a hash of the file's bytes together with everything else its output

@@ -324,7 +324,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 url=absolute, source=absolute + feeds[kind] if absolute else None)
         files[folder + "index.html"] = render_page(
             self.context_for_pages, DASHBOARD_TEMPLATE, folder, options.studio_language,
-            # Each row rendered where its client was built, or kept from the last build.
+            # Each row rendered (autoescaped) where its client was built, or kept from the last build.
             rows=[Markup(row.html) for row in self.rows], counts=counts(self.rows), feeds=feeds,
             updated=self.moment,
             notices=shown_notices(options.notices, local_today(self.moment, options.timezone),
