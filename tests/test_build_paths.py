@@ -139,10 +139,14 @@ def test_a_rebuild_after_an_edit_writes_what_a_clean_build_of_the_edited_files_w
     assert site.build().returncode == 0
     before = dashboard_rows(site.output)
     entries = {p.name for p in (site.root / "cache" / "courtside").glob("*.pickle")}
+    unchanged = {name: (site.output / name).stat().st_mtime_ns
+                 for name in ("index.html", "404.html", "_headers", "robots.txt")}
     acme = site.clients / "acme.yaml"
     acme.write_text(acme.read_text("utf-8").replace(*MOVES_ACME, 1), "utf-8")
     result = site.build()
     assert result.returncode == 0, result.stderr
+    # The site's own pages are the same: not written again.
+    assert {name: (site.output / name).stat().st_mtime_ns for name in unchanged} == unchanged
 
     clean = new_site(tmp_path / "clean")
     write_clients(clean.clients, 30)
