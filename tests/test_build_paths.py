@@ -37,13 +37,43 @@ def simple(tmp_path_factory):
     return tree(site.output)
 
 
-def test_the_parallel_path_writes_the_same_files(tmp_path, simple):
+#: Pelican, run by a program that may start a thread first, saying how
+#: Courtside started its workers.
+PELICAN_WITH_OR_WITHOUT_A_THREAD = """
+import multiprocessing, sys, threading, time
+from pelican import main  # (watchfiles asks for a context of its own when imported)
+asked = []
+get_context = multiprocessing.get_context
+multiprocessing.get_context = lambda method=None: (asked.append(method), get_context(method))[1]
+if sys.argv[1] == "with a thread":
+    threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+try:
+    main(sys.argv[2:])
+finally:
+    print("workers started by", asked, file=sys.stderr)
+"""
+
+
+def build_started(site, program: str):
+    """Build ``site`` in Pelican run by a program ``program`` ("with a
+    thread" or "alone"); the result, and how the workers were started."""
+    result = site.run(sys.executable, "-c", PELICAN_WITH_OR_WITHOUT_A_THREAD, program,
+                      "-s", "pelicanconf.py")
+    return result, result.stderr.rpartition("workers started by ")[2].strip()
+
+
+@pytest.mark.parametrize(("program", "started_by"), [
+    ("alone", "['fork']"),  # a copy of the build, with everything imported
+    ("with a thread", "['forkserver']"),  # a fork could copy a lock the thread holds
+])
+def test_the_parallel_path_writes_the_same_files(tmp_path, simple, program, started_by):
     site = new_site(tmp_path / "site")
     write_clients(site.clients, 30)
     configure(site, workers=2, cache=False)
     before = {p.name for p in site.root.iterdir()}
-    result = site.build()
+    result, started = build_started(site, program)
     assert result.returncode == 0, result.stderr
+    assert started == started_by
     assert tree(site.output) == simple
     # Pages are staged beside the output while they are built: nothing stays.
     assert {p.name for p in site.root.iterdir()} - before == {"output"}
@@ -102,7 +132,8 @@ def test_a_changed_template_is_not_served_from_the_cache(tmp_path):
     assert "A new closing line." in site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).read_text("utf-8")
 
 
-def test_workers_run_the_copy_of_the_plugin_that_pelican_loaded(tmp_path):
+@pytest.mark.parametrize("program", ["alone", "with a thread"])
+def test_workers_run_the_copy_of_the_plugin_that_pelican_loaded(tmp_path, program):
     # A site with its own copy of the plugin in PLUGIN_PATHS, while another
     # copy (this checkout) is installed: every page comes from the site's copy.
     site = new_site(tmp_path / "site")
@@ -112,7 +143,7 @@ def test_workers_run_the_copy_of_the_plugin_that_pelican_loaded(tmp_path):
     calendar.write_text(calendar.read_text("utf-8").replace(
         "-//Courtside//Client portal", "-//Courtside copy//Client portal"), "utf-8")
     configure(site, workers=2, cache=False)
-    result = site.build()
+    result, _ = build_started(site, program)
     assert result.returncode == 0, result.stderr
     feeds = sorted(site.output.glob("p/*/calendar.ics"))
     assert feeds and all(b"PRODID:-//Courtside copy//" in feed.read_bytes() for feed in feeds)

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import multiprocessing
-import os
 import shutil
-import signal
 from collections.abc import Iterable
 from dataclasses import replace
 from operator import attrgetter
@@ -41,8 +38,9 @@ from ..problems import CourtsideError, display_path, report
 from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from ..studio import KeptRow, counts
+from . import workers as worker_processes
 from .cache import BuildCache, Manifest, build_and_store, build_and_store_all
-from .publishing import die_with_parent, interrupts_deferred
+from .publishing import interrupts_deferred
 from .render import BuildContext, StagedClient, page_policy, render_page, site_context
 from .staging import Staging
 
@@ -58,8 +56,6 @@ SITE_PAGES = {"index.html": "landing.html", "404.html": "notfound.html"}
 #: Written into ``p/`` and ``studio/`` so a host's directory listing never
 #: shows the tokens.
 PLACEHOLDER_TEMPLATE = "private.html"
-#: With this many client files to build, the work is spread over every core.
-PARALLEL_FROM = 40
 #: Beyond this many portals a terminal shows a progress bar.
 PROGRESS_FROM = 200
 
@@ -82,20 +78,6 @@ def _for_share(context: BuildContext, paths: list[Path]) -> BuildContext:
     if context.history is None:
         return context
     return replace(context, history=context.history.only(paths))
-
-
-def _ignore_interrupts() -> None:
-    """In a worker: interrupts are the main process's to handle (it lets the
-    workers finish the share under way, then stops them). A worker that died
-    of one could die mid-reply, and the executor would wait for the rest of
-    that reply for good. The worker starts with interrupts held (see
-    ``_run``), so one pending from its first moments is discarded here."""
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    # Ignoring SIGTERM, a worker must not outlive the build: it dies with
-    # the process that started it (the forkserver, which ends with the build).
-    die_with_parent()
 
 
 # Pelican ships no types, so its Generator is Any to mypy; what this class
@@ -202,22 +184,16 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         """Build client files (and store them in the cache), in several
         processes when that pays."""
         context = self.context_for_pages
-        workers = self.options.workers or (os.cpu_count() or 1)
-        if self.options.workers is None and len(paths) < PARALLEL_FROM:
-            workers = 1
-        workers = min(workers, len(paths))
+        workers = worker_processes.worker_count(self.options, len(paths))
         if workers <= 1:
+            worker_processes.discard()
             return [build_and_store(path, context, self.staging, cache)
                     for path in _progress(paths, len(paths), "Courtside: building")]
-        _pelican.importable_in_workers()
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context(method),
-            initializer=_ignore_interrupts)
+        pool = worker_processes.take(workers)
         submitted = False
         try:
-            # The workers start (as tasks are submitted) with interrupts
-            # held, so that Ctrl-C, which reaches the whole process group, is
+            # Workers not forked early start (as tasks are submitted) with
+            # interrupts held, so that Ctrl-C, which reaches the whole process group, is
             # this process's alone to handle. Small chunks: the workers
             # finish within a few clients of each other. Submitted one by one
             # rather than mapped: a map cancels what is left when it is
