@@ -3,12 +3,14 @@ the very same files."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import sys
 
 import pytest
+from bs4 import BeautifulSoup
 
-from helpers import EXAMPLE_TOKENS, REPO, new_site, tree
+from helpers import EXAMPLE_TOKENS, REPO, STUDIO_TOKEN, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients, write_history  # noqa: E402
@@ -35,13 +37,43 @@ def simple(tmp_path_factory):
     return tree(site.output)
 
 
-def test_the_parallel_path_writes_the_same_files(tmp_path, simple):
+#: Pelican, run by a program that may start a thread first, saying how
+#: Courtside started its workers.
+PELICAN_WITH_OR_WITHOUT_A_THREAD = """
+import multiprocessing, sys, threading, time
+from pelican import main  # (watchfiles asks for a context of its own when imported)
+asked = []
+get_context = multiprocessing.get_context
+multiprocessing.get_context = lambda method=None: (asked.append(method), get_context(method))[1]
+if sys.argv[1] == "with a thread":
+    threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+try:
+    main(sys.argv[2:])
+finally:
+    print("workers started by", asked, file=sys.stderr)
+"""
+
+
+def build_started(site, program: str):
+    """Build ``site`` in Pelican run by a program ``program`` ("with a
+    thread" or "alone"); the result, and how the workers were started."""
+    result = site.run(sys.executable, "-c", PELICAN_WITH_OR_WITHOUT_A_THREAD, program,
+                      "-s", "pelicanconf.py")
+    return result, result.stderr.rpartition("workers started by ")[2].strip()
+
+
+@pytest.mark.parametrize(("program", "started_by"), [
+    ("alone", "['fork']"),  # a copy of the build, with everything imported
+    ("with a thread", "['forkserver']"),  # a fork could copy a lock the thread holds
+])
+def test_the_parallel_path_writes_the_same_files(tmp_path, simple, program, started_by):
     site = new_site(tmp_path / "site")
     write_clients(site.clients, 30)
     configure(site, workers=2, cache=False)
     before = {p.name for p in site.root.iterdir()}
-    result = site.build()
+    result, started = build_started(site, program)
     assert result.returncode == 0, result.stderr
+    assert started == started_by
     assert tree(site.output) == simple
     # Pages are staged beside the output while they are built: nothing stays.
     assert {p.name for p in site.root.iterdir()} - before == {"output"}
@@ -128,7 +160,8 @@ def test_a_changed_template_is_not_served_from_the_cache(tmp_path):
     assert "A new closing line." in site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).read_text("utf-8")
 
 
-def test_workers_run_the_copy_of_the_plugin_that_pelican_loaded(tmp_path):
+@pytest.mark.parametrize("program", ["alone", "with a thread"])
+def test_workers_run_the_copy_of_the_plugin_that_pelican_loaded(tmp_path, program):
     # A site with its own copy of the plugin in PLUGIN_PATHS, while another
     # copy (this checkout) is installed: every page comes from the site's copy.
     site = new_site(tmp_path / "site")
@@ -138,7 +171,87 @@ def test_workers_run_the_copy_of_the_plugin_that_pelican_loaded(tmp_path):
     calendar.write_text(calendar.read_text("utf-8").replace(
         "-//Courtside//Client portal", "-//Courtside copy//Client portal"), "utf-8")
     configure(site, workers=2, cache=False)
-    result = site.build()
+    result, _ = build_started(site, program)
     assert result.returncode == 0, result.stderr
     feeds = sorted(site.output.glob("p/*/calendar.ics"))
     assert feeds and all(b"PRODID:-//Courtside copy//" in feed.read_bytes() for feed in feeds)
+
+
+#: An edit that moves Acme's project on the dashboard: the client's overdue
+#: step is done, so the studio's next step, not yet due, is the current one.
+MOVES_ACME = ("        due: 2026-11-06\n", "        due: 2026-11-06\n        done: 2026-11-10\n")
+
+
+def dashboard_rows(output):
+    """The dashboard's projects, most urgent first."""
+    page = BeautifulSoup((output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8"),
+                         "html.parser")
+    return [row.th.a.get_text() + " / " + row.th.div.get_text() for row in page.tbody.find_all("tr")]
+
+
+def test_a_rebuild_after_an_edit_writes_what_a_clean_build_of_the_edited_files_writes(tmp_path):
+    # The dashboard of a rebuild is joined from rows kept in the cache (only
+    # the edited client's rendered again), ranked again and counted again.
+    site = new_site(tmp_path / "cached")
+    write_clients(site.clients, 30)
+    configure(site, workers=2)
+    assert site.build().returncode == 0
+    before = dashboard_rows(site.output)
+    entries = {p.name for p in (site.root / "cache" / "courtside").glob("*.pickle")}
+    unchanged = {name: (site.output / name).stat().st_mtime_ns
+                 for name in ("index.html", "404.html", "_headers", "robots.txt")}
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace(*MOVES_ACME, 1), "utf-8")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    # The site's own pages are the same: not written again.
+    assert {name: (site.output / name).stat().st_mtime_ns for name in unchanged} == unchanged
+
+    clean = new_site(tmp_path / "clean")
+    write_clients(clean.clients, 30)
+    shutil.copy(acme, clean.clients / "acme.yaml")
+    configure(clean, workers=1, cache=False)
+    expected = clean.build()
+    assert expected.returncode == 0, expected.stderr
+    assert tree(site.output) == tree(clean.output)
+    summary = [line for line in result.stdout.splitlines() if line.startswith("Courtside: ")]
+    assert summary and summary == [  # the counts too
+        line for line in expected.stdout.splitlines() if line.startswith("Courtside: ")]
+    after = dashboard_rows(site.output)
+    moved = "Website redesign / Acme Corp"
+    assert sorted(after) == sorted(before) and after.index(moved) != before.index(moved)
+    # Acme's old entry is gone, its new one kept; the others are the same files.
+    now = {p.name for p in (site.root / "cache" / "courtside").glob("*.pickle")}
+    assert len(now) == len(entries) and len(now - entries) == len(entries - now) == 1
+
+
+def test_a_torn_cache_entry_is_built_again(tmp_path, simple):
+    site = new_site(tmp_path / "site")
+    write_clients(site.clients, 30)
+    configure(site, workers=2)
+    assert site.build().returncode == 0
+    entries = sorted((site.root / "cache" / "courtside").glob("*.pickle"))
+    for entry in entries:  # as a full disk or a crash in the middle of a write would leave them
+        entry.write_bytes(entry.read_bytes()[:len(entry.read_bytes()) // 2])
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert tree(site.output) == simple
+    assert all(pickle.loads(entry.read_bytes()) for entry in entries)
+
+
+def test_a_portal_with_a_password_is_never_kept_in_the_cache(tmp_path):
+    from test_password import CLIENT, PASSWORD, TOKEN
+
+    site = new_site(tmp_path / "site")
+    site.write_client("geheim", CLIENT)
+    configure(site, workers=1)
+    for _ in range(2):  # the second build finds nothing of it in the cache, and builds it again
+        result = site.build(env={"GEHEIM_PORTAL_PW": PASSWORD})
+        assert result.returncode == 0, result.stderr
+        entries = list((site.root / "cache" / "courtside").glob("*.pickle"))
+        assert len(entries) == len(list(site.clients.glob("*.yaml"))) - 1
+        kept = b"".join(entry.read_bytes() for entry in entries)
+        assert not [secret for secret in ("Geheim", "Vault redesign", "Secret prototype", "Bluebird",
+                                          TOKEN) if secret.encode() in kept]
+        assert "Vault redesign / Geheim & Partner" in dashboard_rows(site.output)
+        assert "Secret prototype" not in site.portal_file(TOKEN).read_text("utf-8")

@@ -123,6 +123,22 @@ def test_the_dashboard_token_from_the_environment_wins_and_is_checked_by_its_nam
     assert [p.path for p in raised.value.problems] == ["COURTSIDE_STUDIO_TOKEN"]
 
 
+def test_settings_are_checked_once_and_again_when_they_or_their_world_change(tmp_path, monkeypatch):
+    # A build asks for them three times (the plugin, its generator, the
+    # pages' context): the same settings are checked once.
+    settings = {"PATH": "content", "COURTSIDE": {"studio": STUDIO}}
+    first = courtside_settings(settings, environ={})
+    assert courtside_settings({"PATH": "content", "COURTSIDE": {"studio": {**STUDIO}}},
+                              environ={}) is first
+    # A changed key, a token from the environment or another working folder is checked anew.
+    with pytest.raises(CourtsideError):
+        courtside_settings({**settings, "COURTSIDE": {"studio": STUDIO, "strict": True}}, environ={})
+    with pytest.raises(CourtsideError):
+        courtside_settings(settings, environ={"COURTSIDE_STUDIO_TOKEN": "weak"})
+    monkeypatch.chdir(tmp_path)
+    assert courtside_settings(settings, environ={}).clients_folder == tmp_path.resolve() / "clients"
+
+
 @pytest.mark.e2e
 def test_a_build_with_python_values_in_the_settings_shows_them_as_written(site):
     conf = site.root / "pelicanconf.py"

@@ -48,7 +48,21 @@ def start_publication(pelican: PelicanRun) -> None:
 
 
 def finish_publication(pelican: PelicanRun) -> None:
+    from .build import workers
+
+    workers.discard()  # forked early for a build that did not need them
     _publication.finish(pelican)
+
+
+def fork_workers(pelican: PelicanRun) -> None:
+    """Fork the build's workers now, while Pelican runs no thread yet
+    (``build.workers``): as many as the client files would be built with."""
+    from .build import workers
+    from .loader import client_files
+
+    options = courtside_settings(pelican.settings)
+    if options.workers != 1 and options.clients_folder.is_dir():
+        workers.fork_early(workers.worker_count(options, len(client_files(options.clients_folder)[0])))
 
 
 def get_generators(pelican: PelicanRun) -> type[PortalGenerator]:
@@ -64,6 +78,7 @@ def register() -> None:
     _publication.catch_interrupts()  # as early as a plugin can
     _pelican.filter_fatal_log(_QUIET)
     signals.initialized.connect(check_settings)
+    signals.initialized.connect(fork_workers)  # before the output folder's lock is taken
     signals.initialized.connect(start_publication)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(finish_publication)

@@ -18,16 +18,18 @@ import zoneinfo
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 
 from .i18n import language_problem
 from .model import REMINDER_UNITS, Reminder
 from .problems import Problem
 from .workdays import region_problem
 from .yamlsource import Document
+
+if TYPE_CHECKING:  # imported when a document is found wrong: a build of good files never needs it
+    import jsonschema
 
 SCHEMA_FILE = "client.schema.json"
 SETTINGS_SCHEMA_FILE = "settings.schema.json"
@@ -143,10 +145,18 @@ _FORMAT_TESTS: dict[str, Callable[[str], bool]] = {
     "language": lambda text: language_problem(text) is None,
     "reminder": lambda text: parse_reminder(text) is not None,
 }
-_FORMATS = jsonschema.FormatChecker([])
-for _name, _test in _FORMAT_TESTS.items():
-    # jsonschema asks about any value; a value that is not text is the "type" rule's business.
-    _FORMATS.checks(_name)(lambda value, test=_test: not isinstance(value, str) or test(value))
+
+
+@cache
+def _format_checker() -> jsonschema.FormatChecker:
+    import jsonschema
+
+    checker = jsonschema.FormatChecker([])
+    for name, test in _FORMAT_TESTS.items():
+        # jsonschema asks about any value; a value that is not text is the "type" rule's business.
+        checker.checks(name)(lambda value, test=test: not isinstance(value, str) or test(value))
+    return checker
+
 
 _FORMAT_MESSAGES = {
     "date": "is not a date (use YYYY-MM-DD)",
@@ -213,20 +223,24 @@ def client_schema() -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema, format_checker=_FORMATS)
+    return cls(schema, format_checker=_format_checker())
 
 
 @cache
-def _quick_check() -> Callable[[object], object]:
+def _quick_check(name: str = SCHEMA_FILE) -> Callable[[object], object]:
     """The same schema compiled to Python by fastjsonschema: about 25 times
     faster than jsonschema, but it stops at the first mistake and says it
-    tersely. So it only answers "valid or not"; an invalid file is checked
-    again by jsonschema for every mistake, each with its own message."""
-    schema = {**client_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
-    return fastjsonschema.compile(schema, formats=_FORMAT_TESTS)
+    tersely. So it only answers "valid or not"; an invalid document is
+    checked again by jsonschema for every mistake, each with its own
+    message. A client file gets the schema's defaults filled in; the
+    settings have their own (``settings.DEFAULTS``)."""
+    schema = {**load_schema(name), "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(schema, formats=_FORMAT_TESTS, use_default=name == SCHEMA_FILE)
 
 
 #: What a schema may say about a mapping or list and still be checked part by
@@ -290,13 +304,14 @@ def part_is_valid(path: tuple[str | int, ...], value: object) -> bool | None:
     return True
 
 
-def schema_problems(document: Document) -> list[Problem]:
-    """Every way the client ``document`` breaks its schema, one problem per mistake."""
+def schema_problems(document: Document, schema_file: str = SCHEMA_FILE) -> list[Problem]:
+    """Every way ``document`` (a client's, unless ``schema_file`` says
+    otherwise) breaks its schema, one problem per mistake."""
     try:
-        _quick_check()(document.data)
+        _quick_check(schema_file)(document.data)
         return []
     except fastjsonschema.JsonSchemaException:
-        return every_problem(document, SCHEMA_FILE)
+        return every_problem(document, schema_file)
 
 
 def every_problem(document: Document, schema_file: str) -> list[Problem]:

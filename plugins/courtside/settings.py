@@ -33,9 +33,9 @@ from .schema import (
     YEARS,
     checked_date,
     checked_reminders,
-    every_problem,
     is_timezone,
     repeated_reminders,
+    schema_problems,
 )
 from .tokens import token_problem
 from .workdays import PLAIN, Closure, WorkingCalendar, closure_problem, working_calendar
@@ -185,13 +185,34 @@ def courtside_settings(settings: Mapping[str, Any],
     naming every wrong key at once. The shape of every key is the schema's
     (``settings.schema.json``); what needs more than one key, or the world
     (contrast, a token's strength, SITEURL), is checked here."""
+    global _last_checked
     given = settings.get(SETTINGS_KEY)
     if not isinstance(given, Mapping):
         raise CourtsideError([Problem("settings", 0, 0, SETTINGS_KEY, (
             "missing or not a dict; add COURTSIDE = {\"studio\": {\"name\": ...}} "
             "to your settings file"))], "Courtside: the settings need fixing")
-    document = _SettingsDocument(plain_settings(given), "settings")
-    problems = every_problem(document, SETTINGS_SCHEMA_FILE)
+    plain = plain_settings(given)
+    # A build asks three times (the plugin, its generator, the pages' context):
+    # the same settings in the same world are checked once per process.
+    key = repr((plain, [settings.get(name) for name in _READ], environ.get(STUDIO_TOKEN_VARIABLE),
+                os.getcwd()))
+    if _last_checked is not None and _last_checked[0] == key:
+        return _last_checked[1]
+    options = _checked_settings(settings, plain, environ)
+    _last_checked = (key, options)
+    return options
+
+
+#: The Pelican settings ``courtside_settings`` reads besides ``COURTSIDE``.
+_READ = ("PATH", "TIMEZONE", "SITEURL", "PLUGIN_PATHS", "DEFAULT_LANG")
+#: The last settings checked in this process (their ``repr``), and what they resolved to.
+_last_checked: tuple[str, CourtsideSettings] | None = None
+
+
+def _checked_settings(settings: Mapping[str, Any], plain: Any,
+                      environ: Mapping[str, str]) -> CourtsideSettings:
+    document = _SettingsDocument(plain, "settings")
+    problems = schema_problems(document, SETTINGS_SCHEMA_FILE)
     options = {**DEFAULTS, **document.data}
     if not problems:
         problems = _cross_key_problems(settings, options, environ)

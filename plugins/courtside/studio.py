@@ -7,8 +7,9 @@ calendar and ``courtside status`` all read the same rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .filters import SOURCE_WORDS, Words
 from .model import Client, Milestone, Party, Project
@@ -53,6 +54,19 @@ class StudioRow:
         if not self.project.draft:
             return self.project.title
         return self.words.language.gettext("%(title)s (draft)") % {"title": self.project.title}
+
+    @property
+    def client_id(self) -> str:
+        return self.client.id
+
+    @property
+    def ball(self) -> Party | None:
+        return self.state.ball
+
+    @property
+    def overdue(self) -> bool:
+        """Overdue, past grace or not (``due_kind`` tells them apart)."""
+        return bool(self.state.due and self.state.due.kind == "overdue")
 
     @property
     def ball_name(self) -> str | None:
@@ -106,6 +120,11 @@ class StudioRow:
                 0 if self.state.ball == "studio" else 1, -(self.state.waiting_days or 0),
                 self.client.id, self.project.id)
 
+    def kept(self, html: str | None = None) -> KeptRow:
+        """What a build keeps of this row (``html``: its row of the dashboard)."""
+        return KeptRow(self.sort_key(), self.project.token, self.client_id, self.ball,
+                       self.due_kind, self.overdue, self.open_changes, html)
+
     def as_json(self) -> dict[str, object]:
         """The row for ``courtside status --json``: JSON values."""
         step, following = self.state.current, self.next_milestone
@@ -149,6 +168,38 @@ def ranked(rows: Iterable[StudioRow]) -> list[StudioRow]:
 
 
 @dataclass(frozen=True)
+class KeptRow:
+    """A row as the build keeps it, from the process that built its client
+    to the one that writes the dashboard, and in the build cache: what ranks
+    and counts it, and with a dashboard its table row, rendered."""
+
+    rank: tuple[int, int, int, int, int, str, str]  # StudioRow.sort_key
+    token: str
+    client_id: str
+    ball: Party | None
+    due_kind: str
+    overdue: bool
+    open_changes: int
+    #: The row of the dashboard's table (``studio_row.html``), None without a dashboard.
+    html: str | None = None
+
+
+class Countable(Protocol):
+    """What ``counts`` reads of a row: a ``StudioRow`` or a ``KeptRow``."""
+
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def ball(self) -> Party | None: ...
+    @property
+    def due_kind(self) -> str: ...
+    @property
+    def overdue(self) -> bool: ...
+    @property
+    def open_changes(self) -> int: ...
+
+
+@dataclass(frozen=True)
 class Counts:
     portals: int
     clients: int
@@ -183,21 +234,21 @@ class Counts:
         return "Courtside: " + line
 
 
-def counts(rows: list[StudioRow]) -> Counts:
-    def ball(party: Party) -> list[StudioRow]:
-        return [r for r in rows if r.state.ball == party]
-    overdue = [r for r in rows if r.state.due and r.state.due.kind == "overdue"]
+def counts(rows: Sequence[Countable]) -> Counts:
+    def ball(party: Party) -> list[Countable]:
+        return [r for r in rows if r.ball == party]
+    overdue = [r for r in rows if r.overdue]
     past_grace = [r for r in overdue if r.due_kind == "past_grace"]
     return Counts(
         portals=len(rows),
-        clients=len({r.client.id for r in rows}),
+        clients=len({r.client_id for r in rows}),
         waiting_on_clients=len(ball("client")),
         waiting_on_studio=len(ball("studio")),
         overdue=len(overdue),
         past_grace=len(past_grace),
-        clients_past_grace=sum(1 for r in past_grace if r.state.ball == "client"),
-        studio_overdue=sum(1 for r in overdue if r.state.ball == "studio"),
-        decisions=sum(len(r.state.decisions) for r in rows),
+        clients_past_grace=sum(1 for r in past_grace if r.ball == "client"),
+        studio_overdue=sum(1 for r in overdue if r.ball == "studio"),
+        decisions=sum(r.open_changes for r in rows),
     )
 
 

@@ -13,6 +13,7 @@ The data flows one way, one module per step:
     publish    build/publishing.py     the whole new site is swapped in, or none of it
 
 ``build/generator.py`` drives the steps as a Pelican generator, spreading the
-render step over worker processes. Nothing outside this package imports
+render step over worker processes (``build/workers.py``, forked as soon as
+Pelican has read the settings). Nothing outside this package imports
 from it except the plugin's signal wiring.
 """

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import multiprocessing
-import os
 import shutil
-import signal
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from markupsafe import Markup
 from pelican.generators import Generator
 from rich.progress import track
 
@@ -38,9 +37,10 @@ from ..privacy import headers_file, robots_txt
 from ..problems import CourtsideError, display_path, report
 from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
-from ..studio import StudioRow, counts, ranked
+from ..studio import KeptRow, counts
+from . import workers as worker_processes
 from .cache import BuildCache, HistoryStore, Manifest, build_and_store, build_and_store_all
-from .publishing import die_with_parent, interrupts_deferred
+from .publishing import interrupts_deferred
 from .render import BuildContext, StagedClient, page_policy, render_page, site_context
 from .staging import Staging
 
@@ -56,8 +56,6 @@ SITE_PAGES = {"index.html": "landing.html", "404.html": "notfound.html"}
 #: Written into ``p/`` and ``studio/`` so a host's directory listing never
 #: shows the tokens.
 PLACEHOLDER_TEMPLATE = "private.html"
-#: With this many client files to build, the work is spread over every core.
-PARALLEL_FROM = 40
 #: Beyond this many portals a terminal shows a progress bar.
 PROGRESS_FROM = 200
 
@@ -80,20 +78,6 @@ def _for_share(context: BuildContext, paths: list[Path]) -> BuildContext:
     if context.history is None:
         return context
     return replace(context, history=context.history.only(paths))
-
-
-def _ignore_interrupts() -> None:
-    """In a worker: interrupts are the main process's to handle (it lets the
-    workers finish the share under way, then stops them). A worker that died
-    of one could die mid-reply, and the executor would wait for the rest of
-    that reply for good. The worker starts with interrupts held (see
-    ``_run``), so one pending from its first moments is discarded here."""
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    # Ignoring SIGTERM, a worker must not outlive the build: it dies with
-    # the process that started it (the forkserver, which ends with the build).
-    die_with_parent()
 
 
 # Pelican ships no types, so its Generator is Any to mypy; what this class
@@ -128,7 +112,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         self.staging = Staging(Path(self.output_path))
         self.rebuilt: set[Path] = set()
         self.builds: list[StagedClient] = []
-        self.rows: list[StudioRow] = []
+        self.rows: list[KeptRow] = []
 
     def _history(self) -> HistoryIndex | None:
         """The client files' git history, read once; a shallow clone's is cut short."""
@@ -151,11 +135,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         """Load, check and render every client file (Pelican calls this for
         every generator before anything is written)."""
         self.builds = self._build_all()
-        self.rows = ranked(
-            StudioRow(build.client, project.project, project.state, project.path,
-                      self.options.studio["name"], words_of(self.options.studio_language),
-                      project.moved_recently)
-            for build in self.builds if build.client is not None for project in build.projects)
+        self.rows = sorted((project.row for build in self.builds for project in build.projects),
+                           key=attrgetter("rank"))
 
     # -- loading, checking and rendering ------------------------------------------------------
 
@@ -175,11 +156,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             if not self.settings.get("DELETE_OUTPUT_DIRECTORY"):
                 manifest = Manifest(folder, Path(self.output_path))
         builds: dict[Path, StagedClient] = {}
-        if cache is not None and manifest is not None:
-            for path in files:
-                entry = cache.get(path, self.context_for_pages.history)
-                if entry is not None and manifest.holds(entry):
-                    builds[path] = entry  # its pages are in place: nothing to build or write
+        if cache is not None and manifest is not None:  # their pages are in place: nothing to do
+            builds = cache.found(files, self.context_for_pages.history, manifest)
         missing = [path for path in files if path not in builds]
         try:
             builds.update(zip(missing, self._run(missing, cache), strict=True))
@@ -218,22 +196,16 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         """Build client files (and store them in the cache), in several
         processes when that pays."""
         context = self.context_for_pages
-        workers = self.options.workers or (os.cpu_count() or 1)
-        if self.options.workers is None and len(paths) < PARALLEL_FROM:
-            workers = 1
-        workers = min(workers, len(paths))
+        workers = worker_processes.worker_count(self.options, len(paths))
         if workers <= 1:
+            worker_processes.discard()
             return [build_and_store(path, context, self.staging, cache)
                     for path in _progress(paths, len(paths), "Courtside: building")]
-        _pelican.importable_in_workers()
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context(method),
-            initializer=_ignore_interrupts)
+        pool = worker_processes.take(workers)
         submitted = False
         try:
-            # The workers start (as tasks are submitted) with interrupts
-            # held, so that Ctrl-C, which reaches the whole process group, is
+            # Workers not forked early start (as tasks are submitted) with
+            # interrupts held, so that Ctrl-C, which reaches the whole process group, is
             # this process's alone to handle. Small chunks: the workers
             # finish within a few clients of each other. Submitted one by one
             # rather than mapped: a map cancels what is left when it is
@@ -305,7 +277,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                                     for name in project.hashes})
             for name, data in files.items():
                 self._write(name, data)
-            self._remove_stale(PORTALS_FOLDER, {row.project.token for row in self.rows})
+            self._remove_stale(PORTALS_FOLDER, {row.token for row in self.rows})
             self._remove_stale(STUDIO_FOLDER, {token} if token else set())
         _pelican.console().print(counts(self.rows).summary(words_of(self.options.studio_language)),
                                  soft_wrap=True)
@@ -340,7 +312,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 url=absolute, source=absolute + feeds[kind] if absolute else None)
         files[folder + "index.html"] = render_page(
             self.context_for_pages, DASHBOARD_TEMPLATE, folder, options.studio_language,
-            rows=self.rows, counts=counts(self.rows), feeds=feeds, updated=self.moment,
+            # Each row rendered (autoescaped) where its client was built, or kept from the last build.
+            rows=[Markup(row.html) for row in self.rows], counts=counts(self.rows), feeds=feeds,
+            updated=self.moment,
             notices=shown_notices(options.notices, local_today(self.moment, options.timezone),
                                   words_of(options.studio_language)))
         return files
@@ -359,7 +333,14 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             shutil.rmtree(folder)
 
     def _write(self, relative_path: str, data: bytes) -> None:
-        """A server reading the file meanwhile gets the old one or the new."""
+        """A server reading the file meanwhile gets the old one or the new.
+        A file that is already as written is left alone (a rebuild writes
+        the same front page, 404 page and headers again)."""
         target = Path(self.output_path, relative_path)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return
+        except OSError:
+            pass
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, data)

@@ -41,10 +41,13 @@ from ..problems import Problem
 from ..rules import ProjectState, local_today, party_calendars
 from ..seal import salt_for, seal
 from ..settings import CALENDAR_FILE, SETTINGS_KEY, CourtsideSettings, courtside_settings, plain_settings
+from ..studio import KeptRow, StudioRow
 from ..timeline import LAYOUTS, timeline_svg
 from ..updates import UPDATES_FILE, updates_feed
 
 PORTAL_TEMPLATE = "portal.html"
+#: A project's row of the studio's dashboard (``studio.html``).
+DASHBOARD_ROW_TEMPLATE = "studio_row.html"
 LOCKED_TEMPLATE = "locked.html"
 #: Settings the templates may read are passed on when they are plain data.
 _PLAIN = (str, int, float, bool, type(None))
@@ -89,23 +92,24 @@ class BuildContext:
 
 @dataclass(frozen=True)
 class ProjectBuild:
-    """A published project's page and feed, and its events for the studio:
-    what a rendered project and a staged one have in common."""
+    """A published project's place, its events for the studio and its row
+    of the studio's view: what a rendered project and a staged one have in
+    common."""
 
-    project: Project
-    #: Its state on the build day, summarised (``ProjectState.summary``).
-    state: ProjectState
     path: str
     #: Each milestone as a VEVENT, prefixed with the client, for the studio feeds.
     studio_events: tuple[tuple[Party, bytes], ...]
-    #: Due dates moved in the last 30 days (``ProjectHistory.recent_moves``).
-    moved_recently: int
+    #: Its row, ranked and counted by the generator (with a dashboard, rendered).
+    row: KeptRow
 
 
 @dataclass(frozen=True)
 class RenderedProject(ProjectBuild):
     """A project as rendered: its files not written anywhere yet."""
 
+    project: Project
+    #: Its state on the build day, summarised (``ProjectState.summary``).
+    state: ProjectState
     #: The page and feed by name under the output folder, as bytes.
     files: Mapping[str, bytes]
 
@@ -113,7 +117,8 @@ class RenderedProject(ProjectBuild):
 @dataclass(frozen=True)
 class StagedProject(ProjectBuild):
     """A project whose files are written to the staging folder
-    (``staging.Staging.write``)."""
+    (``staging.Staging.write``): only what the generator still needs of it,
+    so that a build cache entry is small and quick to read."""
 
     #: The SHA-256 of the page and feed, by name under the output folder.
     hashes: Mapping[str, str]
@@ -125,10 +130,9 @@ ProjectT = TypeVar("ProjectT", RenderedProject, StagedProject)
 @dataclass(frozen=True)
 class ClientBuild(Generic[ProjectT]):
     """One client file's share of a build: its problems, and when it loaded
-    its client and published projects."""
+    its published projects."""
 
     path: Path
-    client: Client | None
     problems: tuple[Problem, ...]
     token_sites: tuple[TokenSite, ...] = ()
     projects: tuple[ProjectT, ...] = ()
@@ -137,6 +141,8 @@ class ClientBuild(Generic[ProjectT]):
 @dataclass(frozen=True)
 class RenderedClient(ClientBuild[RenderedProject]):
     """A client file as ``build_client`` rendered it."""
+
+    client: Client | None = None
 
 
 @dataclass(frozen=True)
@@ -312,9 +318,15 @@ def _page_values(context: BuildContext, folder: str, values: Mapping[str, Any]) 
 def render_page(context: BuildContext, template: str, folder: str, tag: str = SOURCE,
                 **values: Any) -> bytes:
     """A page in ``folder`` ("" for the site's root), in the language ``tag``."""
-    html = environment(context, tag).get_template(template).render(
+    return render_fragment(context, template, folder, tag, **values).encode("utf-8")
+
+
+def render_fragment(context: BuildContext, template: str, folder: str, tag: str = SOURCE,
+                    **values: Any) -> str:
+    """A part of a page in ``folder`` (a template that is not a whole page),
+    as the page that holds it renders it."""
+    return environment(context, tag).get_template(template).render(
         _page_values(context, folder, values))
-    return html.encode("utf-8")
 
 
 def render_blocks(context: BuildContext, template: str, folder: str, names: tuple[str, ...],
@@ -356,7 +368,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     portfolio, problems = load_portfolio(options, only=[path], moment=context.moment)
     client = portfolio.clients[0] if portfolio.clients else None
     if client is None or any(p.severity == "error" for p in problems):
-        return RenderedClient(path, None, tuple(problems), portfolio.token_sites)
+        return RenderedClient(path, tuple(problems), portfolio.token_sites)
     absolute = is_absolute(options.siteurl)
     today = local_today(context.moment, client.timezone)
     calendars = party_calendars(client, options.calendar)
@@ -408,6 +420,11 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
                 milestone_events(studio_view, row, prefix)[0] for row in studio_view.schedule]
             studio_events = tuple((row.milestone.owner, event)
                                   for row, event in zip(portal.schedule, theirs, strict=True))
-        projects.append(RenderedProject(project, portal.state.summary(), folder, studio_events,
-                                        portal.history.recent_moves(today), files=files))
-    return RenderedClient(path, client, tuple(problems), portfolio.token_sites, tuple(projects))
+        state = portal.state.summary()
+        row = StudioRow(client, project, state, folder, options.studio["name"],
+                        words_of(options.studio_language), portal.history.recent_moves(today))
+        html = render_fragment(context, DASHBOARD_ROW_TEMPLATE, options.dashboard_path(),
+                               options.studio_language, row=row) if options.studio_token else None
+        projects.append(RenderedProject(folder, studio_events, row.kept(html), project, state,
+                                        files=files))
+    return RenderedClient(path, tuple(problems), portfolio.token_sites, tuple(projects), client)

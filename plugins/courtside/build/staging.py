@@ -50,11 +50,9 @@ class Staging:
             for name, data in project.files.items():
                 write_bytes(self.folder / name, data)
             projects.append(StagedProject(
-                project.project, project.state, project.path, project.studio_events,
-                project.moved_recently,
+                project.path, project.studio_events, project.row,
                 hashes={name: digest(data) for name, data in project.files.items()}))
-        return StagedClient(build.path, build.client, build.problems, build.token_sites,
-                            tuple(projects))
+        return StagedClient(build.path, build.problems, build.token_sites, tuple(projects))
 
     def publish(self) -> None:
         """Move everything staged into the output folder."""
