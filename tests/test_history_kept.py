@@ -161,6 +161,37 @@ def test_a_torn_entry_is_derived_again_without_a_word(tmp_path):
     assert kept(site) == entries  # written again, whole
 
 
+class Planted:
+    """What someone able to write a CI cache could plant: an entry that,
+    unpickled, calls a function of their choosing (here: creates a file)."""
+
+    def __init__(self, marker) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return open, (self.marker, "w")
+
+
+def test_an_entry_planted_in_the_restored_folder_runs_nothing(tmp_path):
+    # The workflows restore this folder from a CI cache: reading it must not
+    # run code, whatever was put there.
+    site = committed_site(tmp_path)
+    assert site.build().returncode == 0
+    first = tree(site.output)
+    entries = kept(site)
+    folder = site.root / "cache" / "courtside-history"
+    marker = tmp_path / "ran"
+    for name in entries:
+        (folder / name).write_bytes(pickle.dumps(Planted(marker)))
+
+    as_a_deploy(site)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()
+    assert tree(site.output) == first
+    assert kept(site) == entries  # derived again, and kept as they were
+
+
 def test_without_the_cache_nothing_is_kept(tmp_path):
     site = committed_site(tmp_path)
     settings = site.root / "pelicanconf.py"

@@ -23,8 +23,9 @@ Each file's history (``HistoryStore``) is kept apart, in the folder a
 deploy keeps between runs (the build cache is not kept there): a deploy
 builds every page again, but reads no past version whose history it has.
 Those are pickles too (as fast to read as a hand-written JSON form, and
-nothing to keep in step with ``ProjectHistory``): the CI cache restores
-them from the same repository's earlier deploys, which ran this code.
+nothing to keep in step with ``ProjectHistory``), but read by an unpickler
+that knows a history's classes and no other (``_HistoryUnpickler``): the
+CI cache restores that folder, and nothing read from it may run code.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ import os
 import pickle
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..files import write_atomically
 from ..gitlog import FileHistory, HistoryIndex, history_inputs, history_key
-from ..history import ProjectHistory
+from ..history import Due, Edit, MilestoneHistory, ProjectHistory
 from .render import BuildContext, StagedClient, build_client
 from .staging import Staging
 
@@ -159,6 +160,28 @@ def _prune(folder: Path, used: set[str]) -> None:
                 entry.unlink(missing_ok=True)
 
 
+class _HistoryUnpickler(pickle.Unpickler):
+    """Reads a kept history and nothing else. Unlike the build cache, the
+    folder it is kept in comes back from a CI cache (the workflows restore
+    it), which is no place for anything that could run code when read: a
+    pickle may name any function to call, and this one may name only the
+    classes a history is made of (plain data: dates and the values of
+    fields, in containers pickle builds itself), so the worst an entry
+    planted there can do is to be refused, and the history derived again."""
+
+    ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset({
+        (FileHistory.__module__, FileHistory.__qualname__),
+        *((cls.__module__, cls.__qualname__)
+          for cls in (ProjectHistory, MilestoneHistory, Edit, Due)),
+        *(("datetime", name) for name in ("date", "time", "datetime", "timedelta", "timezone")),
+    })
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"a kept history does not name {module}.{name}")
+        return super().find_class(module, name)
+
+
 class HistoryStore:
     """Each client file's history (``gitlog.client_history``), kept between
     builds in ``CACHE_PATH/courtside-history/`` beside the git log's index,
@@ -184,9 +207,11 @@ class HistoryStore:
 
     def get(self, inputs: bytes) -> FileHistory | None:
         """The kept history; None when there is none, or it cannot be read
-        (torn, or written by other code): it is derived again."""
+        (torn, written by other code, or naming anything but a history's
+        own classes): it is derived again."""
         try:
-            found = pickle.loads((self.folder / (self.key(inputs) + SUFFIX)).read_bytes())
+            with (self.folder / (self.key(inputs) + SUFFIX)).open("rb") as entry:
+                found = _HistoryUnpickler(entry).load()
         except Exception:  # noqa: BLE001 - whatever the bytes are, the history is derived again
             return None
         if not (isinstance(found, FileHistory) and type(found.unreadable) is int
