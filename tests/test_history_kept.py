@@ -143,24 +143,6 @@ def test_an_uncommitted_edit_is_the_days_own_and_a_clean_checkout_is_kept_every_
     assert len(moves(site)) == 2
 
 
-def test_a_torn_entry_is_derived_again_without_a_word(tmp_path):
-    site = committed_site(tmp_path)
-    assert site.build().returncode == 0
-    first = tree(site.output)
-    entries = kept(site)
-    folder = site.root / "cache" / "courtside-history"
-    torn, other = sorted(entries)
-    (folder / torn).write_bytes(entries[torn][:len(entries[torn]) // 2])
-    (folder / other).write_bytes(pickle.dumps({"not": "a history"}))
-
-    as_a_deploy(site)
-    result = site.build()
-    assert result.returncode == 0
-    assert "history" not in (result.stdout + result.stderr).lower()
-    assert tree(site.output) == first
-    assert kept(site) == entries  # written again, whole
-
-
 class Planted:
     """What someone able to write a CI cache could plant: an entry that,
     unpickled, calls a function of their choosing (here: creates a file)."""
@@ -172,24 +154,34 @@ class Planted:
         return open, (self.marker, "w")
 
 
-def test_an_entry_planted_in_the_restored_folder_runs_nothing(tmp_path):
+#: Entries that are not a kept history: the history is derived again, without a word.
+SPOILED = {
+    "torn": lambda data, marker: data[:len(data) // 2],
+    "foreign": lambda data, marker: pickle.dumps({"not": "a history"}),
     # The workflows restore this folder from a CI cache: reading it must not
     # run code, whatever was put there.
+    "planted": lambda data, marker: pickle.dumps(Planted(marker)),
+}
+
+
+@pytest.mark.parametrize("spoiled", SPOILED)
+def test_an_entry_that_is_no_kept_history_is_derived_again_and_runs_nothing(tmp_path, spoiled):
     site = committed_site(tmp_path)
     assert site.build().returncode == 0
     first = tree(site.output)
     entries = kept(site)
     folder = site.root / "cache" / "courtside-history"
     marker = tmp_path / "ran"
-    for name in entries:
-        (folder / name).write_bytes(pickle.dumps(Planted(marker)))
+    for name, data in entries.items():
+        (folder / name).write_bytes(SPOILED[spoiled](data, marker))
 
     as_a_deploy(site)
     result = site.build()
     assert result.returncode == 0, result.stderr
+    assert "history" not in (result.stdout + result.stderr).lower()
     assert not marker.exists()
     assert tree(site.output) == first
-    assert kept(site) == entries  # derived again, and kept as they were
+    assert kept(site) == entries  # derived again, and kept whole
 
 
 def test_without_the_cache_nothing_is_kept(tmp_path):
