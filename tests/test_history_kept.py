@@ -191,3 +191,20 @@ def test_without_the_cache_nothing_is_kept(tmp_path):
     assert site.build().returncode == 0
     assert len(moves(site)) == 2
     assert not (site.root / "cache" / "courtside-history").exists()
+
+
+def test_an_entry_that_cannot_be_removed_costs_nothing_but_its_place(tmp_path):
+    """A kept folder restored read-only, or owned by another user, cannot
+    lose its stale entries: the build goes on and is the same. (Tests run as
+    root, for whom no permission stops a removal: a folder in a stale
+    entry's place is what cannot be removed here.)"""
+    site = committed_site(tmp_path)
+    folder = site.root / "cache" / "courtside-history"
+    stale = folder / ("0" * 64 + ".pickle")
+    stale.mkdir(parents=True)
+    (stale / "inside").write_bytes(b"")
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(moves(site)) == 2
+    assert stale.is_dir()
+    assert len([path for path in folder.glob("*.pickle") if path.is_file()]) == 2

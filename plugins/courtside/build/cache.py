@@ -154,10 +154,14 @@ def _store(folder: Path, key: str, data: bytes) -> None:
 
 
 def _prune(folder: Path, used: set[str]) -> None:
+    """Remove the entries not ``used``; one that cannot be removed (a
+    folder restored read-only, or owned by another user) stays, as an entry
+    that cannot be written costs time, not the build."""
     if folder.is_dir():
         for entry in folder.iterdir():
             if entry.suffix == SUFFIX and entry.stem not in used:
-                entry.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    entry.unlink(missing_ok=True)
 
 
 class _HistoryUnpickler(pickle.Unpickler):
