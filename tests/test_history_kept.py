@@ -208,3 +208,19 @@ def test_an_entry_that_cannot_be_removed_costs_nothing_but_its_place(tmp_path):
     assert len(moves(site)) == 2
     assert stale.is_dir()
     assert len([path for path in folder.glob("*.pickle") if path.is_file()]) == 2
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_kept_from_day_to_day(tmp_path):
+    """Notepad saves UTF-8 with a byte order mark, which the loader drops:
+    the committed file is still its last commit's, and the next day's deploy
+    reads no past version."""
+    site = committed_site(tmp_path)
+    path = site.clients / "acme.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    git(site, "commit", "-qam", "MESSAGE-MARKER saved on Windows", day="2026-11-15")
+    assert site.build().returncode == 0
+    entries = kept(site)
+    as_a_deploy(site)
+    assert not reads_blobs(traced_build(site, tmp_path, "next", epoch=EPOCH + DAY))
+    assert kept(site) == entries
+    assert len(moves(site)) == 2

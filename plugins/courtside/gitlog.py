@@ -32,6 +32,7 @@ What counts as a version:
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import hashlib
@@ -409,13 +410,15 @@ def _is_committed(committed: Sequence[Version], current_text: str, today: dt.dat
     a checkout, or one with ``core.autocrlf``), and ``today`` is no earlier
     than any commit's day: then its history is the same whatever day it is
     built (``versions_with_worktree`` adds nothing, ``_until`` moves no
-    version). Told by the blob id of the text, without reading the blob."""
+    version). Told by the blob id of the text, without reading the blob; the
+    text is as the loader reads it, so a byte order mark before it (Windows
+    editors write one) is tried too."""
     if not committed or today < max(version.day for version in committed):
         return False
     data = current_text.encode("utf-8")
     last = committed[-1].blob
-    return blob_id(data, last) == last or (b"\r\n" in data
-                                          and blob_id(data.replace(b"\r\n", b"\n"), last) == last)
+    texts = (data, data.replace(b"\r\n", b"\n")) if b"\r\n" in data else (data,)
+    return any(blob_id(mark + text, last) == last for text in texts for mark in (b"", codecs.BOM_UTF8))
 
 
 def history_inputs(index: HistoryIndex | None, path: Path, current_text: str, today: dt.date) -> bytes:
