@@ -256,3 +256,26 @@ def test_the_locked_page_policy_lets_exactly_the_shipped_scripts_run(locked_site
         [s.string for s in BeautifulSoup(payload["body"], "html.parser").find_all("script")]
     assert len(scripts) == 2 and "crypto.subtle.deriveKey" in scripts[0]
     assert sorted(map(script_hash, scripts)) == sorted(allowed)
+
+
+@pytest.mark.e2e
+def test_a_portal_given_a_password_loses_its_updates_feed_in_an_output_folder_kept(tmp_path):
+    """A portal published without a password had an updates feed; given one,
+    the feed must go (it would show what the password protects) when the
+    next build writes over the same output folder, as `make html` and
+    `courtside serve` do: the folder then holds what a fresh build writes."""
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("geheim", CLIENT.replace("    password_env: GEHEIM_PORTAL_PW\n", ""))
+    assert site.build().returncode == 0
+    feed = site.portal_file(TOKEN).parent / "updates.atom"
+    assert feed.is_file()
+
+    site.write_client("geheim", CLIENT)
+    result = site.build(env={"GEHEIM_PORTAL_PW": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    assert not feed.exists()
+    fresh = new_site(tmp_path / "fresh", examples=False)
+    fresh.write_client("geheim", CLIENT)
+    assert fresh.build(env={"GEHEIM_PORTAL_PW": PASSWORD}).returncode == 0
+    assert [path.relative_to(site.output) for path in site.files()] == [
+        path.relative_to(fresh.output) for path in fresh.files()]
