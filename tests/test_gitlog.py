@@ -494,3 +494,18 @@ def test_a_workers_share_of_the_index_keys_its_files_as_the_whole_does(repo):
     assert history_key(share, a) == history_key(index, a) != ""
     assert versions_with_worktree(share, a, "a2\n", dt.date(2026, 3, 9)) == index.files[str(a.resolve())]
     assert history_key(share, b) == ""
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe", "America/St_Johns",
+                                  "Asia/Kathmandu", "Pacific/Apia", "America/Sao_Paulo"])
+def test_each_change_is_dated_on_the_studios_day_across_every_change_of_offset(zone):
+    # Changes are dated by the zone's offset per quarter of an hour; a change
+    # every seven minutes of two years (DST both ways, half-hour shifts, the
+    # day Samoa skipped in 2011) keeps, of each day the zone itself says,
+    # that day's last.
+    changes = [(stamp, "a.yaml", f"{stamp:040x}", "")
+               for stamp in range(1_293_840_000, 1_293_840_000 + 730 * 86_400, 7 * 60 + 1)]
+    last_of_day = {dt.datetime.fromtimestamp(stamp, gitlog.ZoneInfo(zone)).date(): blob
+                   for stamp, _, blob, _ in changes}
+    versions = gitlog.collapse(changes, gitlog.ZoneInfo(zone))["a.yaml"]
+    assert [(version.day, version.blob) for version in versions] == sorted(last_of_day.items())

@@ -43,8 +43,8 @@ import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -90,6 +90,11 @@ class HistoryIndex:
     root: Path                                # the repository's top level, symlinks resolved
     files: Mapping[str, tuple[Version, ...]]  # by resolved absolute path; oldest first, one per day
     shallow: bool                             # a shallow clone: older versions are missing
+    #: Each path's versions and their key (``_versions_key``), as asked for:
+    #: a build asks for every file's two or three times (its cache key, its
+    #: kept history's key), and a path is resolved by system calls.
+    _asked: dict[Path, tuple[tuple[Version, ...], str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def only(self, paths: Iterable[Path]) -> HistoryIndex:
         """The index of ``paths`` alone: what a worker building them needs
@@ -97,6 +102,14 @@ class HistoryIndex:
         wanted = {str(path.resolve()) for path in paths}
         return replace(self, files={name: versions for name, versions in self.files.items()
                                     if name in wanted})
+
+    def versions(self, path: Path) -> tuple[tuple[Version, ...], str]:
+        """The versions of the file at ``path``, and their key."""
+        found = self._asked.get(path)
+        if found is None:
+            versions = self.files.get(str(path.resolve()), ())
+            found = self._asked[path] = (versions, _versions_key(versions))
+        return found
 
 
 class HistoryUnreadable(OSError):
@@ -326,12 +339,46 @@ def parse_raw_log(output: bytes) -> Iterator[Change]:
             yield timestamp, path, "" if gone else new_blob, renamed
 
 
+#: Seconds in which a time zone's offset is taken to be the same when it is
+#: at both ends: no zone has changed its offset twice within a quarter of an hour.
+_QUARTER_HOUR = 900
+
+
+def _day_in(zone: ZoneInfo) -> Callable[[int], dt.date]:
+    """The day a timestamp falls on in ``zone``: the zone's offset found once
+    per quarter of an hour (a history of 30,000 commits dated each through
+    the time zone took half the time of reading it again)."""
+    offsets: dict[int, int | None] = {}
+
+    def offset(quarter: int) -> int | None:
+        """The offset in seconds throughout the quarter, or None when it changes in it."""
+        found = offsets.get(quarter, ...)
+        if found is ...:
+            start, end = (dt.datetime.fromtimestamp(quarter * _QUARTER_HOUR + at, zone).utcoffset()
+                          for at in (0, _QUARTER_HOUR - 1))
+            found = offsets[quarter] = int(start.total_seconds()) \
+                if start is not None and start == end else None
+        return found
+
+    def day(timestamp: int) -> dt.date:
+        seconds = offset(timestamp // _QUARTER_HOUR)
+        if seconds is None:
+            return dt.datetime.fromtimestamp(timestamp, zone).date()
+        return _EPOCH_DAY + dt.timedelta(days=(timestamp + seconds) // 86400)
+
+    return day
+
+
+_EPOCH_DAY = dt.date(1970, 1, 1)
+
+
 def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Version, ...]]:
     """Each path's versions from its changes (oldest first): one per day in
     ``zone``, the day's last, and only when it differs from the day before;
     a deletion starts the path's history afresh."""
     by_path: dict[str, list[Version]] = {}
     gone: set[str] = set()
+    dated = _day_in(zone)
     for timestamp, path, blob, renamed in changes:
         if renamed:  # a renamed file keeps its history (history.py checks it is the same client)
             by_path[path] = by_path.pop(renamed, [])
@@ -341,7 +388,7 @@ def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Versi
             continue
         gone.discard(path)
         versions = by_path.setdefault(path, [])
-        day = dt.datetime.fromtimestamp(timestamp, zone).date()
+        day = dated(timestamp)
         if versions and day == versions[-1].day:  # of one day, the last
             versions.pop()
         if versions and versions[-1].blob == blob:  # back to the text before: no change
@@ -354,7 +401,7 @@ def versions_of(index: HistoryIndex | None, path: Path) -> tuple[Version, ...]:
     """The committed versions of the client file at ``path``; none without an index."""
     if index is None:
         return ()
-    return index.files.get(str(path.resolve()), ())
+    return index.versions(path)[0]
 
 
 def _same_text(one: str, other: str) -> bool:
@@ -391,7 +438,7 @@ def versions_with_worktree(index: HistoryIndex | None, path: Path, current_text:
 def history_key(index: HistoryIndex | None, path: Path) -> str:
     """What a client's output depends on in its history, for the build cache:
     "" without history."""
-    return _versions_key(versions_of(index, path))
+    return index.versions(path)[1] if index is not None else ""
 
 
 def _versions_key(versions: Iterable[Version]) -> str:
@@ -427,8 +474,8 @@ def history_inputs(index: HistoryIndex | None, path: Path, current_text: str, to
     text, and today only where the history changes with it (an edit not
     committed yet is today's version; a build dated back cuts the history
     short). A rebuild of the same commit on another day has the same inputs."""
-    committed = versions_of(index, path)
-    inputs = f"{_versions_key(committed)}\n".encode() + current_text.encode("utf-8")
+    committed, key = index.versions(path) if index is not None else ((), "")
+    inputs = f"{key}\n".encode() + current_text.encode("utf-8")
     if not _is_committed(committed, current_text, today):
         inputs += f"\0today {today.isoformat()}".encode()
     return inputs
