@@ -6,8 +6,10 @@ studio could see it."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import time
 
 import pytest
 from test_history_builds import MARKERS, TOKEN, acme, committed_site, git
@@ -224,3 +226,22 @@ def test_a_file_saved_with_a_byte_order_mark_is_kept_from_day_to_day(tmp_path):
     assert not reads_blobs(traced_build(site, tmp_path, "next", epoch=EPOCH + DAY))
     assert kept(site) == entries
     assert len(moves(site)) == 2
+
+
+def test_what_a_process_that_died_writing_left_is_removed_once_it_is_old(tmp_path):
+    # An entry is written to a temporary file and renamed into place; a
+    # build killed in between (or a full disk) leaves the temporary file,
+    # which a CI cache would carry from run to run. One left an hour ago
+    # goes; a fresh one may be another build's, being written, and stays.
+    site = committed_site(tmp_path)
+    folder = site.root / "cache" / "courtside-history"
+    folder.mkdir(parents=True)
+    left, writing = folder / f".{'1' * 64}.4242.tmp", folder / f".{'2' * 64}.4343.tmp"
+    for path in (left, writing):
+        path.write_bytes(b"half an entry")
+    two_hours_ago = time.time() - 7200
+    os.utime(left, (two_hours_ago, two_hours_ago))
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not left.exists() and writing.exists()
+    assert len(kept(site)) == 2

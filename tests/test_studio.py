@@ -11,7 +11,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
+from helpers import EXAMPLE_TOKENS, REPO, STUDIO_TOKEN, assert_no_leaks, text_of
 
 #: Most urgent first: past grace; overdue (the studio's own); due soon; on
 #: time; paused; complete.
@@ -324,3 +324,21 @@ def test_the_studios_language_is_checked_like_a_clients(site, courtside):
     result = courtside(site, "check")
     assert result.returncode != 0
     assert "settings: COURTSIDE.studio.language: \"tlh\" is not a shipped language" in result.stdout
+
+
+@pytest.mark.e2e
+def test_a_studio_html_copied_before_rows_were_rendered_apart_gets_a_clear_error(site):
+    # A studio's own studio.html from before the rows moved to studio_row.html
+    # (it reads each row's client, project and state): the build names the
+    # file and what to do, with no traceback, and publishes nothing.
+    overrides = REPO / "tests" / "fixtures" / "themes" / "before-rows"
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8")
+                        + f"\nTHEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n", "utf-8")
+    result = site.build()
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert "before-rows/studio.html:50: could not be rendered" in said  # its line with `row.state`
+    assert "studio_row.html" in said and "nothing was published" in " ".join(said.split())
+    assert "Traceback" not in said
+    assert not list(site.output.glob("p/*/index.html"))

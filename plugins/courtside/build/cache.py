@@ -39,6 +39,7 @@ import importlib.metadata
 import json
 import os
 import pickle
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -153,14 +154,24 @@ def _store(folder: Path, key: str, data: bytes) -> None:
     os.replace(temporary, folder / (key + SUFFIX))
 
 
+#: A temporary entry older than this was left by a process that died
+#: writing it (a younger one may be another build's, being written).
+STALE_TEMPORARY = 3600
+
+
 def _prune(folder: Path, used: set[str]) -> None:
-    """Remove the entries not ``used``; one that cannot be removed (a
-    folder restored read-only, or owned by another user) stays, as an entry
-    that cannot be written costs time, not the build."""
+    """Remove the entries not ``used``, and temporary ones left behind by a
+    process that died writing one (a CI cache would carry them from run to
+    run); one that cannot be removed (a folder restored read-only, or owned
+    by another user) stays, as an entry that cannot be written costs time,
+    not the build."""
     if folder.is_dir():
+        left_before = time.time() - STALE_TEMPORARY
         for entry in folder.iterdir():
-            if entry.suffix == SUFFIX and entry.stem not in used:
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if entry.suffix == SUFFIX and entry.stem not in used or \
+                        entry.suffix == ".tmp" and entry.name.startswith(".") \
+                        and entry.stat().st_mtime < left_before:
                     entry.unlink(missing_ok=True)
 
 

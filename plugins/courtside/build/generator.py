@@ -16,12 +16,14 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import jinja2
 from markupsafe import Markup
 from pelican.generators import Generator
 from rich.progress import track
@@ -34,14 +36,14 @@ from ..gitlog import HistoryIndex, HistoryUnreadable, read_index
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
-from ..problems import CourtsideError, display_path, report
+from ..problems import CourtsideError, Problem, display_path, report
 from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from ..studio import KeptRow, counts
 from . import workers as worker_processes
 from .cache import BuildCache, HistoryStore, Manifest, build_and_store, build_and_store_all
 from .publishing import interrupts_deferred
-from .render import BuildContext, StagedClient, page_policy, render_page, site_context
+from .render import BuildContext, StagedClient, environment, page_policy, render_page, site_context
 from .staging import Staging
 
 if TYPE_CHECKING:
@@ -78,6 +80,12 @@ def _for_share(context: BuildContext, paths: list[Path]) -> BuildContext:
     if context.history is None:
         return context
     return replace(context, history=context.history.only(paths))
+
+
+def _frames(trace: TracebackType | None) -> Iterator[TracebackType]:
+    while trace is not None:
+        yield trace
+        trace = trace.tb_next
 
 
 # Pelican ships no types, so its Generator is Any to mypy; what this class
@@ -311,13 +319,28 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 uid=f"studio.{kind}@courtside", timezone=options.timezone,
                 name=name % {"studio": studio}, description=description,
                 url=absolute, source=absolute + feeds[kind] if absolute else None)
-        files[folder + "index.html"] = render_page(
-            self.context_for_pages, DASHBOARD_TEMPLATE, folder, options.studio_language,
-            # Each row rendered (autoescaped) where its client was built, or kept from the last build.
-            rows=[Markup(row.html) for row in self.rows], counts=counts(self.rows), feeds=feeds,
-            updated=self.moment,
-            notices=shown_notices(options.notices, local_today(self.moment, options.timezone),
-                                  words_of(options.studio_language)))
+        try:
+            files[folder + "index.html"] = render_page(
+                self.context_for_pages, DASHBOARD_TEMPLATE, folder, options.studio_language,
+                # Each row rendered (autoescaped) where its client was built, or kept from the last build.
+                rows=[Markup(row.html) for row in self.rows], counts=counts(self.rows), feeds=feeds,
+                updated=self.moment,
+                notices=shown_notices(options.notices, local_today(self.moment, options.timezone),
+                                      words_of(options.studio_language)))
+        except jinja2.UndefinedError as error:
+            # A studio's own studio.html, copied before the rows were rendered
+            # apart (it reads each row's client, project and state): say so.
+            filename = environment(self.context_for_pages).get_template(DASHBOARD_TEMPLATE).filename
+            line = max((frame.tb_lineno for frame in _frames(error.__traceback__)
+                        if frame.tb_frame.f_code.co_filename == filename), default=0)
+            raise CourtsideError([Problem(
+                display_path(Path(filename or DASHBOARD_TEMPLATE)), line, 0, "",
+                f"could not be rendered ({error}): the dashboard's rows are written by "
+                "studio_row.html now, and studio.html places each row as it comes "
+                "(`{{ row }}`); start your copy again from the theme's studio.html and "
+                "studio_row.html")],
+                "Courtside: the theme's dashboard does not fit this version of Courtside; "
+                "nothing was published") from None
         return files
 
     def _remove_stale(self, parent: str, live_tokens: set[str]) -> None:
