@@ -287,7 +287,6 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 self._write(name, data)
             self._remove_stale(PORTALS_FOLDER, {row.token for row in self.rows})
             self._remove_stale(STUDIO_FOLDER, {token} if token else set())
-            self._remove_stale_files()
         _pelican.console().print(counts(self.rows).summary(words_of(self.options.studio_language)),
                                  soft_wrap=True)
 
@@ -355,19 +354,6 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 logger.info("Courtside: removed a private page that is no longer published")
         if not live_tokens:  # nothing private is left here, not even a placeholder
             shutil.rmtree(folder)
-
-    def _remove_stale_files(self) -> None:
-        """A portal's files that its project no longer has go too: the
-        updates feed of a portal given a password since (a feed reader
-        cannot enter one, and the feed would show what the password protects).
-        A client taken from the build cache has its folder as it left it."""
-        for build in self.builds:
-            for project in build.projects if build.path in self.rebuilt else ():
-                folder = Path(self.output_path, project.path)
-                for child in folder.iterdir() if folder.is_dir() else ():
-                    if child.is_file() and f"{project.path}{child.name}" not in project.hashes:
-                        child.unlink()
-                        logger.info("Courtside: removed a private file that is no longer published")
 
     def _write(self, relative_path: str, data: bytes) -> None:
         """A server reading the file meanwhile gets the old one or the new.

@@ -6,7 +6,8 @@ the other workers go on building), into a staging folder next to the output
 folder, on the same file system. Only after every file was checked does the
 generator move them into the output folder: all portals in one rename when
 the output has none yet (a fresh or emptied output folder), or folder by
-folder otherwise. A build that stops on a mistake removes the staging folder
+folder otherwise (a portal's folder then keeps only the files its project
+has now). A build that stops on a mistake removes the staging folder
 and leaves the output as it was; a staging folder left by a build that was
 killed is removed by the next one. Nothing is ever published from it: it is
 outside the output folder.
@@ -15,6 +16,7 @@ outside the output folder.
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +26,8 @@ from ..settings import PORTALS_FOLDER
 
 if TYPE_CHECKING:  # the plugin's first import needs no renderer
     from .render import RenderedClient, StagedClient
+
+logger = logging.getLogger(__name__)
 
 
 def digest(data: bytes) -> str:
@@ -67,6 +71,15 @@ class Staging:
                 if not target.exists():
                     shutil.move(folder, target)
                     continue
+                published = set()
                 for file in folder.iterdir():
                     shutil.move(file, target / file.name)
+                    published.add(file.name)
+                # What the project no longer has goes: the updates feed of a
+                # portal given a password since (a feed reader cannot enter
+                # one, and the feed would show what the password protects).
+                for file in target.iterdir():
+                    if file.name not in published and file.is_file():
+                        file.unlink()
+                        logger.info("Courtside: removed a private file that is no longer published")
         self.clear()
