@@ -475,6 +475,10 @@ def test_a_saved_index_is_data_and_one_tampered_with_is_read_again(repo, tmp_pat
                      {**kept, "changes": [[1], ["a.yaml"], ["0" * 40 + "\nmissing"], [""]]},
                      {**kept, "changes": [[1, 2], ["a.yaml"], ["0" * 40], [""]]},
                      {**kept, "changes": [["1"], ["a.yaml"], ["0" * 40], [""]]},
+                     {**kept, "changes": [[True], ["a.yaml"], ["0" * 40], [""]]},
+                     {**kept, "changes": [[1], [7], ["0" * 40], [""]]},
+                     {**kept, "changes": [[1], ["a.yaml"], ["-" + "0" * 39], [""]]},
+                     {**kept, "changes": [[1, 2], ["a.yaml", "a.yaml"], ["0" * 39, "0" * 41], ["", ""]]},
                      {**kept, "changes": "a.yaml"}, [kept]):
         saved.write_text(json.dumps(tampered), "utf-8")
         started = started_git(monkeypatch)
