@@ -507,6 +507,8 @@ class KeptHistories(Protocol):
 
     def put(self, inputs: bytes, history: FileHistory) -> None: ...
 
+    def name(self, inputs: bytes) -> str: ...
+
 
 # --- blob contents: one `git cat-file --batch` per process and repository ----------------------
 
@@ -658,6 +660,27 @@ def _until(versions: tuple[Version, ...], today: dt.date) -> tuple[Version, ...]
     return tuple(kept)
 
 
+def _current_text(path: Path, document: Document | None) -> str | None:
+    """The file's text as the loader read it (``document``), or read again."""
+    if document is not None and document.text:
+        return document.text
+    try:
+        return path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def kept_name(kept: KeptHistories | None, index: HistoryIndex | None, path: Path, today: dt.date,
+              document: Document | None = None) -> str | None:
+    """The name the file's history is kept under (``client_history`` with the
+    same arguments finds or keeps it there): carried with the file's build,
+    so that a build that takes the file whole from its cache knows the
+    history is in use without working the name out again."""
+    current_text = _current_text(path, document) if kept is not None and index is not None else None
+    return None if kept is None or current_text is None else \
+        kept.name(history_inputs(index, path, current_text, today))
+
+
 def client_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
                    timezone: str, language: str, terms: Mapping[str, Any] | None = None,
                    document: Document | None = None, kept: KeptHistories | None = None
@@ -671,13 +694,9 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
     neither read from git nor parsed again, and one derived here is kept."""
     if index is None:
         return {}
-    if document is not None and document.text:
-        current_text = document.text
-    else:
-        try:
-            current_text = path.read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return {}
+    current_text = _current_text(path, document)
+    if current_text is None:
+        return {}
     inputs = history_inputs(index, path, current_text, today) if kept is not None else b""
     found = kept.get(inputs) if kept is not None else None
     if found is None:

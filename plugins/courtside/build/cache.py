@@ -31,7 +31,6 @@ CI cache restores that folder, and nothing read from it may run code.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import gc
 import hashlib
@@ -45,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..files import write_atomically
-from ..gitlog import FileHistory, HistoryIndex, history_inputs, history_key
+from ..gitlog import FileHistory, HistoryIndex, history_key
 from ..history import Due, Edit, MilestoneHistory, ProjectHistory
 from .render import BuildContext, StagedClient, build_client
 from .staging import Staging
@@ -217,7 +216,8 @@ class HistoryStore:
         self.salt = hashlib.sha256(f"{code_key()}\0{timezone}\0{language}\0{terms!r}\0".encode()
                                    ).digest()
 
-    def key(self, inputs: bytes) -> str:
+    def name(self, inputs: bytes) -> str:
+        """The entry's name: a hash of all the history depends on."""
         return hashlib.sha256(self.salt + inputs).hexdigest()
 
     def get(self, inputs: bytes) -> FileHistory | None:
@@ -225,7 +225,7 @@ class HistoryStore:
         (torn, written by other code, or naming anything but a history's
         own classes): it is derived again."""
         try:
-            with (self.folder / (self.key(inputs) + SUFFIX)).open("rb") as entry:
+            with (self.folder / (self.name(inputs) + SUFFIX)).open("rb") as entry:
                 found = _HistoryUnpickler(entry).load()
         except Exception:  # noqa: BLE001 - whatever the bytes are, the history is derived again
             return None
@@ -238,20 +238,14 @@ class HistoryStore:
 
     def put(self, inputs: bytes, history: FileHistory) -> None:
         with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
-            _store(self.folder, self.key(inputs), pickle.dumps(history, pickle.HIGHEST_PROTOCOL))
+            _store(self.folder, self.name(inputs), pickle.dumps(history, pickle.HIGHEST_PROTOCOL))
 
-    def prune(self, index: HistoryIndex | None, paths: Iterable[Path], today: dt.date) -> None:
-        """Forget the entries of files no longer there or changed since: the
-        keys of ``paths`` as they are now are kept, whether this build derived
-        their history or took their pages whole from the build cache."""
-        used = set()
-        for path in paths:
-            try:
-                text = path.read_bytes().decode("utf-8-sig")  # as the loader reads it
-            except (OSError, UnicodeDecodeError):
-                continue
-            used.add(self.key(history_inputs(index, path, text, today)))
-        _prune(self.folder, used)
+    def prune(self, used: Iterable[str]) -> None:
+        """Forget the entries of files no longer there or changed since:
+        ``used`` names the history of every file as it is now (each file's
+        build carries it, ``gitlog.kept_name``, whether this build derived
+        the history or took the file whole from the build cache)."""
+        _prune(self.folder, set(used))
 
 
 class Manifest:

@@ -201,9 +201,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             cache.prune()
         if self.kept_histories is not None:
             # A client taken whole from the build cache derived no history,
-            # but its kept history is in use all the same.
-            self.kept_histories.prune(self.context_for_pages.history, files,
-                                      local_today(self.moment, self.options.timezone))
+            # but its kept history is in use all the same: its build names it.
+            self.kept_histories.prune(name for path in files if (name := builds[path].kept_history))
         return [builds[path] for path in files]
 
     def _run(self, paths: list[Path], cache: BuildCache | None) -> list[StagedClient]:

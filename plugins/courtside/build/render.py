@@ -30,7 +30,7 @@ from markupsafe import Markup
 from ..actions import tel_link, website_text
 from ..calendar import milestone_events, portal_calendar
 from ..filters import words_of
-from ..gitlog import HistoryIndex, KeptHistories, client_history
+from ..gitlog import HistoryIndex, KeptHistories, client_history, kept_name
 from ..history import NO_HISTORY
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
@@ -136,6 +136,8 @@ class ClientBuild(Generic[ProjectT]):
     problems: tuple[Problem, ...]
     token_sites: tuple[TokenSite, ...] = ()
     projects: tuple[ProjectT, ...] = ()
+    #: The name its history is kept under between builds (``gitlog.kept_name``).
+    kept_history: str | None = None
 
 
 @dataclass(frozen=True)
@@ -372,11 +374,11 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     absolute = is_absolute(options.siteurl)
     today = local_today(context.moment, client.timezone)
     calendars = party_calendars(client, options.calendar)
-    histories = client_history(context.history, path, client,
-                               today=local_today(context.moment, options.timezone),
+    studio_today, document = local_today(context.moment, options.timezone), \
+        portfolio.documents.get(client.id)
+    histories = client_history(context.history, path, client, today=studio_today,
                                timezone=options.timezone, language=options.language,
-                               terms=options.terms, document=portfolio.documents.get(client.id),
-                               kept=context.kept_histories)
+                               terms=options.terms, document=document, kept=context.kept_histories)
     projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.built(options.drafts):
@@ -427,4 +429,6 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
                                options.studio_language, row=row) if options.studio_token else None
         projects.append(RenderedProject(folder, studio_events, row.kept(html), project, state,
                                         files=files))
-    return RenderedClient(path, tuple(problems), portfolio.token_sites, tuple(projects), client)
+    return RenderedClient(path, tuple(problems), portfolio.token_sites, tuple(projects),
+                          kept_name(context.kept_histories, context.history, path, studio_today,
+                                    document), client)

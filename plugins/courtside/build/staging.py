@@ -56,7 +56,8 @@ class Staging:
             projects.append(StagedProject(
                 project.path, project.studio_events, project.row,
                 hashes={name: digest(data) for name, data in project.files.items()}))
-        return StagedClient(build.path, build.problems, build.token_sites, tuple(projects))
+        return StagedClient(build.path, build.problems, build.token_sites, tuple(projects),
+                            build.kept_history)
 
     def publish(self) -> None:
         """Move everything staged into the output folder."""
