@@ -415,6 +415,38 @@ def test_a_saved_index_reads_only_the_commits_since_and_gives_the_same_versions(
     assert [day for day, _ in versions(rewritten, path)] == ["2026-03-02", "2026-03-04"]
 
 
+def test_with_nothing_committed_since_the_versions_dated_last_time_are_read_in_that_zone_only(
+        repo, tmp_path):
+    """A rebuild with nothing committed since reads the versions the last
+    build dated (versions.json beside the saved changes); in another time
+    zone, or after another commit, they are dated again; a file that is not
+    what a build wrote is not read."""
+    saved = tmp_path / "cache" / "index.json"
+    dated = saved.with_name("versions.json")
+    # Committed late on 2 March in UTC: 3 March in Tokyo, 2 March in New York.
+    repo.commit("2026-03-02T20:00:00+00:00", {"clients/a.yaml": "a1\n", "clients/b.yaml": "b1\n"})
+    repo.git("mv", "clients/b.yaml", "clients/c.yaml")
+    repo.commit("2026-03-03T20:00:00+00:00", {"clients/a.yaml": "a2\n"})
+    fresh = {zone: read_index(repo.root / "clients", zone) for zone in ("Asia/Tokyo", "America/New_York")}
+    assert fresh["Asia/Tokyo"] != fresh["America/New_York"]
+    for zone in ("Asia/Tokyo", "America/New_York", "Asia/Tokyo"):
+        assert read_index(repo.root / "clients", zone, saved) == fresh[zone]  # dates and saves
+        assert json.loads(dated.read_text("utf-8"))["zone"] == zone
+        assert read_index(repo.root / "clients", zone, saved) == fresh[zone]  # reads the saved
+    kept = json.loads(dated.read_text("utf-8"))
+    blobs = next(iter(kept["files"].values()))[1]
+    for tampered in ({**kept, "files": {"a.yaml": [[10 ** 9], blobs[:1]]}},
+                     {**kept, "files": {"a.yaml": [[1], ["--output=/tmp/x".ljust(40, "0")]]}},
+                     {**kept, "files": {"a.yaml": [["1"], blobs[:1]]}},
+                     {**kept, "files": {"a.yaml": [[1, 2], blobs[:1]]}},
+                     {**kept, "head": "0" * 40}, {**kept, "files": []}):
+        dated.write_text(json.dumps(tampered), "utf-8")
+        assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == fresh["Asia/Tokyo"]
+    repo.commit("2026-03-05T10:00:00+00:00", {"clients/a.yaml": "a3\n"})
+    assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == \
+        read_index(repo.root / "clients", "Asia/Tokyo")
+
+
 def test_a_long_history_read_in_stretches_at_once_gives_the_same_versions(repo, monkeypatch):
     """Several ``git log`` of consecutive stretches of the first-parent line
     give exactly the versions one gives: merges, renames, deletions included."""

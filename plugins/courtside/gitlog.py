@@ -96,6 +96,7 @@ class HistoryIndex:
     #: by system calls.
     _asked: dict[Path, tuple[tuple[Version, ...], str, dt.date | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    _folders: dict[Path, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def only(self, paths: Iterable[Path]) -> HistoryIndex:
         """The index of ``paths`` alone: what a worker building them needs
@@ -104,11 +105,21 @@ class HistoryIndex:
         return replace(self, files={name: versions for name, versions in self.files.items()
                                     if name in wanted})
 
+    def _resolved(self, path: Path) -> str:
+        """``str(path.resolve())``, with the folder resolved once: a file in
+        it that is no symbolic link is named by the folder's real path."""
+        if os.path.islink(path):
+            return str(path.resolve())
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = str(path.parent.resolve())
+        return os.path.join(folder, path.name)
+
     def versions(self, path: Path) -> tuple[tuple[Version, ...], str, dt.date | None]:
         """The versions of the file at ``path``, their key, and the latest of their days."""
         found = self._asked.get(path)
         if found is None:
-            versions = self.files.get(str(path.resolve()), ())
+            versions = self.files.get(self._resolved(path), ())
             found = self._asked[path] = (versions, _versions_key(versions),
                                          max((version.day for version in versions), default=None))
         return found
@@ -169,6 +180,11 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     if not folder.is_relative_to(root):  # GIT_DIR and GIT_WORK_TREE name another tree
         return None
     wanted, head = folder.relative_to(root), lines[2]
+    dated = saved.with_name(_DATED) if saved else None
+    files = _saved_versions(dated, folder, head, zone) if dated else None
+    if files is not None:  # nothing committed since the last build, in the same time zone
+        return HistoryIndex(root=root, files={str(root / path): versions
+                                              for path, versions in files.items()}, shallow=shallow)
     known = _saved_changes(saved, folder, head) if saved else None
     since = known[0] if known else None
     # The folder as --relative, not as a pathspec: the same changes (renames
@@ -187,6 +203,8 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     if saved and not (known and known[0] == head):  # written again only when there is more
         _save_changes(saved, folder, head, changes)
     files = collapse(changes, ZoneInfo(zone))
+    if dated:
+        _save_versions(dated, folder, head, zone, files)
     return HistoryIndex(root=root, files={str(root / path): versions for path, versions in files.items()},
                         shallow=shallow)
 
@@ -286,20 +304,74 @@ _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _HEX = re.compile(r"[0-9a-f]*")
 
 
-def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -> None:
-    """Kept for the next build, a column per field (a third the time to read
-    and check); renamed into place (a torn file is read as none)."""
+#: Beside the saved changes: the versions they were dated into, for a build
+#: with nothing committed since (a rebuild after an edit, a daily build).
+_DATED = "versions.json"
+
+
+def _saved_versions(saved: Path, folder: Path, head: str, zone: str
+                    ) -> dict[str, tuple[Version, ...]] | None:
+    """The versions ``collapse`` made of the changes up to ``head``, in
+    ``zone``, as the last build saved them: read instead of dating the
+    changes again (a rebuild's tenth), only when nothing was committed since
+    and the time zone is the same. Checked as the changes are: plain data,
+    each id an id."""
+    try:
+        kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(kept, dict) and kept.get("version") == _SAVED_VERSION
+            and kept.get("folder") == str(folder) and kept.get("head") == head
+            and kept.get("zone") == zone and isinstance(kept.get("files"), dict)):
+        return None
+    files = {}
+    for path, columns in kept["files"].items():
+        if not (isinstance(columns, list) and len(columns) == 2
+                and all(isinstance(column, list) for column in columns)):
+            return None
+        days, blobs = columns
+        if not (len(days) == len(blobs) and set(map(type, days)) <= {int}
+                and all(_FIRST_DAY <= day <= _LAST_DAY for day in days)
+                and set(map(type, blobs)) <= {str} and set(map(len, blobs)) <= {40, 64}
+                and _HEX.fullmatch("".join(blobs))):
+            return None
+        files[path] = tuple(Version(dt.date.fromordinal(day), blob)
+                            for day, blob in zip(days, blobs, strict=True))
+    return files
+
+
+#: The days a saved version may have (what ``dt.date`` can hold).
+_FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
+
+
+def _save_versions(saved: Path, folder: Path, head: str, zone: str,
+                   files: Mapping[str, tuple[Version, ...]]) -> None:
+    _write_saved(saved, {"version": _SAVED_VERSION, "folder": str(folder), "head": head,
+                         "zone": zone, "files": {
+                             path: [[version.day.toordinal() for version in versions],
+                                    [version.blob for version in versions]]
+                             for path, versions in files.items()}})
+
+
+def _write_saved(saved: Path, data: dict[str, Any]) -> None:
+    """Renamed into place (a torn file is read as none); a cache that cannot
+    be written costs time, not the build."""
     try:
         saved.parent.mkdir(parents=True, exist_ok=True)
         temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
-        columns = [list(column) for column in zip(*changes, strict=True)] if changes else [[]] * 4
-        temporary.write_text(json.dumps({"version": _SAVED_VERSION, "folder": str(folder),
-                                         "head": head, "changes": columns},
-                                        ensure_ascii=False, separators=(",", ":")),
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                              "utf-8", errors="surrogateescape")
         os.replace(temporary, saved)
-    except (OSError, UnicodeError):  # a cache that cannot be written costs time, not the build
+    except (OSError, UnicodeError):
         pass
+
+
+def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -> None:
+    """Kept for the next build, a column per field (a third the time to read
+    and check)."""
+    columns = [list(column) for column in zip(*changes, strict=True)] if changes else [[]] * 4
+    _write_saved(saved, {"version": _SAVED_VERSION, "folder": str(folder), "head": head,
+                         "changes": columns})
 
 
 def _first_line(stderr: bytes) -> str:
