@@ -5,6 +5,7 @@ token rotated), built and read as a client and a calendar app would."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import icalendar
@@ -160,6 +161,18 @@ def test_an_uncommitted_edit_counts_as_today_and_a_shallow_clone_warns(tmp_path)
     assert shallow.returncode == 0, shallow.stderr
     assert "shallow clone" in shallow.stdout + shallow.stderr
     assert type(site)(clone).portal(TOKEN).select_one("details.moves") is None  # one version: no moves
+    # Fetched whole since (as `make host-build` does), the same commit shows
+    # all of its history, as a clean build of it does: nothing the shallow
+    # build saved in the cache cuts it short.
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--unshallow"], check=True)
+    deepened = type(site)(clone).build()
+    assert deepened.returncode == 0, deepened.stderr
+    assert "shallow clone" not in deepened.stdout + deepened.stderr
+    page = type(site)(clone).portal_file(TOKEN).read_bytes()
+    assert type(site)(clone).portal(TOKEN).select_one("details.moves") is not None
+    shutil.rmtree(clone / "cache")
+    assert type(site)(clone).build().returncode == 0
+    assert type(site)(clone).portal_file(TOKEN).read_bytes() == page
 
 
 def test_the_same_commit_builds_the_same_bytes(built, tmp_path):

@@ -180,6 +180,8 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     if not folder.is_relative_to(root):  # GIT_DIR and GIT_WORK_TREE name another tree
         return None
     wanted, head = folder.relative_to(root), lines[2]
+    if shallow:  # deepened later (`git fetch --unshallow`), the same HEAD has more history
+        saved = None
     dated = saved.with_name(_DATED) if saved else None
     files = _saved_versions(dated, folder, head, zone) if dated else None
     if files is not None:  # nothing committed since the last build, in the same time zone
