@@ -10,7 +10,7 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import EXAMPLE_TOKENS, REPO, STUDIO_TOKEN, new_site, tree
+from helpers import EPOCH, EXAMPLE_TOKENS, REPO, STUDIO_TOKEN, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_clients, write_history  # noqa: E402
@@ -255,3 +255,32 @@ def test_a_portal_with_a_password_is_never_kept_in_the_cache(tmp_path):
                                           TOKEN) if secret.encode() in kept]
         assert "Vault redesign / Geheim & Partner" in dashboard_rows(site.output)
         assert "Secret prototype" not in site.portal_file(TOKEN).read_text("utf-8")
+
+
+def test_a_build_that_stops_on_a_mistake_leaves_the_process_as_it_found_it(tmp_path, monkeypatch):
+    """As Pelican's --autoreload builds, in one process: a client file with a
+    mistake, then fixed. What the build that stopped had read is not kept
+    from the garbage collector for the rest of the process (each failed
+    rebuild would keep another site's worth of objects), and the next
+    build writes the site."""
+    import gc
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from courtside.problems import CourtsideError
+
+    site = new_site(tmp_path / "site")
+    monkeypatch.chdir(site.root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    acme = site.clients / "acme.yaml"
+    good = acme.read_text("utf-8")
+    acme.write_text(good + "unknown_key: 1\n", "utf-8")
+    frozen = gc.get_freeze_count()
+    with pytest.raises(CourtsideError):
+        Pelican(read_settings("pelicanconf.py")).run()
+    assert gc.get_freeze_count() == frozen
+    acme.write_text(good, "utf-8")
+    Pelican(read_settings("pelicanconf.py")).run()
+    assert gc.get_freeze_count() == frozen
+    assert site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).is_file()

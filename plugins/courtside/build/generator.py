@@ -148,7 +148,11 @@ class PortalGenerator(Generator):  # type: ignore[misc]
     def generate_context(self) -> None:
         """Load, check and render every client file (Pelican calls this for
         every generator before anything is written)."""
-        self.builds = self._build_all()
+        try:
+            self.builds = self._build_all()
+        except BaseException:  # stopped on a mistake: what it read may go (autoreload builds again)
+            gc.unfreeze()
+            raise
         self.rows = sorted((project.row for build in self.builds for project in build.projects),
                            key=attrgetter("rank"))
 
@@ -262,6 +266,12 @@ class PortalGenerator(Generator):  # type: ignore[misc]
     # -- writing ---------------------------------------------------------------------------
 
     def generate_output(self, writer: Writer) -> None:
+        try:
+            self._generate_output()
+        finally:  # frozen in __init__; Pelican's autoreload builds again in this process
+            gc.unfreeze()
+
+    def _generate_output(self) -> None:
         # Pages are moved in here rather than written through
         # ``writer.write_file``: that sends ``content_written`` with the page's
         # path, and sitemap or search-index plugins listening to it would
@@ -294,7 +304,6 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             self._remove_stale(STUDIO_FOLDER, {token} if token else set())
         _pelican.console().print(counts(self.rows).summary(words_of(self.options.studio_language)),
                                  soft_wrap=True)
-        gc.unfreeze()  # frozen in __init__; Pelican's autoreload builds again in this process
 
     def _site_pages(self) -> dict[str, bytes]:
         """The front page and the 404 page, in the portals' default language,
