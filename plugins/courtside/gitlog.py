@@ -274,7 +274,7 @@ def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Chan
     for an option or a second request."""
     try:
         kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to read
         return None
     if not (isinstance(kept, dict) and kept.get("folder") == str(folder)
             and kept.get("version") == _SAVED_VERSION):
@@ -320,7 +320,7 @@ def _saved_versions(saved: Path, folder: Path, head: str, zone: str
     each id an id."""
     try:
         kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to read
         return None
     if not (isinstance(kept, dict) and kept.get("version") == _SAVED_VERSION
             and kept.get("folder") == str(folder) and kept.get("head") == head
