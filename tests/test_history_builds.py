@@ -233,17 +233,19 @@ def test_workers_build_the_same_history_from_their_share_of_the_index(built, tmp
     assert first == second
 
 
-@pytest.mark.parametrize("name", ["index.json", "versions.json"])
+@pytest.mark.parametrize("name", ["courtside-history/index.json", "courtside-history/versions.json",
+                                  "courtside/manifest.json"])
 def test_a_saved_history_too_deeply_nested_to_read_is_read_again_from_git(tmp_path, name):
-    """The history saved in the cache (which a CI cache restores) is data: one
-    nested deeper than JSON can be read is ignored, as a torn one is, and the
-    build writes what it wrote before, without a traceback."""
+    """The history and the manifest saved in the cache (which a CI cache
+    restores) are data: one nested deeper than JSON can be read is ignored,
+    as a torn one is, and the build writes what it wrote before, without a
+    traceback."""
     site = committed_site(tmp_path)
     assert site.build().returncode == 0
     page = site.portal_file(TOKEN).read_bytes()
-    saved = site.root / "cache" / "courtside-history"
-    (saved / "versions.json").unlink()  # the changes are read when the versions are not there
-    (saved / name).write_text("[" * 100_000, "utf-8")
+    cache = site.root / "cache"
+    (cache / "courtside-history" / "versions.json").unlink()  # else the changes are not read
+    (cache / name).write_text("[" * 100_000, "utf-8")
     again = site.build()
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Traceback" not in again.stdout + again.stderr

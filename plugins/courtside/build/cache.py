@@ -263,7 +263,7 @@ class Manifest:
             data = json.loads(self.path.read_text("utf-8"))
             if data.get("output") == str(output):
                 self.files = data["files"]
-        except (OSError, ValueError, KeyError, AttributeError):
+        except (OSError, ValueError, KeyError, AttributeError, RecursionError):
             pass
 
     def holds(self, build: StagedClient) -> bool:
