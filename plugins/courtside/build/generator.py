@@ -253,14 +253,14 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             # into the staging folder after it is removed. A second Ctrl-C
             # waits for that too.
             with interrupts_deferred():
-                pool.shutdown(wait=True, cancel_futures=True)
+                worker_processes.shut_down(pool, cancel=True)
             if not broken:
                 raise
             # The same work in this process gives the same result, only slower.
             logger.warning("Courtside: building in one process (%s)", error)
             self.staging.clear()
             return [build_and_store(path, context, self.staging, cache) for path in paths]
-        pool.shutdown(wait=True)
+        worker_processes.shut_down(pool)
         return built
 
     # -- writing ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .. import _pelican
 from ..settings import CourtsideSettings
@@ -34,6 +35,12 @@ PARALLEL_FROM = 40
 
 #: The workers forked when the settings were read, until a build takes them.
 _waiting: tuple[ProcessPoolExecutor, int] | None = None
+#: Every pool started here, until it is shut down. Held, so that an
+#: interrupt ending the build at any moment never leaves one to the garbage
+#: collector while Python stops its threads on the way out: a pool collected
+#: then wakes its own thread a second time, racing Python's exit handler for
+#: the pools ("Exception ignored ... Bad file descriptor" on a busy machine).
+_held: set[ProcessPoolExecutor] = set()
 
 
 def worker_count(options: CourtsideSettings, files: int) -> int:
@@ -66,8 +73,17 @@ def _can_fork() -> bool:
 
 
 def _pool(count: int, method: str) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method),
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method),
                                initializer=_ignore_interrupts)
+    _held.add(pool)
+    return pool
+
+
+def shut_down(pool: ProcessPoolExecutor, *, cancel: bool = False) -> None:
+    """Stop ``pool``'s workers once the share under way is done (``cancel``:
+    what is queued is dropped), and let it go."""
+    pool.shutdown(wait=True, cancel_futures=cancel)
+    _held.discard(pool)
 
 
 def fork_early(count: int) -> None:
@@ -78,6 +94,7 @@ def fork_early(count: int) -> None:
     if count < 2 or not _can_fork():
         return
     pool = _pool(count, "fork")
+    _waiting = (pool, count)
     # What this process holds is the workers' too, page by page, until one
     # of them writes to a page; their garbage collector, walking every
     # object, would write to all of them. Frozen objects are not walked.
@@ -85,11 +102,17 @@ def fork_early(count: int) -> None:
     try:
         with interrupts_deferred():
             # The first task forks every worker at once (``fork`` workers are
-            # never started one by one), before the executor starts its threads.
-            pool.submit(int)
+            # never started one by one), before the executor starts its
+            # threads. Its result is waited for, so that the pool's thread is
+            # idle from then on until the build takes the pool: on the way out
+            # (an interrupt before that), Python stops every pool's thread,
+            # and 3.11 does it racing a thread that is busy at that moment
+            # ("Exception ignored ... Bad file descriptor"; fixed in 3.12).
+            pool.submit(int).result()
+    except BrokenProcessPool:  # a worker could not start: the fork server will be tried
+        discard()
     finally:
         gc.unfreeze()
-    _waiting = (pool, count)
 
 
 def take(count: int) -> ProcessPoolExecutor:
@@ -111,7 +134,7 @@ def discard() -> None:
     global _waiting
     if _waiting is not None:
         pool, _waiting = _waiting[0], None
-        pool.shutdown(wait=True, cancel_futures=True)
+        shut_down(pool, cancel=True)
 
 
-__all__ = ["PARALLEL_FROM", "discard", "fork_early", "take", "worker_count"]
+__all__ = ["PARALLEL_FROM", "discard", "fork_early", "shut_down", "take", "worker_count"]
