@@ -442,6 +442,12 @@ def test_with_nothing_committed_since_the_versions_dated_last_time_are_read_in_t
                      {**kept, "head": "0" * 40}, {**kept, "files": []}):
         dated.write_text(json.dumps(tampered), "utf-8")
         assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == fresh["Asia/Tokyo"]
+    # Dated by other code (an older Courtside, dating otherwise): dated again.
+    read_index(repo.root / "clients", "Asia/Tokyo", saved)
+    kept = json.loads(dated.read_text("utf-8"))
+    shifted = {path: [[day + 1 for day in days], blobs] for path, (days, blobs) in kept["files"].items()}
+    dated.write_text(json.dumps({**kept, "files": shifted, "dated_by": "0" * 64}), "utf-8")
+    assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == fresh["Asia/Tokyo"]
     repo.commit("2026-03-05T10:00:00+00:00", {"clients/a.yaml": "a3\n"})
     assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == \
         read_index(repo.root / "clients", "Asia/Tokyo")

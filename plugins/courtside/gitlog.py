@@ -35,6 +35,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -315,16 +316,17 @@ def _saved_versions(saved: Path, folder: Path, head: str, zone: str
                     ) -> dict[str, tuple[Version, ...]] | None:
     """The versions ``collapse`` made of the changes up to ``head``, in
     ``zone``, as the last build saved them: read instead of dating the
-    changes again (a rebuild's tenth), only when nothing was committed since
-    and the time zone is the same. Checked as the changes are: plain data,
-    each id an id."""
+    changes again (a rebuild's tenth), only when nothing was committed since,
+    the time zone is the same and this code dated them. Checked as the
+    changes are: plain data, each id an id."""
     try:
         kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
     except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to read
         return None
     if not (isinstance(kept, dict) and kept.get("version") == _SAVED_VERSION
             and kept.get("folder") == str(folder) and kept.get("head") == head
-            and kept.get("zone") == zone and isinstance(kept.get("files"), dict)):
+            and kept.get("zone") == zone and kept.get("dated_by") == _dating_code()
+            and isinstance(kept.get("files"), dict)):
         return None
     files = {}
     for path, columns in kept["files"].items():
@@ -342,6 +344,13 @@ def _saved_versions(saved: Path, folder: Path, head: str, zone: str
     return files
 
 
+@functools.cache
+def _dating_code() -> str:
+    """This module's source, hashed: saved versions dated by other code (an
+    upgrade of Courtside) are dated again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 #: The days a saved version may have (what ``dt.date`` can hold).
 _FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
 
@@ -349,7 +358,7 @@ _FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
 def _save_versions(saved: Path, folder: Path, head: str, zone: str,
                    files: Mapping[str, tuple[Version, ...]]) -> None:
     _write_saved(saved, {"version": _SAVED_VERSION, "folder": str(folder), "head": head,
-                         "zone": zone, "files": {
+                         "zone": zone, "dated_by": _dating_code(), "files": {
                              path: [[version.day.toordinal() for version in versions],
                                     [version.blob for version in versions]]
                              for path, versions in files.items()}})
