@@ -102,7 +102,7 @@ class HistoryIndex:
     def only(self, paths: Iterable[Path]) -> HistoryIndex:
         """The index of ``paths`` alone: what a worker building them needs
         (the whole index is megabytes, and was sent with every share of work)."""
-        wanted = {str(path.resolve()) for path in paths}
+        wanted = {self._resolved(path) for path in paths}
         return replace(self, files={name: versions for name, versions in self.files.items()
                                     if name in wanted})
 
@@ -185,9 +185,16 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
         saved = None
     dated = saved.with_name(_DATED) if saved else None
     files = _saved_versions(dated, folder, head, zone) if dated else None
-    if files is not None:  # nothing committed since the last build, in the same time zone
-        return HistoryIndex(root=root, files={str(root / path): versions
-                                              for path, versions in files.items()}, shallow=shallow)
+    if files is None:  # something committed since the last build, or another time zone
+        files = _dated_changes(folder, wanted, head, zone, saved, dated)
+    return HistoryIndex(root=root, files={str(root / path): versions for path, versions in files.items()},
+                        shallow=shallow)
+
+
+def _dated_changes(folder: Path, wanted: Path, head: str, zone: str, saved: Path | None,
+                   dated: Path | None) -> dict[str, tuple[Version, ...]]:
+    """The versions of the changes git lists (only those since the ones
+    ``saved``), dated in ``zone``; both saved for the next build."""
     known = _saved_changes(saved, folder, head) if saved else None
     since = known[0] if known else None
     # The folder as --relative, not as a pathspec: the same changes (renames
@@ -208,8 +215,7 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     files = collapse(changes, ZoneInfo(zone))
     if dated:
         _save_versions(dated, folder, head, zone, files)
-    return HistoryIndex(root=root, files={str(root / path): versions for path, versions in files.items()},
-                        shallow=shallow)
+    return files
 
 
 #: A history of at least this many commits per process is read by several ``git log`` at once.
@@ -273,6 +279,29 @@ def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Chan
     every field checked: a deploy may keep the file between runs (a CI cache),
     so it is data, never code, and a commit or blob id in it is never taken
     for an option or a second request."""
+    kept = _read_saved(saved, folder)
+    if kept is None:
+        return None
+    was, columns = kept.get("head"), kept.get("changes")
+    if not (isinstance(was, str) and _OBJECT_ID.fullmatch(was) and isinstance(columns, list)
+            and len(columns) == 4 and all(isinstance(column, list) for column in columns)):
+        return None
+    timestamps, paths, blobs, renamed = columns
+    # Checked a column at a time (30,000 changes at a rebuild).
+    if not (len(timestamps) == len(paths) == len(blobs) == len(renamed)
+            and set(map(type, timestamps)) <= {int} and set(map(type, paths + renamed)) <= {str}
+            and _are_ids(blobs, deletions=True)):
+        return None
+    if was != head:
+        ancestor = _run(folder, "merge-base", "--is-ancestor", was, head)
+        if ancestor is None or ancestor.returncode != 0:
+            return None
+    return was, list(zip(timestamps, paths, blobs, renamed, strict=True))
+
+
+def _read_saved(saved: Path, folder: Path) -> dict[str, Any] | None:
+    """A file saved for the clients ``folder`` by this shape of saving, as
+    plain JSON; None when it is not one (missing, torn, tampered with)."""
     try:
         kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
     except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to read
@@ -280,24 +309,16 @@ def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Chan
     if not (isinstance(kept, dict) and kept.get("folder") == str(folder)
             and kept.get("version") == _SAVED_VERSION):
         return None
-    was, columns = kept.get("head"), kept.get("changes")
-    if not (isinstance(was, str) and _OBJECT_ID.fullmatch(was) and isinstance(columns, list)
-            and len(columns) == 4 and all(isinstance(column, list) for column in columns)):
-        return None
-    timestamps, paths, blobs, renamed = columns
-    # Checked a column at a time (30,000 changes at a rebuild): each value of
-    # its type, and each blob id (or "", a deletion) of an id's length, all
-    # of them hex digits together.
-    if not (len(timestamps) == len(paths) == len(blobs) == len(renamed)
-            and set(map(type, timestamps)) <= {int} and set(map(type, paths + renamed)) <= {str}
-            and set(map(type, blobs)) <= {str} and set(map(len, blobs)) <= {0, 40, 64}
-            and _HEX.fullmatch("".join(blobs))):
-        return None
-    if was != head:
-        ancestor = _run(folder, "merge-base", "--is-ancestor", was, head)
-        if ancestor is None or ancestor.returncode != 0:
-            return None
-    return was, list(zip(timestamps, paths, blobs, renamed, strict=True))
+    return kept
+
+
+def _are_ids(blobs: list[Any], *, deletions: bool) -> bool:
+    """Whether every one of ``blobs`` is a blob id (or, with ``deletions``,
+    "", a deletion): checked a column at a time, each of an id's length and
+    all of them hex digits together (30,000 at a rebuild)."""
+    return set(map(type, blobs)) <= {str} \
+        and set(map(len, blobs)) <= ({0, 40, 64} if deletions else {40, 64}) \
+        and _HEX.fullmatch("".join(blobs)) is not None
 
 
 #: Changes when what is saved changes shape.
@@ -319,14 +340,9 @@ def _saved_versions(saved: Path, folder: Path, head: str, zone: str
     changes again (a rebuild's tenth), only when nothing was committed since,
     the time zone is the same and this code dated them. Checked as the
     changes are: plain data, each id an id."""
-    try:
-        kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
-    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to read
-        return None
-    if not (isinstance(kept, dict) and kept.get("version") == _SAVED_VERSION
-            and kept.get("folder") == str(folder) and kept.get("head") == head
-            and kept.get("zone") == zone and kept.get("dated_by") == _dating_code()
-            and isinstance(kept.get("files"), dict)):
+    kept = _read_saved(saved, folder)
+    if not (kept is not None and kept.get("head") == head and kept.get("zone") == zone
+            and kept.get("dated_by") == _dating_code() and isinstance(kept.get("files"), dict)):
         return None
     files = {}
     for path, columns in kept["files"].items():
@@ -336,8 +352,7 @@ def _saved_versions(saved: Path, folder: Path, head: str, zone: str
         days, blobs = columns
         if not (len(days) == len(blobs) and set(map(type, days)) <= {int}
                 and all(_FIRST_DAY <= day <= _LAST_DAY for day in days)
-                and set(map(type, blobs)) <= {str} and set(map(len, blobs)) <= {40, 64}
-                and _HEX.fullmatch("".join(blobs))):
+                and _are_ids(blobs, deletions=False)):
             return None
         files[path] = tuple(Version(dt.date.fromordinal(day), blob)
                             for day, blob in zip(days, blobs, strict=True))
@@ -441,13 +456,12 @@ def _day_in(zone: ZoneInfo) -> Callable[[int], dt.date]:
 
     def offset(quarter: int) -> int | None:
         """The offset in seconds throughout the quarter, or None when it changes in it."""
-        found = offsets.get(quarter, ...)
-        if found is ...:
+        if quarter not in offsets:
             start, end = (dt.datetime.fromtimestamp(quarter * _QUARTER_HOUR + at, zone).utcoffset()
                           for at in (0, _QUARTER_HOUR - 1))
-            found = offsets[quarter] = int(start.total_seconds()) \
-                if start is not None and start == end else None
-        return found
+            offsets[quarter] = int(start.total_seconds()) if start is not None and start == end \
+                else None
+        return offsets[quarter]
 
     def day(timestamp: int) -> dt.date:
         seconds = offset(timestamp // _QUARTER_HOUR)

@@ -17,11 +17,11 @@ import concurrent.futures
 import gc
 import logging
 import shutil
-from collections.abc import Iterable, Iterator
+import traceback
+from collections.abc import Iterable
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
@@ -81,12 +81,6 @@ def _for_share(context: BuildContext, paths: list[Path]) -> BuildContext:
     if context.history is None:
         return context
     return replace(context, history=context.history.only(paths))
-
-
-def _frames(trace: TracebackType | None) -> Iterator[TracebackType]:
-    while trace is not None:
-        yield trace
-        trace = trace.tb_next
 
 
 # Pelican ships no types, so its Generator is Any to mypy; what this class
@@ -345,8 +339,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             # A studio's own studio.html, copied before the rows were rendered
             # apart (it reads each row's client, project and state): say so.
             filename = environment(self.context_for_pages).get_template(DASHBOARD_TEMPLATE).filename
-            line = max((frame.tb_lineno for frame in _frames(error.__traceback__)
-                        if frame.tb_frame.f_code.co_filename == filename), default=0)
+            line = max((number for frame, number in traceback.walk_tb(error.__traceback__)
+                        if frame.f_code.co_filename == filename), default=0)
             raise CourtsideError([Problem(
                 display_path(Path(filename or DASHBOARD_TEMPLATE)), line, 0, "",
                 f"could not be rendered ({error}): the dashboard's rows are written by "
