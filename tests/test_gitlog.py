@@ -434,20 +434,29 @@ def test_with_nothing_committed_since_the_versions_dated_last_time_are_read_in_t
         assert json.loads(dated.read_text("utf-8"))["zone"] == zone
         assert read_index(repo.root / "clients", zone, saved) == fresh[zone]  # reads the saved
     kept = json.loads(dated.read_text("utf-8"))
-    blobs = next(iter(kept["files"].values()))[1]
-    for tampered in ({**kept, "files": {"a.yaml": [[10 ** 9], blobs[:1]]}},
-                     {**kept, "files": {"a.yaml": [[1], ["--output=/tmp/x".ljust(40, "0")]]}},
-                     {**kept, "files": {"a.yaml": [["1"], blobs[:1]]}},
-                     {**kept, "files": {"a.yaml": [[1, 2], blobs[:1]]}},
-                     {**kept, "head": "0" * 40}, {**kept, "files": []}):
-        dated.write_text(json.dumps(tampered), "utf-8")
+    assert kept["paths"] and sum(kept["counts"]) == len(kept["days"]) == len(kept["blobs"])
+    blob = kept["blobs"][0]
+    one = {"paths": ["clients/a.yaml"], "counts": [1], "days": [739000], "blobs": [blob]}
+    for tampered in ({**one, "days": [10 ** 9]}, {**one, "blobs": ["--output=/tmp/x".ljust(40, "0")]},
+                     {**one, "days": ["1"]}, {**one, "days": [True]}, {**one, "days": [1, 2]},
+                     {**one, "counts": [2]}, {**one, "counts": [0], "days": [], "blobs": []},
+                     {**one, "paths": ["clients/a.yaml", "clients/a.yaml"], "counts": [1, 0]},
+                     {**one, "paths": [7]}, {**one, "counts": [1.0]}, {**one, "blobs": blob},
+                     {"head": "0" * 40}, {"paths": None}):
+        dated.write_text(json.dumps({**kept, **tampered}), "utf-8")
         assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == fresh["Asia/Tokyo"]
     # Dated by other code (an older Courtside, dating otherwise): dated again.
     read_index(repo.root / "clients", "Asia/Tokyo", saved)
     kept = json.loads(dated.read_text("utf-8"))
-    shifted = {path: [[day + 1 for day in days], blobs] for path, (days, blobs) in kept["files"].items()}
-    dated.write_text(json.dumps({**kept, "files": shifted, "dated_by": "0" * 64}), "utf-8")
+    shifted = [day + 1 for day in kept["days"]]
+    dated.write_text(json.dumps({**kept, "days": shifted, "dated_by": "0" * 64}), "utf-8")
     assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == fresh["Asia/Tokyo"]
+    # And what the same code dated is what is read (the check is not too strict).
+    dated.write_text(json.dumps({**kept, "days": shifted}), "utf-8")
+    assert [v.day for v in read_index(repo.root / "clients", "Asia/Tokyo", saved).files[
+        str((repo.root / "clients" / "a.yaml").resolve())]] == \
+        [v.day + dt.timedelta(days=1) for v in fresh["Asia/Tokyo"].files[
+            str((repo.root / "clients" / "a.yaml").resolve())]]
     repo.commit("2026-03-05T10:00:00+00:00", {"clients/a.yaml": "a3\n"})
     assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == \
         read_index(repo.root / "clients", "Asia/Tokyo")
