@@ -6,6 +6,7 @@ studio could see it."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -39,6 +40,10 @@ def traced_build(site, tmp_path, name: str, **kwargs) -> list[str]:
     trace = tmp_path / f"{name}.trace"
     result = site.build(env={"GIT_TRACE": str(trace)}, **kwargs)
     assert result.returncode == 0, result.stdout + result.stderr
+    return git_commands(trace)
+
+
+def git_commands(trace) -> list[str]:
     return [line.split("trace: built-in: ", 1)[1] for line in trace.read_text().splitlines()
             if "trace: built-in: " in line]
 
@@ -245,3 +250,32 @@ def test_what_a_process_that_died_writing_left_is_removed_once_it_is_old(tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     assert not left.exists() and writing.exists()
     assert len(kept(site)) == 2
+
+
+def test_status_reads_the_history_builds_keep_and_keeps_what_it_derives(tmp_path):
+    """`courtside status` counts a project's moved dates from the history as
+    a build reads it: a daily status of a studio's thousand clients reads no
+    past version a build has kept, and a build after a status none that the
+    status derived; the counts are the same either way."""
+    site = committed_site(tmp_path)
+
+    def status(name: str) -> tuple[int, list[str]]:
+        trace = tmp_path / f"{name}.trace"
+        result = site.courtside("status", "--json", "--client", "acme", env={"GIT_TRACE": str(trace)})
+        assert result.returncode == 0, result.stderr
+        [row] = json.loads(result.stdout)
+        return row["moved_last_30_days"], git_commands(trace)
+
+    # Today is 23 Nov 2026: of the two moves, 2 Nov is in the last 30 days, 20 Oct is not.
+    moved, commands = status("first")
+    assert moved == 1 and reads_blobs(commands)
+    entries = kept(site)
+    assert len(entries) == 2
+    assert not reads_blobs(traced_build(site, tmp_path, "build"))
+    assert kept(site) == entries
+    assert len(moves(site)) == 2
+    moved, commands = status("again")
+    assert moved == 1 and not reads_blobs(commands)
+    # The same counts without anything kept.
+    shutil.rmtree(site.root / "cache")
+    assert status("fresh")[0] == 1

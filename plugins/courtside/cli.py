@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 
 from . import edit, studio_init
 from .filters import words_of
-from .gitlog import HistoryUnreadable, client_history, read_index
+from .gitlog import HistoryUnreadable, client_history
 from .history import NO_HISTORY
 from .invite import invitation
 from .loader import Portfolio, client_from_text, load_client, load_portfolio
@@ -405,11 +405,15 @@ def status(args: argparse.Namespace) -> int:
     options, portfolio = _load(args.settings)
     moment = checked_build_moment()
     words = words_of(options.studio_language)
+    from .build.cache import site_history
+
     try:
-        index = read_index(options.clients_folder, options.timezone) if options.history else None
+        # As a build reads it, with what builds keep: a daily status of a
+        # thousand clients reads no past version whose history a build kept.
+        index, kept = site_history(options)
     except HistoryUnreadable as error:
         print(f"courtside: {error}; moved dates are not counted", file=sys.stderr)
-        index = None
+        index, kept = None, None
     if index is not None and index.shallow:
         print("courtside: a shallow clone: moved dates are counted from its oldest commit only",
               file=sys.stderr)
@@ -417,7 +421,7 @@ def status(args: argparse.Namespace) -> int:
     histories = {client.id: client_history(index, client.source, client, today=studio_today,
                                            timezone=options.timezone, language=options.language,
                                            terms=options.terms,
-                                           document=portfolio.documents.get(client.id))
+                                           document=portfolio.documents.get(client.id), kept=kept)
                  for client in portfolio.clients if client.source is not None}
     rows = ranked(
         StudioRow(client, project,

@@ -111,6 +111,9 @@ class CourtsideSettings:
     studio_token: str | None = None
     cache: bool = True
     history: bool = True
+    #: Where builds keep what they read of the git history and the histories
+    #: they derived (``CACHE_PATH/courtside-history``); None with the cache off.
+    history_folder: Path | None = None
     #: The studio's default terms (``model.merged_terms``).
     terms: Mapping[str, Any] = field(default_factory=dict)
     workers: int | None = None
@@ -204,7 +207,9 @@ def courtside_settings(settings: Mapping[str, Any],
 
 
 #: The Pelican settings ``courtside_settings`` reads besides ``COURTSIDE``.
-_READ = ("PATH", "TIMEZONE", "SITEURL", "PLUGIN_PATHS", "DEFAULT_LANG")
+_READ = ("PATH", "TIMEZONE", "SITEURL", "PLUGIN_PATHS", "DEFAULT_LANG", "CACHE_PATH")
+#: The folder in Pelican's CACHE_PATH that a deploy keeps between runs (the workflows do).
+HISTORY_FOLDER = "courtside-history"
 #: The last settings checked in this process (their ``repr``), and what they resolved to.
 _last_checked: tuple[str, CourtsideSettings] | None = None
 
@@ -234,6 +239,8 @@ def _checked_settings(settings: Mapping[str, Any], plain: Any,
         studio_token=_studio_token(options, environ),
         cache=options["cache"],
         history=options["history"],
+        history_folder=Path(settings.get("CACHE_PATH") or "cache", HISTORY_FOLDER).resolve()
+        if options["cache"] else None,
         terms=options["terms"],
         workers=options["workers"],
         language=_default_language(settings),

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..files import write_atomically
-from ..gitlog import FileHistory, HistoryIndex, history_key
+from ..gitlog import FileHistory, HistoryIndex, history_key, read_index
 from ..history import Due, Edit, MilestoneHistory, ProjectHistory
+from ..settings import CourtsideSettings
 from .render import BuildContext, StagedClient, build_client
 from .staging import Staging
 
@@ -246,6 +247,22 @@ class HistoryStore:
         build carries it, ``gitlog.kept_name``, whether this build derived
         the history or took the file whole from the build cache)."""
         _prune(self.folder, set(used))
+
+
+def site_history(options: CourtsideSettings) -> tuple[HistoryIndex | None, HistoryStore | None]:
+    """The client files' git history as every build and ``courtside status``
+    read it (the git log's changes saved in ``options.history_folder`` and
+    only the commits since read), and the file histories kept there; None
+    for either when history is off, there is no git, or the cache is off.
+    Raises ``gitlog.HistoryUnreadable`` for a repository git will not read."""
+    if not options.history:
+        return None, None
+    folder = options.history_folder
+    index = read_index(options.clients_folder, options.timezone,
+                       folder / "index.json" if folder is not None else None)
+    kept = HistoryStore(folder, options.timezone, options.language, options.terms) \
+        if folder is not None and index is not None else None
+    return index, kept
 
 
 class Manifest:

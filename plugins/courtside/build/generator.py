@@ -33,7 +33,7 @@ from .. import _pelican
 from ..calendar import studio_calendar
 from ..files import write_atomically
 from ..filters import words_of
-from ..gitlog import HistoryIndex, HistoryUnreadable, read_index
+from ..gitlog import HistoryIndex, HistoryUnreadable
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
@@ -42,7 +42,7 @@ from ..rules import local_today
 from ..settings import PORTALS_FOLDER, STUDIO_FOLDER, checked_build_moment, courtside_settings
 from ..studio import KeptRow, counts
 from . import workers as worker_processes
-from .cache import BuildCache, HistoryStore, Manifest, build_and_store, build_and_store_all
+from .cache import BuildCache, HistoryStore, Manifest, build_and_store, build_and_store_all, site_history
 from .publishing import interrupts_deferred
 from .render import BuildContext, StagedClient, environment, page_policy, render_page, site_context
 from .staging import Staging
@@ -98,18 +98,12 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.options = courtside_settings(self.settings)
         self.moment = checked_build_moment()
-        history = self._history()
+        history, self.kept_histories = self._history()
         # What is read so far (Pelican, the settings, the history: 30,000
         # versions at 1,000 clients) lives as long as the build: the garbage
         # collector need not walk it again and again (a tenth of a rebuild
         # after one edit). Thawed when the site is written.
         gc.freeze()
-        # Each file's history is kept beside the git log's index, which a
-        # deploy keeps between runs; not without an index (no git, history off).
-        self.kept_histories = HistoryStore(
-            Path(self.settings["CACHE_PATH"], "courtside-history"), self.options.timezone,
-            self.options.language, self.options.terms) \
-            if self.options.cache and history is not None else None
         self.context_for_pages = replace(site_context(
             self.settings, _pelican.template_folders(self), self.moment),
             history=history, kept_histories=self.kept_histories, compiled_templates=str(
@@ -122,22 +116,19 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         self.builds: list[StagedClient] = []
         self.rows: list[KeptRow] = []
 
-    def _history(self) -> HistoryIndex | None:
-        """The client files' git history, read once; a shallow clone's is cut short."""
-        if not self.options.history:
-            return None
+    def _history(self) -> tuple[HistoryIndex | None, HistoryStore | None]:
+        """The client files' git history, read once, and the histories kept
+        beside it; a shallow clone's is cut short."""
         try:
-            saved = Path(self.settings["CACHE_PATH"], "courtside-history", "index.json") \
-                if self.options.cache else None
-            index = read_index(self.options.clients_folder, self.options.timezone, saved)
+            index, kept = site_history(self.options)
         except HistoryUnreadable as error:  # a repository git refuses to read: say so
             logger.warning("Courtside: %s; the portals are built without their history", error)
-            return None
+            return None, None
         if index is not None and index.shallow:
             logger.warning("Courtside: this is a shallow clone, so the portals' history starts "
                            "with its oldest commit; clone with the full history (fetch-depth: 0 "
                            "on GitHub, GIT_DEPTH: 0 on GitLab) to show all of it")
-        return index
+        return index, kept
 
     def generate_context(self) -> None:
         """Load, check and render every client file (Pelican calls this for
