@@ -451,6 +451,10 @@ def test_with_nothing_committed_since_the_versions_dated_last_time_are_read_in_t
     shifted = [day + 1 for day in kept["days"]]
     dated.write_text(json.dumps({**kept, "days": shifted, "dated_by": "0" * 64}), "utf-8")
     assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == fresh["Asia/Tokyo"]
+    # Dated by other rules of the same zone (the tzdata of another year): dated again.
+    assert kept["rules"]
+    dated.write_text(json.dumps({**kept, "days": shifted, "rules": "0" * 64}), "utf-8")
+    assert read_index(repo.root / "clients", "Asia/Tokyo", saved) == fresh["Asia/Tokyo"]
     # And what the same code dated is what is read (the check is not too strict).
     dated.write_text(json.dumps({**kept, "days": shifted}), "utf-8")
     assert [v.day for v in read_index(repo.root / "clients", "Asia/Tokyo", saved).files[

@@ -37,6 +37,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import importlib.resources
 import json
 import logging
 import os
@@ -44,6 +45,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -377,12 +379,12 @@ def _saved_versions(saved: Path, folder: Path, head: str, zone: str
     """The versions ``collapse`` made of the changes up to ``head``, in
     ``zone``, as the last build saved them (each file's days, as ordinals,
     and blob ids): read instead of dating the changes again (a rebuild's
-    tenth), only when nothing was committed since, the time zone is the same
-    and this code dated them. Checked as the changes are, a column at a
+    tenth), only when nothing was committed since, the time zone and its
+    rules are the same and this code dated them. Checked as the changes are, a column at a
     time: plain data, each id an id, each day a day."""
     kept = _read_saved(saved, folder)
     if not (kept is not None and kept.get("head") == head and kept.get("zone") == zone
-            and kept.get("dated_by") == _dating_code()):
+            and kept.get("dated_by") == _dating_code() and kept.get("rules") == _zone_rules(zone)):
         return None
     paths, counts, days, blobs = (kept.get(column) for column in ("paths", "counts", "days", "blobs"))
     if not (isinstance(paths, list) and isinstance(counts, list) and isinstance(days, list)
@@ -408,6 +410,21 @@ def _dating_code() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
+@functools.cache
+def _zone_rules(zone: str) -> str:
+    """The rules of the time zone ``zone`` as ``zoneinfo`` finds them (the
+    system's zone database first, then the tzdata package), hashed: versions
+    dated by other rules (the zone's offsets changed in a new tzdata) are
+    dated again; "" when there is no file to tell (then the name must do)."""
+    for database in zoneinfo.TZPATH:
+        with contextlib.suppress(OSError):
+            return hashlib.sha256(Path(database, zone).read_bytes()).hexdigest()
+    with contextlib.suppress(ImportError, OSError):
+        return hashlib.sha256(importlib.resources.files("tzdata.zoneinfo").joinpath(
+            *zone.split("/")).read_bytes()).hexdigest()
+    return ""
+
+
 #: The days a saved version may have (what ``dt.date`` can hold).
 _FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
 
@@ -417,7 +434,8 @@ def _save_versions(saved: Path, folder: Path, head: str, zone: str,
     """A column per field, each file's versions one after the other (the
     next build reads it in a tenth of the time a list per file took)."""
     _write_saved(saved, {"version": _SAVED_VERSION, "folder": str(folder), "head": head,
-                         "zone": zone, "dated_by": _dating_code(), "paths": list(files),
+                         "zone": zone, "rules": _zone_rules(zone), "dated_by": _dating_code(),
+                         "paths": list(files),
                          "counts": [len(days) for days, _ in files.values()],
                          "days": [day for days, _ in files.values() for day in days],
                          "blobs": [blob for _, blobs in files.values() for blob in blobs]})
