@@ -279,3 +279,62 @@ def test_status_reads_the_history_builds_keep_and_keeps_what_it_derives(tmp_path
     # The same counts without anything kept.
     shutil.rmtree(site.root / "cache")
     assert status("fresh")[0] == 1
+
+
+def first_column_spoiled(saved: dict, column: str, spoil) -> dict:
+    """``saved`` with the first value of its ``column`` (in versions.json a
+    column; in index.json the changes' column by its position) spoiled."""
+    if column in saved:
+        return {**saved, column: [spoil(saved[column][0], saved), *saved[column][1:]]}
+    changes = [list(values) for values in saved["changes"]]
+    changes[int(column)][0] = spoil(changes[int(column)][0], saved)
+    return {**saved, "changes": changes}
+
+
+#: What the kept folder's two JSON files may hold, restored from a CI cache
+#: that someone could write to, in a shape no build writes: (the file, its
+#: column, the first value made into ...).
+TAMPERED = {
+    # Not a name at all (a list cannot even be counted among the others).
+    "a list for a path": ("versions.json", "paths", lambda path, saved: [path]),
+    # Another client's versions under acme's name, spelled from the root.
+    "an absolute path": ("versions.json", "paths",
+                         lambda path, saved: os.path.join(os.path.dirname(saved["folder"]),
+                                                          saved["paths"][1])),
+    "a path outside the clients folder": ("versions.json", "paths", lambda path, saved: "../" + path),
+}
+
+
+@pytest.mark.parametrize("tampered", TAMPERED)
+def test_a_kept_index_in_a_shape_no_build_writes_is_read_again_from_git(tmp_path, courtside,
+                                                                         tampered):
+    """The build and `courtside status` (which reads the same folder) go on
+    without a word, as if nothing were kept: the same pages as the first
+    build, the same count of moved dates."""
+    site = committed_site(tmp_path)
+    assert site.build().returncode == 0
+    first = tree(site.output)
+    folder = site.root / "cache" / "courtside-history"
+    name, column, spoil = TAMPERED[tampered]
+    saved = json.loads((folder / name).read_text("utf-8"))
+    spoiled = json.dumps(first_column_spoiled(saved, column, spoil))
+    if name == "index.json":  # read only when the versions are to be dated again
+        (folder / "versions.json").unlink()
+
+    def acme_moved() -> int:
+        (folder / name).write_text(spoiled, "utf-8")
+        for entry in folder.glob("*.pickle"):
+            entry.unlink()
+        result = courtside(site, "status", "--json", "--client", "acme")
+        assert result.returncode == 0, result.stderr
+        [row] = json.loads(result.stdout)
+        return row["moved_last_30_days"]
+
+    assert acme_moved() == 1
+    (folder / name).write_text(spoiled, "utf-8")
+    as_a_deploy(site)
+    for entry in folder.glob("*.pickle"):
+        entry.unlink()
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tree(site.output) == first

@@ -220,17 +220,19 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     if not folder.is_relative_to(root):  # GIT_DIR and GIT_WORK_TREE name another tree
         return None
     wanted, head = folder.relative_to(root), lines[2]
+    # The folder's path from the top level, as the changes' paths start.
+    inside = wanted.as_posix() + "/" if wanted.parts else ""
     if shallow:  # deepened later (`git fetch --unshallow`), the same HEAD has more history
         saved = None
     dated = saved.with_name(_DATED) if saved else None
-    files = _saved_versions(dated, folder, head, zone) if dated else None
+    files = _saved_versions(dated, folder, inside, head, zone) if dated else None
     if files is None:  # something committed since the last build, or another time zone
-        files = _dated_changes(folder, wanted, head, zone, saved, dated)
+        files = _dated_changes(folder, inside, head, zone, saved, dated)
     return HistoryIndex(root=root, files=DatedFiles(
         {os.path.join(root, path): columns for path, columns in files.items()}), shallow=shallow)
 
 
-def _dated_changes(folder: Path, wanted: Path, head: str, zone: str, saved: Path | None,
+def _dated_changes(folder: Path, inside: str, head: str, zone: str, saved: Path | None,
                    dated: Path | None) -> dict[str, tuple[list[int], list[str]]]:
     """The versions of the changes git lists (only those since the ones
     ``saved``), dated in ``zone``; both saved for the next build."""
@@ -239,7 +241,6 @@ def _dated_changes(folder: Path, wanted: Path, head: str, zone: str, saved: Path
     # The folder as --relative, not as a pathspec: the same changes (renames
     # are found among the folder's files only), named from the folder, at
     # half the cost (a pathspec makes git diff every commit's tree twice).
-    inside = wanted.as_posix() + "/" if wanted.parts else ""
     log = ["log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw", "--no-abbrev",
            "--find-renames", f"--relative={inside}" if inside else "--no-relative", "--no-color",
            "--no-ext-diff", "-z", f"--format={LOG_FORMAT}"]
@@ -374,22 +375,26 @@ _HEX_DIGITS = b"0123456789abcdef"
 _DATED = "versions.json"
 
 
-def _saved_versions(saved: Path, folder: Path, head: str, zone: str
+def _saved_versions(saved: Path, folder: Path, inside: str, head: str, zone: str
                     ) -> dict[str, tuple[list[int], list[str]]] | None:
     """The versions ``collapse`` made of the changes up to ``head``, in
     ``zone``, as the last build saved them (each file's days, as ordinals,
     and blob ids): read instead of dating the changes again (a rebuild's
     tenth), only when nothing was committed since, the time zone and its
     rules are the same and this code dated them. Checked as the changes are, a column at a
-    time: plain data, each id an id, each day a day."""
+    time: plain data, each id an id, each day a day, each path a client
+    file's as ``_dated_changes`` names it (from the top level, through
+    ``inside``, the clients folder's path): no two spellings of one file."""
     kept = _read_saved(saved, folder)
     if not (kept is not None and kept.get("head") == head and kept.get("zone") == zone
             and kept.get("dated_by") == _dating_code() and kept.get("rules") == _zone_rules(zone)):
         return None
     paths, counts, days, blobs = (kept.get(column) for column in ("paths", "counts", "days", "blobs"))
     if not (isinstance(paths, list) and isinstance(counts, list) and isinstance(days, list)
-            and isinstance(blobs, list) and len(paths) == len(counts) == len(set(paths))
-            and set(map(type, paths)) <= {str} and set(map(type, counts)) <= {int}
+            and isinstance(blobs, list) and set(map(type, paths)) <= {str}
+            and len(paths) == len(counts) == len(set(paths))
+            and all(path.startswith(inside) and _is_client_file(path[len(inside):]) for path in paths)
+            and set(map(type, counts)) <= {int}
             and set(map(type, days)) <= {int} and min(counts, default=1) > 0
             and sum(counts) == len(days) == len(blobs)
             and min(days, default=_FIRST_DAY) >= _FIRST_DAY and max(days, default=_LAST_DAY) <= _LAST_DAY
