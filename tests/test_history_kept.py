@@ -302,6 +302,9 @@ TAMPERED = {
                          lambda path, saved: os.path.join(os.path.dirname(saved["folder"]),
                                                           saved["paths"][1])),
     "a path outside the clients folder": ("versions.json", "paths", lambda path, saved: "../" + path),
+    # Changes dated where no calendar reaches.
+    "a commit after the year 9999": ("index.json", "0", lambda timestamp, saved: 10 ** 15),
+    "a commit before the year 1": ("index.json", "0", lambda timestamp, saved: -10 ** 15),
 }
 
 

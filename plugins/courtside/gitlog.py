@@ -331,6 +331,8 @@ def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Chan
     # Checked a column at a time (30,000 changes at a rebuild).
     if not (len(timestamps) == len(paths) == len(blobs) == len(renamed)
             and set(map(type, timestamps)) <= {int} and set(map(type, paths + renamed)) <= {str}
+            and min(timestamps, default=_FIRST_TIME) >= _FIRST_TIME
+            and max(timestamps, default=_LAST_TIME) <= _LAST_TIME
             and _are_ids(blobs, deletions=True)):
         return None
     if was != head:
@@ -432,6 +434,9 @@ def _zone_rules(zone: str) -> str:
 
 #: The days a saved version may have (what ``dt.date`` can hold).
 _FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
+#: The commit times a saved change may have: what ``collapse`` can date in any zone.
+_FIRST_TIME, _LAST_TIME = (int(dt.datetime(*day, tzinfo=dt.UTC).timestamp())
+                           for day in ((1, 1, 2), (9999, 12, 30)))
 
 
 def _save_versions(saved: Path, folder: Path, head: str, zone: str,
