@@ -341,3 +341,19 @@ def test_a_kept_index_in_a_shape_no_build_writes_is_read_again_from_git(tmp_path
     result = site.build()
     assert result.returncode == 0, result.stdout + result.stderr
     assert tree(site.output) == first
+
+
+def test_a_cache_folder_no_path_leads_to_costs_the_commands_nothing(tmp_path, courtside):
+    """CACHE_PATH through a symbolic link that leads to itself (a link left
+    behind, an odd mount): the commands that read no cache work as before,
+    and `courtside status`, which keeps nothing it cannot write, counts the
+    moved dates from git."""
+    site = committed_site(tmp_path)
+    (site.root / "loop").symlink_to("loop")
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8") + '\nCACHE_PATH = "loop/cache"\n', "utf-8")
+    result = courtside(site, "check")
+    assert result.returncode == 0, result.stderr
+    result = courtside(site, "status", "--json", "--client", "acme")
+    assert result.returncode == 0, result.stderr
+    assert [row["moved_last_30_days"] for row in json.loads(result.stdout)] == [1]

@@ -239,7 +239,10 @@ def _checked_settings(settings: Mapping[str, Any], plain: Any,
         studio_token=_studio_token(options, environ),
         cache=options["cache"],
         history=options["history"],
-        history_folder=Path(settings.get("CACHE_PATH") or "cache", HISTORY_FOLDER).resolve()
+        # realpath, not resolve: a link that leads nowhere is a cache that
+        # cannot be written (time, not the build), not a traceback.
+        history_folder=Path(os.path.realpath(Path(settings.get("CACHE_PATH") or "cache",
+                                                  HISTORY_FOLDER)))
         if options["cache"] else None,
         terms=options["terms"],
         workers=options["workers"],
