@@ -357,3 +357,24 @@ def test_a_cache_folder_no_path_leads_to_costs_the_commands_nothing(tmp_path, co
     result = courtside(site, "status", "--json", "--client", "acme")
     assert result.returncode == 0, result.stderr
     assert [row["moved_last_30_days"] for row in json.loads(result.stdout)] == [1]
+
+
+@pytest.mark.parametrize("name", ["index.json", "versions.json", "an entry"])
+def test_a_named_pipe_in_the_history_folder_is_no_reason_to_wait(tmp_path, name):
+    """A CI cache restores the folder as it was archived, named pipes too:
+    one in a file's place is read as no file, not waited on for ever."""
+    site = committed_site(tmp_path)
+    assert site.build().returncode == 0
+    first = tree(site.output)
+    folder = site.root / "cache" / "courtside-history"
+    path = folder / name if name != "an entry" else sorted(folder.glob("*.pickle"))[0]
+    path.unlink()
+    os.mkfifo(path)
+    if name == "index.json":  # else the versions dated from it are read, and it is not
+        (folder / "versions.json").unlink()
+    as_a_deploy(site)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert tree(site.output) == first
+    status = site.courtside("status", "--json")
+    assert status.returncode == 0, status.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -107,6 +108,7 @@ def test_anything_named_like_a_client_file_that_is_not_one_is_an_error(empty_sit
     clients = empty_site.clients
     empty_site.write_client("good", BASE)
     (clients / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (clients / "loop.yaml").symlink_to("loop.yaml")  # Path.resolve raises on it (Python 3.11)
     outside = tmp_path / "outside.yaml"
     outside.write_text(BASE, "utf-8")
     (clients / "away.yaml").symlink_to(outside)
@@ -116,10 +118,24 @@ def test_anything_named_like_a_client_file_that_is_not_one_is_an_error(empty_sit
     assert cli.main(["check"]) == 1
     out = capsys.readouterr().out
     assert "clients/gone.yaml: a symbolic link to nothing" in out
+    assert "clients/loop.yaml: a symbolic link to nothing" in out
     assert "clients/away.yaml: a symbolic link out of the clients folder" in out
     assert "clients/box.yaml: a folder named like a client file" in out
     assert "clients/pipe.yaml: not a regular file" in out
     assert "_notes" not in out and "good.yaml" not in out
+
+
+@pytest.mark.e2e
+def test_a_clients_folder_whose_link_leads_back_to_itself_is_no_folder(empty_site):
+    """As a folder that is not there: a build says so, and builds no portal,
+    without a traceback (Path.resolve raises on such a link)."""
+    shutil.rmtree(empty_site.clients)
+    empty_site.clients.symlink_to(empty_site.clients.name)
+    result = empty_site.build()
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "no clients folder (clients/) yet" in result.stdout + result.stderr
+    checked = empty_site.courtside("check")
+    assert checked.returncode == 0 and "Traceback" not in checked.stderr, checked.stderr
 
 
 def test_a_file_named_twice_is_checked_once(empty_site, monkeypatch, capsys):

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,24 @@ def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> Non
             _name(error, path)
         raise
     _fsync_folder(target.parent)
+
+
+def real_path(path: Path | str) -> Path:
+    """``path`` absolute, every symbolic link followed: ``Path.resolve()``
+    without its RuntimeError for a link that leads back to itself (Python
+    3.11), which stays as it is for the caller's own check to find (it is
+    no file, and no folder)."""
+    return Path(os.path.realpath(path))
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``; ``OSError`` for anything
+    else. For folders a CI cache restores, which may hold whatever was put
+    there: a named pipe read as a file would keep the build waiting for ever."""
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:  # a pipe opens at once
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return file.read()
 
 
 def write_bytes(path: Path, data: bytes) -> None:

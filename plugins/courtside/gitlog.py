@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from .files import read_regular, real_path
 from .history import ProjectHistory, project_histories
 from .model import Client, with_studio_terms
 from .pastversions import Known, Reader
@@ -143,10 +144,10 @@ class HistoryIndex:
         """``str(path.resolve())``, with the folder resolved once: a file in
         it that is no symbolic link is named by the folder's real path."""
         if os.path.islink(path):
-            return str(path.resolve())
+            return str(real_path(path))
         folder = self._folders.get(path.parent)
         if folder is None:
-            folder = self._folders[path.parent] = str(path.parent.resolve())
+            folder = self._folders[path.parent] = str(real_path(path.parent))
         return os.path.join(folder, path.name)
 
     def versions(self, path: Path) -> tuple[Version, ...]:
@@ -201,7 +202,7 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     (a file in the build's cache), the changes read last time are kept there
     and only the commits since are read: a rebuild costs no ``git log`` of
     the whole history."""
-    folder = clients_folder.resolve()
+    folder = real_path(clients_folder)
     if not folder.is_dir():  # no clients yet: no history to read
         return None
     found = _run(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository",
@@ -346,7 +347,7 @@ def _read_saved(saved: Path, folder: Path) -> dict[str, Any] | None:
     """A file saved for the clients ``folder`` by this shape of saving, as
     plain JSON; None when it is not one (missing, torn, tampered with)."""
     try:
-        kept = json.loads(saved.read_bytes().decode("utf-8", "surrogateescape"))
+        kept = json.loads(read_regular(saved).decode("utf-8", "surrogateescape"))
     except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to read
         return None
     if not (isinstance(kept, dict) and kept.get("folder") == str(folder)

@@ -22,6 +22,7 @@ from typing import Any, Literal, NotRequired, TypedDict, cast
 from unidecode import unidecode
 
 from .agreement import AgreementTemplate, agreement_context, load_template, localized_name
+from .files import real_path
 from .i18n import SOURCE, base_language
 from .model import (
     Agreement,
@@ -111,7 +112,7 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
         return [], [Problem(display_path(folder), 0, 0, "", "the clients folder is a file; "
                             "client files go into a folder of that name")]
     files, problems = [], []
-    inside = folder.resolve()
+    inside = real_path(folder)
     for path in sorted(folder.iterdir()):
         if path.name.startswith(("_", ".")):
             continue
@@ -140,7 +141,7 @@ def _not_a_file(path: Path, folder: Path) -> str | None:
     if path.is_symlink():
         if not path.exists():
             return "a symbolic link to nothing; remove it or point it at the client's file"
-        if folder not in path.resolve().parents:
+        if folder not in real_path(path).parents:
             return "a symbolic link out of the clients folder; keep client files inside it"
     if path.is_dir():
         return "a folder named like a client file; client files are files"
@@ -158,7 +159,7 @@ def load_portfolio(options: CourtsideSettings, only: list[Path] | None = None,
     if only is not None:
         named: dict[Path, Path] = {}
         for path in only:  # the same file named twice is one file (check f.yaml ./f.yaml)
-            named.setdefault(path.resolve(), path)
+            named.setdefault(real_path(path), path)
         files = list(named.values())
         problems: list[Problem] = []
     else:

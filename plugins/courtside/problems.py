@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import _pelican
+from .files import real_path
 
 
 @dataclass(frozen=True, order=True)
@@ -43,7 +44,7 @@ def display_path(path: Path | str) -> str:
     when it lies below it, absolute otherwise."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(real_path(path).relative_to(real_path(Path.cwd())))
     except ValueError:
         return str(path)
 

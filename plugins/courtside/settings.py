@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from .files import real_path
 from .i18n import SOURCE, language_problem
 from .model import Notice, NoticeKind, Reminder
 from .problems import CourtsideError, Problem
@@ -229,8 +230,8 @@ def _checked_settings(settings: Mapping[str, Any], plain: Any,
         studio=_studio(options["studio"]),
         timezone=options["timezone"] or settings.get("TIMEZONE") or "UTC",
         # Relative to the project folder, beside content/, as the layout has it.
-        clients_folder=(content.parent / options["clients_path"]).resolve(),
-        agreements_folder=(content / options["agreements_path"]).resolve(),
+        clients_folder=real_path(content.parent / options["clients_path"]),
+        agreements_folder=real_path(content / options["agreements_path"]),
         siteurl=_siteurl(settings),
         plugin_paths=tuple(Path(p) for p in settings.get("PLUGIN_PATHS") or ()),
         strict=options["strict"],
@@ -239,10 +240,7 @@ def _checked_settings(settings: Mapping[str, Any], plain: Any,
         studio_token=_studio_token(options, environ),
         cache=options["cache"],
         history=options["history"],
-        # realpath, not resolve: a link that leads nowhere is a cache that
-        # cannot be written (time, not the build), not a traceback.
-        history_folder=Path(os.path.realpath(Path(settings.get("CACHE_PATH") or "cache",
-                                                  HISTORY_FOLDER)))
+        history_folder=real_path(Path(settings.get("CACHE_PATH") or "cache", HISTORY_FOLDER))
         if options["cache"] else None,
         terms=options["terms"],
         workers=options["workers"],

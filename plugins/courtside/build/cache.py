@@ -35,6 +35,7 @@ import functools
 import gc
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import pickle
@@ -43,7 +44,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..files import write_atomically
+from ..files import read_regular, write_atomically
 from ..gitlog import FileHistory, HistoryIndex, history_key, read_index
 from ..history import Due, Edit, MilestoneHistory, ProjectHistory
 from ..settings import CourtsideSettings
@@ -226,8 +227,8 @@ class HistoryStore:
         (torn, written by other code, or naming anything but a history's
         own classes): it is derived again."""
         try:
-            with (self.folder / (self.name(inputs) + SUFFIX)).open("rb") as entry:
-                found = _HistoryUnpickler(entry).load()
+            data = read_regular(self.folder / (self.name(inputs) + SUFFIX))
+            found = _HistoryUnpickler(io.BytesIO(data)).load()
         except Exception:  # noqa: BLE001 - whatever the bytes are, the history is derived again
             return None
         if not (isinstance(found, FileHistory) and type(found.unreadable) is int
