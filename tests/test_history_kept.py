@@ -378,3 +378,29 @@ def test_a_named_pipe_in_the_history_folder_is_no_reason_to_wait(tmp_path, name)
     assert tree(site.output) == first
     status = site.courtside("status", "--json")
     assert status.returncode == 0, status.stderr
+
+
+def _self_loop(path) -> None:
+    path.symlink_to(path.name)
+
+
+@pytest.mark.parametrize("odd", [os.mkfifo, _self_loop], ids=["a named pipe", "a link to itself"])
+@pytest.mark.parametrize("name", ["courtside/manifest.json", "courtside/*.pickle",
+                                  "courtside-templates/*/*.cache"])
+def test_an_odd_entry_in_the_build_cache_costs_the_rebuild_nothing(tmp_path, name, odd):
+    """The build cache and the compiled templates (which a CI cache restores
+    too) hold whatever was put there: a named pipe in an entry's place is read
+    as no entry, not waited on for ever, and a link to itself is no entry
+    either, not the end of the build; the rebuild writes what it wrote."""
+    site = committed_site(tmp_path)
+    assert site.build().returncode == 0
+    first = tree(site.output)
+    path = sorted((site.root / "cache").glob(name))[0]
+    if name.endswith(".pickle"):  # the portal's own entry: read on the rebuild
+        (site.output / "p" / TOKEN / "index.html").unlink()
+    path.unlink()
+    odd(path)
+    result = site.build()  # helpers.Site.run: a TimeoutExpired after 120 s
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree(site.output) == first

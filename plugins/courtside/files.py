@@ -52,7 +52,7 @@ def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> Non
             os.fsync(file.fileno())
         try:  # the target's permissions, or a new file's (mkstemp's are 600)
             mode = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
+        except OSError:  # none there, or a link that leads back to itself: replaced as none
             mode = 0o666 & ~_umask()
         os.chmod(temporary, mode)
         if exclusive:

@@ -103,7 +103,7 @@ class BuildCache:
         self.used.add(key)
         entry = self.folder / (key + SUFFIX)
         try:
-            build = pickle.loads(entry.read_bytes())
+            build = pickle.loads(read_regular(entry))
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
         return build if isinstance(build, StagedClient) and build.path == path else None
@@ -278,7 +278,7 @@ class Manifest:
         #: By name under the output folder: ``[sha256, size, mtime_ns]`` (JSON).
         self.files: dict[str, list[str | int]] = {}
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = json.loads(read_regular(self.path).decode("utf-8"))
             if data.get("output") == str(output):
                 self.files = data["files"]
         except (OSError, ValueError, KeyError, AttributeError, RecursionError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from markupsafe import Markup
 
 from ..actions import tel_link, website_text
 from ..calendar import milestone_events, portal_calendar
+from ..files import read_regular
 from ..filters import words_of
 from ..gitlog import HistoryIndex, KeptHistories, client_history, kept_name
 from ..history import NO_HISTORY
@@ -246,7 +248,11 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         if code is not None:
             bucket.bytecode_from_string(code)  # nothing, when its source changed since
         elif self.on_disk is not None:
-            self.on_disk.load_bytecode(bucket)
+            try:  # not Jinja's own reading: it waits for ever on a named pipe, and raises on a loop
+                code = read_regular(Path(self.on_disk.directory, self.on_disk.pattern % bucket.key))
+            except OSError:
+                return  # compiled again
+            bucket.load_bytecode(io.BytesIO(code))
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
