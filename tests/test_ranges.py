@@ -109,6 +109,9 @@ def test_anything_named_like_a_client_file_that_is_not_one_is_an_error(empty_sit
     empty_site.write_client("good", BASE)
     (clients / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
     (clients / "loop.yaml").symlink_to("loop.yaml")  # Path.resolve raises on it (Python 3.11)
+    (clients / "renamed.yaml").symlink_to("old-name.yaml")  # named by the link, not where it led
+    (empty_site.root / "content" / "beside.yaml").write_text(BASE, "utf-8")
+    (clients / "beside.yaml").symlink_to("../content/beside.yaml")
     outside = tmp_path / "outside.yaml"
     outside.write_text(BASE, "utf-8")
     (clients / "away.yaml").symlink_to(outside)
@@ -119,6 +122,8 @@ def test_anything_named_like_a_client_file_that_is_not_one_is_an_error(empty_sit
     out = capsys.readouterr().out
     assert "clients/gone.yaml: a symbolic link to nothing" in out
     assert "clients/loop.yaml: a symbolic link to nothing" in out
+    assert "clients/renamed.yaml: a symbolic link to nothing" in out and "old-name" not in out
+    assert "clients/beside.yaml: a symbolic link out of the clients folder" in out
     assert "clients/away.yaml: a symbolic link out of the clients folder" in out
     assert "clients/box.yaml: a folder named like a client file" in out
     assert "clients/pipe.yaml: not a regular file" in out

@@ -8,6 +8,7 @@ before it gives up, so the studio can fix everything in one go.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,10 +42,12 @@ class Problem:
 
 def display_path(path: Path | str) -> str:
     """A path as the studio would type it: relative to the working folder
-    when it lies below it, absolute otherwise."""
-    path = Path(path)
+    when it lies below it, absolute otherwise. Its folder is resolved, not
+    the path itself: a symbolic link is named as it is, not by where it
+    leads (a link to nothing, or out of the clients folder)."""
+    path = Path(os.path.abspath(path))
     try:
-        return str(real_path(path).relative_to(real_path(Path.cwd())))
+        return str((real_path(path.parent) / path.name).relative_to(real_path(Path.cwd())))
     except ValueError:
         return str(path)
 
