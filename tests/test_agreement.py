@@ -5,6 +5,7 @@ the template puts them."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -107,3 +108,23 @@ def test_a_template_using_private_use_characters_keeps_them(agreement_site):
     path.write_text("Icon \ue000\ue001 for {{ client.name }}: {{ terms.consequences.client }}\n", "utf-8")
     agreement = build(agreement_site, {"a": "We *wait*."})["a"]
     assert "Icon \ue000\ue001 for Client A: We *wait*." in text_of(agreement)
+
+
+def _self_loop(path) -> None:
+    path.symlink_to(path.name)
+
+
+@pytest.mark.parametrize("odd", [os.mkfifo, _self_loop], ids=["a named pipe", "a link to itself"])
+def test_a_template_that_is_no_file_is_an_error_naming_it(agreement_site, odd):
+    """A named pipe in the template's place is not waited on for ever, and a
+    link to itself is not read: both are errors naming the template."""
+    agreement_site.write_client("client-a", client_file("Client A", TOKENS["a"], "We wait."))
+    template = agreement_site.root / "content" / "agreements" / "mine.md"
+    template.unlink()
+    odd(template)
+    for result in agreement_site.courtside("check"), agreement_site.build():
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, out
+        assert "agreement template 'mine': cannot read agreement template" in out
+        assert "(content/agreements/mine.md)" in out and "[Errno" not in out
+    assert not agreement_site.output.exists()

@@ -30,6 +30,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from .files import read_regular
 from .filters import FILTERS, words_of
 from .i18n import SOURCE, base_language, language_problem
 from .markup import render_markdown
@@ -227,10 +228,12 @@ def _load_template(name: str, path: Path, version: tuple[int, int] | None
                    ) -> tuple[AgreementTemplate | None, list[Problem]]:
     shown = display_path(path)
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        source = read_regular(path).decode("utf-8-sig")  # a named pipe: not waited on
     except FileNotFoundError:
         return None, [Problem(shown, 0, 0, "", "agreement template not found")]
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:  # a folder, a pipe, a link that leads back to itself
+        return None, [Problem(shown, 0, 0, "", f"cannot read agreement template: {error.strerror}")]
+    except UnicodeDecodeError as error:
         return None, [Problem(shown, 0, 0, "", f"cannot read agreement template: {error}")]
     try:
         tree = _ENV.parse(source, name=name, filename=str(path))
