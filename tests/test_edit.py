@@ -122,3 +122,24 @@ def test_the_commands_refuse_what_they_cannot_do(empty_site, courtside):
         result = courtside(empty_site, *argv)
         assert result.returncode == 1 and words in result.stderr, argv
     assert path.read_text("utf-8") == COMMENTED
+
+
+@pytest.mark.parametrize("odd", ["a link to itself", "a link to nothing", "a folder"])
+def test_a_client_file_that_is_no_file_is_named_as_such_by_the_commands(empty_site, courtside,
+                                                                       odd):
+    """The commands that edit a client file say what the loader says of it,
+    not that it does not exist while listing it among the clients."""
+    empty_site.write_client("other", COMMENTED)
+    path = empty_site.clients / "gamma.yaml"
+    if odd == "a folder":
+        path.mkdir()
+        why = "a folder named like a client file"
+    else:
+        path.symlink_to("gamma.yaml" if odd == "a link to itself" else "gone.yaml")
+        why = "a symbolic link to nothing"
+    for argv in (["rotate", "gamma", "shop"], ["done", "gamma", "shop", "brief"],
+                 ["add-project", "gamma", "web", "--title", "Web"]):
+        result = courtside(empty_site, *argv)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"gamma.yaml: {why}" in result.stderr, result.stderr
+        assert "does not exist" not in result.stderr and "did you mean" not in result.stderr

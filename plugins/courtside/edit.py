@@ -35,7 +35,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import files
 from .i18n import SOURCE, language
-from .loader import CLIENT_ID, CLIENT_SUFFIX, slugify
+from .loader import CLIENT_ID, CLIENT_SUFFIX, not_a_file, slugify
 from .problems import Problem, display_path
 from .schema import SCHEMA_FILE
 from .tokens import new_token
@@ -118,9 +118,12 @@ def _did_you_mean(given: str, known: list[str]) -> str:
 
 
 def missing_client(path: Path) -> EditError:
-    """No file for this client id: say which clients there are."""
+    """No file for this client id: say which clients there are, or, when
+    something else has its name, what the loader says of it."""
+    if os.path.lexists(path) and (why := not_a_file(path, files.real_path(path.parent))):
+        return EditError(f"{path}: {why}")
     known = sorted(p.name.removesuffix(CLIENT_SUFFIX) for p in path.parent.glob(f"*{CLIENT_SUFFIX}")
-                   if CLIENT_ID.fullmatch(p.name.removesuffix(CLIENT_SUFFIX)))
+                   if CLIENT_ID.fullmatch(p.name.removesuffix(CLIENT_SUFFIX)) and p.is_file())
     given = path.name.removesuffix(CLIENT_SUFFIX)
     return EditError(f"{path} does not exist (clients: {', '.join(known) or 'none'})"
                      + _did_you_mean(given, known))

@@ -118,7 +118,7 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
             continue
         if path.suffix not in (CLIENT_SUFFIX, ".yml") and not path.is_file():
             continue  # a folder or link that does not look like a client file
-        if why := _not_a_file(path, inside):
+        if why := not_a_file(path, inside):
             problems.append(Problem(display_path(path), 0, 0, "", why))
             continue
         if path.suffix == ".yml":
@@ -136,7 +136,7 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _not_a_file(path: Path, folder: Path) -> str | None:
+def not_a_file(path: Path, folder: Path) -> str | None:
     """Why ``path`` cannot be read as a client file, or None."""
     if path.is_symlink():
         if not path.exists():
