@@ -107,6 +107,9 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     are problems: a client's portals never vanish without a word. No folder
     is no clients (a studio that has none yet: git keeps no empty folder)."""
     if not folder.exists():
+        if folder.is_symlink():  # one that leads back to itself (settings resolved the others)
+            return [], [Problem(display_path(folder), 0, 0, "", "the clients folder is a symbolic "
+                                "link to nothing; remove it or point it at the folder")]
         return [], []
     if not folder.is_dir():
         return [], [Problem(display_path(folder), 0, 0, "", "the clients folder is a file; "

@@ -144,12 +144,13 @@ class PortalGenerator(Generator):  # type: ignore[misc]
     # -- loading, checking and rendering ------------------------------------------------------
 
     def _build_all(self) -> list[StagedClient]:
-        if not self.options.clients_folder.exists():  # said, as the closing line is
+        clients = self.options.clients_folder
+        if not clients.exists() and not clients.is_symlink():  # said, as the closing line is
             _pelican.console().print(
-                f"Courtside: no clients folder ({display_path(self.options.clients_folder)}/) "
+                f"Courtside: no clients folder ({display_path(clients)}/) "
                 "yet, so no portals; `courtside new` creates it with a client's file",
                 soft_wrap=True, markup=False, highlight=False)
-        files, problems = client_files(self.options.clients_folder)
+        files, problems = client_files(clients)
         self.staging.clear()
         cache = manifest = None
         if self.options.cache:
