@@ -404,3 +404,19 @@ def test_an_odd_entry_in_the_build_cache_costs_the_rebuild_nothing(tmp_path, nam
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert tree(site.output) == first
+
+
+@pytest.mark.parametrize("odd", [os.mkfifo, _self_loop], ids=["a named pipe", "a link to itself"])
+@pytest.mark.parametrize("name", ["cache", "cache/courtside"])
+def test_a_cache_folder_that_is_no_folder_costs_the_build_nothing(site, name, odd):
+    """The build cache's folder (or the whole cache) in a state no cache can
+    be kept in: the build writes what it wrote before, without one."""
+    assert site.build().returncode == 0
+    first = tree(site.output)
+    shutil.rmtree(site.root / name)
+    odd(site.root / name)
+    shutil.rmtree(site.output)
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree(site.output) == first

@@ -133,7 +133,8 @@ class BuildCache:
         from a worker."""
         key = self.key(build.path, history)
         self.used.add(key)
-        _store(self.folder, key, pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
+            _store(self.folder, key, pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
 
     def keep(self, path: Path, history: HistoryIndex | None) -> None:
         """Mark the entry of ``path`` as used (when a worker stored it)."""
@@ -307,9 +308,10 @@ class Manifest:
 
     def save(self, keep: set[str]) -> None:
         self.files = {name: record for name, record in self.files.items() if name in keep}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, json.dumps({"output": str(self.output),
-                                                "files": self.files}).encode("utf-8"))
+        with contextlib.suppress(OSError):  # none: the next build writes every page again
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, json.dumps({"output": str(self.output),
+                                                    "files": self.files}).encode("utf-8"))
 
 
 def build_and_store(path: Path, context: BuildContext, staging: Staging,
