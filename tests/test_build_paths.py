@@ -284,3 +284,16 @@ def test_a_build_that_stops_on_a_mistake_leaves_the_process_as_it_found_it(tmp_p
     Pelican(read_settings("pelicanconf.py")).run()
     assert gc.get_freeze_count() == frozen
     assert site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).is_file()
+
+
+@pytest.mark.parametrize("loop", [["output"], ["output", "output.other"]],
+                         ids=["one link", "two links"])
+def test_an_output_folder_whose_link_leads_back_to_itself_is_an_error_naming_it(site, loop):
+    """Path.resolve raised on it (Python 3.11): a traceback, as Courtside
+    took the build's output folder. Now Pelican's message, naming it."""
+    for name, target in zip(loop, loop[1:] + loop[:1], strict=True):
+        (site.root / name).symlink_to(target)
+    result = site.build(env={"COLUMNS": "400"})  # Pelican's log, on one line
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out and "RuntimeError" not in out, out
+    assert f"{site.output}: File exists" in out

@@ -182,7 +182,7 @@ class Publication:
 
         self.output = self.fresh = None
         self.published = False
-        output = Path(pelican.output_path).resolve()
+        output = files.real_path(pelican.output_path)
         self._lock(output)
         self.staging = Staging(output)
         if not pelican.settings.get("DELETE_OUTPUT_DIRECTORY"):

@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..files import write_bytes
+from ..files import real_path, write_bytes
 from ..settings import PORTALS_FOLDER
 
 if TYPE_CHECKING:  # the plugin's first import needs no renderer
@@ -36,7 +36,7 @@ def digest(data: bytes) -> str:
 
 class Staging:
     def __init__(self, output: Path) -> None:
-        output = Path(output).resolve()
+        output = real_path(output)
         self.output = output
         self.folder = output.parent / f".{output.name}.courtside-staging"
 
