@@ -297,3 +297,16 @@ def test_an_output_folder_whose_link_leads_back_to_itself_is_an_error_naming_it(
     out = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in out and "RuntimeError" not in out, out
     assert f"{site.output}: File exists" in out
+
+
+def test_a_folder_where_a_page_goes_is_an_error_naming_the_page(site):
+    """A folder in the front page's place: the message names output/index.html,
+    not the temporary file the page was written to before its rename."""
+    assert site.build().returncode == 0
+    (site.output / "index.html").unlink()
+    (site.output / "index.html").mkdir()
+    result = site.build(env={"COLUMNS": "400"})  # Pelican's log, on one line
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out, out
+    assert f"{site.output / 'index.html'}: Is a directory" in out and ".tmp" not in out, out
+    assert not list(site.output.glob(".*.tmp"))

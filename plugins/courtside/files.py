@@ -64,6 +64,8 @@ def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> Non
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         if isinstance(error, OSError):
+            if error.filename == temporary:  # a rename onto a folder: name the file, not the step
+                error.filename, error.filename2 = None, None
             _name(error, path)
         raise
     _fsync_folder(target.parent)
