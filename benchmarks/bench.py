@@ -252,6 +252,10 @@ def git_reading_cpu(site: Path) -> float:
     return _children_cpu() - before
 
 
+#: Rebuilds after one edit per round, of each site.
+REBUILDS = 5
+
+
 def median_run(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs),
                statistics.median(r.cpu for r in runs))
@@ -273,11 +277,15 @@ def measure(clients: int, root: Path, hugo: bool, rounds: int) -> dict:
         runs["one"].append(run(pelican(fresh(one)), one))
         runs["two"].append(run(pelican(fresh(two)), two))
         runs["deploy"].append(run(pelican(as_a_deploy(two)), two))
-        edit_one_client(two)  # an edit not committed yet: today's version
-        runs["rebuild"].append(run(pelican(two), two))
         runs["without_history"].append(run(pelican(fresh(without_history)), without_history))
-        edit_one_client(without_history)
-        runs["without_history_rebuild"].append(run(pelican(without_history), without_history))
+        # A rebuild takes a second, which one slow second of the machine can
+        # double: several of each, with and without history in turn, each
+        # after an edit of its own (not committed yet: today's version).
+        for _ in range(REBUILDS):
+            edit_one_client(two)
+            runs["rebuild"].append(run(pelican(two), two))
+            edit_one_client(without_history)
+            runs["without_history_rebuild"].append(run(pelican(without_history), without_history))
         runs["plain"].append(run(pelican(fresh(plain)), plain))
         if hsite:
             fresh(hsite, "public")
@@ -286,9 +294,11 @@ def measure(clients: int, root: Path, hugo: bool, rounds: int) -> dict:
     results: dict = {name: median_run(measured) if measured else None for name, measured in runs.items()}
 
     def ratio(top: str, bottom: str, unit: str = "seconds") -> float:
-        """Round by round: both builds of a ratio ran at the machine's speed of the moment."""
-        return statistics.median(getattr(t, unit) / getattr(b, unit)
-                                 for t, b in zip(runs[top], runs[bottom], strict=True))
+        """Round by round: both builds of a ratio ran at the machine's speed of
+        the moment (each of a round's rebuilds against that round's build)."""
+        tops, bottoms = runs[top], runs[bottom]
+        return statistics.median(getattr(t, unit) / getattr(bottoms[i * len(bottoms) // len(tops)], unit)
+                                 for i, t in enumerate(tops))
 
     results["cpu_ratio"] = ratio("one", "plain", "cpu")
     results["wall_ratio"] = ratio("two", "plain")
