@@ -7,6 +7,11 @@ edit. So every write goes to a unique temporary file beside the target, is
 flushed to disk, and replaces the target in one rename; a read-modify-write
 holds an exclusive lock on the file for its whole length. Writes go through
 a symbolic link to the file it points at, and keep the file's permissions.
+
+What a cache restored (a CI cache restores whatever was archived) is read
+only when it is a regular file, and paths are resolved without raising on
+a link that leads back to itself: such an entry costs time, never a build
+that waits for ever or ends in a traceback.
 """
 
 from __future__ import annotations
