@@ -94,6 +94,19 @@ def read_regular(path: Path) -> bytes:
         return file.read()
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """``data`` as ``path``, renamed into place from a temporary name of
+    this process's own (two processes writing one file each rename a whole
+    one), not flushed to disk: what a cache loses in a crash is only made
+    again, and a torn file is read as none. A cache that cannot be written
+    costs time, not the build: nothing is raised."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """``path.write_bytes(data)`` for a file nothing reads yet (a staged
     page), where a failure names the file."""

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from .files import read_regular, real_path
+from .files import read_regular, real_path, write_cache_file
 from .history import ProjectHistory, project_histories
 from .model import Client, with_studio_terms
 from .pastversions import Known, Reader
@@ -453,16 +453,14 @@ def _save_versions(saved: Path, folder: Path, head: str, zone: str,
 
 
 def _write_saved(saved: Path, data: dict[str, Any]) -> None:
-    """Renamed into place (a torn file is read as none); a cache that cannot
-    be written costs time, not the build."""
+    """As plain JSON (file names as git gave them, undecodable bytes kept);
+    one that cannot be encoded is not saved: it costs time, not the build."""
     try:
-        saved.parent.mkdir(parents=True, exist_ok=True)
-        temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                             "utf-8", errors="surrogateescape")
-        os.replace(temporary, saved)
-    except (OSError, UnicodeError):
-        pass
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", errors="surrogateescape")
+    except UnicodeError:
+        return
+    write_cache_file(saved, encoded)
 
 
 def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -> None:
@@ -665,14 +663,15 @@ class FileHistory:
 
 
 class KeptHistories(Protocol):
-    """Where file histories are kept between builds, by their inputs
-    (``history_inputs``); ``build.cache.HistoryStore`` keeps them on disk."""
-
-    def get(self, inputs: bytes) -> FileHistory | None: ...
-
-    def put(self, inputs: bytes, history: FileHistory) -> None: ...
+    """Where file histories are kept between builds, each under a name made
+    of its inputs (``history_inputs``); ``build.cache.HistoryStore`` keeps
+    them on disk."""
 
     def name(self, inputs: bytes) -> str: ...
+
+    def get(self, name: str) -> FileHistory | None: ...
+
+    def put(self, name: str, history: FileHistory) -> None: ...
 
 
 # --- blob contents: one `git cat-file --batch` per process and repository ----------------------
@@ -835,17 +834,6 @@ def _current_text(path: Path, document: Document | None) -> str | None:
         return None
 
 
-def kept_name(kept: KeptHistories | None, index: HistoryIndex | None, path: Path, today: dt.date,
-              document: Document | None = None) -> str | None:
-    """The name the file's history is kept under (``client_history`` with the
-    same arguments finds or keeps it there): carried with the file's build,
-    so that a build that takes the file whole from its cache knows the
-    history is in use without working the name out again."""
-    current_text = _current_text(path, document) if kept is not None and index is not None else None
-    return None if kept is None or current_text is None else \
-        kept.name(history_inputs(index, path, current_text, today))
-
-
 def client_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
                    timezone: str, language: str, terms: Mapping[str, Any] | None = None,
                    document: Document | None = None, kept: KeptHistories | None = None
@@ -857,13 +845,25 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
     again, and older versions are read as edits of it. ``kept``: histories
     kept by an earlier build, found by their inputs; one found there is
     neither read from git nor parsed again, and one derived here is kept."""
+    return kept_history(index, path, client, today=today, timezone=timezone, language=language,
+                        terms=terms, document=document, kept=kept)[0]
+
+
+def kept_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
+                 timezone: str, language: str, terms: Mapping[str, Any] | None = None,
+                 document: Document | None = None, kept: KeptHistories | None = None
+                 ) -> tuple[Mapping[str, ProjectHistory], str | None]:
+    """``client_history``, and the name the history is kept under in ``kept``
+    (None when nothing is kept): carried with the file's build, so that a
+    build that takes the file whole from its cache knows the history is in
+    use without working the name out again."""
     if index is None:
-        return {}
+        return {}, None
     current_text = _current_text(path, document)
     if current_text is None:
-        return {}
-    inputs = history_inputs(index, path, current_text, today) if kept is not None else b""
-    found = kept.get(inputs) if kept is not None else None
+        return {}, None
+    name = kept.name(history_inputs(index, path, current_text, today)) if kept is not None else None
+    found = kept.get(name) if kept is not None and name is not None else None
     if found is None:
         # Past versions read the studio's default terms as the current one does:
         # a term the file leaves to the studio has not changed because of that.
@@ -873,13 +873,13 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
                                             language, terms, document)
         except HistoryUnreadable as error:
             logger.warning("Courtside: %s; its portals are built without their history", error)
-            return {}
+            return {}, name
         found = FileHistory(project_histories(past), unreadable)
-        if kept is not None:
-            kept.put(inputs, found)
+        if kept is not None and name is not None:
+            kept.put(name, found)
     if found.unreadable:
         logger.info("Courtside: %s: %d past %s did not load; its history leaves %s out",
                     display_path(path), found.unreadable,
                     "version" if found.unreadable == 1 else "versions",
                     "it" if found.unreadable == 1 else "them")
-    return found.projects
+    return found.projects, name

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..files import read_regular, write_atomically
+from ..files import read_regular, write_atomically, write_cache_file
 from ..gitlog import FileHistory, HistoryIndex, history_key, read_index
 from ..history import Due, Edit, MilestoneHistory, ProjectHistory
 from ..settings import CourtsideSettings
@@ -133,8 +133,7 @@ class BuildCache:
         from a worker."""
         key = self.key(build.path, history)
         self.used.add(key)
-        with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
-            _store(self.folder, key, pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
+        write_cache_file(self.folder / (key + SUFFIX), pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
 
     def keep(self, path: Path, history: HistoryIndex | None) -> None:
         """Mark the entry of ``path`` as used (when a worker stored it)."""
@@ -143,17 +142,6 @@ class BuildCache:
     def prune(self) -> None:
         """Forget entries this build did not use."""
         _prune(self.folder, self.used)
-
-
-def _store(folder: Path, key: str, data: bytes) -> None:
-    """An entry, renamed into place under a name of this process's own (two
-    workers storing one key each rename a whole file), not flushed to disk:
-    an entry lost in a crash is only made again, a torn one fails to
-    unpickle and is made again too."""
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{key}.{os.getpid()}.tmp"
-    temporary.write_bytes(data)
-    os.replace(temporary, folder / (key + SUFFIX))
 
 
 #: A temporary entry older than this was left by a process that died
@@ -223,12 +211,12 @@ class HistoryStore:
         """The entry's name: a hash of all the history depends on."""
         return hashlib.sha256(self.salt + inputs).hexdigest()
 
-    def get(self, inputs: bytes) -> FileHistory | None:
-        """The kept history; None when there is none, or it cannot be read
-        (torn, written by other code, or naming anything but a history's
-        own classes): it is derived again."""
+    def get(self, name: str) -> FileHistory | None:
+        """The history kept under ``name``; None when there is none, or it
+        cannot be read (torn, written by other code, or naming anything but
+        a history's own classes): it is derived again."""
         try:
-            data = read_regular(self.folder / (self.name(inputs) + SUFFIX))
+            data = read_regular(self.folder / (name + SUFFIX))
             found = _HistoryUnpickler(io.BytesIO(data)).load()
         except Exception:  # noqa: BLE001 - whatever the bytes are, the history is derived again
             return None
@@ -239,14 +227,13 @@ class HistoryStore:
             return None
         return found
 
-    def put(self, inputs: bytes, history: FileHistory) -> None:
-        with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
-            _store(self.folder, self.name(inputs), pickle.dumps(history, pickle.HIGHEST_PROTOCOL))
+    def put(self, name: str, history: FileHistory) -> None:
+        write_cache_file(self.folder / (name + SUFFIX), pickle.dumps(history, pickle.HIGHEST_PROTOCOL))
 
     def prune(self, used: Iterable[str]) -> None:
         """Forget the entries of files no longer there or changed since:
         ``used`` names the history of every file as it is now (each file's
-        build carries it, ``gitlog.kept_name``, whether this build derived
+        build carries it, ``gitlog.kept_history``, whether this build derived
         the history or took the file whole from the build cache)."""
         _prune(self.folder, set(used))
 

@@ -32,7 +32,7 @@ from ..actions import tel_link, website_text
 from ..calendar import milestone_events, portal_calendar
 from ..files import read_regular
 from ..filters import words_of
-from ..gitlog import HistoryIndex, KeptHistories, client_history, kept_name
+from ..gitlog import HistoryIndex, KeptHistories, kept_history
 from ..history import NO_HISTORY
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
@@ -138,7 +138,7 @@ class ClientBuild(Generic[ProjectT]):
     problems: tuple[Problem, ...]
     token_sites: tuple[TokenSite, ...] = ()
     projects: tuple[ProjectT, ...] = ()
-    #: The name its history is kept under between builds (``gitlog.kept_name``).
+    #: The name its history is kept under between builds (``gitlog.kept_history``).
     kept_history: str | None = None
 
 
@@ -380,11 +380,11 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     absolute = is_absolute(options.siteurl)
     today = local_today(context.moment, client.timezone)
     calendars = party_calendars(client, options.calendar)
-    studio_today, document = local_today(context.moment, options.timezone), \
-        portfolio.documents.get(client.id)
-    histories = client_history(context.history, path, client, today=studio_today,
-                               timezone=options.timezone, language=options.language,
-                               terms=options.terms, document=document, kept=context.kept_histories)
+    histories, kept_as = kept_history(context.history, path, client,
+                                      today=local_today(context.moment, options.timezone),
+                                      timezone=options.timezone, language=options.language,
+                                      terms=options.terms, document=portfolio.documents.get(client.id),
+                                      kept=context.kept_histories)
     projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.built(options.drafts):
@@ -435,6 +435,5 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
                                options.studio_language, row=row) if options.studio_token else None
         projects.append(RenderedProject(folder, studio_events, row.kept(html), project, state,
                                         files=files))
-    return RenderedClient(path, tuple(problems), portfolio.token_sites, tuple(projects),
-                          kept_name(context.kept_histories, context.history, path, studio_today,
-                                    document), client)
+    return RenderedClient(path, tuple(problems), portfolio.token_sites, tuple(projects), kept_as,
+                          client)
