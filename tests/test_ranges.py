@@ -149,6 +149,23 @@ def test_a_clients_folder_whose_link_leads_back_to_itself_is_an_error(site):
     assert tree(site.output) == before
 
 
+@pytest.mark.parametrize("kind", ["loop", "file"])
+def test_new_names_a_clients_folder_it_cannot_create_a_file_in(empty_site, courtside, kind):
+    """`courtside new`, which the build sends a studio without clients to,
+    says why it cannot create the file, as check does, not 'File exists'."""
+    shutil.rmtree(empty_site.clients, ignore_errors=True)
+    if kind == "loop":
+        empty_site.clients.symlink_to(empty_site.clients.name)
+    else:
+        empty_site.clients.write_text("", "utf-8")
+    result = courtside(empty_site, "new", "acme", "--name", "Acme Ltd")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out, out
+    assert "File exists" not in out and "Not a directory" not in out, out
+    why = "a symbolic link to nothing" if kind == "loop" else "the clients folder is a file"
+    assert f"clients: the clients folder is {why}" in out or f"clients: {why}" in out, out
+
+
 def test_a_file_named_twice_is_checked_once(empty_site, monkeypatch, capsys):
     monkeypatch.chdir(empty_site.root)
     (empty_site.root / "content" / "agreements" / "plain.md").write_text("Fine.\n", "utf-8")

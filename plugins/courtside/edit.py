@@ -35,7 +35,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import files
 from .i18n import SOURCE, language
-from .loader import CLIENT_ID, CLIENT_SUFFIX, not_a_file, slugify
+from .loader import CLIENT_ID, CLIENT_SUFFIX, not_a_file, not_a_folder, slugify
 from .problems import Problem, display_path
 from .schema import SCHEMA_FILE
 from .tokens import new_token
@@ -582,6 +582,8 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
         first_milestone=scalar(words.first_milestone),
         studio_consequence=scalar(words.studio_consequence),
         client_consequence=scalar(words.client_consequence))
+    if why := not_a_folder(folder):
+        raise EditError(f"{display_path(folder)}: {why}")
     folder.mkdir(parents=True, exist_ok=True)
     try:
         files.write_atomically(path, text.encode("utf-8"), exclusive=True)

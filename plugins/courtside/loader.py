@@ -106,14 +106,10 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     named like a client file that is not a regular file inside the folder,
     are problems: a client's portals never vanish without a word. No folder
     is no clients (a studio that has none yet: git keeps no empty folder)."""
+    if why := not_a_folder(folder):
+        return [], [Problem(display_path(folder), 0, 0, "", why)]
     if not folder.exists():
-        if folder.is_symlink():  # one that leads back to itself (settings resolved the others)
-            return [], [Problem(display_path(folder), 0, 0, "", "the clients folder is a symbolic "
-                                "link to nothing; remove it or point it at the folder")]
         return [], []
-    if not folder.is_dir():
-        return [], [Problem(display_path(folder), 0, 0, "", "the clients folder is a file; "
-                            "client files go into a folder of that name")]
     files, problems = [], []
     inside = real_path(folder)
     for path in sorted(folder.iterdir()):
@@ -137,6 +133,18 @@ def client_files(folder: Path) -> tuple[list[Path], list[Problem]]:
                     "hyphens, starting with a letter or digit (or start it with _ "
                     "to keep a file that is not a client)"))
     return files, problems
+
+
+def not_a_folder(folder: Path) -> str | None:
+    """Why the clients folder ``folder`` cannot hold client files, or None
+    (also when there is none yet)."""
+    if not folder.exists():
+        if folder.is_symlink():  # one that leads back to itself (settings resolved the others)
+            return "the clients folder is a symbolic link to nothing; remove it or point it at the folder"
+        return None
+    if not folder.is_dir():
+        return "the clients folder is a file; client files go into a folder of that name"
+    return None
 
 
 def not_a_file(path: Path, folder: Path) -> str | None:
