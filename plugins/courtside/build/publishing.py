@@ -178,11 +178,17 @@ class Publication:
         """At ``initialized``: make this the only build writing its output
         folder, and point a build that empties its output at a fresh folder
         instead."""
+        from ..problems import CourtsideError, Problem, display_path
         from .staging import Staging  # here: the command line never needs it
 
         self.output = self.fresh = None
         self.published = False
         output = files.real_path(pelican.output_path)
+        if output.is_symlink() and not output.exists():  # real_path leaves a loop as it is
+            raise CourtsideError([Problem(
+                display_path(Path(pelican.output_path)), 0, 0, "", "the output folder is a "
+                "symbolic link that leads back to itself; remove it or point it at a folder")],
+                "Courtside: nothing was built")
         self._lock(output)
         self.staging = Staging(output)
         if not pelican.settings.get("DELETE_OUTPUT_DIRECTORY"):
