@@ -250,3 +250,90 @@ def test_a_saved_history_too_deeply_nested_to_read_is_read_again_from_git(tmp_pa
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Traceback" not in again.stdout + again.stderr
     assert site.portal_file(TOKEN).read_bytes() == page
+
+
+def commits(tmp_path, *history: tuple[str, dict[str, str | None]]):
+    """A site whose client files were committed as ``history`` says: on each
+    day, each file's text, or None for a file deleted that day."""
+    site = new_site(tmp_path / "site", examples=False)
+    git(site, "init", "-q")
+    for day, files in history:
+        for name, text in files.items():
+            path = site.clients / f"{name}.yaml"
+            if text is None:
+                path.unlink()
+            else:
+                path.write_bytes(text.encode("utf-8"))
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "edit", day=day)
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def test_a_past_version_the_loader_would_refuse_for_its_size_is_left_out(tmp_path):
+    """A client file may be at most 1,000,000 bytes: a past version over that
+    (a log pasted in by mistake) is left out of the history like one that no
+    longer loads, not read and shown."""
+    padding = "# " + "x" * 1_000_000 + "\n"
+    site = commits(tmp_path, ("2026-10-01", {"acme": acme()}),
+                   ("2026-10-05", {"acme": acme(due="2026-11-13") + padding}),
+                   ("2026-10-09", {"acme": acme(due="2026-11-20")}))
+    moves = site.portal(TOKEN).select_one("details.moves")
+    assert text_of(moves.summary) == "moved once, first agreed Fri 6 Nov 2026"
+    assert [text_of(li) for li in moves.select("li")] == [
+        "Fri 9 Oct 2026: Fri 6 Nov 2026 → Fri 20 Nov 2026"]
+
+
+def test_a_file_deleted_as_another_client_is_added_keeps_its_history_when_added_again(tmp_path):
+    """Git pairs a file deleted with one added in the same commit by their
+    likeness (a new client's file copied from a finished one's): the new
+    client starts afresh, and the old one, added again later, keeps its own."""
+    newco = acme(token="NewcoPortalToken012345").replace("Acme Corp", "Newco")
+    site = commits(tmp_path, ("2026-10-01", {"acme": acme()}),
+                   ("2026-10-05", {"acme": acme(due="2026-11-13")}),
+                   ("2026-10-07", {"acme": None, "newco": newco}),
+                   ("2026-10-09", {"acme": acme(due="2026-11-20")}))
+    moves = site.portal(TOKEN).select_one("details.moves")
+    assert text_of(moves.summary) == "moved 2 times, first agreed Fri 6 Nov 2026"
+    assert site.portal("NewcoPortalToken012345").select_one("details.moves") is None
+
+
+def test_terms_changed_while_the_agreement_had_no_date_are_changed_after_signing(tmp_path):
+    """Taking the agreement's date away, changing a term and putting the
+    date back does not make the change one made before signing."""
+    unsigned = "      signed: 2026-10-01\n"
+    site = commits(tmp_path, ("2026-10-01", {"acme": acme()}),
+                   ("2026-10-05", {"acme": acme().replace(unsigned, "")}),
+                   ("2026-10-07", {"acme": acme(grace=5).replace(unsigned, "")}),
+                   ("2026-10-09", {"acme": acme(grace=5)}))
+    page = site.portal(TOKEN)
+    assert text_of(page.select_one("section.agreement .changed-terms")) == (
+        "Changed after signing on Wed 7 Oct 2026: grace period for Acme Corp: "
+        "10 business days → 5 business days.")
+    trail = [text_of(li.select("p")[-1]) for li in page.select("li.trail--recorded")]
+    assert trail == ["The agreement's date was set again, to Thu 1 Oct 2026.",
+                     "Changed after signing on Wed 7 Oct 2026: grace period for Acme Corp: "
+                     "10 business days → 5 business days.",
+                     "The agreement's date was removed (it was Thu 1 Oct 2026)."]
+
+
+def test_another_agreement_template_after_signing_is_a_change(tmp_path):
+    """The template is the agreement's text: another one after signing is
+    said, without its file's name."""
+    site = new_site(tmp_path / "site", examples=False)
+    agreements = site.root / "content" / "agreements"
+    (agreements / "strict-terms.md").write_text(
+        (agreements / "standard.md").read_text("utf-8") + "\nThe studio may stop at any time.\n", "utf-8")
+    git(site, "init", "-q")
+    for day, text in (("2026-10-01", acme()), ("2026-10-05", acme().replace(
+            "    agreement:\n", "    agreement:\n      template: strict-terms\n"))):
+        site.write_client("acme", text)
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "edit", day=day)
+    assert site.build().returncode == 0
+    page = site.portal(TOKEN)
+    assert "The studio may stop at any time." in text_of(page.select_one("section.agreement"))
+    assert text_of(page.select_one("section.agreement .changed-terms")) == (
+        "Changed after signing on Mon 5 Oct 2026: the agreement's standard text changed.")
+    assert "strict-terms" not in site.portal_file(TOKEN).read_text("utf-8")

@@ -22,9 +22,11 @@ What counts as a version:
   it differs from the one before (an edit committed and reverted on one day
   never happened; a commit that only changes a file's mode changes nothing
   a client sees); a commit dated before
-  its parent (a skewed clock) counts as published on its parent's day;
-- a file's history starts again when it is deleted (or stops being a
-  regular file) and later added again: only versions after the re-add count;
+  its parent (a skewed clock) keeps its own day, so one clock far ahead
+  does not take the dates of the commits after it;
+- a file deleted (or no longer a regular file) and later added again keeps
+  its history, as a renamed file does (``history.same_client`` starts it
+  afresh when it became another client's);
 - without git (no work tree, no ``git`` executable, git failing) there is no
   history and no error; a shallow clone says so (``shallow``) and gives the
   versions it has.
@@ -54,6 +56,7 @@ from zoneinfo import ZoneInfo
 
 from .files import read_regular, real_path, write_cache_file
 from .history import ProjectHistory, project_histories
+from .loader import MAX_FILE_BYTES
 from .model import Client, with_studio_terms
 from .pastversions import Known, Reader
 from .problems import display_path
@@ -549,13 +552,17 @@ _EPOCH_DAY = dt.date(1970, 1, 1)
 def collapse(changes: Iterable[Change], zone: ZoneInfo) -> dict[str, tuple[Version, ...]]:
     """Each path's versions from its changes (oldest first): one per day in
     ``zone``, the day's last, and only when it differs from the day before;
-    a deletion starts the path's history afresh."""
+    a path deleted and added again, or renamed, keeps its versions."""
     by_path: dict[str, list[Version]] = {}
     gone: set[str] = set()
     dated = _day_in(zone)
     for timestamp, path, blob, renamed in changes:
         if renamed:  # a renamed file keeps its history (history.py checks it is the same client)
-            by_path[path] = by_path.pop(renamed, [])
+            # and so does the name it left, should it be added again: git pairs
+            # a file deleted with one added in the same commit (a finished
+            # client's file removed as a new client's is added) by their likeness.
+            by_path[path] = list(by_path.get(renamed, []))
+            gone.add(renamed)
             gone.discard(path)
         if not blob:  # kept: a file deleted and added again keeps its history too
             gone.add(path)
@@ -748,13 +755,16 @@ def _reader(root: Path) -> _BlobReader:
 
 def blob_texts(root: Path, blobs: Sequence[str]) -> list[str]:
     """The texts of ``blobs`` in the repository at ``root``, as the loader reads
-    a file (UTF-8, a BOM dropped; a blob that is no UTF-8 is "", which no
-    loader accepts: a past version the page could not show faithfully is left
-    out); raises ``HistoryUnreadable``."""
+    a file (UTF-8, a BOM dropped; a blob that is no UTF-8, or over the
+    loader's size limit, is "", which no loader accepts: a past version the
+    page could not show faithfully, or the loader would refuse today, is
+    left out); raises ``HistoryUnreadable``."""
     return [_text(data) for data in _reader(root).read(blobs)]
 
 
 def _text(data: bytes) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        return ""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -22,6 +22,10 @@ from .model import Client, Milestone, Party, Project, flat_terms
 T = TypeVar("T")
 #: A term's place in ``terms``: ``("grace_days", "client")``.
 TermKey = tuple[str, ...]
+#: The agreement's texts in ``ProjectHistory.terms``: the project's own
+#: clauses and the template; a change to them is said, their words (or the
+#: template's file name) are not, and every agreement shows them.
+AGREEMENT_TEXTS: tuple[TermKey, ...] = (("clauses",), ("template",))
 #: How far back the studio's side counts moved dates.
 RECENT_DAYS = 30
 
@@ -74,7 +78,8 @@ class ProjectHistory:
     #: Status changes (active, paused, done).
     statuses: tuple[Edit[str], ...] = ()
     #: Terms changed after the agreement was signed, by their place in ``terms``;
-    #: ``("clauses",)`` for the project's own clauses.
+    #: ``("clauses",)`` for the project's own clauses, ``("template",)`` for
+    #: the agreement's text (another template: its name is never shown).
     terms: tuple[tuple[TermKey, Edit[Any]], ...] = ()
     #: The agreement's date changed, removed or set again once it had one.
     signings: tuple[Edit[dt.date | None], ...] = ()
@@ -142,6 +147,7 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
     terms: list[tuple[TermKey, Edit[Any]]] = []
     signings: list[Edit[dt.date | None]] = []
     previous: Project | None = None
+    signed: dt.date | None = None  # the agreement's date last it had one
     for day, project in versions:
         if project is previous:  # a version that left the project as it was: nothing to compare
             continue
@@ -152,11 +158,12 @@ def _project_history(versions: list[tuple[dt.date, Project]]) -> ProjectHistory:
             if project.status != previous.status and "draft" not in (project.status,
                                                                      previous.status):
                 statuses.append(Edit(day, previous.status, project.status))
-            terms += _term_edits(previous, project, day)
+            terms += _term_edits(previous, project, day, signed)
             was, now = previous.agreement.signed, project.agreement.signed
             if was != now and (was is not None or signings):
                 signings.append(Edit(day, was, now))
         previous = project
+        signed = project.agreement.signed or signed
     return ProjectHistory(
         milestones={id_: followed.history() for id_, followed in milestones.items()},
         statuses=tuple(statuses), terms=tuple(terms), signings=tuple(signings))
@@ -238,10 +245,14 @@ class _Followed:
             done=tuple(self.done), removed=self.removed)
 
 
-def _term_edits(before: Project, after: Project, day: dt.date) -> list[tuple[TermKey, Edit[Any]]]:
+def _term_edits(before: Project, after: Project, day: dt.date, signed: dt.date | None
+                ) -> list[tuple[TermKey, Edit[Any]]]:
     """Terms (and clauses) that changed once the agreement was signed, whatever
-    happened to its date in the same commit (``signings`` records that)."""
-    signed = before.agreement.signed
+    happened to its date in the same commit (``signings`` records that).
+    ``signed``: the agreement's date the last time it had one: an agreement
+    whose date was taken away was still signed, so terms changed then and
+    the date put back afterwards are changed after signing too."""
+    signed = before.agreement.signed or signed
     if signed is None or day <= signed or before.agreement is after.agreement:
         return []
     old, new = dict(flat_terms(before.agreement.terms)), dict(flat_terms(after.agreement.terms))
@@ -249,5 +260,7 @@ def _term_edits(before: Project, after: Project, day: dt.date) -> list[tuple[Ter
              for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
     if before.agreement.clauses != after.agreement.clauses:
         edits.append((("clauses",), Edit(day, before.agreement.clauses, after.agreement.clauses)))
+    if before.agreement.template != after.agreement.template:  # another text, every word of it
+        edits.append((("template",), Edit(day, before.agreement.template, after.agreement.template)))
     return edits
 

@@ -20,7 +20,7 @@ from .agreement import AgreementTemplate, agreement_context
 from .changes import ChangeTotal, Decision, change_total, number_style
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
 from .forecast import Cause, Expected
-from .history import NO_HISTORY, MilestoneHistory, ProjectHistory
+from .history import AGREEMENT_TEXTS, NO_HISTORY, MilestoneHistory, ProjectHistory
 from .i18n import SOURCE, base_language
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Notice, Party, Project, Reminder
@@ -540,7 +540,7 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
     shown = [p.chain[1:] for p in template.placeholders if p.chain[0] == "terms"]
     history = replace(history, terms=tuple(
         (key, edit) for key, edit in history.terms
-        if key == ("clauses",) or any(key[:len(s)] == s or s[:len(key)] == key for s in shown)))
+        if key in AGREEMENT_TEXTS or any(key[:len(s)] == s or s[:len(key)] == key for s in shown)))
     # The agreement's own language: the portal's (de-AT's dates in standard.de),
     # or the base template's when there is no version in the portal's.
     tag = client.language_of(project)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .filters import Words
-from .history import Due, Edit, MilestoneHistory, ProjectHistory, TermKey
+from .history import AGREEMENT_TEXTS, Due, Edit, MilestoneHistory, ProjectHistory, TermKey
 from .model import PARTIES, Party
 
 #: The terms the shipped agreement names, each said for a party or on its own.
@@ -77,6 +77,8 @@ def term_label(key: TermKey, words: Words, party_name: Callable[[Party], str]) -
         return _("payment period")
     if key == ("clauses",):
         return _("the project's own clauses")
+    if key == ("template",):
+        return _("the agreement's standard text")
     return "terms." + ".".join(key)
 
 
@@ -96,7 +98,7 @@ def term_change(key: TermKey, edit: Edit[Any], words: Words,
                 party_name: Callable[[Party], str]) -> str:
     """``grace period for Acme Corp: 10 business days → 5 business days``."""
     label = term_label(key, words, party_name)
-    if key == ("clauses",):
+    if key in AGREEMENT_TEXTS:
         return words.language.gettext("%(term)s changed") % {"term": label}
     return words.language.gettext("%(term)s: %(old)s → %(new)s") % {
         "term": label, "old": term_value(key, edit.old, words),
