@@ -250,3 +250,19 @@ def test_a_saved_history_too_deeply_nested_to_read_is_read_again_from_git(tmp_pa
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Traceback" not in again.stdout + again.stderr
     assert site.portal_file(TOKEN).read_bytes() == page
+
+
+@pytest.mark.parametrize(("language", "entry"), [
+    ("fr", "Échéance de « Content » déplacée du ven. 20 nov. 2026 au ven. 13 nov. 2026."),
+    ("es", "Fecha límite de «Content» movida del vie, 20 nov 2026 al vie, 13 nov 2026."),
+])
+def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, language, entry):
+    site = new_site(tmp_path / "site", examples=False)
+    git(site, "init", "-q", "-b", "main")
+    for day, due in [("2026-10-01", "2026-11-20"), ("2026-10-20", "2026-11-13")]:
+        site.write_client("acme", acme(due=due).replace("timezone:", f"language: {language}\ntimezone:"))
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "x", day=day)
+    assert site.build().returncode == 0
+    recorded = [text_of(li.select("p")[-1]) for li in site.portal(TOKEN).select("ol.trail li.trail--recorded")]
+    assert recorded == [entry]
