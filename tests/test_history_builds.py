@@ -11,7 +11,7 @@ import subprocess
 import icalendar
 import pytest
 
-from helpers import new_site, text_of
+from helpers import new_site, served, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -266,3 +266,28 @@ def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, langua
     assert site.build().returncode == 0
     recorded = [text_of(li.select("p")[-1]) for li in site.portal(TOKEN).select("ol.trail li.trail--recorded")]
     assert recorded == [entry]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 568}, {"width": 360, "height": 740}],
+                         ids=["320px", "360px"])
+def test_on_a_phone_without_javascript_the_moves_open_by_keyboard_and_print(browser, built, viewport):
+    with served(built.output) as url:
+        context = browser.new_context(viewport=viewport, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{url}/p/{TOKEN}/")
+        moves = page.locator("table.schedule details.moves")
+        first = moves.locator("li").first
+        assert not first.is_visible()
+        moves.locator("summary").focus()
+        page.keyboard.press("Enter")
+        assert first.inner_text() == "Tue 20 Oct 2026: Fri 6 Nov 2026 → Fri 13 Nov 2026"
+        assert first.is_visible()
+        box, widths = first.bounding_box(), page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1] and box["x"] >= 0 and box["x"] + box["width"] <= widths[1]
+        page.keyboard.press("Enter")
+        assert not first.is_visible()
+        page.emulate_media(media="print")  # printed, the moves show though the details are shut
+        assert first.is_visible()
+        context.close()
