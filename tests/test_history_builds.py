@@ -11,7 +11,7 @@ import subprocess
 import icalendar
 import pytest
 
-from helpers import new_site, text_of
+from helpers import new_site, served, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -337,3 +337,44 @@ def test_another_agreement_template_after_signing_is_a_change(tmp_path):
     assert text_of(page.select_one("section.agreement .changed-terms")) == (
         "Changed after signing on Mon 5 Oct 2026: the agreement's standard text changed.")
     assert "strict-terms" not in site.portal_file(TOKEN).read_text("utf-8")
+
+
+@pytest.mark.parametrize(("language", "entry"), [
+    ("fr", "Échéance de « Content » déplacée du ven. 20 nov. 2026 au ven. 13 nov. 2026."),
+    ("es", "Fecha límite de «Content» movida del vie, 20 nov 2026 al vie, 13 nov 2026."),
+])
+def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, language, entry):
+    site = new_site(tmp_path / "site", examples=False)
+    git(site, "init", "-q", "-b", "main")
+    for day, due in [("2026-10-01", "2026-11-20"), ("2026-10-20", "2026-11-13")]:
+        site.write_client("acme", acme(due=due).replace("timezone:", f"language: {language}\ntimezone:"))
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "x", day=day)
+    assert site.build().returncode == 0
+    recorded = [text_of(li.select("p")[-1]) for li in site.portal(TOKEN).select("ol.trail li.trail--recorded")]
+    assert recorded == [entry]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 568}, {"width": 360, "height": 740}],
+                         ids=["320px", "360px"])
+def test_on_a_phone_without_javascript_the_moves_open_by_keyboard_and_print(browser, built, viewport):
+    with served(built.output) as url:
+        context = browser.new_context(viewport=viewport, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{url}/p/{TOKEN}/")
+        moves = page.locator("table.schedule details.moves")
+        first = moves.locator("li").first
+        assert not first.is_visible()
+        moves.locator("summary").focus()
+        page.keyboard.press("Enter")
+        assert first.inner_text() == "Tue 20 Oct 2026: Fri 6 Nov 2026 → Fri 13 Nov 2026"
+        assert first.is_visible()
+        box, widths = first.bounding_box(), page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1] and box["x"] >= 0 and box["x"] + box["width"] <= widths[1]
+        page.keyboard.press("Enter")
+        assert not first.is_visible()
+        page.emulate_media(media="print")  # printed, the moves show though the details are shut
+        assert first.is_visible()
+        context.close()

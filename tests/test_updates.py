@@ -142,3 +142,24 @@ projects:
     assert approved[0].title == "A German version. (change request, approved)"
     assert approved[0].id != proposed[0].id and approved[0].author == "Acme"
     assert approved[0].updated.startswith("2026-11-10T00:00:00")  # the decision day, local
+
+
+def test_a_notices_title_is_one_sentence_of_the_portals_language(tmp_path):
+    # French puts a no-break space before a colon, as the rest of its feed does.
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("dupont", """\
+name: Dupont
+language: fr
+projects:
+  - id: web
+    title: Web
+    token: FrenchNoticeTokenAbcdef
+    agreement: {template: short}
+    milestones:
+      - {id: a, title: A, owner: client, due: 2026-11-20, done: 2026-11-19}
+""")
+    (site.root / "content" / "agreements" / "short.md").write_text("Court.\n", "utf-8")
+    assert site.build().returncode == 0
+    titles = [entry.title for entry in parsed(site, "FrenchNoticeTokenAbcdef").entries]
+    assert titles == ["Terminé\u00a0: A", "Avis\u00a0: We are closed from 24 December to 1 January; "
+                      "answers resume on 4 January."]

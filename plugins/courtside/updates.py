@@ -71,7 +71,9 @@ def portal_updates(portal: Portal) -> list[Update]:
                                   author=portal.party_name(item.entry.by),
                                   updated=change.decided if change else None))
         elif isinstance(item, ShownNotice):
-            updates.append(Update(item.date, f"{item.label}: {_title(item.notice.text)}", item.text,
+            # TRANSLATORS: an updates feed entry's title: "Notice" or "Warning", then its text.
+            title = _("%(label)s: %(text)s") % {"label": item.label, "text": _title(item.notice.text)}
+            updates.append(Update(item.date, title, item.text,
                                   f"notice/{item.date.isoformat()}/{_digest(item.notice.text)}"))
         else:
             updates.append(Update(item.date, item.text, Markup("<p>{}</p>").format(item.text),
