@@ -87,8 +87,9 @@ def _parse(path: Path, text: str) -> tuple[YAML, CommentedMap]:
         yaml = _round_trip(text)
         data = yaml.load(text)
     except YAMLError:  # said as `courtside check` says it, at its line
-        problems = read_document(text, display_path(path))[1] or [f"{display_path(path)}: not valid YAML"]
-        raise EditError(f"{problems[0]}; fix it first (courtside check), nothing was changed") from None
+        problems = read_document(text, display_path(path))[1]
+        where = problems[0] if problems else f"{display_path(path)}: not valid YAML"
+        raise EditError(f"{where}; fix it first (courtside check), nothing was changed") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("projects"), CommentedSeq):
         raise EditError(f"{path} has no list of projects; fix it first (courtside check)")
     return yaml, data

@@ -387,8 +387,9 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
             if key in known:
                 continue
             message = "unknown key"
-            close = _meant(key, known)
-            message += f"; did you mean {close}?" if close else f" (allowed here: {', '.join(known)})"
+            suggestion = _meant(key, known)
+            message += (f"; did you mean {suggestion}?" if suggestion
+                        else f" (allowed here: {', '.join(known)})")
             problems.append(document.problem(path + (key,), message, key=True))
         return problems
 
