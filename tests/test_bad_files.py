@@ -80,6 +80,7 @@ CASES = [
     ("password variable malformed", edit("    start:", "    password_env: 1BAD\n    start:"), 7, 19, "projects[0].password_env", "name an environment variable"),
     ("no milestones", edit(BASE[BASE.index("      - id: brief"):BASE.index("    log:")], "").replace("milestones:\n", "milestones: []\n"), 8, 17, "projects[0].milestones", "needs at least one entry"),
     ("owner key misspelt", edit("owner: client", "ownr: client"), 11, 9, "projects[0].milestones[0].ownr", "unknown key; did you mean owner?"),
+    ("agreement date left empty", edit("signed: 2026-11-01", "signed:"), 23, 14, "projects[0].agreement.signed", "nothing is not a date (use YYYY-MM-DD)"),
     ("owner unknown", edit("owner: client", "owner: customer"), 11, 16, "projects[0].milestones[0].owner", "use one of: studio, client"),
     ("month 13", edit("due: 2026-11-30", "due: 2026-13-01"), 12, 14, "projects[0].milestones[0].due", '"2026-13-01" is not a date'),
     ("30 February", edit("due: 2026-11-30", "due: 2026-02-30"), 12, 14, "projects[0].milestones[0].due", '"2026-02-30" is not a date'),
@@ -174,6 +175,16 @@ def test_a_broken_file_is_reported_exactly(checker, courtside, text, line, colum
     assert found, json.dumps(problems, indent=1, ensure_ascii=False)
     assert (found[0]["file"], found[0]["line"], found[0]["column"]) == ("clients/beta.yaml", line, column)
     assert found[0]["severity"] == "error"
+
+
+def test_a_misspelt_required_key_is_one_problem_not_two(checker, courtside):
+    """``ownr: client`` is the owner misspelt: said once, as the unknown key
+    that means ``owner``, not a second time as ``owner`` missing."""
+    checker.write_client("beta", edit("owner: client", "ownr: client"))
+    result = courtside(checker, "check", "--format", "json", "clients/beta.yaml")
+    assert result.returncode == 1
+    assert [(p["line"], p["path"], p["message"]) for p in json.loads(result.stdout)] == [
+        (11, "projects[0].milestones[0].ownr", "unknown key; did you mean owner?")]
 
 
 @pytest.mark.e2e

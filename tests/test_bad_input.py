@@ -84,7 +84,8 @@ def test_a_good_file_builds(beta):
 
 
 def test_every_error_in_every_file_is_checked_in_one_run(beta, courtside):
-    beta.write_client("beta", GOOD_PROJECT.replace("owner: client", "ownr: client"))
+    beta.write_client("beta", GOOD_PROJECT.replace("owner: client", "ownr: client")
+                      .replace("due: 2026-11-30", "due: 2026-11-31"))
     beta.write_client("gamma", GOOD_PROJECT.replace("Zx8qW3rT5yU7iO9pA1sD2f", "Gq8qW3rT5yU7iO9pA1sD2f")
                       .replace("due: 2026-11-30", "due: soon"))
     result = courtside(beta, "check")
@@ -97,7 +98,8 @@ def test_every_error_in_every_file_is_checked_in_one_run(beta, courtside):
 
 @pytest.mark.e2e
 def test_every_error_in_every_file_is_reported_in_one_run(beta):
-    beta.write_client("beta", GOOD_PROJECT.replace("owner: client", "ownr: client"))
+    beta.write_client("beta", GOOD_PROJECT.replace("owner: client", "ownr: client")
+                      .replace("due: 2026-11-30", "due: 2026-11-31"))
     beta.write_client("gamma", GOOD_PROJECT.replace("Zx8qW3rT5yU7iO9pA1sD2f", "Gq8qW3rT5yU7iO9pA1sD2f")
                       .replace("due: 2026-11-30", "due: soon"))
     result = beta.build()
@@ -105,7 +107,7 @@ def test_every_error_in_every_file_is_reported_in_one_run(beta):
     problems = [text for text in result.stderr.splitlines() if text.startswith("clients/")]
     assert [p.split(":")[0] for p in problems] == ["clients/beta.yaml", "clients/beta.yaml",
                                                    "clients/gamma.yaml"]
-    assert "2 errors" not in result.stdout  # three: unknown key, missing owner, bad date
+    assert "2 errors" not in result.stdout  # three: a misspelt key, two bad dates
     assert "3 errors in the client files" in " ".join(result.stdout.split())
 
 

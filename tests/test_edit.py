@@ -124,6 +124,27 @@ def test_the_commands_refuse_what_they_cannot_do(empty_site, courtside):
     assert path.read_text("utf-8") == COMMENTED
 
 
+def test_a_client_file_that_is_no_yaml_is_named_at_its_line_by_the_commands(empty_site, courtside):
+    """A tab or a wrong indentation, as a newcomer writes them: every command
+    that edits the file names the line as `courtside check` does, changes
+    nothing, and says no parser's class name."""
+    for broken, where in [(COMMENTED.replace("        owner: client", "\towner: client"),
+                           "clients/gamma.yaml:30:1: not valid YAML: "),
+                          (COMMENTED.replace("        owner: client", "       owner: client"),
+                           "clients/gamma.yaml:30:8: not valid YAML: ")]:
+        path = empty_site.write_client("gamma", broken)
+        check = courtside(empty_site, "check")
+        assert where in check.stdout, check.stdout
+        for argv in (["rotate", "gamma", "shop"], ["done", "gamma", "shop", "content"],
+                     ["add-project", "gamma", "web", "--title", "Web"],
+                     ["decide", "gamma", "shop", "1", "--approved"]):
+            result = courtside(empty_site, *argv)
+            assert result.returncode == 1, argv
+            assert result.stderr.startswith(f"courtside: {where}"), result.stderr
+            assert "nothing was changed" in result.stderr and "Error" not in result.stderr
+            assert path.read_text("utf-8") == broken
+
+
 @pytest.mark.parametrize("odd", ["a link to itself", "a link to nothing", "a folder"])
 def test_a_client_file_that_is_no_file_is_named_as_such_by_the_commands(empty_site, courtside,
                                                                        odd):

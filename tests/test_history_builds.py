@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 
 import icalendar
 import pytest
 
-from helpers import new_site, served, text_of
+from helpers import new_site, served, text_of, tree
 
 pytestmark = pytest.mark.e2e
 
@@ -378,3 +379,37 @@ def test_on_a_phone_without_javascript_the_moves_open_by_keyboard_and_print(brow
         page.emulate_media(media="print")  # printed, the moves show though the details are shut
         assert first.is_visible()
         context.close()
+
+
+PRODUCTION = {"SITEURL": "https://portals.example"}
+
+
+@pytest.mark.parametrize("fatal", [("--fatal", "warnings"), ()], ids=["make-publish", "publishconf"])
+def test_a_production_build_stops_on_a_history_it_cannot_read_whole_without_a_traceback(
+        tmp_path, fatal):
+    """A shallow clone (a host's checkout) and a repository git refuses to
+    read (a CI container's checkout owned by another user, "dubious
+    ownership"): a production build stops on either, as the README says, with
+    one line saying why, no traceback, and the last good site left as it was."""
+    site = committed_site(tmp_path)
+    assert site.build("publishconf.py", env=PRODUCTION).returncode == 0
+    before = tree(site.output)
+    refused = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py", *fatal,
+                       env={**PRODUCTION, "GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"})
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "dubious ownership" in refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr
+    assert tree(site.output) == before
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone)], check=True)
+    for name in ("theme", "plugins"):  # links to the repository's own, as new_site makes them
+        (clone / name).unlink(missing_ok=True)
+        (clone / name).symlink_to((site.root / name).resolve())
+    shutil.copytree(site.output, clone / "output")
+    shallow = type(site)(clone).run(sys.executable, "-m", "pelican", "-s", "publishconf.py", *fatal,
+                                    env=PRODUCTION)
+    assert shallow.returncode == 1, shallow.stdout + shallow.stderr
+    assert "shallow clone" in shallow.stderr
+    assert "Traceback" not in shallow.stdout + shallow.stderr
+    assert tree(clone / "output") == before

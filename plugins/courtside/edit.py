@@ -86,9 +86,10 @@ def _parse(path: Path, text: str) -> tuple[YAML, CommentedMap]:
     try:
         yaml = _round_trip(text)
         data = yaml.load(text)
-    except YAMLError as error:
-        raise EditError(f"{path} cannot be read ({error.__class__.__name__}); "
-                        "fix it first (courtside check)") from None
+    except YAMLError:  # said as `courtside check` says it, at its line
+        problems = read_document(text, display_path(path))[1]
+        where = problems[0] if problems else f"{display_path(path)}: not valid YAML"
+        raise EditError(f"{where}; fix it first (courtside check), nothing was changed") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("projects"), CommentedSeq):
         raise EditError(f"{path} has no list of projects; fix it first (courtside check)")
     return yaml, data

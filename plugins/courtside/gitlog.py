@@ -175,6 +175,7 @@ class HistoryUnreadable(OSError):
     def __init__(self, root: Path, reason: str) -> None:
         super().__init__(f"{root}: cannot read the history of the client files: {reason}")
         self.root = root
+        self.reason = reason
 
 
 def _environment() -> dict[str, str]:

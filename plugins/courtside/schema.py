@@ -330,7 +330,7 @@ _SHOWN_AT_MOST = 60
 
 def _shown(value: object, written: str | None = None) -> str:
     """A value as the studio wrote it, quoted when it is text, and short."""
-    if written is not None:
+    if written:  # a key with nothing after it was written as "", and is shown as nothing
         return _short(written)
     if isinstance(value, str):
         return _short(json.dumps(value, ensure_ascii=False))
@@ -359,6 +359,12 @@ def _kind(value: object) -> str:
     return "nothing" if value is None else f"a Python {type(value).__name__}"
 
 
+def _meant(key: str, known: list[str]) -> str | None:
+    """The known key an unknown one is closest to, if it is close: a typo."""
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
 def _hint(schema: Mapping[str, Any]) -> str:
     """An object's own hint (its ``x-hint``), said when the object itself is
     wrong: of another type, or missing a key."""
@@ -381,8 +387,9 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
             if key in known:
                 continue
             message = "unknown key"
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-            message += f"; did you mean {close[0]}?" if close else f" (allowed here: {', '.join(known)})"
+            suggestion = _meant(key, known)
+            message += (f"; did you mean {suggestion}?" if suggestion
+                        else f" (allowed here: {', '.join(known)})")
             problems.append(document.problem(path + (key,), message, key=True))
         return problems
 
@@ -391,8 +398,13 @@ def _describe(error: jsonschema.ValidationError, document: Document) -> list[Pro
         # would-be parent.
         missing = [key for key in error.validator_value if key not in value]
         named = [key for key in missing if repr(key) in error.message]
+        # A key written with a typo (``onwer``) is said once, as the unknown
+        # key that means it, not a second time as missing.
+        known = sorted(schema.get("properties", {}))
+        meant = {_meant(key, known) for key in value if key not in known} \
+            if schema.get("additionalProperties") is False else set()
         return [document.problem(path + (key,), "required key is missing" + _hint(schema))
-                for key in named or missing]
+                for key in named or missing if key not in meant]
 
     if "propertyNames" in error.schema_path:  # a key's name is wrong, not its value
         return [document.problem(path + (value,), f"{shown} is not allowed as a name; "

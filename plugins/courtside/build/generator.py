@@ -83,6 +83,12 @@ def _for_share(context: BuildContext, paths: list[Path]) -> BuildContext:
     return replace(context, history=context.history.only(paths))
 
 
+#: Said when the clone's history is cut short (a warning, an error in production).
+SHALLOW_CLONE = ("this is a shallow clone, so the portals' history starts with its oldest commit; "
+                 "clone with the full history (fetch-depth: 0 on GitHub, GIT_DEPTH: 0 on GitLab) "
+                 "to show all of it")
+
+
 # Pelican ships no types, so its Generator is Any to mypy; what this class
 # reads of it is declared below.
 class PortalGenerator(Generator):  # type: ignore[misc]
@@ -122,13 +128,23 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         try:
             index, kept = site_history(self.options)
         except HistoryUnreadable as error:  # a repository git refuses to read: say so
-            logger.warning("Courtside: %s; the portals are built without their history", error)
+            self._history_cut_short(f"cannot read the history of the client files: {error.reason}",
+                                    f"{error}; the portals are built without their history")
             return None, None
         if index is not None and index.shallow:
-            logger.warning("Courtside: this is a shallow clone, so the portals' history starts "
-                           "with its oldest commit; clone with the full history (fetch-depth: 0 "
-                           "on GitHub, GIT_DEPTH: 0 on GitLab) to show all of it")
+            self._history_cut_short(SHALLOW_CLONE, SHALLOW_CLONE)
         return index, kept
+
+    def _history_cut_short(self, problem: str, warning: str) -> None:
+        """A history that cannot be read whole: a warning, which stops a
+        production build (``strict``, or ``--fatal warnings``) as one line
+        naming the clients folder; logged there, the warning would end the
+        build in a traceback."""
+        if self.options.strict or _pelican.warnings_are_fatal():
+            raise CourtsideError([Problem(display_path(self.options.clients_folder), message=problem)], (
+                "Courtside: a production build needs the whole history of the client files; "
+                "nothing was built and the output folder is as it was"))
+        logger.warning("Courtside: %s", warning)
 
     def generate_context(self) -> None:
         """Load, check and render every client file (Pelican calls this for
