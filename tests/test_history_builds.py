@@ -413,3 +413,35 @@ def test_a_production_build_stops_on_a_history_it_cannot_read_whole_without_a_tr
     assert "shallow clone" in shallow.stderr
     assert "Traceback" not in shallow.stdout + shallow.stderr
     assert tree(clone / "output") == before
+
+
+def test_a_past_version_git_cannot_give_is_a_warning_naming_the_file_and_is_not_kept(tmp_path):
+    """A blob missing from the repository (a broken clone, a pruned object):
+    the file's portals are built without their history, said once as a
+    warning naming the file; a production build stops on it with one line,
+    no traceback (a warning logged in a worker ended in one); and the build
+    cache does not keep the portal without its history: once the repository
+    is whole again, the moves are back."""
+    site = committed_site(tmp_path)
+    old = subprocess.run(["git", "rev-parse", "HEAD~2:clients/acme.yaml"], cwd=site.root,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    loose = site.root / ".git" / "objects" / old[:2] / old[2:]
+    saved = loose.read_bytes()
+    loose.unlink()
+    result = site.build()
+    out = result.stdout + result.stderr
+    assert result.returncode == 0 and "Traceback" not in out, out
+    assert f"warning: clients/acme.yaml: cannot read its history (no blob {old})" in out, out
+    assert site.portal(TOKEN).select_one("details.moves") is None
+    before = tree(site.output)
+    for fatal in ("--fatal", "warnings"), ():
+        refused = site.run(sys.executable, "-m", "pelican", "-s", "publishconf.py", *fatal,
+                           env=PRODUCTION)
+        out = refused.stdout + refused.stderr
+        assert refused.returncode == 1 and "Traceback" not in out, out
+        assert "clients/acme.yaml: cannot read its history" in out, out
+        assert tree(site.output) == before
+    loose.write_bytes(saved)
+    result = site.build()
+    assert result.returncode == 0 and "history" not in result.stdout + result.stderr
+    assert site.portal(TOKEN).select_one("details.moves") is not None

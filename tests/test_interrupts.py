@@ -148,13 +148,15 @@ def processes_in_session(session: int) -> list[tuple[int, int, str]]:
 
 
 @pytest.mark.e2e
-def test_a_worker_killed_by_the_system_costs_time_not_the_build(busy_site):
+@pytest.mark.parametrize("fatal", [(), ("--fatal", "warnings")], ids=["publishconf", "make-publish"])
+def test_a_worker_killed_by_the_system_costs_time_not_the_build(busy_site, fatal):
     """As the kernel's out-of-memory killer would: one worker gets SIGKILL.
     The build finishes in one process, publishes the whole site, and says
-    why it was slow."""
+    why it was slow: said, not logged as a warning, which `make publish`
+    (--fatal warnings) turned into a traceback for a build that loses nothing."""
     environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH + 7 * DAY), "SITEURL": SITEURL,
                "PYTHONFAULTHANDLER": "1"}
-    build = subprocess.Popen([sys.executable, "-m", "pelican", "-s", "publishconf.py"],
+    build = subprocess.Popen([sys.executable, "-m", "pelican", "-s", "publishconf.py", *fatal],
                              cwd=busy_site.root, env=environ, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, start_new_session=True)
     victim, seen = None, []

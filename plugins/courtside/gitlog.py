@@ -855,9 +855,19 @@ def client_history(index: HistoryIndex | None, path: Path, client: Client, *, to
     loader read ``client`` from, when the caller has it: the file is not read
     again, and older versions are read as edits of it. ``kept``: histories
     kept by an earlier build, found by their inputs; one found there is
-    neither read from git nor parsed again, and one derived here is kept."""
-    return kept_history(index, path, client, today=today, timezone=timezone, language=language,
-                        terms=terms, document=document, kept=kept)[0]
+    neither read from git nor parsed again, and one derived here is kept.
+    One git cannot read is logged as a warning, and empty."""
+    try:
+        return kept_history(index, path, client, today=today, timezone=timezone,
+                            language=language, terms=terms, document=document, kept=kept)[0]
+    except HistoryUnreadable as error:
+        logger.warning("Courtside: %s: %s", display_path(path), unreadable_history(error))
+        return {}
+
+
+def unreadable_history(error: HistoryUnreadable) -> str:
+    """What is said of a client file whose past versions git cannot give."""
+    return f"cannot read its history ({error.reason}); its portals are built without it"
 
 
 def kept_history(index: HistoryIndex | None, path: Path, client: Client, *, today: dt.date,
@@ -867,7 +877,8 @@ def kept_history(index: HistoryIndex | None, path: Path, client: Client, *, toda
     """``client_history``, and the name the history is kept under in ``kept``
     (None when nothing is kept): carried with the file's build, so that a
     build that takes the file whole from its cache knows the history is in
-    use without working the name out again."""
+    use without working the name out again. Raises ``HistoryUnreadable``
+    when git cannot give the file's past versions."""
     if index is None:
         return {}, None
     current_text = _current_text(path, document)
@@ -879,12 +890,8 @@ def kept_history(index: HistoryIndex | None, path: Path, client: Client, *, toda
         # Past versions read the studio's default terms as the current one does:
         # a term the file leaves to the studio has not changed because of that.
         client = with_studio_terms(client, terms or {})
-        try:
-            past, unreadable = past_clients(index, path, current_text, client, today, timezone,
-                                            language, terms, document)
-        except HistoryUnreadable as error:
-            logger.warning("Courtside: %s; its portals are built without their history", error)
-            return {}, name
+        past, unreadable = past_clients(index, path, current_text, client, today, timezone,
+                                        language, terms, document)
         found = FileHistory(project_histories(past), unreadable)
         if kept is not None and name is not None:
             kept.put(name, found)

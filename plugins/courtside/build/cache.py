@@ -310,7 +310,8 @@ def build_and_store(path: Path, context: BuildContext, staging: Staging,
     build = staging.write(rendered)
     # A portal with a password is never stored: its page depends on a secret
     # that must not leave a trace in the cache.
-    if cache is not None and not any(p.project.password_env for p in rendered.projects):
+    if cache is not None and not rendered.history_failed \
+            and not any(p.project.password_env for p in rendered.projects):
         cache.put(build, context.history)
     return build
 

@@ -258,8 +258,11 @@ class PortalGenerator(Generator):  # type: ignore[misc]
                 worker_processes.shut_down(pool, cancel=True)
             if not broken:
                 raise
-            # The same work in this process gives the same result, only slower.
-            logger.warning("Courtside: building in one process (%s)", error)
+            # The same work in this process gives the same result, only
+            # slower: said, not logged as a warning, which --fatal warnings
+            # would make the end of a build that loses nothing.
+            _pelican.console().print(f"Courtside: building in one process ({error})",
+                                     soft_wrap=True, markup=False, highlight=False)
             self.staging.clear()
             return [build_and_store(path, context, self.staging, cache) for path in paths]
         worker_processes.shut_down(pool)

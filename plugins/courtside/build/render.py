@@ -32,14 +32,14 @@ from ..actions import tel_link, website_text
 from ..calendar import milestone_events, portal_calendar
 from ..files import read_regular
 from ..filters import words_of
-from ..gitlog import HistoryIndex, KeptHistories, kept_history
+from ..gitlog import HistoryIndex, HistoryUnreadable, KeptHistories, kept_history, unreadable_history
 from ..history import NO_HISTORY
 from ..i18n import SOURCE, language
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
 from ..portal import Portal, build_portal, is_absolute
 from ..privacy import content_security_policy
-from ..problems import Problem
+from ..problems import Problem, display_path
 from ..rules import ProjectState, local_today, party_calendars
 from ..seal import salt_for, seal
 from ..settings import CALENDAR_FILE, SETTINGS_KEY, CourtsideSettings, courtside_settings, plain_settings
@@ -147,6 +147,9 @@ class RenderedClient(ClientBuild[RenderedProject]):
     """A client file as ``build_client`` rendered it."""
 
     client: Client | None = None
+    #: Built without its history, which git could not give: not for the
+    #: build cache, which would serve it so once the repository is whole.
+    history_failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -380,11 +383,16 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
     absolute = is_absolute(options.siteurl)
     today = local_today(context.moment, client.timezone)
     calendars = party_calendars(client, options.calendar)
-    histories, kept_as = kept_history(context.history, path, client,
-                                      today=local_today(context.moment, options.timezone),
-                                      timezone=options.timezone, language=options.language,
-                                      terms=options.terms, document=portfolio.documents.get(client.id),
-                                      kept=context.kept_histories)
+    history_failed = False
+    try:
+        histories, kept_as = kept_history(
+            context.history, path, client, today=local_today(context.moment, options.timezone),
+            timezone=options.timezone, language=options.language, terms=options.terms,
+            document=portfolio.documents.get(client.id), kept=context.kept_histories)
+    except HistoryUnreadable as error:  # a warning: an error in production, as a shallow clone
+        histories, kept_as, history_failed = {}, None, True
+        problems.append(Problem(display_path(path), message=unreadable_history(error),
+                                severity="warning"))
     projects: list[RenderedProject] = []
     for project in client.projects:
         if not project.built(options.drafts):
@@ -436,4 +444,4 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
         projects.append(RenderedProject(folder, studio_events, row.kept(html), project, state,
                                         files=files))
     return RenderedClient(path, tuple(problems), portfolio.token_sites, tuple(projects), kept_as,
-                          client)
+                          client, history_failed)
