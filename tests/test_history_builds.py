@@ -445,3 +445,21 @@ def test_a_past_version_git_cannot_give_is_a_warning_naming_the_file_and_is_not_
     result = site.build()
     assert result.returncode == 0 and "history" not in result.stdout + result.stderr
     assert site.portal(TOKEN).select_one("details.moves") is not None
+
+
+def test_a_step_removed_and_put_back_says_both(tmp_path):
+    """Taking a step off the schedule and putting it back later with another
+    date is not only a move: the paper trail says when it was removed and
+    when it came back (before, the removal vanished once it was back)."""
+    site = commits(tmp_path, ("2026-10-01", {"acme": acme()}),
+                   ("2026-10-05", {"acme": acme(launch=False)}),
+                   ("2026-10-09", {"acme": acme().replace("due: 2026-12-18", "due: 2027-01-15")}))
+    page = site.portal(TOKEN)
+    entries = [(text_of(li.select_one(".meta")), text_of(li.select("p")[-1]))
+               for li in page.select("ol.trail li.trail--recorded")]
+    assert entries == [
+        ("Fri 9 Oct 2026 · recorded automatically", "“Launch” is back on the schedule."),
+        ("Fri 9 Oct 2026 · recorded automatically",
+         "Due date of “Launch” moved from Fri 18 Dec 2026 to Fri 15 Jan 2027."),
+        ("Mon 5 Oct 2026 · recorded automatically", "“Launch” was removed from the schedule."),
+    ]

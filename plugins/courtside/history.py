@@ -66,6 +66,8 @@ class MilestoneHistory:
     done: tuple[Edit[dt.date | None], ...] = ()
     #: The day it left the schedule; None while it is on it.
     removed: dt.date | None = None
+    #: Each time it left the schedule and came back: the two days.
+    absences: tuple[tuple[dt.date, dt.date], ...] = ()
 
     @property
     def moved(self) -> bool:
@@ -224,10 +226,13 @@ class _Followed:
         self.owners: list[Edit[Party]] = []
         self.done: list[Edit[dt.date | None]] = []
         self.removed: dt.date | None = None
+        self.absences: list[tuple[dt.date, dt.date]] = []
 
     def see(self, milestone: Milestone, day: dt.date) -> None:
         last = self.last
-        self.removed = None  # back on the schedule
+        if self.removed is not None:  # back on the schedule
+            self.absences.append((self.removed, day))
+            self.removed = None
         if milestone is last:  # the version before's own step: nothing changed
             return
         if milestone.due != last.due or milestone.due_time != last.due_time:
@@ -242,7 +247,7 @@ class _Followed:
         return MilestoneHistory(
             id=self.id, title=self.last.title, first_seen=self.first_seen,
             first_due=self.first_due, moves=tuple(self.moves), owners=tuple(self.owners),
-            done=tuple(self.done), removed=self.removed)
+            done=tuple(self.done), removed=self.removed, absences=tuple(self.absences))
 
 
 def _term_edits(before: Project, after: Project, day: dt.date, signed: dt.date | None

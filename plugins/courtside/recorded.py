@@ -159,6 +159,10 @@ def recorded_entries(history: ProjectHistory, words: Words,
         entries.append(Recorded(day, changed_after_signing(day, changes, words), f"terms/{day}"))
     for milestone in history.milestones.values():
         step = words.quoted(milestone.title)
+        for gone, back in milestone.absences:
+            entries.append(_removed(milestone, gone, step, words))
+            entries.append(Recorded(back, _("%(step)s is back on the schedule.") % {"step": step},
+                                    f"back/{milestone.id}/{back}"))
         for move in milestone.moves:
             entries.append(Recorded(move.day, _("Due date of %(step)s moved from %(old)s to %(new)s.") % {
                 "step": step, "old": due_text(move.old, words), "new": due_text(move.new, words)},
@@ -177,9 +181,13 @@ def recorded_entries(history: ProjectHistory, words: Words,
                     "step": step, "old": was, "new": words.long_date(done.new)}
             entries.append(Recorded(done.day, text, f"done/{milestone.id}/{done.day}/{done.new}"))
         if milestone.removed is not None:
-            entries.append(Recorded(milestone.removed, _("%(step)s was removed from the schedule.") % {
-                "step": step}, f"removed/{milestone.id}/{milestone.removed}"))
+            entries.append(_removed(milestone, milestone.removed, step, words))
     return [replace(entry, text=_one_stop(entry.text)) for entry in entries]
+
+
+def _removed(milestone: MilestoneHistory, day: dt.date, step: str, words: Words) -> Recorded:
+    return Recorded(day, words.language.gettext("%(step)s was removed from the schedule.") % {
+        "step": step}, f"removed/{milestone.id}/{day}")
 
 
 def terms_by_day(history: ProjectHistory, words: Words,
