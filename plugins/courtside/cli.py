@@ -18,7 +18,7 @@ from . import edit, studio_init
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history
 from .history import NO_HISTORY
-from .i18n import FSI, PDI
+from .i18n import FSI, PDI, isolated
 from .invite import invitation
 from .loader import Portfolio, client_from_text, load_client, load_portfolio
 from .model import Milestone, term_sources
@@ -315,7 +315,7 @@ def invite(args: argparse.Namespace) -> int:
     _ = words_of(options.studio_language).language.gettext
     print(_terminal(_("Link: %(url)s") % {"url": mail.url}))
     if contact and contact.email:
-        to = f"{contact.name} <{contact.email}>" if contact.name else contact.email
+        to = f"{isolated(contact.name)} <{contact.email}>" if contact.name else contact.email
         print(_terminal(_("To: %(address)s") % {"address": to}))
     print(_terminal(_("Subject: %(subject)s") % {"subject": mail.subject}))
     print()
@@ -340,7 +340,7 @@ def decide(args: argparse.Namespace) -> int:
     recorded = edit.decide(path, args.project, args.change, args.status, day, _checker(options))
     verb = "Approved" if args.status == "approved" else "Declined"
     print(_terminal(f"{verb} change request {recorded.number} of {args.client}/{args.project}, "
-                    f"{recorded.what!r} (proposed {recorded.proposed}), on {day}: {recorded.where}"))
+                    f"{isolated(repr(recorded.what))} (proposed {recorded.proposed}), on {day}: {recorded.where}"))
     return 0
 
 

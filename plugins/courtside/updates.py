@@ -66,7 +66,7 @@ def portal_updates(portal: Portal) -> list[Update]:
             change, title = item.entry.change, _title(item.entry.text)
             key = f"log/{item.date.isoformat()}/{_digest(item.entry.text)}"
             if change is not None:  # as the page says it: "change request, approved"
-                title += f" ({portal.words.change_logged(change.status)})"
+                title = f"{isolated(title)} ({portal.words.change_logged(change.status)})"
                 key += f"/{change.status}"  # a decision is news: a new entry for a reader
             updates.append(Update(item.date, title, item.text, key,
                                   author=portal.party_name(item.entry.by),
