@@ -15,7 +15,7 @@ import feedparser
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
-from test_history_builds import git
+from test_history_builds import acme, git
 
 from helpers import new_site, served, tree
 
@@ -33,31 +33,18 @@ def isolated(text: str) -> str:
 
 
 def client(language: str, *, due: str, grace: int) -> str:
-    return f"""\
-name: {NAME}
-language: {language}
-timezone: Europe/Berlin
-contact: {{name: {NAME}, email: nour@example.com}}
-projects:
-  - id: web
-    title: {TITLE}
-    token: {TOKENS[language]}
-    status: active
-    start: 2026-10-01
-    agreement:
-      signed: 2026-10-01
-      terms:
-        response_days: {{studio: 2, client: 3}}
-        grace_days: {{studio: 5, client: {grace}}}
-        consequences: {{studio: A discount., client: The project pauses.}}
-        deposit: 30%
-        payment_days: 14
+    """The history tests' client (``test_history_builds.acme``), with
+    right-to-left names, a step done before the current one and a step of
+    the client's after it."""
+    return acme(token=TOKENS[language], due=due, grace=grace, title=STEP, launch=False).replace(
+        "name: Acme Corp\n",
+        f"name: {NAME}\nlanguage: {language}\ncontact: {{name: {NAME}, email: nour@example.com}}\n",
+    ).replace("title: Website", f"title: {TITLE}").replace("    milestones:\n", f"""\
     milestones:
       - {{id: kickoff, title: {DONE}, owner: studio, due: 2026-10-09, done: 2026-10-09}}
-      - {{id: content, title: {STEP}, owner: client, due: {due}}}
-      - {{id: review, title: {NEXT}, owner: client, due: 2026-12-04}}
-      - {{id: build, title: Build, owner: studio, due: 2026-12-18}}
-"""
+""").replace(
+        "      - {id: build,", f"      - {{id: review, title: {NEXT}, owner: client, due: 2026-12-04}}\n"
+                               "      - {id: build,")
 
 
 def committed(root):

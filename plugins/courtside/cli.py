@@ -339,8 +339,9 @@ def decide(args: argparse.Namespace) -> int:
     day = args.date or _client_today(options, path)
     recorded = edit.decide(path, args.project, args.change, args.status, day, _checker(options))
     verb = "Approved" if args.status == "approved" else "Declined"
+    what = isolated(repr(recorded.what))
     print(_terminal(f"{verb} change request {recorded.number} of {args.client}/{args.project}, "
-                    f"{isolated(repr(recorded.what))} (proposed {recorded.proposed}), on {day}: {recorded.where}"))
+                    f"{what} (proposed {recorded.proposed}), on {day}: {recorded.where}"))
     return 0
 
 
