@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .filters import Words
+from .i18n import isolated
 from .model import Change, LogEntry, Milestone
 
 #: How long a name may be in a subject, and in a body, before it is shortened.
@@ -57,7 +58,7 @@ def one_line(text: str) -> str:
 
 
 def greeting(words: Words, studio: str) -> str:
-    return words.language.gettext("Hello %(studio)s,") % {"studio": one_line(studio)}
+    return words.language.gettext("Hello %(studio)s,") % {"studio": isolated(one_line(studio))}
 
 
 # --- the current step ----------------------------------------------------------------------

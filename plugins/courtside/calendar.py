@@ -23,6 +23,7 @@ from icalendar import Parameters, vDuration, vUri
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
 
+from .i18n import isolated
 from .model import Milestone
 from .portal import Portal, ScheduleRow, calendar_name, is_absolute
 from .recorded import first_agreed
@@ -179,8 +180,8 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
     _ = portal.words.language.gettext
     due = _when(portal, milestone, milestone.due)
     lines = [
-        _("Project: %(title)s") % {"title": portal.project.title},
-        _("Owner: %(name)s") % {"name": owner},
+        _("Project: %(title)s") % {"title": isolated(portal.project.title)},
+        _("Owner: %(name)s") % {"name": isolated(owner)},
         (_("Due: %(date)s (agreed)") if expected else _("Due: %(date)s")) % {"date": due},
     ]
     if row.history and row.history.moved:
@@ -212,7 +213,7 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
     # The client's reminders ring in the client's own feed only (no prefix).
     alarms = _alarms(portal, milestone, day) if portal.reminds(row) else b""
     return tuple(_BEGIN_EVENT + serialize_lines([("SUMMARY", escaped_text(
-        done + summary % {"party": prefix + owner, "milestone": milestone.title}))])
+        done + summary % {"party": prefix + isolated(owner), "milestone": isolated(milestone.title)}))])
                  + rest + (b"" if prefix else alarms) + _END_EVENT for prefix in prefixes)
 
 
@@ -242,7 +243,7 @@ def portal_calendar(portal: Portal, events: list[bytes] | None = None) -> bytes:
         uid=calendar_uid(client.id, project.id),
         name=calendar_name(client, project),
         description=portal.words.language.gettext(
-            "Milestones of %(title)s, with who must act.") % {"title": project.title},
+            "Milestones of %(title)s, with who must act.") % {"title": isolated(project.title)},
         timezone=client.timezone,
         url=portal.url,
         source=feed if feed and is_absolute(feed) else None,

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sized
@@ -17,6 +18,7 @@ from . import edit, studio_init
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history
 from .history import NO_HISTORY
+from .i18n import FSI, PDI, isolated
 from .invite import invitation
 from .loader import Portfolio, client_from_text, load_client, load_portfolio
 from .model import Milestone, term_sources
@@ -41,6 +43,10 @@ DEFAULT_SETTINGS = "pelicanconf.py"
 #: overrides and isolates (they reorder the rest of a terminal line), shown as U+FFFD.
 _CONTROL_CHARACTERS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
                                      *range(0x2066, 0x206A)], "\ufffd")
+#: A first strong isolate closed before any other bidirectional control
+#: (``i18n.isolated`` puts a right-to-left name in one): it keeps the rest of
+#: the line in its order, so it is shown as it is, and what it holds checked.
+_ISOLATE = re.compile(f"{FSI}([^\u202a-\u202e\u2066-\u2069]*){PDI}")
 
 
 def _read(settings_file: str, only: list[Path] | None = None
@@ -309,7 +315,7 @@ def invite(args: argparse.Namespace) -> int:
     _ = words_of(options.studio_language).language.gettext
     print(_terminal(_("Link: %(url)s") % {"url": mail.url}))
     if contact and contact.email:
-        to = f"{contact.name} <{contact.email}>" if contact.name else contact.email
+        to = f"{isolated(contact.name)} <{contact.email}>" if contact.name else contact.email
         print(_terminal(_("To: %(address)s") % {"address": to}))
     print(_terminal(_("Subject: %(subject)s") % {"subject": mail.subject}))
     print()
@@ -333,8 +339,9 @@ def decide(args: argparse.Namespace) -> int:
     day = args.date or _client_today(options, path)
     recorded = edit.decide(path, args.project, args.change, args.status, day, _checker(options))
     verb = "Approved" if args.status == "approved" else "Declined"
+    what = isolated(repr(recorded.what))
     print(_terminal(f"{verb} change request {recorded.number} of {args.client}/{args.project}, "
-                    f"{recorded.what!r} (proposed {recorded.proposed}), on {day}: {recorded.where}"))
+                    f"{what} (proposed {recorded.proposed}), on {day}: {recorded.where}"))
     return 0
 
 
@@ -352,8 +359,12 @@ def done(args: argparse.Namespace) -> int:
 
 
 def _terminal(text: str) -> str:
-    """Client text on a terminal line: shown, never obeyed (see ``status``)."""
-    return text.translate(_CONTROL_CHARACTERS)
+    """Client text on a terminal line: shown, never obeyed (see ``status``);
+    a right-to-left name in a sentence stays isolated (``i18n.isolated``)."""
+    parts = _ISOLATE.split(text)  # outside, isolated, outside, …
+    return "".join(part.translate(_CONTROL_CHARACTERS) if index % 2 == 0
+                   else FSI + part.translate(_CONTROL_CHARACTERS) + PDI
+                   for index, part in enumerate(parts))
 
 
 def _date(text: str) -> dt.date:
@@ -446,7 +457,7 @@ def status(args: argparse.Namespace) -> int:
     def shown(text: str) -> str:
         # Client text is shown, never obeyed: rich would read "[bold]" as
         # markup, and a terminal an escape sequence as a command.
-        return escape(text.translate(_CONTROL_CHARACTERS))
+        return escape(_terminal(text))
 
     colours = {"past_grace": "bold red", "overdue": "red", "due_soon": "yellow", "on_time": "green"}
     table = Table(box=None, header_style="bold", pad_edge=False)

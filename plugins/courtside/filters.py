@@ -15,7 +15,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any, Protocol
 
-from .i18n import SOURCE, Language, language
+from .i18n import SOURCE, Language, isolated, language
 from .model import Reminder, ReminderUnit
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -157,7 +157,7 @@ class Words:
         text = " ".join(text.split())
         text = shortened(text, limit)
         # TRANSLATORS: the quotation marks of the language around a quoted text.
-        return self.language.gettext("“%(text)s”") % {"text": text}
+        return self.language.gettext("“%(text)s”") % {"text": isolated(text)}
 
     def due_state(self, due: Due) -> str:
         """``overdue by 3 business days``, ``due soon: 2 business days left``,
@@ -227,7 +227,8 @@ class Words:
         last, last_plain = self._grace_last()
         if consequence is None:
             return (self._grace_plain(left) if left else last_plain) % {"num": left}
-        return (self._grace(left) if left else last) % {"num": left, "consequence": consequence}
+        return (self._grace(left) if left else last) % {"num": left,
+                                                        "consequence": isolated(consequence)}
 
     def _ago(self, count: int) -> str:
         return self.language.ngettext("%(num)d business day ago", "%(num)d business days ago",
@@ -323,6 +324,7 @@ class Words:
             "signed_business_days": self.signed_business_days,
             "change_effect": self.change_effect,
             "quoted": self.quoted,
+            "isolated": isolated,
             "due_now": self.due_now,
             "change_logged": self.change_logged,
             "due_state": self.due_state,

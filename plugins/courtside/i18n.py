@@ -14,8 +14,10 @@ from __future__ import annotations
 import gettext
 import io
 import json
+import unicodedata
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 #: The languages with a catalog, the source language first.
 SHIPPED = ("en", "de", "ru", "fr", "es")
@@ -70,6 +72,28 @@ def text_direction(tag: str) -> str:
     from babel import Locale
 
     return "rtl" if Locale.parse(tag, sep="-").text_direction == "rtl" else "ltr"
+
+
+#: FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: what they enclose takes
+#: its own direction and leaves the sentence around it in its order.
+FSI, PDI = "\u2068", "\u2069"
+#: The bidirectional classes of the strong right-to-left characters.
+_RIGHT_TO_LEFT = frozenset({"R", "AL"})
+
+_Text = TypeVar("_Text", bound=str)
+
+
+def isolated(text: _Text) -> _Text:
+    """``text`` safe to put into a sentence: a name, a title or a reason with
+    a right-to-left letter in it (Arabic, Hebrew) enclosed in FSI … PDI, so
+    that the numbers and punctuation around it keep their places ("для
+    стороны شركة النور: 10 рабочих дней" would show the colon and the 10 on
+    the other side of the name); any other text as it is, to the byte. The
+    same characters work in HTML and in plain text (calendar feeds, Atom,
+    a terminal). A ``Markup`` stays ``Markup``."""
+    if text.isascii() or not any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in text):
+        return text
+    return FSI + text + PDI  # type: ignore[return-value]  # str + Markup is Markup
 
 
 def translations(tag: str) -> gettext.NullTranslations:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .actions import greeting, one_line
 from .filters import Words
+from .i18n import isolated
 from .model import Client, Project
 from .portal import Subscription, calendar_name, subscription
 
@@ -57,6 +58,6 @@ def invitation(client: Client, project: Project, *, url: str, feed_url: str | No
                    _("Best regards,") + "\n" + one_line(studio_name)]
     return Invitation(
         url=url,
-        subject=_("Your project page: %(project)s") % {"project": one_line(project.title)},
+        subject=_("Your project page: %(project)s") % {"project": isolated(one_line(project.title))},
         body="\n\n".join(paragraphs) + "\n",
         calendar=calendar)

@@ -21,7 +21,7 @@ from .changes import ChangeTotal, Decision, change_total, number_style
 from .filters import SOURCE_WORDS, Words, live_phrases, words_of
 from .forecast import Cause, Expected
 from .history import AGREEMENT_TEXTS, NO_HISTORY, MilestoneHistory, ProjectHistory
-from .i18n import SOURCE, base_language
+from .i18n import SOURCE, base_language, isolated
 from .markup import render_markdown
 from .model import Client, LogEntry, Milestone, Notice, Party, Project, Reminder
 from .recorded import (
@@ -128,7 +128,8 @@ def cause_text(cause: Cause, party_name: Callable[[Party], str], *, counted: boo
             "days": words.business_days(cause.own_days), "change": change}
     leading, alone, alone_with_days = _holdups(words)[cause.kind]
     assert cause.milestone is not None  # every other cause is a milestone that holds things up
-    values = {"milestone": cause.milestone.title, "party": party_name(cause.milestone.owner),
+    values = {"milestone": isolated(cause.milestone.title),
+              "party": isolated(party_name(cause.milestone.owner)),
               "days": words.business_days(cause.days)}
     if counted:
         return leading % values
@@ -434,7 +435,7 @@ class Portal:
             return escape(self.words.grace_left(left, None))
         before, _, after = self.words.grace_left(left, "{consequence}").partition("{consequence}")
         return escape(before) + Markup('<span class="consequence">{}</span>{}').format(
-            self.consequence, after)
+            isolated(self.consequence), after)
 
     @property
     def grace_left(self) -> Markup | None:

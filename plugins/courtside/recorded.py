@@ -14,6 +14,7 @@ from typing import Any
 
 from .filters import Words
 from .history import AGREEMENT_TEXTS, Due, Edit, MilestoneHistory, ProjectHistory, TermKey
+from .i18n import isolated
 from .model import PARTIES, Party
 
 #: The terms the shipped agreement names, each said for a party or on its own.
@@ -70,7 +71,7 @@ def term_label(key: TermKey, words: Words, party_name: Callable[[Party], str]) -
               "grace_days": _("grace period for %(party)s"),
               "consequences": _("consequences for %(party)s")}
     if len(key) == 2 and key[0] in labels and key[1] in PARTIES:
-        return labels[key[0]] % {"party": party_name(key[1])}
+        return labels[key[0]] % {"party": isolated(party_name(key[1]))}
     if key == ("deposit",):
         return _("deposit")
     if key == ("payment_days",):
@@ -169,7 +170,8 @@ def recorded_entries(history: ProjectHistory, words: Words,
                 f"moved/{milestone.id}/{move.day}/{move.old.day}/{move.new.day}"))
         for owner in milestone.owners:
             entries.append(Recorded(owner.day, _("%(step)s is now for %(party)s, no longer for %(old)s.") % {
-                "step": step, "party": party_name(owner.new), "old": party_name(owner.old)},
+                "step": step, "party": isolated(party_name(owner.new)),
+                "old": isolated(party_name(owner.old))},
                 f"owner/{milestone.id}/{owner.day}/{owner.new}"))
         for done in milestone.done:
             was = words.long_date(done.old) if done.old else "—"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .filters import SOURCE_WORDS, Words
+from .i18n import isolated
 from .model import Client, Milestone, Party, Project
 from .portal import ShownNotice, shown_notices
 from .rules import ProjectState
@@ -53,7 +54,7 @@ class StudioRow:
         """The project's title, marked when it is a draft (a preview's row)."""
         if not self.project.draft:
             return self.project.title
-        return self.words.language.gettext("%(title)s (draft)") % {"title": self.project.title}
+        return self.words.language.gettext("%(title)s (draft)") % {"title": isolated(self.project.title)}
 
     @property
     def client_id(self) -> str:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .filters import shortened
+from .i18n import isolated
 from .portal import Portal
 
 
@@ -240,7 +241,7 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
                  f'y="{_TODAY_Y}" text-anchor="{anchor}">{escape(today_label)}</text>')
 
     title_id, desc_id = f"tl-{layout.name}-title", f"tl-{layout.name}-desc"
-    title = _("Timeline of %(title)s") % {"title": portal.project.title}
+    title = _("Timeline of %(title)s") % {"title": isolated(portal.project.title)}
     return Markup(
         f'<svg class="timeline timeline--{layout.name}" viewBox="0 0 {layout.width} {height}" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
@@ -264,14 +265,14 @@ def describe(portal: Portal) -> str:
         "last": words.long_date(max(m.due for m in milestones))}
     current = next((row for row in rows if row.state == "current"), None)
     if current is not None:
-        values = {"step": current.milestone.title,
-                  "party": portal.party_name(current.milestone.owner),
+        values = {"step": isolated(current.milestone.title),
+                  "party": isolated(portal.party_name(current.milestone.owner)),
                   "days": words.business_days(current.late_days)}
         text += " " + (_("Current step: %(step)s, for %(party)s, overdue by %(days)s.")
                        if current.late_days else _("Current step: %(step)s, for %(party)s.")) % values
     end = portal.state.end
     if end is not None and end.moved:
         text += " " + _("%(milestone)s now expected %(date)s, %(days)s later than agreed.") % {
-            "milestone": end.milestone.title, "date": words.long_date(end.date),
+            "milestone": isolated(end.milestone.title), "date": words.long_date(end.date),
             "days": words.business_days(end.shift)}
     return text + " " + _("The schedule table lists every milestone.")

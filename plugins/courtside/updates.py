@@ -24,6 +24,7 @@ from feedgenerator.django.utils.encoding import iri_to_uri
 from markupsafe import Markup
 
 from .filters import shortened
+from .i18n import isolated
 from .portal import Portal, ShownNotice, TrailEntry, calendar_name
 
 UPDATES_FILE = "updates.atom"
@@ -65,14 +66,15 @@ def portal_updates(portal: Portal) -> list[Update]:
             change, title = item.entry.change, _title(item.entry.text)
             key = f"log/{item.date.isoformat()}/{_digest(item.entry.text)}"
             if change is not None:  # as the page says it: "change request, approved"
-                title += f" ({portal.words.change_logged(change.status)})"
+                title = f"{isolated(title)} ({portal.words.change_logged(change.status)})"
                 key += f"/{change.status}"  # a decision is news: a new entry for a reader
             updates.append(Update(item.date, title, item.text, key,
                                   author=portal.party_name(item.entry.by),
                                   updated=change.decided if change else None))
         elif isinstance(item, ShownNotice):
             # TRANSLATORS: an updates feed entry's title: "Notice" or "Warning", then its text.
-            title = _("%(label)s: %(text)s") % {"label": item.label, "text": _title(item.notice.text)}
+            title = _("%(label)s: %(text)s") % {"label": item.label,
+                                              "text": isolated(_title(item.notice.text))}
             updates.append(Update(item.date, title, item.text,
                                   f"notice/{item.date.isoformat()}/{_digest(item.notice.text)}"))
         else:
@@ -80,7 +82,7 @@ def portal_updates(portal: Portal) -> list[Update]:
                                   f"history/{item.key}"))
     for milestone in portal.project.milestones:
         if milestone.done is not None:
-            text = _("Done: %(step)s") % {"step": milestone.title}
+            text = _("Done: %(step)s") % {"step": isolated(milestone.title)}
             updates.append(Update(milestone.done, text, Markup("<p>{}</p>").format(text),
                                   f"done/{milestone.id}/{milestone.done.isoformat()}"))
     # Two entries alike (the same day and text) are two entries, with two ids.
@@ -100,7 +102,7 @@ def updates_feed(portal: Portal) -> bytes:
     page = portal.url or "./"
     zone = ZoneInfo(client.timezone)
     feed = Atom1Feed(
-        title=_("Updates: %(name)s") % {"name": calendar_name(client, project)},
+        title=_("Updates: %(name)s") % {"name": isolated(calendar_name(client, project))},
         link=page, description="", language=portal.words.language.tag,
         feed_url=page + UPDATES_FILE if portal.url else None,
         feed_guid=_urn(f"{client.id}/{project.id}"),

@@ -34,6 +34,7 @@ from ..calendar import studio_calendar
 from ..files import write_atomically
 from ..filters import words_of
 from ..gitlog import HistoryIndex, HistoryUnreadable
+from ..i18n import isolated
 from ..loader import client_files, duplicate_tokens
 from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
@@ -336,7 +337,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
             files[folder + feeds[kind]] = studio_calendar(
                 [data for party, data in events if owner is None or party == owner],
                 uid=f"studio.{kind}@courtside", timezone=options.timezone,
-                name=name % {"studio": studio}, description=description,
+                name=name % {"studio": isolated(studio)}, description=description,
                 url=absolute, source=absolute + feeds[kind] if absolute else None)
         try:
             files[folder + "index.html"] = render_page(

@@ -34,7 +34,7 @@ from ..files import read_regular
 from ..filters import words_of
 from ..gitlog import HistoryIndex, HistoryUnreadable, KeptHistories, kept_history, unreadable_history
 from ..history import NO_HISTORY
-from ..i18n import SOURCE, language
+from ..i18n import SOURCE, isolated, language
 from ..loader import TokenSite, load_portfolio
 from ..model import Client, Party, Project
 from ..portal import Portal, build_portal, is_absolute
@@ -422,7 +422,7 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
         # The studio's feeds carry every event once more, prefixed with the
         # client and in the studio's language; without a studio dashboard that
         # work is skipped.
-        prefix = f"{client.name} · "
+        prefix = f"{isolated(client.name)} · "
         studio_view = in_studio_language(portal, options.studio_language)
         together = options.studio_token and studio_view is portal  # one language: serialized once
         prefixes = ("", prefix) if together else ("",)
