@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import json
 import textwrap
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from courtside.i18n import SHIPPED, base_language, language, language_problem, text_direction
+from courtside.i18n import (
+    FSI,
+    PDI,
+    SHIPPED,
+    base_language,
+    isolated,
+    language,
+    language_problem,
+    text_direction,
+)
 from courtside.loader import load_client
 from courtside.problems import CourtsideError
 from courtside.settings import courtside_settings
@@ -179,3 +189,14 @@ def test_a_wrong_language_tag_gets_one_message_saying_what_to_write(tmp_path, ta
     _, problems = load(tmp_path, GOOD.replace("language: de-AT", f"language: {json.dumps(tag)}"))
     assert len(problems) == 1
     assert problems[0][2] == "language" and problems[0][3].startswith(message)
+
+
+def test_every_right_to_left_letter_is_isolated_and_nothing_else():
+    """``isolated`` passes most texts by one regular expression: it must
+    let no strong right-to-left character of this Python's Unicode through."""
+    for code in range(0x110000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        right_to_left = unicodedata.bidirectional(char) in ("R", "AL")
+        assert (isolated(f"a{char}b") == f"{FSI}a{char}b{PDI}") is right_to_left, hex(code)
