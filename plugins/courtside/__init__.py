@@ -24,13 +24,13 @@ def check_settings(pelican: PelicanRun) -> None:
     """Check the settings before anything runs, keep the agreement templates
     out of Pelican's own pages and articles, and give those pages (a
     studio's own, in content/pages) the studio's colour and contacts as well."""
-    from .build.render import CONTACT_FILTERS, accent_style
+    from .build.render import SHARED_FILTERS, accent_style
 
     options = courtside_settings(pelican.settings)
     pelican.settings["JINJA_GLOBALS"] = {**pelican.settings.get("JINJA_GLOBALS", {}),
                                          "INLINE": {"style": accent_style(options.accent)}}
     pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}),
-                                         **CONTACT_FILTERS}
+                                         **SHARED_FILTERS}
     templates = os.path.relpath(options.agreements_folder, pelican.settings["PATH"])
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         excludes = pelican.settings.setdefault(key, [])

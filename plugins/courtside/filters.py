@@ -324,7 +324,6 @@ class Words:
             "signed_business_days": self.signed_business_days,
             "change_effect": self.change_effect,
             "quoted": self.quoted,
-            "isolated": isolated,
             "due_now": self.due_now,
             "change_logged": self.change_logged,
             "due_state": self.due_state,

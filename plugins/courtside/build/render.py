@@ -171,9 +171,10 @@ def _plain(value: object) -> object:
     return None
 
 
-#: The filters that show the studio's contacts (``contact.html``), in every
-#: page's environment: Courtside's and Pelican's (a studio's own pages).
-CONTACT_FILTERS = {"tel_link": tel_link, "website_text": website_text}
+#: The filters in every page's environment, Courtside's and Pelican's (a
+#: studio's own pages): the studio's contacts (``contact.html``), and its
+#: name isolated in the pages' titles (``i18n.isolated``).
+SHARED_FILTERS = {"tel_link": tel_link, "website_text": website_text, "isolated": isolated}
 
 
 def inline_script(name: str) -> Markup:
@@ -304,7 +305,7 @@ def environment(context: BuildContext, tag: str = SOURCE) -> jinja2.Environment:
         # a page took twice as long to render (benchmarks/bench.py --profile).
         env.install_gettext_translations(lang.catalog, newstyle=False)  # type: ignore[attr-defined]
         env.globals["_"] = lang.catalog.gettext  # not the extension's context-function alias
-        env.filters.update(words_of(tag).filters(), **CONTACT_FILTERS)
+        env.filters.update(words_of(tag).filters(), **SHARED_FILTERS)
         env.globals["timeline"] = _timeline
         env.globals["LANGUAGE"] = lang
         _ENVIRONMENTS[key] = env
