@@ -92,6 +92,8 @@ def test_the_page_isolates_every_right_to_left_name_in_its_sentences(built, lang
     assert {page_text(title) for title in page.select("svg.timeline title")} == {TIMELINE[language]}
     assert page_text(page.select_one("table.schedule caption")) == CAPTION[language]
     assert page.title.string == f"{isolated(TITLE)} · {isolated(NAME)}"
+    # Whose calendar the business days are counted on: "<name>: Monday to Friday."
+    assert f" {isolated(NAME)}: " in page_text(page.select_one("p.working-days"))
     # A name on its own (a heading, a table cell) is shown as written.
     assert page_text(page.select_one("p.eyebrow")) == NAME
     assert page_text(page.h1) == TITLE
