@@ -222,3 +222,21 @@ def test_isolates_leave_every_piece_of_a_folded_line_whole():
         pieces = folded(line).split(b"\r\n ")
         assert "".join(piece.decode("utf-8") for piece in pieces) == line
         assert all(len(piece) <= 75 for piece in pieces)
+
+
+def test_a_clients_own_bidirectional_controls_stay_inside_the_isolate(tmp_path):
+    """A name with a stray POP DIRECTIONAL ISOLATE of its own (pasted from
+    somewhere) would end its isolate early and put the rest of it into the
+    sentence; a Latin consequence with an unclosed RIGHT-TO-LEFT OVERRIDE
+    would turn the sentence after it around. Each is isolated, balanced."""
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("nour", client("en", due="2026-11-13", grace=5).replace(
+        f"name: {NAME}\n", f'name: "{NAME}\\u2069 Ltd"\n', 1).replace(
+        "client: The project pauses.", 'client: "Pause \\u202Efor 10 days"'))
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = site.portal(TOKENS["en"])
+    late = [page_text(li) for li in page.select("section li") if "is 6 business days late" in li.get_text()]
+    assert late and all(f"({isolated(NAME + ' Ltd')}) is 6" in text for text in late), late
+    grace = page_text(page.select_one("li.court-grace"))
+    assert grace.endswith(f"As agreed: {isolated(chr(0x202E).join(['Pause ', 'for 10 days']))}"), grace
