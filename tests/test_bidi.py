@@ -146,6 +146,9 @@ def test_the_commands_keep_the_isolates_and_still_show_a_stray_one_as_replaced(b
         status = courtside(site, "status", "--client", "nour-en")
         assert status.returncode == 0, status.stderr
         assert f"{isolated(TITLE)} (draft)" in status.stdout
+        # The current and the next step with their dates: "<step> (13 Nov)".
+        assert f"{isolated(STEP)} (13 Nov)" in status.stdout
+        assert f"{isolated(NEXT)} (4 Dec)" in status.stdout
         invite = courtside(site, "invite", "nour-ru", "web", env={"SITEURL": "https://portals.example"})
         assert invite.returncode == 0, invite.stderr
         assert f"To: {isolated(NAME)} <nour@example.com>" in invite.stdout
