@@ -243,3 +243,23 @@ def test_a_clients_own_bidirectional_controls_stay_inside_the_isolate(tmp_path):
     assert late and all(f"({isolated(NAME + ' Ltd')}) is 6" in text for text in late), late
     grace = page_text(page.select_one("li.court-grace"))
     assert grace.endswith(f"As agreed: {isolated(chr(0x202E).join(['Pause ', 'for 10 days']))}"), grace
+
+
+def test_a_right_to_left_term_changed_after_signing_reads_old_then_new(tmp_path):
+    """A consequence in Arabic changed after signing: "old → new" between
+    two right-to-left texts would be one right-to-left run, shown as
+    "new → old", unless each value is isolated."""
+    old, new = "يتوقف المشروع", "يتوقف المشروع 10 أيام"
+    site = new_site(tmp_path / "site", examples=False)
+    git(site, "init", "-q", "-b", "main")
+    for day, consequence in (("2026-10-01", old), ("2026-11-02", new)):
+        site.write_client("nour", client("en", due="2026-11-13", grace=5).replace(
+            "client: The project pauses.", f"client: {consequence}"))
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", f"terms of {day}", day=day)
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = site.portal(TOKENS["en"])
+    [changed] = page.select("section.agreement .changed-terms")
+    assert (f"consequences for {isolated(NAME)}: {isolated(old)} → {isolated(new)}"
+            in page_text(changed)), page_text(changed)
