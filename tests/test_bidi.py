@@ -92,6 +92,8 @@ def test_the_page_isolates_every_right_to_left_name_in_its_sentences(built, lang
     assert {page_text(title) for title in page.select("svg.timeline title")} == {TIMELINE[language]}
     assert page_text(page.select_one("table.schedule caption")) == CAPTION[language]
     assert page.title.string == f"{isolated(TITLE)} · {isolated(NAME)}"
+    # Whose calendar the business days are counted on: "<name>: Monday to Friday."
+    assert f" {isolated(NAME)}: " in page_text(page.select_one("p.working-days"))
     # A name on its own (a heading, a table cell) is shown as written.
     assert page_text(page.select_one("p.eyebrow")) == NAME
     assert page_text(page.h1) == TITLE
@@ -144,6 +146,9 @@ def test_the_commands_keep_the_isolates_and_still_show_a_stray_one_as_replaced(b
         status = courtside(site, "status", "--client", "nour-en")
         assert status.returncode == 0, status.stderr
         assert f"{isolated(TITLE)} (draft)" in status.stdout
+        # The current and the next step with their dates: "<step> (13 Nov)".
+        assert f"{isolated(STEP)} (13 Nov)" in status.stdout
+        assert f"{isolated(NEXT)} (4 Dec)" in status.stdout
         invite = courtside(site, "invite", "nour-ru", "web", env={"SITEURL": "https://portals.example"})
         assert invite.returncode == 0, invite.stderr
         assert f"To: {isolated(NAME)} <nour@example.com>" in invite.stdout
@@ -220,3 +225,41 @@ def test_isolates_leave_every_piece_of_a_folded_line_whole():
         pieces = folded(line).split(b"\r\n ")
         assert "".join(piece.decode("utf-8") for piece in pieces) == line
         assert all(len(piece) <= 75 for piece in pieces)
+
+
+def test_a_clients_own_bidirectional_controls_stay_inside_the_isolate(tmp_path):
+    """A name with a stray POP DIRECTIONAL ISOLATE of its own (pasted from
+    somewhere) would end its isolate early and put the rest of it into the
+    sentence; a Latin consequence with an unclosed RIGHT-TO-LEFT OVERRIDE
+    would turn the sentence after it around. Each is isolated, balanced."""
+    site = new_site(tmp_path / "site", examples=False)
+    site.write_client("nour", client("en", due="2026-11-13", grace=5).replace(
+        f"name: {NAME}\n", f'name: "{NAME}\\u2069 Ltd"\n', 1).replace(
+        "client: The project pauses.", 'client: "Pause \\u202Efor 10 days"'))
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = site.portal(TOKENS["en"])
+    late = [page_text(li) for li in page.select("section li") if "is 6 business days late" in li.get_text()]
+    assert late and all(f"({isolated(NAME + ' Ltd')}) is 6" in text for text in late), late
+    grace = page_text(page.select_one("li.court-grace"))
+    assert grace.endswith(f"As agreed: {isolated(chr(0x202E).join(['Pause ', 'for 10 days']))}"), grace
+
+
+def test_a_right_to_left_term_changed_after_signing_reads_old_then_new(tmp_path):
+    """A consequence in Arabic changed after signing: "old → new" between
+    two right-to-left texts would be one right-to-left run, shown as
+    "new → old", unless each value is isolated."""
+    old, new = "يتوقف المشروع", "يتوقف المشروع 10 أيام"
+    site = new_site(tmp_path / "site", examples=False)
+    git(site, "init", "-q", "-b", "main")
+    for day, consequence in (("2026-10-01", old), ("2026-11-02", new)):
+        site.write_client("nour", client("en", due="2026-11-13", grace=5).replace(
+            "client: The project pauses.", f"client: {consequence}"))
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", f"terms of {day}", day=day)
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = site.portal(TOKENS["en"])
+    [changed] = page.select("section.agreement .changed-terms")
+    assert (f"consequences for {isolated(NAME)}: {isolated(old)} → {isolated(new)}"
+            in page_text(changed)), page_text(changed)

@@ -467,7 +467,7 @@ def status(args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
 
     def step_text(step: Milestone | None) -> str:
-        return shown(f"{step.title} ({words.short_date(step.due)})") if step else "—"
+        return shown(f"{isolated(step.title)} ({words.short_date(step.due)})") if step else "—"
     for row in rows:
         end = row.expected_end
         table.add_row(

@@ -84,7 +84,9 @@ def term_label(key: TermKey, words: Words, party_name: Callable[[Party], str]) -
 
 
 def term_value(key: TermKey, value: Any, words: Words) -> str:
-    """A term's value as the agreement shows it: counts of days in words."""
+    """A term's value as the agreement shows it: counts of days in words; a
+    text isolated (``old → new`` between two right-to-left texts would show
+    the new one first)."""
     if value is None:
         return "—"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -92,7 +94,7 @@ def term_value(key: TermKey, value: Any, words: Words) -> str:
             return words.business_days(value)
         if key == ("payment_days",):
             return words.calendar_days(value)
-    return str(value)
+    return isolated(str(value))
 
 
 def term_change(key: TermKey, edit: Edit[Any], words: Words,
