@@ -263,3 +263,14 @@ def test_a_right_to_left_term_changed_after_signing_reads_old_then_new(tmp_path)
     [changed] = page.select("section.agreement .changed-terms")
     assert (f"consequences for {isolated(NAME)}: {isolated(old)} → {isolated(new)}"
             in page_text(changed)), page_text(changed)
+
+
+@pytest.mark.parametrize("language", TOKENS)
+def test_the_agreement_isolates_the_names_its_template_puts_in_its_sentences(built, language):
+    """The agreement's own text is the studio's template: every value it
+    writes into a sentence ("… and {{ client.name }} work together on
+    {{ project.title }}.") is isolated there too, as the theme's sentences are."""
+    page = BeautifulSoup(built.portal_file(TOKENS[language]).read_text("utf-8"), "html.parser")
+    first = page.select_one("section.agreement p:not([class])").get_text()
+    assert isolated(NAME) in first and isolated(TITLE) in first, first
+    assert FSI + FSI not in str(page)

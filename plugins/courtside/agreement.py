@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 
 from .files import read_regular
 from .filters import FILTERS, words_of
-from .i18n import SOURCE, base_language, language_problem
+from .i18n import SOURCE, base_language, isolated, language_problem
 from .markup import render_markdown
 from .model import Client, Project
 from .problems import Problem, display_path
@@ -151,8 +151,9 @@ class AgreementTemplate:
 
 
 def _unmark(values: Sequence[object], mark: re.Match[str]) -> str:
-    """The value a mark stands for, escaped."""
-    return escape(str(values[ord(mark[0]) - _FIRST_MARK]))
+    """The value a mark stands for, escaped, and isolated (``i18n.isolated``):
+    a mark is in the text, where a value is part of the template's sentence."""
+    return escape(isolated(str(values[ord(mark[0]) - _FIRST_MARK])))
 
 
 @functools.lru_cache(maxsize=256)
