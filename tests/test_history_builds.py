@@ -398,6 +398,8 @@ def test_a_production_build_stops_on_a_history_it_cannot_read_whole_without_a_tr
                        env={**PRODUCTION, "GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"})
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "dubious ownership" in refused.stderr
+    assert f"(`git config --global --add safe.directory {site.root}` lets it read it)" in \
+        " ".join(refused.stderr.split()), refused.stderr
     assert "Traceback" not in refused.stdout + refused.stderr
     assert tree(site.output) == before
 

@@ -476,8 +476,14 @@ def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -
 
 
 def _first_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[0] if lines else "git failed"
+    """Why git failed, in its own first line, and the command it gives to
+    set it right, when it gives one (``git config --global --add
+    safe.directory …`` for a checkout owned by another user)."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").strip().splitlines()]
+    if not lines:
+        return "git failed"
+    remedy = next((line for line in lines[1:] if line.startswith("git config ")), None)
+    return f"{lines[0]} (`{remedy}` lets it read it)" if remedy else lines[0]
 
 
 def _is_client_file(path: str) -> bool:
