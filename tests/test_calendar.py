@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from icalendar.parser import Contentline
 
 from courtside.calendar import PRODID, REFRESH_INTERVAL, _feed, calendar_text, folded, serialize_event
-from helpers import EPOCH, EXAMPLE_TOKENS, REPO, text_of
+from helpers import EPOCH, EXAMPLE_TOKENS, REPO, STUDIO_TOKEN, text_of
 
 ICAL_JS = REPO / "tests" / "js" / "parse_ics.mjs"
 TOKEN = "Ca1endarTest0Token1Abcd"
@@ -409,6 +409,40 @@ def test_moved_milestones_sit_on_their_expected_dates_and_keep_the_agreed_one(fo
         assert "Expected: Mon 28 Dec 2026, 15:00 (Europe/Berlin), 11 business days later" \
             in events["launch"]["description"]
 
+
+
+@pytest.mark.e2e
+def test_a_step_done_ahead_of_a_late_one_moves_nothing_into_the_past(empty_site, courtside):
+    # Mon 23 Nov: the client's Content (due Mon 2 Nov) is still open, the
+    # studio did Build ahead of it. Launch still waits for Content: the page,
+    # the feed, the dashboard and status all expect it Mon 30 Nov (its 5
+    # planned business days after today), none on Fri 13 Nov, ten days ago.
+    (empty_site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
+    empty_site.write_client("zeit", f"""\
+        name: Zeit KG
+        timezone: Pacific/Kiritimati
+        projects:
+          - id: p
+            title: Shop
+            token: {TOKEN}
+            agreement: {{template: plain}}
+            milestones:
+              - {{id: content, title: Content, owner: client, due: 2026-11-02}}
+              - {{id: build, title: Build, owner: studio, due: 2026-11-06, done: 2026-11-05}}
+              - {{id: launch, title: Launch, owner: client, due: 2026-11-13}}
+        """)
+    result = empty_site.build(epoch=EPOCH - 12 * 3600)  # Mon 23 Nov, 14:00 in Kiritimati
+    assert result.returncode == 0, result.stdout + result.stderr
+    launch = events_by_id(parse(empty_site.output / "p" / TOKEN / "calendar.ics"))["launch"]
+    assert launch.decoded("dtstart") == dt.date(2026, 11, 30)
+    assert launch["summary"] == "Zeit KG: Launch (expected)"
+    [row] = [r for r in empty_site.portal(TOKEN).select(".schedule tbody tr") if "Launch" in text_of(r)]
+    assert "Mon 30 Nov 2026 +11 business days" in text_of(row)
+    dashboard = (empty_site.output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8")
+    assert '<time datetime="2026-11-30">Mon 30 Nov 2026</time>' in dashboard
+    status = courtside(empty_site, "status", "--json", epoch=EPOCH - 12 * 3600)
+    [row] = json.loads(status.stdout)
+    assert (row["expected_end"], row["end_slip_days"]) == ("2026-11-30", 11)
 
 @pytest.mark.e2e
 def test_a_time_the_clocks_skip_is_stated_as_the_time_it_really_is(empty_site):

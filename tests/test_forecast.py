@@ -129,6 +129,21 @@ def test_paused_and_complete_projects_forecast_nothing():
     assert project_state(done, D(2026, 11, 27)).expected == {}
 
 
+
+def test_a_step_done_ahead_of_a_late_one_does_not_free_what_follows():
+    # The studio did Build while the client's Content, due Mon 2 Nov, is
+    # still open on Mon 23 Nov: Launch still waits for Content, so it cannot
+    # be expected on Fri 13 Nov, ten days ago. It keeps its 5 planned business
+    # days after today, because of Content.
+    plan = project(step("content", "client", D(2026, 11, 2)),
+                   step("build", "studio", D(2026, 11, 6), D(2026, 11, 5)),
+                   step("launch", "client", D(2026, 11, 13)))
+    state = project_state(plan, D(2026, 11, 23))
+    launch = state.expected["launch"]
+    assert (launch.date, launch.shift) == (D(2026, 11, 30), 11)
+    assert moved_text(launch, NAMES) == "11 business days later because Content (Acme Corp) is late"
+    assert (state.expected_end, state.end_slip_days) == (D(2026, 11, 30), 11)
+
 # --- properties ---------------------------------------------------------------------
 
 CALENDAR_CHOICES = [PLAIN, working_calendar("DE-BY"),
@@ -186,6 +201,22 @@ def test_the_forecast_never_moves_a_date_earlier(case, studio, client):
         else:
             previous = milestone.done
 
+
+
+@settings(max_examples=400, deadline=None)
+@given(projects(), st.data(), st.sampled_from(CALENDAR_CHOICES), st.sampled_from(CALENDAR_CHOICES))
+def test_no_step_but_a_late_current_one_is_expected_before_today(case, data, studio, client):
+    # Steps may be done in any order: one done ahead of an open one frees nothing after it.
+    plan, today = case
+    reopened = data.draw(st.sets(st.sampled_from([m.id for m in plan.milestones])))
+    plan = dataclasses.replace(plan, milestones=tuple(
+        dataclasses.replace(m, done=None) if m.id in reopened else m for m in plan.milestones))
+    calendars = {"studio": studio, "client": client}
+    state = project_state(plan, today, calendars)
+    for forecast in state.expected.values():
+        if forecast.milestone is not state.current:
+            assert forecast.date >= today
+        assert sum(cause.days for cause in forecast.causes) == forecast.shift
 
 def without_lateness(case, calendar):
     """``case`` with its due dates in order and every done step finished no

@@ -12,7 +12,7 @@ only ever moves a date later. The rule, for milestones in listed order:
   would move by no business day stays the due date;
 - the current step holds up what follows until it is done: once today is
   past its expected date, the steps after it keep their planned length
-  after today.
+  after today, even after a step done ahead of it.
 
 What others' delays and approved changes move is moved for its owner too:
 the current step is late against its expected date, not against an agreed
@@ -135,6 +135,9 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
     # of its move is that lateness, counted on its own calendar.
     late_from: dt.date | None = None
     holdup: Cause | None = None
+    # The current step once today is past its expected date: nothing after
+    # it can be expected before today, not even after a step done ahead of it.
+    holding: Cause | None = None
     for milestone in project.milestones:
         calendar = calendars[milestone.owner]
         base = without = milestone.due
@@ -162,6 +165,8 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
         late_from = holdup = None
         if milestone.done is not None:
             anchor, carried = milestone.done, causes
+            if holding is not None and today > anchor:  # done ahead of the step holding things up
+                anchor, carried = today, causes or [holding]
             if milestone.done > base:
                 own = calendar.business_days_between(milestone.due, milestone.done)
                 late_from, holdup = base, Cause("finished_late", 0, own, milestone)
@@ -172,5 +177,6 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
             if milestone is current and today > base:  # what follows waits for it
                 anchor, late_from = today, base
                 holdup = Cause("late" if late > 0 else "open", 0, late, milestone)
+                holding = Cause(holdup.kind, 1, late, milestone)  # days: its weight when shared out
         previous = milestone
     return result
