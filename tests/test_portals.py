@@ -138,6 +138,20 @@ def test_paused_shows_the_reason_instead_of_a_ball_in_court(examples):
     assert "Ждём" not in text
 
 
+def test_a_paused_project_counts_nobody_late(examples):
+    # While the board reviews the budget nobody works to a date: the
+    # schedule, the timeline and the feed say what the panel, the dashboard
+    # and `courtside status` say, and no lateness grows day by day.
+    token = EXAMPLE_TOKENS["harbor", "annual-report"]
+    page = examples.portal(token)
+    rows = [text_of(row) for row in page.select(".schedule tbody tr")]
+    assert rows[1].endswith("— Текущий этап"), rows[1]
+    assert not page.select(".tl-overdue")
+    assert "просрочен" not in text_of(page.select_one(".timeline"))
+    feed = (examples.output / "p" / token / "calendar.ics").read_text("utf-8")
+    assert "просроч" not in feed
+
+
 def test_done_shows_the_project_complete(examples):
     text = court(examples, "harbor", "podcast-site")  # in French (the project's language)
     assert text.startswith("Projet terminé")
