@@ -37,7 +37,8 @@ def test_the_dashboard_lists_every_project_most_urgent_first(examples):
             for row in page.select("table.dashboard tbody tr")]
     assert rows[0] == ["Website redesign Acme Corp Warning (until Thu 26 Nov 2026): The preview "
                        "site is offline on Thu 26 Nov from 8:00 to 12:00 while we move it.", "Acme Corp", "13 business days",
-                       "Content and brand assets due Fri 6 Nov 2026",
+                       # Overdue against the date the studio's late concepts moved it to.
+                       "Content and brand assets due Tue 10 Nov 2026, moved from Fri 6 Nov 2026",
                        "overdue by 8 business days, past grace",
                        "Build and first review Northwind Studio, Fri 4 Dec 2026",
                        "Mon 28 Dec 2026 +11 business days",
@@ -112,6 +113,7 @@ def test_status_json_with_each_filter(site, courtside, filters, expected):
             "url": f"p/{EXAMPLE_TOKENS['acme', 'website-redesign']}/",
             "phase": "active", "ball": "client", "since": "2026-11-03", "waiting_days": 13,
             "current_step": "Content and brand assets", "current_due": "2026-11-06",
+            "current_due_moved_to": "2026-11-10",
             "due_state": "past_grace", "days": 8, "past_grace": True,
             "next_milestone": "Build and first review", "next_due": "2026-12-04",
             "open_changes": 1, "expected_end": "2026-12-28", "end_slip_days": 11, "moved_last_30_days": 0,
@@ -165,6 +167,7 @@ def test_status_as_a_table_is_plain_text_when_piped(site, courtside):
                                 "State", "Next", "Expected", "end", "Decisions", "Moved"]
     assert lines[1].startswith("Acme Corp") and "past grace" in lines[1]
     assert "28 Dec 2026 (+11)" in lines[1]
+    assert "(6 Nov → 10" in lines[1]  # "10 Nov", folded: the date "overdue by 8" counts from
 
 
 @pytest.mark.e2e
@@ -286,7 +289,7 @@ def test_the_studios_side_speaks_the_studios_language(site):
     assert page.html["lang"] == "de"
     shown = text_of(page)
     for german in ("Alle Projekte", "Am Zug", "Voraussichtliches Ende", "Kulanzfrist abgelaufen",
-                   "13 Arbeitstage", "fällig am Fr., 6. Nov. 2026", "Stand: Mo., 23. Nov. 2026"):
+                   "13 Arbeitstage", "fällig am Di., 10. Nov. 2026, verschoben vom Fr., 6. Nov. 2026", "Stand: Mo., 23. Nov. 2026"):
         assert german in shown
     for english in ("All projects", "Ball in court", "Expected end", "past grace",
                     "business days", "waiting on", "As of"):

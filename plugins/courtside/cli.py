@@ -466,14 +466,16 @@ def status(args: argparse.Namespace) -> int:
                    _("State"), _("Next"), _("Expected end"), _("Decisions"), _("Moved")):
         table.add_column(column, overflow="fold")
 
-    def step_text(step: Milestone | None) -> str:
-        return shown(f"{isolated(step.title)} ({words.short_date(step.due)})") if step else "—"
+    def step_text(step: Milestone | None, moved: dt.date | None = None) -> str:
+        # A current step others' delays moved: from its agreed date to the one it is counted against.
+        when = words.short_date(step.due) + (f" → {words.short_date(moved)}" if moved else "") if step else ""
+        return shown(f"{isolated(step.title)} ({when})") if step else "—"
     for row in rows:
         end = row.expected_end
         table.add_row(
             shown(row.client.name), shown(row.title), shown(row.ball_name or "—"),
             str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
-            step_text(row.state.current),
+            step_text(row.state.current, row.moved_due),
             f"[{colours.get(row.due_kind, 'dim')}]{shown(row.due_text)}[/]",
             step_text(row.next_milestone),
             (words.short_date(end, year=True)

@@ -90,6 +90,14 @@ class StudioRow:
         return _("%(state)s, past grace") % {"state": state} if due.past_grace else state
 
     @property
+    def moved_due(self) -> dt.date | None:
+        """The date the current step is late or due against when others'
+        delays or approved changes moved it from its agreed one (the panel's
+        "Due Tue 10 Nov 2026, moved from Fri 6 Nov 2026"); None when not moved."""
+        due, step = self.state.due, self.state.current
+        return due.date if due and step and due.date and due.date != step.due else None
+
+    @property
     def next_milestone(self) -> Milestone | None:
         """The step after the current one: what comes next."""
         open_steps = [m for m in self.project.milestones if m.done is None]
@@ -142,6 +150,7 @@ class StudioRow:
             "waiting_days": self.state.waiting_days,
             "current_step": step.title if step else None,
             "current_due": _iso(step.due) if step else None,
+            "current_due_moved_to": _iso(self.moved_due),
             "due_state": self.due_kind,
             "days": self.state.due.business_days if self.state.due else None,
             "past_grace": bool(self.state.due and self.state.due.past_grace),
