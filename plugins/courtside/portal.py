@@ -528,8 +528,9 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
             slip=state.slips.get(m.id),
             # Late against the date it was expected by, once others' delays
             # moved it; in a paused (or complete) project nobody works to a date.
-            late_days=0 if m.done or state.phase != "active" else max(calendars[m.owner].business_days_between(
-                state.expected[m.id].date if m.id in state.expected else m.due, today), 0),
+            late_days=0 if m.done or state.phase != "active" else max(
+                calendars[m.owner].business_days_between(
+                    state.expected[m.id].date if m.id in state.expected else m.due, today), 0),
             note=render_markdown(m.note),
             expected=state.expected.get(m.id),
             words=words,
