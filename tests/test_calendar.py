@@ -411,12 +411,30 @@ def test_moved_milestones_sit_on_their_expected_dates_and_keep_the_agreed_one(fo
 
 
 
+# Mon 23 Nov. Late: the client's Content (due Mon 2 Nov) is still open, the
+# studio did Build ahead of it; Launch still waits for Content, so it keeps
+# its 5 planned business days after today: Mon 30 Nov, not Fri 13 Nov, ten
+# days ago. Moved: the studio finished Design late, so Content (due Mon 16
+# Nov) is expected Fri 4 Dec and is not late; Launch keeps its 1 planned
+# business day after that: Mon 7 Dec, not Wed 18 Nov, "3 business days past due".
+DONE_AHEAD = {
+    "late": ("""\
+              - {id: content, title: Content, owner: client, due: 2026-11-02}
+              - {id: build, title: Build, owner: studio, due: 2026-11-06, done: 2026-11-05}
+              - {id: launch, title: Launch, owner: client, due: 2026-11-13}""", dt.date(2026, 11, 30), 11),
+    "moved": ("""\
+              - {id: design, title: Design, owner: studio, due: 2026-11-02, done: 2026-11-20}
+              - {id: content, title: Content, owner: client, due: 2026-11-16}
+              - {id: build, title: Build, owner: studio, due: 2026-11-17, done: 2026-11-12}
+              - {id: launch, title: Launch, owner: client, due: 2026-11-18}""", dt.date(2026, 12, 7), 13),
+}
+
+
 @pytest.mark.e2e
-def test_a_step_done_ahead_of_a_late_one_moves_nothing_into_the_past(empty_site, courtside):
-    # Mon 23 Nov: the client's Content (due Mon 2 Nov) is still open, the
-    # studio did Build ahead of it. Launch still waits for Content: the page,
-    # the feed, the dashboard and status all expect it Mon 30 Nov (its 5
-    # planned business days after today), none on Fri 13 Nov, ten days ago.
+@pytest.mark.parametrize("case", DONE_AHEAD)
+def test_a_step_done_ahead_of_the_current_one_moves_nothing_into_the_past(empty_site, courtside, case):
+    # The page, the feed, the dashboard and status all agree.
+    milestones, expected, slip = DONE_AHEAD[case]
     (empty_site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
     empty_site.write_client("zeit", f"""\
         name: Zeit KG
@@ -427,22 +445,22 @@ def test_a_step_done_ahead_of_a_late_one_moves_nothing_into_the_past(empty_site,
             token: {TOKEN}
             agreement: {{template: plain}}
             milestones:
-              - {{id: content, title: Content, owner: client, due: 2026-11-02}}
-              - {{id: build, title: Build, owner: studio, due: 2026-11-06, done: 2026-11-05}}
-              - {{id: launch, title: Launch, owner: client, due: 2026-11-13}}
+{milestones}
         """)
     result = empty_site.build(epoch=EPOCH - 12 * 3600)  # Mon 23 Nov, 14:00 in Kiritimati
     assert result.returncode == 0, result.stdout + result.stderr
     launch = events_by_id(parse(empty_site.output / "p" / TOKEN / "calendar.ics"))["launch"]
-    assert launch.decoded("dtstart") == dt.date(2026, 11, 30)
+    assert launch.decoded("dtstart") == expected
     assert launch["summary"] == "Zeit KG: Launch (expected)"
     [row] = [r for r in empty_site.portal(TOKEN).select(".schedule tbody tr") if "Launch" in text_of(r)]
-    assert "Mon 30 Nov 2026 +11 business days" in text_of(row)
+    shown = f"{expected:%a} {expected.day} {expected:%b %Y}"
+    assert f"{shown} +{slip} business days" in text_of(row) and "past due" not in text_of(row)
     dashboard = (empty_site.output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8")
-    assert '<time datetime="2026-11-30">Mon 30 Nov 2026</time>' in dashboard
+    assert f'<time datetime="{expected}">{shown}</time>' in dashboard
     status = courtside(empty_site, "status", "--json", epoch=EPOCH - 12 * 3600)
     [row] = json.loads(status.stdout)
-    assert (row["expected_end"], row["end_slip_days"]) == ("2026-11-30", 11)
+    assert (row["expected_end"], row["end_slip_days"]) == (str(expected), slip)
+
 
 @pytest.mark.e2e
 def test_a_time_the_clocks_skip_is_stated_as_the_time_it_really_is(empty_site):

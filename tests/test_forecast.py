@@ -144,6 +144,26 @@ def test_a_step_done_ahead_of_a_late_one_does_not_free_what_follows():
     assert moved_text(launch, NAMES) == "11 business days later because Content (Acme Corp) is late"
     assert (state.expected_end, state.end_slip_days) == (D(2026, 11, 30), 11)
 
+
+def test_a_step_done_ahead_of_a_moved_one_does_not_free_what_follows():
+    # The studio finished Design 14 business days late, so the client's
+    # Content, due Mon 16 Nov, is expected Fri 4 Dec: not late on Mon 23 Nov.
+    # The studio did Build ahead of it; Launch still waits for Content, so it
+    # cannot be expected on Wed 18 Nov, in the past: it keeps its 1 planned
+    # business day after Content's expected date, for Design's reason.
+    plan = project(step("design", "studio", D(2026, 11, 2), D(2026, 11, 20)),
+                   step("content", "client", D(2026, 11, 16)),
+                   step("build", "studio", D(2026, 11, 17), D(2026, 11, 12)),
+                   step("launch", "client", D(2026, 11, 18)))
+    state = project_state(plan, D(2026, 11, 23))
+    assert state.due.kind == "on_time" and state.expected["content"].date == D(2026, 12, 4)
+    launch = state.expected["launch"]
+    assert (launch.date, launch.shift) == (D(2026, 12, 7), 13)
+    assert moved_text(launch, NAMES) == \
+        "13 business days later because Design (Northwind Studio) was finished late"
+    assert (state.expected_end, state.end_slip_days) == (D(2026, 12, 7), 13)
+
+
 # --- properties ---------------------------------------------------------------------
 
 CALENDAR_CHOICES = [PLAIN, working_calendar("DE-BY"),
@@ -215,7 +235,12 @@ def test_no_step_but_a_late_current_one_is_expected_before_today(case, data, stu
     state = project_state(plan, today, calendars)
     for forecast in state.expected.values():
         if forecast.milestone is not state.current:
-            assert forecast.date >= today
+            # Not one of its owner's business days before today, nor before
+            # the current step's expected date, late or not (a date moved by
+            # no business day stays its due date: Fri 2 Oct on Sat 3 Oct).
+            calendar = calendars[forecast.milestone.owner]
+            assert calendar.business_days_between(today, forecast.date) >= 0
+            assert calendar.business_days_between(state.expected[state.current.id].date, forecast.date) >= 0
         assert sum(cause.days for cause in forecast.causes) == forecast.shift
 
 def without_lateness(case, calendar):

@@ -12,7 +12,9 @@ only ever moves a date later. The rule, for milestones in listed order:
   would move by no business day stays the due date;
 - the current step holds up what follows until it is done: once today is
   past its expected date, the steps after it keep their planned length
-  after today, even after a step done ahead of it.
+  after today; and a step done ahead of it frees nothing after it: what
+  follows keeps its planned length after the current step's expected date
+  (or after today, once that is past).
 
 What others' delays and approved changes move is moved for its owner too:
 the current step is late against its expected date, not against an agreed
@@ -135,9 +137,10 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
     # of its move is that lateness, counted on its own calendar.
     late_from: dt.date | None = None
     holdup: Cause | None = None
-    # The current step once today is past its expected date: nothing after
-    # it can be expected before today, not even after a step done ahead of it.
-    holding: Cause | None = None
+    # What the current step holds up: the date nothing after it can be
+    # expected before (today once it is late, else its expected date), not
+    # even after a step done ahead of it, and why that date moved.
+    holding: tuple[dt.date, list[Cause]] | None = None
     for milestone in project.milestones:
         calendar = calendars[milestone.owner]
         base = without = milestone.due
@@ -165,8 +168,8 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
         late_from = holdup = None
         if milestone.done is not None:
             anchor, carried = milestone.done, causes
-            if holding is not None and today > anchor:  # done ahead of the step holding things up
-                anchor, carried = today, causes or [holding]
+            if holding is not None and holding[0] > anchor:  # done ahead of the step holding things up
+                anchor, carried = holding[0], causes or holding[1]
             if milestone.done > base:
                 own = calendar.business_days_between(milestone.due, milestone.done)
                 late_from, holdup = base, Cause("finished_late", 0, own, milestone)
@@ -174,9 +177,12 @@ def forecast(project: Project, today: dt.date, calendars: Calendars,
             late = calendar.business_days_between(base, today) if milestone is current else 0
             result[milestone.id] = Expected(milestone, base, shift, tuple(causes), late > 0)
             anchor, carried = base, causes
+            if milestone is current:
+                holding = (base, causes)
             if milestone is current and today > base:  # what follows waits for it
                 anchor, late_from = today, base
                 holdup = Cause("late" if late > 0 else "open", 0, late, milestone)
-                holding = Cause(holdup.kind, 1, late, milestone)  # days: its weight when shared out
+                # days: its weight when shared out
+                holding = (today, [Cause(holdup.kind, 1, late, milestone)])
         previous = milestone
     return result
