@@ -170,6 +170,21 @@ def test_status_as_a_table_is_plain_text_when_piped(site, courtside):
     assert "(6 Nov → 10" in lines[1]  # "10 Nov", folded: the date "overdue by 8" counts from
 
 
+def test_a_project_marked_done_with_steps_left_open_has_no_next_step(site, courtside):
+    # Acme's redesign is marked done while Content, Build and Launch review
+    # are open: status said it was complete and, next to it, that Build and
+    # first review came next, on Fri 4 Dec.
+    acme = site.root / "clients" / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace(
+        "    start: 2026-10-20\n", "    start: 2026-10-20\n    status: done\n", 1), "utf-8")
+    [row] = [r for r in json.loads(courtside(site, "status", "--json").stdout)
+             if r["project"] == "website-redesign"]
+    assert (row["phase"], row["current_step"], row["current_due_moved_to"]) == ("complete", None, None)
+    assert (row["next_milestone"], row["next_due"], row["expected_end"]) == (None, None, None)
+    [line] = [line for line in courtside(site, "status").stdout.splitlines() if "Website redesign" in line]
+    assert "complete" in line and "Build" not in line
+
+
 @pytest.mark.e2e
 def test_no_dashboard_without_a_token_and_a_new_token_replaces_the_old(site):
     conf = site.root / "pelicanconf.py"

@@ -99,7 +99,10 @@ class StudioRow:
 
     @property
     def next_milestone(self) -> Milestone | None:
-        """The step after the current one: what comes next."""
+        """The step after the current one: what comes next; None in a
+        complete project, even one marked done with steps left open."""
+        if self.state.current is None:
+            return None
         open_steps = [m for m in self.project.milestones if m.done is None]
         return open_steps[1] if len(open_steps) > 1 else None
 
