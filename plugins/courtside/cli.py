@@ -18,7 +18,7 @@ from . import edit, studio_init
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history
 from .history import NO_HISTORY
-from .i18n import FSI, PDI, isolated
+from .i18n import BIDI_CONTROLS, FSI, PDI, isolated
 from .invite import invitation
 from .loader import Portfolio, client_from_text, load_client, load_portfolio
 from .model import Milestone, term_sources
@@ -46,7 +46,7 @@ _CONTROL_CHARACTERS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *range(0x
 #: A first strong isolate closed before any other bidirectional control
 #: (``i18n.isolated`` puts a right-to-left name in one): it keeps the rest of
 #: the line in its order, so it is shown as it is, and what it holds checked.
-_ISOLATE = re.compile(f"{FSI}([^\u202a-\u202e\u2066-\u2069]*){PDI}")
+_ISOLATE = re.compile(f"{FSI}([^{BIDI_CONTROLS}]*){PDI}")
 
 
 def _read(settings_file: str, only: list[Path] | None = None
@@ -467,9 +467,11 @@ def status(args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
 
     def step_text(step: Milestone | None, moved: dt.date | None = None) -> str:
+        if step is None:
+            return "—"
         # A current step others' delays moved: from its agreed date to the one it is counted against.
-        when = words.short_date(step.due) + (f" → {words.short_date(moved)}" if moved else "") if step else ""
-        return shown(f"{isolated(step.title)} ({when})") if step else "—"
+        when = words.short_date(step.due) + (f" → {words.short_date(moved)}" if moved else "")
+        return shown(f"{isolated(step.title)} ({when})")
     for row in rows:
         end = row.expected_end
         table.add_row(

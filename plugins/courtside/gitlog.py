@@ -173,7 +173,9 @@ class HistoryUnreadable(OSError):
     """Git could not give the contents of a repository's blobs."""
 
     def __init__(self, root: Path, reason: str) -> None:
-        super().__init__(f"{root}: cannot read the history of the client files: {reason}")
+        #: What is said of the repository, without its path (``reason``: git's own words).
+        self.problem = f"cannot read the history of the client files: {reason}"
+        super().__init__(f"{root}: {self.problem}")
         self.root = root
         self.reason = reason
 
@@ -214,7 +216,7 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     if found is None or b"not a git repository" in found.stderr:
         return None  # no git, or no repository: no history, and nothing to say
     if found.returncode not in (0, 1):  # a repository git will not read ("dubious ownership")
-        raise HistoryUnreadable(folder, _first_line(found.stderr))
+        raise HistoryUnreadable(folder, _refusal(found.stderr))
     lines = found.stdout.decode("utf-8", "surrogateescape").splitlines()
     if len(lines) < 2:
         return None
@@ -307,7 +309,7 @@ def _run_all(folder: Path, commands: list[list[str]]) -> list[bytes]:
         for process, output, errors in started:
             if process.wait() != 0:
                 errors.seek(0)
-                raise HistoryUnreadable(folder, _first_line(errors.read()))
+                raise HistoryUnreadable(folder, _refusal(errors.read()))
             output.seek(0)
             outputs.append(output.read())
         return outputs
@@ -475,7 +477,7 @@ def _save_changes(saved: Path, folder: Path, head: str, changes: list[Change]) -
                          "changes": columns})
 
 
-def _first_line(stderr: bytes) -> str:
+def _refusal(stderr: bytes) -> str:
     """Why git failed, in its own first line, and the command it gives to
     set it right, when it gives one (``git config --global --add
     safe.directory …`` for a checkout owned by another user)."""

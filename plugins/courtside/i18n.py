@@ -83,15 +83,15 @@ _RIGHT_TO_LEFT = frozenset({"R", "AL"})
 #: The bidirectional controls a text can hold (embeddings, overrides and
 #: their end, isolates and their end): each changes the order of what
 #: follows it, so a text with one is isolated whatever its letters.
-_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[{_CONTROLS}]")
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 #: The blocks every such character is in (Hebrew to Arabic Extended-A, their
 #: presentation forms, and the right-to-left scripts beyond the BMP), and the
 #: controls: a text with none of them, such as any German or Russian one, is
 #: passed in one regular expression search rather than asked of character by
 #: character (10 times as fast).
 _MAYBE_RIGHT_TO_LEFT = re.compile(
-    f"[\u0590-\u08ff\u200f{_CONTROLS}\ufb1d-\ufdff\ufe70-\ufefe"
+    f"[\u0590-\u08ff\u200f{BIDI_CONTROLS}\ufb1d-\ufdff\ufe70-\ufefe"
     "\U00010800-\U00010fff\U0001e800-\U0001efff]")
 _ISOLATE_CONTROL = re.compile("([\u2066-\u2069])")
 
@@ -112,8 +112,8 @@ def isolated(text: _Text) -> _Text:
     if text.isascii() or not _MAYBE_RIGHT_TO_LEFT.search(text):
         return text
     if _CONTROL.search(text):
-        return type(text)(FSI + _balanced(text) + PDI)
-    if not any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in text):
+        text = type(text)(_balanced(text))
+    elif not any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in text):
         return text
     return FSI + text + PDI  # type: ignore[return-value]  # str + Markup is Markup
 

@@ -129,8 +129,7 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         try:
             index, kept = site_history(self.options)
         except HistoryUnreadable as error:  # a repository git refuses to read: say so
-            self._history_cut_short(f"cannot read the history of the client files: {error.reason}",
-                                    f"{error}; the portals are built without their history")
+            self._history_cut_short(error.problem, f"{error}; the portals are built without their history")
             return None, None
         if index is not None and index.shallow:
             self._history_cut_short(SHALLOW_CLONE, SHALLOW_CLONE)
