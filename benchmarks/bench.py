@@ -4,6 +4,7 @@ memory, side by side with plain Pelican and Hugo building the same number of pag
     .venv/bin/python benchmarks/bench.py            # N = 100 and 1,000 clients
     .venv/bin/python benchmarks/bench.py --large    # and 3,000
     .venv/bin/python benchmarks/bench.py --profile  # where a one-process build spends its time
+    .venv/bin/python benchmarks/bench.py --parts    # a portal's CPU, part by part, against the target
 
 Each client has three projects of twelve milestones, agreement terms and a
 paper trail (``synthetic.py``), with every feature on: working calendars with
@@ -402,6 +403,70 @@ def profile(root: Path, clients: int, history: bool) -> None:
     print(out.getvalue())
 
 
+#: What ``render.build_client`` calls for each client file, the parts of a
+#: portal's CPU (``--parts``); a part called inside another counts for that one
+#: (the page's own fragments for the page).
+PARTS = {
+    "load_portfolio": "reading and checking the client file (YAML, schema, model)",
+    "kept_history": "its history: past versions read from git, parsed, compared",
+    "build_portal": "the rules, the forecast and the agreement",
+    "render_page": "the page (the theme's Jinja templates)",
+    "milestone_events": "the calendar's events",
+    "portal_calendar": "the calendar feed around them",
+    "updates_feed": "the updates feed",
+    "render_fragment": "the dashboard's row",
+}
+
+
+def parts(root: Path, clients: int) -> None:
+    """The CPU a portal costs, part by part, in a one-process build with no
+    cache, beside what the CPU target allows a whole portal: plain Pelican's
+    CPU per page, times the target."""
+    plain = run(pelican(plain_site(root, clients)), root / "plain")
+    site = courtside_site(root / "parts", clients, workers=1)
+    settings = site / "pelicanconf.py"
+    settings.write_text(settings.read_text("utf-8") + '\nCOURTSIDE["cache"] = False\n', "utf-8")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    os.chdir(site)
+    sys.path.insert(0, str(site / "plugins"))
+    from courtside.build import render
+    spent = dict.fromkeys(PARTS, 0.0)
+    inside: list[str] = []
+
+    def timed(name: str):
+        function = getattr(render, name)
+
+        def part(*args, **kwargs):
+            if inside:  # counted in the part it is called from
+                return function(*args, **kwargs)
+            inside.append(name)
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - start
+                inside.pop()
+        return part
+
+    for name in PARTS:
+        setattr(render, name, timed(name))
+    from pelican import Pelican
+    from pelican.settings import read_settings
+    instance = Pelican(read_settings(str(settings)))
+    start = time.process_time() + _children_cpu()
+    instance.run()
+    total = time.process_time() + _children_cpu() - start
+    portals, per_page = clients * 3, plain.cpu / (clients * 3) * 1000
+    print(f"\n{clients:,} clients, {portals:,} portals, one process, no cache: "
+          f"{total:.2f} s of CPU, {total / portals * 1000:.2f} ms a portal\n")
+    for name, what in PARTS.items():
+        print(f"  {spent[name] / portals * 1000:6.2f} ms  {what}")
+    rest = total - sum(spent.values())
+    print(f"  {rest / portals * 1000:6.2f} ms  the rest: start-up, the git log, writing the site")
+    print(f"\nPlain Pelican: {plain.cpu:.2f} s of CPU for {portals:,} pages, {per_page:.2f} ms a "
+          f"page; the CPU target allows a portal {TARGETS['cpu'] * per_page:.2f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000],
@@ -409,6 +474,9 @@ def main() -> int:
     parser.add_argument("--large", action="store_true", help="also N = 3,000 clients")
     parser.add_argument("--profile", action="store_true",
                         help="profile a one-process build of 100 clients instead")
+    parser.add_argument("--parts", type=int, nargs="?", const=1000, metavar="N",
+                        help="the CPU of a portal's parts in a one-process build of N clients "
+                             "(default 1,000) instead")
     parser.add_argument("--no-history", action="store_true",
                         help="with --profile: the clients without their git history")
     parser.add_argument("--rounds", type=int, default=3,
@@ -421,6 +489,9 @@ def main() -> int:
     try:
         if args.profile:
             profile(root, 100, history=not args.no_history)
+            return 0
+        if args.parts is not None:
+            parts(root, args.parts)
             return 0
         hugo = shutil.which("hugo") is not None
         print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
