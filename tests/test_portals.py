@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import feedparser
+import icalendar
 import pytest
+from test_calendar import ical_js
 
-from helpers import EXAMPLE_TOKENS, assert_no_leaks, text_of
+from helpers import EPOCH, EXAMPLE_TOKENS, STUDIO_TOKEN, assert_no_leaks, text_of
 
 #: Every test reads the examples as a real build wrote them.
 pytestmark = pytest.mark.e2e
@@ -150,6 +153,101 @@ def test_a_paused_project_counts_nobody_late(examples):
     assert "просрочен" not in text_of(page.select_one(".timeline"))
     feed = (examples.output / "p" / token / "calendar.ics").read_text("utf-8")
     assert "просроч" not in feed
+
+
+FINISHED = """\
+name: {name}
+language: {language}
+projects:
+  - id: shop
+    title: Shop
+    token: {token}
+    status: {status}
+    agreement:
+      template: plain
+    milestones:
+      - {{id: design, title: Design, owner: studio, due: 2026-11-06, done: 2026-11-05}}
+      - {{id: content, title: Content, owner: client, due: 2026-11-13}}
+      - {{id: launch, title: Launch, owner: studio, due: 2026-12-04}}
+"""
+FINISHED_TOKENS = {"en": "FinishedShopTokenEnglish", "de": "FinishedShopTokenGerman1"}
+LEFT_OPEN = {"en": "Not done: the project is complete",
+             "de": "Nicht erledigt: Das Projekt ist abgeschlossen"}
+
+
+def test_steps_left_open_in_a_finished_project_are_not_done_not_upcoming(empty_site):
+    # The shop is marked done with Content (past due) and Launch (still
+    # ahead) left open: the page said "Upcoming" for both, and the client's
+    # calendar kept showing a launch that is not coming.
+    site = empty_site
+    (site.root / "content" / "agreements" / "plain.md").write_text("We work well.\n", "utf-8")
+
+    def write(status):
+        for language, token in FINISHED_TOKENS.items():
+            site.write_client(f"finch-{language}", FINISHED.format(
+                name=f"Finch {language}", language=language, token=token, status=status))
+
+    def feed(token):
+        return site.output / "p" / token / "calendar.ics"
+
+    # The day before, still active: each open step is an event to come.
+    write("active")
+    assert site.build(epoch=EPOCH - 86_400).returncode == 0
+    before = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(
+        feed(FINISHED_TOKENS["en"]).read_bytes()).walk("VEVENT")}
+    assert {str(e["STATUS"]) for e in before.values()} == {"CONFIRMED"}
+
+    write("done")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    for language, token in FINISHED_TOKENS.items():
+        page = site.portal(token)
+        rows = [text_of(row) for row in page.select(".schedule tbody tr")]
+        assert [row.endswith(LEFT_OPEN[language]) for row in rows] == [False, True, True], rows
+        assert [row["class"] for row in page.select(".schedule tbody tr")][1:] == [
+            ["row--unfinished"]] * 2
+        schedule = text_of(page.select_one(".schedule"))
+        for word in ("Upcoming", "past due", "Current step", "Anstehend", "überfällig"):
+            assert word not in schedule
+        # The timeline: no red bar, no ring, no expected mark; each open
+        # step's mark says why it stays hollow, and so does the description.
+        for timeline in page.select("svg.timeline"):
+            assert not timeline.select(".tl-overdue, .tl-ring, .tl-expected")
+            marks = timeline.select(".tl-mark")
+            assert ["tl-unfinished" in m["class"] for m in marks] == [False, True, True]
+            assert [m.title.get_text() if m.title else None for m in marks] == [
+                None, LEFT_OPEN[language], LEFT_OPEN[language]]
+            assert LEFT_OPEN[language] in timeline.select_one("desc").get_text()
+
+    # The feed: the open steps are cancelled, on their agreed days, and say why.
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(
+        feed(FINISHED_TOKENS["en"]).read_bytes()).walk("VEVENT")}
+    assert sorted(events) == sorted(before)  # the same events, updated in place
+    status = {uid.split(".")[2].split("@")[0]: str(e["STATUS"]) for uid, e in events.items()}
+    assert status == {"design": "CONFIRMED", "content": "CANCELLED", "launch": "CANCELLED"}
+    for uid, event in events.items():
+        # Calendar apps take an event again only when its SEQUENCE rose.
+        assert event["SEQUENCE"] > before[uid]["SEQUENCE"]
+        left_open = str(event["STATUS"]) == "CANCELLED"
+        assert (f"State: {LEFT_OPEN['en']}" in str(event["DESCRIPTION"])) is left_open
+        assert "expected" not in str(event["SUMMARY"])
+        assert "VALARM" not in event.to_ical().decode()
+    assert events["finch-en.shop.launch@courtside"].decoded("DTSTART") == dt.date(2026, 12, 4)
+    german = feed(FINISHED_TOKENS["de"]).read_text("utf-8")
+    assert german.count("STATUS:CANCELLED") == 2 and LEFT_OPEN["de"] in german.replace("\r\n ", "")
+    # Mozilla's ical.js reads them cancelled too, and so does the studio's combined feed.
+    [read] = ical_js(feed(FINISHED_TOKENS["en"]))
+    assert {e["uid"].split(".")[2].split("@")[0]: e["status"] for e in read["events"]} == status
+    combined = icalendar.Calendar.from_ical(
+        (site.output / "studio" / STUDIO_TOKEN / "calendar.ics").read_bytes())
+    assert sorted(str(e["STATUS"]) for e in combined.walk("VEVENT")) == ["CANCELLED"] * 4 + ["CONFIRMED"] * 2
+
+    # The updates feed tells the step done, and nothing of the open ones
+    # (the studio's notice from the settings is there too).
+    atom = feedparser.parse((site.output / "p" / FINISHED_TOKENS["en"] / "updates.atom").read_bytes())
+    titles = [entry.title for entry in atom.entries]
+    assert "Done: Design" in titles
+    assert not [t for t in titles if "Content" in t or "Launch" in t or "Upcoming" in t]
 
 
 def test_done_shows_the_project_complete(examples):

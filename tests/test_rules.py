@@ -16,6 +16,7 @@ from courtside.rules import (
     project_state,
     since,
     slip,
+    step_state,
 )
 
 D = dt.date
@@ -154,6 +155,26 @@ def test_a_paused_project_has_no_ball_in_court():
     assert state.phase == "paused"
     assert state.ball is None and state.due is None
     assert state.current.title == "A"
+
+
+def states(p):
+    state = project_state(p, NEXT_MON)
+    return [step_state(m, state) for m in p.milestones]
+
+
+def test_each_step_is_done_current_or_upcoming():
+    steps = step("A", done=MON), step("B", due=MON), step("C"), step("D", done=TUE)
+    assert states(project(*steps)) == ["done", "current", "upcoming", "done"]
+    # A paused project keeps its current step and what comes after it.
+    assert states(project(*steps, status="paused")) == ["done", "current", "upcoming", "done"]
+
+
+def test_steps_left_open_in_a_project_marked_done_are_unfinished():
+    # Neither current nor upcoming (nor late): nothing is still coming.
+    p = project(step("A", done=MON), step("B", due=MON), step("C", due=D(2026, 12, 4)),
+                status="done")
+    assert states(p) == ["done", "unfinished", "unfinished"]
+    assert states(project(step("A", done=MON), step("B", done=TUE), status="done")) == ["done", "done"]
 
 
 # --- due state ----------------------------------------------------------------------

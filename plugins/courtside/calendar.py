@@ -10,6 +10,8 @@ without ever duplicating an event or showing a date a day off:
   UTC, which every parser reads the same way (no VTIMEZONE to misread);
 - ``SEQUENCE`` rises with each build's moment (see ``revision``), DTSTAMP is
   the build's moment in UTC, so two builds of one commit are byte-identical;
+- a step left open in a project marked done is ``STATUS:CANCELLED``, and
+  its description says why (``ScheduleRow.status``);
 - the client's reminders (``reminders: [2d, 1d]``) are VALARMs on the
   client's own open steps, in the client's feed only.
 """
@@ -205,7 +207,9 @@ def milestone_events(portal: Portal, row: ScheduleRow, *prefixes: str) -> tuple[
         ("UID", event_uid(client.id, portal.project.id, milestone.id)),
         ("SEQUENCE", str(revision(portal.updated))),
         ("DESCRIPTION", escaped_text("\n".join(lines))),
-        ("STATUS", "CONFIRMED"),
+        # A step left open in a finished project is not coming: calendar
+        # apps strike a cancelled event through or leave it out (RFC 5545 3.8.1.11).
+        ("STATUS", "CANCELLED" if row.state == "unfinished" else "CONFIRMED"),
         ("TRANSP", "TRANSPARENT"),  # a deadline does not block anyone's time
         *([("URL", vUri(portal.url))] if portal.url else []),
     ])

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
@@ -38,19 +37,19 @@ from .rules import (
     Calendars,
     ProjectState,
     Slip,
+    StepState,
     local_due_time,
     project_state,
     reminded,
+    step_state,
 )
 from .workdays import WorkingCalendar, region_name
-
-RowState = Literal["done", "current", "upcoming"]
 
 
 @dataclass(frozen=True)
 class ScheduleRow:
     milestone: Milestone
-    state: RowState
+    state: StepState
     slip: Slip | None
     #: Business days past due for a milestone that is not done, else 0.
     late_days: int
@@ -84,6 +83,8 @@ class ScheduleRow:
             if self.slip.kind == "late":
                 return "late", _("Done, late by %(days)s") % {"days": days}
             return "done", _("Done, early by %(days)s") % {"days": days}
+        if self.state == "unfinished":
+            return "unfinished", _("Not done: the project is complete")
         days = self.words.business_days(self.late_days)
         if self.state == "current":
             if self.late_days:
@@ -519,12 +520,11 @@ def build_portal(client: Client, project: Project, *, today: dt.date, updated: d
     ``studio_reminders`` the studio-wide ones (``COURTSIDE["notices"]``,
     ``["reminders"]``)."""
     state = project_state(project, today, calendars)
-    current = state.current
     words = words_of(client.language_of(project))
     schedule = tuple(
         ScheduleRow(
             milestone=m,
-            state="done" if m.done else "current" if m is current else "upcoming",
+            state=step_state(m, state),
             slip=state.slips.get(m.id),
             # Late against the date it was expected by, once others' delays
             # moved it; in a paused (or complete) project nobody works to a date.

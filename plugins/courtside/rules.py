@@ -267,6 +267,23 @@ def project_state(project: Project, today: dt.date,
                         if end_date else None, starts)
 
 
+StepState = Literal["done", "current", "upcoming", "unfinished"]
+
+
+def step_state(milestone: Milestone, state: ProjectState) -> StepState:
+    """How one milestone of the project ``state`` describes stands: done;
+    the current step (of an active or a paused project); still to come; or
+    unfinished, left open in a project marked done: neither late nor to
+    come, so the page, the feed and the studio's rows say nothing is."""
+    if milestone.done is not None:
+        return "done"
+    if state.phase == "complete":
+        return "unfinished"
+    # By id: a state the build kept (``summary``) holds a copy of its step.
+    current = state.current
+    return "current" if current is not None and milestone.id == current.id else "upcoming"
+
+
 def reminded(milestone: Milestone, state: ProjectState) -> bool:
     """Whether the client's reminders go on ``milestone``'s calendar event:
     the client's own steps not done yet, in an active project; never the

@@ -15,7 +15,7 @@ from .filters import SOURCE_WORDS, Words
 from .i18n import isolated
 from .model import Client, Milestone, Party, Project
 from .portal import ShownNotice, shown_notices
-from .rules import ProjectState
+from .rules import ProjectState, step_state
 
 _PHASE_ORDER = {"active": 0, "paused": 1, "complete": 2}
 
@@ -100,11 +100,10 @@ class StudioRow:
     @property
     def next_milestone(self) -> Milestone | None:
         """The step after the current one: what comes next; None in a
-        complete project, even one marked done with steps left open."""
-        if self.state.current is None:
-            return None
-        open_steps = [m for m in self.project.milestones if m.done is None]
-        return open_steps[1] if len(open_steps) > 1 else None
+        complete project, even one marked done with steps left open (they
+        are unfinished, not to come: ``rules.step_state``)."""
+        return next((m for m in self.project.milestones if step_state(m, self.state) == "upcoming"),
+                    None)
 
     @property
     def open_changes(self) -> int:

@@ -3,7 +3,8 @@
 One row per milestone on a shared date axis, in the order the work happens.
 Shape and fill say what colour also says, so no state is shown by colour
 alone: a square is the studio's step, a circle the client's; filled is done,
-hollow is still to do; the current step has a ring; a red bar runs from a
+hollow is still to do (grey, and saying so in its tooltip, when a project
+marked done left it open); the current step has a ring; a red bar runs from a
 missed due date to today; a date the forecast moved keeps its agreed mark,
 with a dashed line to a dashed mark on the expected date; faint week
 ticks mark the first day of the week where the client's locale starts it, on
@@ -30,7 +31,7 @@ from markupsafe import Markup, escape
 
 from .filters import shortened
 from .i18n import isolated
-from .portal import Portal
+from .portal import Portal, ScheduleRow
 
 
 @dataclass(frozen=True)
@@ -147,12 +148,24 @@ def _across(css: str, x: float, top: float, bottom: float, gaps: list[tuple[int,
             for a, b in pieces if b > a]
 
 
-def _mark(owner: str, state: str, at: float, mid: float) -> str:
-    """A square for the studio's steps, a circle for the client's."""
-    if owner == "studio":
-        return (f'<rect class="tl-mark tl-{owner} tl-{state}" x="{at - 6}" y="{mid - 6}" '
-                f'width="12" height="12" rx="2"/>')
-    return f'<circle class="tl-mark tl-{owner} tl-{state}" cx="{at}" cy="{mid}" r="6.5"/>'
+def _mark(owner: str, state: str, at: float, mid: float, title: str | None = None) -> str:
+    """A square for the studio's steps, a circle for the client's; with
+    ``title``, what the mark means in words (a tooltip)."""
+    tag, where = ("rect", f'x="{at - 6}" y="{mid - 6}" width="12" height="12" rx="2"') \
+        if owner == "studio" else ("circle", f'cx="{at}" cy="{mid}" r="6.5"')
+    attributes = f'class="tl-mark tl-{owner} tl-{state}" {where}'
+    if title is None:
+        return f"<{tag} {attributes}/>"
+    return f"<{tag} {attributes}><title>{escape(title)}</title></{tag}>"
+
+
+def _step_mark(row: ScheduleRow, at: float, mid: float) -> str:
+    """A step's own mark: filled once done, hollow while open; hollow too
+    when left open in a finished project, and then it says so."""
+    owner = row.milestone.owner
+    if row.state == "unfinished":
+        return _mark(owner, "unfinished", at, mid, row.status[1])
+    return _mark(owner, "done" if row.milestone.done else "open", at, mid)
 
 
 def _month_name(parts: list[str], label: str, at: float, named_to: float, layout: Layout) -> float:
@@ -225,14 +238,13 @@ def timeline_svg(portal: Portal, layout: Layout) -> Markup:
             a, b = sorted((x(m.due), x(m.done)))
             parts.append(f'<line class="tl-slip" x1="{a}" y1="{mid}" x2="{b}" y2="{mid}"/>')
         at = x(m.done or m.due)
-        state = "done" if m.done else "open"
         if row.expected is not None and row.expected.moved:  # agreed mark stays; dashed to expected
             later = x(row.expected.date)
             parts.append(f'<line class="tl-shift" x1="{at}" y1="{mid}" x2="{later}" y2="{mid}"/>')
             parts.append(_mark(owner, "expected", later, mid))
         if row.state == "current":
             parts.append(f'<circle class="tl-ring" cx="{at}" cy="{mid}" r="11"/>')
-        parts.append(_mark(owner, state, at, mid))
+        parts.append(_step_mark(row, at, mid))
 
     parts += _across("tl-today", x(today), _AXIS - 4, height - 4, gaps)
     anchor = "end" if x(today) > right - 40 else "start"
@@ -270,6 +282,9 @@ def describe(portal: Portal) -> str:
                   "days": words.business_days(current.late_days)}
         text += " " + (_("Current step: %(step)s, for %(party)s, overdue by %(days)s.")
                        if current.late_days else _("Current step: %(step)s, for %(party)s.")) % values
+    unfinished = next((row for row in rows if row.state == "unfinished"), None)
+    if unfinished is not None:
+        text += " " + unfinished.status[1] + "."
     end = portal.state.end
     if end is not None and end.moved:
         text += " " + _("%(milestone)s now expected %(date)s, %(days)s later than agreed.") % {

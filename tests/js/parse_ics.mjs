@@ -22,6 +22,7 @@ const result = process.argv.slice(2).map((path) => {
       end: component.hasProperty("dtend") ? when(event.endDate) : null,
       sequence: event.sequence,
       transp: component.getFirstPropertyValue("transp"),
+      status: component.getFirstPropertyValue("status"),
     };
   });
   return {
