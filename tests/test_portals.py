@@ -171,8 +171,8 @@ projects:
       - {{id: launch, title: Launch, owner: studio, due: 2026-12-04}}
 """
 FINISHED_TOKENS = {"en": "FinishedShopTokenEnglish", "de": "FinishedShopTokenGerman1"}
-LEFT_OPEN = {"en": "Not done: the project is complete",
-             "de": "Nicht erledigt: Das Projekt ist abgeschlossen"}
+LEFT_OPEN = {"en": "Not done (project complete)",
+             "de": "Nicht erledigt (Projekt abgeschlossen)"}
 
 
 def test_steps_left_open_in_a_finished_project_are_not_done_not_upcoming(empty_site):

@@ -84,7 +84,7 @@ class ScheduleRow:
                 return "late", _("Done, late by %(days)s") % {"days": days}
             return "done", _("Done, early by %(days)s") % {"days": days}
         if self.state == "unfinished":
-            return "unfinished", _("Not done: the project is complete")
+            return "unfinished", _("Not done (project complete)")
         days = self.words.business_days(self.late_days)
         if self.state == "current":
             if self.late_days:
