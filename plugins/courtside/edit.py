@@ -24,6 +24,7 @@ import difflib
 import io
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from .loader import CLIENT_ID, CLIENT_SUFFIX, not_a_file, not_a_folder, slugify
 from .problems import Problem, display_path
 from .schema import SCHEMA_FILE
 from .tokens import new_token
-from .yamlsource import KeyPath, format_path, read_document
+from .yamlsource import KeyPath, control_character, format_path, read_document
 
 
 class EditError(Exception):
@@ -463,10 +464,13 @@ def _add_project(path: Path, text: str, newline: str, project_id: str, title: st
 
 
 def _text(value: str, what: str) -> str:
-    """A name or title as given, on one line; never empty."""
+    """A name or title as given, on one line; never empty, and nothing the
+    file could not hold or a page not show."""
     value = " ".join(value.split())
     if not value:
         raise EditError(f"the {what} must not be empty")
+    if why := control_character(value):
+        raise EditError(f"the {what} {why}")
     return value
 
 
@@ -568,7 +572,7 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
     name, title = _text(name, "name"), _text(title, "title")
     token = new_token()
     dump = YAML(typ="safe", pure=True)
-    dump.width = 4096
+    dump.width = sys.maxsize  # one line, however long: the template indents it
 
     def scalar(value: str) -> str:
         out = io.StringIO()
