@@ -77,7 +77,9 @@ def _editing(path: Path) -> Iterator[tuple[str, str]]:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 raise EditError(f"{path} is not UTF-8 text; fix it first (courtside check)") from None
-            yield text.replace("\r\n", "\n"), "\r\n" if "\r\n" in text else "\n"
+            # CRLF, or a CR alone (old Mac files, which YAML reads too).
+            newline = "\r\n" if "\r\n" in text else "\r" if "\n" not in text and "\r" in text else "\n"
+            yield text.replace(newline, "\n"), newline
     except files.Busy:
         raise EditError(f"another command is editing {path} right now; nothing was changed, "
                         "try again when it has finished") from None
@@ -87,10 +89,22 @@ def _parse(path: Path, text: str) -> tuple[YAML, CommentedMap]:
     try:
         yaml = _round_trip(text)
         data = yaml.load(text)
-    except YAMLError:  # said as `courtside check` says it, at its line
-        problems = read_document(text, display_path(path))[1]
-        where = problems[0] if problems else f"{display_path(path)}: not valid YAML"
-        raise EditError(f"{where}; fix it first (courtside check), nothing was changed") from None
+    except YAMLError as error:
+        document, problems = read_document(text, display_path(path))
+        if document is None or problems:  # said as `courtside check` says it, at its line
+            where = problems[0] if problems else f"{display_path(path)}: not valid YAML"
+            raise EditError(f"{where}; fix it first (courtside check), nothing was changed") from None
+        # YAML allows a tab where it separates (`due:<tab>2026-…`, `…<tab># note`);
+        # ruamel.yaml does not. A space in its place keeps every line and column,
+        # which is all the edits take from it: they splice into the text as written.
+        try:
+            yaml = _round_trip(text.replace("\t", " "))
+            data = yaml.load(text.replace("\t", " "))
+        except YAMLError:
+            mark = getattr(error, "problem_mark", None)
+            where = f"{display_path(path)}:{mark.line + 1}:{mark.column + 1}" if mark else display_path(path)
+            raise EditError(f"{where}: this command cannot read what the build reads here "
+                            "(edit the file by hand); nothing was changed") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("projects"), CommentedSeq):
         raise EditError(f"{path} has no list of projects; fix it first (courtside check)")
     return yaml, data
