@@ -301,6 +301,18 @@ TextDatesLoader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
+def test_a_raw_control_character_is_named_at_its_line_in_one_line(empty_site, courtside):
+    """Typed into a comment, where YAML forbids it too: `check` named line 1,
+    column 1 and added the parser's own second line ('in "<unicode string>",
+    position 78')."""
+    empty_site.write_client("acme", "name: Acme\n# Bell\x07 & Co\nprojects: []\n")
+    result = courtside(empty_site, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "clients/acme.yaml:2:7: not valid YAML: control characters are not allowed (U+0007); "
+        "remove it or retype the text")
+
+
 def test_a_control_character_is_an_error_at_its_line_not_a_crashed_build(tmp_path):
     # Word's line break (U+000B) pasted into a title: no page or feed (XML) can carry it.
     from courtside.loader import load_client

@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 
 import pytest
 
@@ -117,7 +118,7 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
             [line[1:] for line in diff if line.startswith("+")])
 
 
-@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
 @pytest.mark.parametrize("text, argv, removed, added", EDITS,
                          ids=[f"{'block' if t is BLOCK else 'flow'}-{' '.join(a[0:1] + a[3:])}"
                               for t, a, *_ in EDITS])
@@ -129,11 +130,39 @@ def test_an_edit_changes_exactly_the_lines_it_means(empty_site, courtside, text,
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1 and "clients/gamma.yaml:" in result.stdout
     data = path.read_bytes()
-    if newline == "\r\n":
-        assert b"\n" not in data.replace(b"\r\n", b"")
-    assert changed_lines(text, data.decode().replace("\r\n", "\n")) == (removed, added)
+    # Every line still ends as the file's lines end (old Mac files: a CR alone).
+    assert not {b"\r", b"\n"} & set(re.findall(rb"[\r\n]", data.replace(newline.encode(), b"")))
+    assert changed_lines(text, data.decode().replace(newline, "\n")) == (removed, added)
     check = courtside(empty_site, "check", "--format", "json")
     assert json.loads(check.stdout) == [], check.stdout
+
+
+def test_a_tab_where_yaml_allows_one_does_not_stop_an_edit(empty_site, courtside):
+    """A tab after a key's colon or before a comment is YAML: `courtside check`
+    and the build read it, ruamel.yaml does not. The commands edit such a file
+    as any other (they used to call it "not valid YAML" and send the studio to
+    `courtside check`, which found nothing), and keep its tabs."""
+    text = (BLOCK.replace("    token: Gx8", "    token:\tGx8")
+            .replace("due: 2026-11-20   # Kim", "due: 2026-11-20\t# Kim")
+            .replace('status: "proposed"   # waiting', 'status: "proposed"\t# waiting'))
+    path = empty_site.clients / "gamma.yaml"
+    path.write_text(text, "utf-8")
+    assert courtside(empty_site, "check").returncode == 0
+    for argv, removed, added in [
+            (["done", "gamma", "shop", "content"], [], ["        done: 2026-11-23"]),
+            (["decide", "gamma", "shop", "2", "--approved"],
+             ['          status: "proposed"\t# waiting for Kim'],
+             ['          status: "approved"\t# waiting for Kim', "          decided: 2026-11-23"]),
+            (["rotate", "gamma", "shop"], ["    token:\tGx8qW3rT5yU7iO9pA1sD2f"], None)]:
+        path.write_text(text, "utf-8")
+        result = courtside(empty_site, *argv)
+        assert result.returncode == 0, result.stderr
+        lines = changed_lines(text, path.read_text("utf-8"))
+        if added is None:  # a fresh token, where the old one stood
+            assert lines[0] == removed and re.fullmatch(r"    token:\t[\w-]{22}", lines[1][0])
+        else:
+            assert lines == (removed, added)
+        assert courtside(empty_site, "check").returncode == 0
 
 
 def test_the_lines_printed(empty_site, courtside):

@@ -85,12 +85,33 @@ def test_no_temporary_file_is_left_behind(gamma):
     (["new", "delta", "--name", "   "], "the name must not be empty"),
     (["new", "delta", "--name", "Delta", "--title", " "], "the title must not be empty"),
     (["add-project", "gamma", "app", "--title", ""], "the title must not be empty"),
+    # Pasted from a terminal or a word processor: no YAML file may hold a raw
+    # control character, and no page could show one.
+    (["new", "delta", "--name", "Bell\a Co"],
+     "the name holds a control character (U+0007"),
+    (["new", "delta", "--name", "Delta", "--title", "\x1b[31mRed"],
+     "the title holds a control character (U+001B"),
+    (["add-project", "gamma", "app", "--title", "Delete\x7f"],
+     "the title holds a control character (U+007F"),
 ])
 def test_empty_names_and_titles_are_refused(gamma, capsys, argv, words):
     before = gamma.read_bytes()
     assert run(*argv) == 1
     assert words in capsys.readouterr().err
     assert gamma.read_bytes() == before and not (gamma.parent / "delta.yaml").exists()
+
+
+def test_new_writes_a_long_name_and_title_that_check_reads_back(gamma, capsys):
+    """A name longer than the YAML writer's line width (4,096) was folded onto
+    a second line at the left margin: `new` wrote a file nothing could read."""
+    import yaml
+
+    name = " ".join(["Wörd"] * 1000)  # 5,000 characters
+    assert run("new", "delta", "--name", name, "--title", f"{name}!") == 0
+    capsys.readouterr()
+    assert run("check") == 0, capsys.readouterr()
+    data = yaml.safe_load((gamma.parent / "delta.yaml").read_text("utf-8"))
+    assert (data["name"], data["projects"][0]["title"]) == (name, f"{name}!")
 
 
 def test_an_edit_while_another_holds_the_file_changes_nothing(gamma, capsys):

@@ -227,3 +227,32 @@ def test_an_output_folder_that_cannot_be_renamed_gets_its_contents_replaced(tmp_
     assert tree(output) == {"index.html": b"new"} and (output / "p" / "new").is_dir()
     assert sorted(p.name for p in output.iterdir()) == ["index.html", "p"]
     assert not fresh.exists()
+
+
+def _loading_courtside(pid: int) -> bool:
+    """Whether the process has got as far as loading Courtside's YAML
+    parser: past Python's own start, in the middle of the command's imports."""
+    try:
+        return "_yaml" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return True  # it has ended already: nothing left to wait for
+
+
+@pytest.mark.e2e
+def test_ctrl_c_while_the_command_is_loading_ends_it_as_any_interrupt(site):
+    """The installed `courtside` takes a noticeable part of a second to load
+    (Pelican, ruamel.yaml, jsonschema, Babel). Ctrl-C then, as a studio
+    presses it on seeing the wrong command, printed Python's traceback and
+    ended by the signal, where the README promises `courtside: interrupted`
+    and exit 130."""
+    script = Path(sys.executable).with_name("courtside")
+    for _ in range(3):
+        command = subprocess.Popen([str(script), "status"], cwd=site.root, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)})
+        deadline = time.monotonic() + 30
+        while not _loading_courtside(command.pid) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        command.send_signal(signal.SIGINT)
+        _, err = command.communicate(timeout=60)
+        assert (command.returncode, err) in ((130, "courtside: interrupted\n"), (0, "")), err

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import Any, TypedDict
 
+from courtside_command import INTERRUPTED
+
 from . import edit, studio_init
 from .filters import words_of
 from .gitlog import HistoryUnreadable, client_history
@@ -749,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         # Edits are written in one step: an interrupt leaves the old file.
-        print("courtside: interrupted", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`courtside links | head -1`): nothing more to say.

@@ -24,6 +24,7 @@ import difflib
 import io
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from .loader import CLIENT_ID, CLIENT_SUFFIX, not_a_file, not_a_folder, slugify
 from .problems import Problem, display_path
 from .schema import SCHEMA_FILE
 from .tokens import new_token
-from .yamlsource import KeyPath, format_path, read_document
+from .yamlsource import KeyPath, control_character, format_path, read_document
 
 
 class EditError(Exception):
@@ -76,7 +77,9 @@ def _editing(path: Path) -> Iterator[tuple[str, str]]:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 raise EditError(f"{path} is not UTF-8 text; fix it first (courtside check)") from None
-            yield text.replace("\r\n", "\n"), "\r\n" if "\r\n" in text else "\n"
+            # CRLF, or a CR alone (old Mac files, which YAML reads too).
+            newline = "\r\n" if "\r\n" in text else "\r" if "\n" not in text and "\r" in text else "\n"
+            yield text.replace(newline, "\n"), newline
     except files.Busy:
         raise EditError(f"another command is editing {path} right now; nothing was changed, "
                         "try again when it has finished") from None
@@ -86,10 +89,22 @@ def _parse(path: Path, text: str) -> tuple[YAML, CommentedMap]:
     try:
         yaml = _round_trip(text)
         data = yaml.load(text)
-    except YAMLError:  # said as `courtside check` says it, at its line
-        problems = read_document(text, display_path(path))[1]
-        where = problems[0] if problems else f"{display_path(path)}: not valid YAML"
-        raise EditError(f"{where}; fix it first (courtside check), nothing was changed") from None
+    except YAMLError as error:
+        document, problems = read_document(text, display_path(path))
+        if document is None or problems:  # said as `courtside check` says it, at its line
+            where = problems[0] if problems else f"{display_path(path)}: not valid YAML"
+            raise EditError(f"{where}; fix it first (courtside check), nothing was changed") from None
+        # YAML allows a tab where it separates (`due:<tab>2026-…`, `…<tab># note`);
+        # ruamel.yaml does not. A space in its place keeps every line and column,
+        # which is all the edits take from it: they splice into the text as written.
+        try:
+            yaml = _round_trip(text.replace("\t", " "))
+            data = yaml.load(text.replace("\t", " "))
+        except YAMLError:
+            mark = getattr(error, "problem_mark", None)
+            where = f"{display_path(path)}:{mark.line + 1}:{mark.column + 1}" if mark else display_path(path)
+            raise EditError(f"{where}: this command cannot read what the build reads here "
+                            "(edit the file by hand); nothing was changed") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("projects"), CommentedSeq):
         raise EditError(f"{path} has no list of projects; fix it first (courtside check)")
     return yaml, data
@@ -463,10 +478,13 @@ def _add_project(path: Path, text: str, newline: str, project_id: str, title: st
 
 
 def _text(value: str, what: str) -> str:
-    """A name or title as given, on one line; never empty."""
+    """A name or title as given, on one line; never empty, and nothing the
+    file could not hold or a page not show."""
     value = " ".join(value.split())
     if not value:
         raise EditError(f"the {what} must not be empty")
+    if why := control_character(value):
+        raise EditError(f"the {what} {why}")
     return value
 
 
@@ -568,7 +586,7 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
     name, title = _text(name, "name"), _text(title, "title")
     token = new_token()
     dump = YAML(typ="safe", pure=True)
-    dump.width = 4096
+    dump.width = sys.maxsize  # one line, however long: the template indents it
 
     def scalar(value: str) -> str:
         out = io.StringIO()

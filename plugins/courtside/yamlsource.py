@@ -155,6 +155,13 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
         if at_tab or "tab" in reason or "\t" in reason:
             reason += " (a tab: indent with spaces, not tabs)"
         return None, [Problem(file, *(_mark(mark) if mark else (1, 1)), "", f"not valid YAML: {reason}")]
+    except yaml.reader.ReaderError as error:  # a character YAML forbids: at it, in one line
+        at = min(max(error.position, 0), len(text))
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        return None, [Problem(file, line, column, "",
+                              f"not valid YAML: {error.reason}"
+                              + (f" (U+{error.character:04X}); remove it or retype the text"
+                                 if isinstance(error.character, int) else ""))]
     except yaml.YAMLError as error:  # e.g. a reader error without a mark
         return None, [Problem(file, 1, 1, "", f"not valid YAML: {error}")]
     except _Stop as stop:

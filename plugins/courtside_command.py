@@ -1,0 +1,30 @@
+"""The ``courtside`` command as installed (``[project.scripts]``).
+
+Loading the command takes a noticeable part of a second (Pelican, ruamel.yaml,
+jsonschema, Babel), and Ctrl-C in that moment, as a studio presses it on
+seeing the wrong command, must end it as it ends any command: one line and
+exit 130, not Python's traceback. The ``courtside`` package cannot catch it
+while it is still being imported, so this module stands outside it and
+imports nothing of it until its ``main`` runs.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+#: What an interrupted command says (``cli.main`` says it too), and its exit
+#: code, 128 + the signal's number: ``problems.EXIT_INTERRUPTED``, which
+#: cannot be imported before the package has loaded.
+INTERRUPTED = "courtside: interrupted"
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+
+
+def main() -> int:
+    try:
+        from courtside.cli import main as command
+
+        return command()
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
