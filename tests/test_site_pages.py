@@ -124,7 +124,14 @@ def test_a_site_without_clients_builds_its_front_page(empty_site, clients):
 
 def test_the_commands_take_a_missing_clients_folder_for_no_clients(empty_site, courtside):
     empty_site.clients.rmdir()
+    # Exit 0, a new site is right, but not silently: a mistyped clients_path checks nothing.
+    checked = courtside(empty_site, "check")
+    assert (checked.returncode, checked.stdout) == (0, (
+        "courtside: no clients folder (clients/) yet, so no portals; `courtside new` creates it "
+        "with a client's file\ncourtside: 0 client files checked: no problems\n"))
+    empty_site.clients.mkdir()
     assert courtside(empty_site, "check").stdout == "courtside: 0 client files checked: no problems\n"
+    empty_site.clients.rmdir()
     assert [row["studio"] for row in json.loads(courtside(empty_site, "links", "--json").stdout)] \
         == [True]  # the dashboard alone
     made = courtside(empty_site, "new", "acme", "--name", "Acme")

@@ -22,7 +22,7 @@ from .gitlog import HistoryUnreadable, client_history
 from .history import NO_HISTORY
 from .i18n import BIDI_CONTROLS, FSI, PDI, isolated
 from .invite import invitation
-from .loader import Portfolio, client_from_text, load_client, load_portfolio
+from .loader import Portfolio, client_from_text, load_client, load_portfolio, no_folder_yet
 from .model import Milestone, term_sources
 from .portal import is_absolute
 from .problems import (
@@ -78,10 +78,10 @@ def _count(items: Sized, noun: str) -> str:
 def check(args: argparse.Namespace) -> int:
     only = [Path(name) for name in args.files] or None
     try:
-        _, portfolio, problems = _read(args.settings, only)
+        options, portfolio, problems = _read(args.settings, only)
         checked = len(portfolio.files)
     except CourtsideError as error:  # the settings are wrong: nothing else can be checked
-        problems, checked = list(error.problems), 0
+        problems, checked, options = list(error.problems), 0, None
     if args.fatal == "warnings":
         problems = [dataclasses.replace(p, severity="error") for p in problems]
     if args.explain_terms:
@@ -95,6 +95,8 @@ def check(args: argparse.Namespace) -> int:
             print(_github_annotation(problem))
     else:
         report(problems, sys.stdout)
+        if options and not args.files and (missing := no_folder_yet(options.clients_folder)):
+            print(f"courtside: {missing}")  # a mistyped clients_path checks nothing
         warnings = len(problems) - len(errors)
         verdict = "no problems" if not problems else \
             f"{_count(errors, 'error')}, {_count(range(warnings), 'warning')}"

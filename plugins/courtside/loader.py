@@ -147,6 +147,15 @@ def not_a_folder(folder: Path) -> str | None:
     return None
 
 
+def no_folder_yet(folder: Path) -> str | None:
+    """What a build and ``courtside check`` say of a clients folder that is not
+    there (a new site, or a ``clients_path`` mistyped), or None."""
+    if folder.exists() or folder.is_symlink():
+        return None
+    return (f"no clients folder ({display_path(folder)}/) yet, so no portals; "
+            "`courtside new` creates it with a client's file")
+
+
 def not_a_file(path: Path, folder: Path) -> str | None:
     """Why ``path`` cannot be read as a client file, or None."""
     if path.is_symlink():

@@ -35,7 +35,7 @@ from ..files import write_atomically
 from ..filters import words_of
 from ..gitlog import HistoryIndex, HistoryUnreadable
 from ..i18n import isolated
-from ..loader import client_files, duplicate_tokens
+from ..loader import client_files, duplicate_tokens, no_folder_yet
 from ..portal import is_absolute, shown_notices
 from ..privacy import headers_file, robots_txt
 from ..problems import CourtsideError, Problem, display_path, report
@@ -161,11 +161,9 @@ class PortalGenerator(Generator):  # type: ignore[misc]
 
     def _build_all(self) -> list[StagedClient]:
         clients = self.options.clients_folder
-        if not clients.exists() and not clients.is_symlink():  # said, as the closing line is
-            _pelican.console().print(
-                f"Courtside: no clients folder ({display_path(clients)}/) "
-                "yet, so no portals; `courtside new` creates it with a client's file",
-                soft_wrap=True, markup=False, highlight=False)
+        if missing := no_folder_yet(clients):  # said, as the closing line is
+            _pelican.console().print(f"Courtside: {missing}", soft_wrap=True, markup=False,
+                                     highlight=False)
         files, problems = client_files(clients)
         self.staging.clear()
         cache = manifest = None
