@@ -163,6 +163,14 @@ def test_a_tab_where_yaml_allows_one_does_not_stop_an_edit(empty_site, courtside
         else:
             assert lines == (removed, added)
         assert courtside(empty_site, "check").returncode == 0
+    # Adding a project rewrites the file through ruamel.yaml, which would drop
+    # the tabs: refused, named as every command names a file.
+    path.write_text(text, "utf-8")
+    refused = courtside(empty_site, "add-project", "gamma", "web", "--title", "Web")
+    assert (refused.returncode, refused.stderr) == (1, (
+        "courtside: clients/gamma.yaml is written in a style this command cannot keep exactly; "
+        "add the project by hand (nothing was changed)\n"))
+    assert path.read_text("utf-8") == text
 
 
 def test_the_lines_printed(empty_site, courtside):
@@ -193,7 +201,8 @@ REFUSED = [
      "courtside: clients/gamma.yaml:31:19: projects[0].log[0].change.status: change request 1 "
      "is already approved; only a proposed change can be decided"),
     (["decide", "gamma", "shop", "2", "--approved", "--date", "2026-11-13"],
-     "courtside: clients/gamma.yaml:41:20: projects[0].log[1].change.decided: 2026-11-13 is "
+     # Named at the line the refused one would have followed: line 41 is the cost's.
+     "courtside: clients/gamma.yaml:40: projects[0].log[1].change.decided: 2026-11-13 is "
      "before the change was proposed (2026-11-16, the entry's date); nothing was changed\n"),
     (["decide", "gamma", "shop", "2", "--approved", "--date", "2026-11-24"],
      "projects[0].log[1].change.decided: 2026-11-24 is after today (2026-11-23 in "
@@ -206,7 +215,7 @@ REFUSED = [
      "done (2026-10-22); give --date to correct the day it was finished\n"),
     (["done", "gamma", "shop", "kickoff", "--date", "2026-10-22"], "nothing to change"),
     (["done", "gamma", "shop", "content", "--date", "2026-11-24"],
-     "courtside: clients/gamma.yaml:25:15: projects[0].milestones[1].done: 2026-11-24 is after "
+     "courtside: clients/gamma.yaml:24: projects[0].milestones[1].done: 2026-11-24 is after "
      "today (2026-11-23 in Europe/London); write the day it was finished, once it is; nothing "
      "was changed\n"),
     (["done", "gamma", "shop", "content", "--date", "2026-10-19"],

@@ -117,7 +117,7 @@ def test_the_commands_refuse_what_they_cannot_do(empty_site, courtside):
     path = empty_site.write_client("gamma", COMMENTED)
     for argv, words in [(["rotate", "gamma", "nope"], "has no project 'nope' (it has: shop)"),
                         (["add-project", "gamma", "shop", "--title", "X"],
-                         "already has a project 'shop'"),
+                         "courtside: clients/gamma.yaml already has a project 'shop'"),
                         (["rotate", "nobody", "shop"], "does not exist")]:
         result = courtside(empty_site, *argv)
         assert result.returncode == 1 and words in result.stderr, argv

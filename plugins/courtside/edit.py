@@ -19,6 +19,7 @@ today or before the project's start is refused as ``courtside check`` would).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import io
@@ -391,7 +392,23 @@ def _prove(path: Path, before: str, after: str, at: KeyPath, changes: dict[str, 
         if check(path, before):
             raise EditError(f"{display_path(path)} has errors; fix it first (courtside check), "
                             "nothing was changed")
-        raise EditError(f"{errors[0]}; nothing was changed")
+        # Named where it is in the file as it is: a line the edit would have
+        # added is not there, so the line it would follow is named instead.
+        line, same = _line_before(before, after, errors[0].line)
+        raise EditError(f"{dataclasses.replace(errors[0], line=line, column=errors[0].column * same)}"
+                        "; nothing was changed")
+
+
+def _line_before(before: str, after: str, line: int) -> tuple[int, bool]:
+    """The line of ``before`` that line ``line`` of ``after`` stands for, and
+    whether it is that line (or the one a line ``after`` added follows)."""
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    for tag, first, end, new_first, new_end in matcher.get_opcodes():
+        if new_first < line <= new_end:
+            if tag in ("equal", "replace") and line - new_first <= end - first:
+                return first + line - new_first, True
+            return first + min(line - new_first - 1, end - first), False
+    return line, True
 
 
 def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -450,7 +467,7 @@ def _add_project(path: Path, text: str, newline: str, project_id: str, title: st
                  today: dt.date, draft: bool, words: Placeholders) -> str:
     yaml, data = _parse(path, text)
     if any(isinstance(p, CommentedMap) and p.get("id") == project_id for p in data["projects"]):
-        raise EditError(f"{path} already has a project {project_id!r}")
+        raise EditError(f"{display_path(path)} already has a project {project_id!r}")
     token = new_token()
     project = CommentedMap(id=project_id, title=title, token=token)
     if draft:
@@ -517,7 +534,7 @@ def _only_added(path: Path, before: str, after: str) -> None:
     """Refuse an edit that would change or drop any line of the file."""
     matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
     if any(op in ("replace", "delete") for op, *_ in matcher.get_opcodes()):
-        raise EditError(f"{path} is written in a style this command cannot keep exactly; "
+        raise EditError(f"{display_path(path)} is written in a style this command cannot keep exactly; "
                         "add the project by hand (nothing was changed)")
 
 
