@@ -313,6 +313,24 @@ def test_a_raw_control_character_is_named_at_its_line_in_one_line(empty_site, co
         "remove it or retype the text")
 
 
+@pytest.mark.parametrize("name, newline", [("Bäckerei Größe Süßwaren Grüße Straße Öfen", "\n"),
+                                           ("Пекарня Иванова и сыновья", "\n"),
+                                           ("Acme", "\r")], ids=["umlauts", "cyrillic", "old-mac"])
+def test_a_raw_control_character_is_named_at_its_line_in_any_file(empty_site, courtside,
+                                                                   name, newline):
+    """The parser's C reader counts the position in UTF-8 bytes, so a German
+    or Russian name above the bell moved it to a later line (3:6, 4:6); and
+    a file with old Mac line ends (a CR alone, which YAML and the commands
+    read) had every one named at line 1."""
+    empty_site.write_client("acme", newline.join([f"name: {name}", "# Bell\x07 & Co",
+                                                 "projects: []", ""]))
+    result = courtside(empty_site, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "clients/acme.yaml:2:7: not valid YAML: control characters are not allowed (U+0007); "
+        "remove it or retype the text")
+
+
 def test_a_control_character_is_an_error_at_its_line_not_a_crashed_build(tmp_path):
     # Word's line break (U+000B) pasted into a title: no page or feed (XML) can carry it.
     from courtside.loader import load_client
