@@ -331,6 +331,23 @@ def test_a_raw_control_character_is_named_at_its_line_in_any_file(empty_site, co
         "remove it or retype the text")
 
 
+@pytest.mark.parametrize("escape", ["\\uFFFF", "\\uFFFE"])
+def test_an_escaped_non_character_is_an_error_at_its_line(tmp_path, escape):
+    """Written as an escape ('"Web\\uFFFF"'), a non-character passed `check`,
+    and the build wrote an Atom feed no XML parser reads (U+FFFE and U+FFFF
+    are no XML characters; half a surrogate pair YAML refuses itself)."""
+    from courtside.loader import load_client
+
+    path = tmp_path / "acme.yaml"
+    path.write_text(f'name: Acme\nprojects:\n  - id: web\n    title: "Web{escape}"\n'
+                    "    token: ControlCharTokenAbcdef\n    milestones:\n"
+                    "      - {id: a, title: A, owner: client, due: 2026-11-20}\n", "utf-8")
+    client, _, problems = load_client(path, "Europe/Berlin")
+    assert client is None
+    assert [(p.line, p.path) for p in problems] == [(4, "projects[0].title")]
+    assert f"holds U+{escape[2:].upper()}, " in problems[0].message
+
+
 def test_a_control_character_is_an_error_at_its_line_not_a_crashed_build(tmp_path):
     # Word's line break (U+000B) pasted into a title: no page or feed (XML) can carry it.
     from courtside.loader import load_client

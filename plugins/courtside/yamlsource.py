@@ -91,14 +91,22 @@ class Document:
 #: Characters no page, feed or XML may carry: C0 controls but tab and line
 #: breaks, DEL and C1 controls (a word processor's line break is U+000B).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Nor these, which no XML or YAML file may hold either: the non-characters
+#: U+FFFE and U+FFFF (a YAML escape writes them), and lone surrogates (how
+#: Python keeps a byte of a command line that is not UTF-8).
+_NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
 #: What YAML counts as a line's end (its marks do too): a CR alone is one.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def control_character(text: str) -> str | None:
-    """Why ``text`` cannot be shown: the first control character it holds."""
+    """Why ``text`` cannot be shown: the first control character (or other
+    character no text may hold) in it."""
     found = _CONTROL.search(text)
     if found is None:
+        if (found := _NOT_TEXT.search(text)) is not None:
+            return (f"holds U+{ord(found.group()):04X}, which is no character of any text (a byte "
+                    "that is not UTF-8, or a broken copy); remove it or retype the text")
         return None
     return (f"holds a control character (U+{ord(found.group()):04X}, often pasted from a word "
             "processor); remove it or retype the text")
