@@ -313,6 +313,41 @@ def test_a_raw_control_character_is_named_at_its_line_in_one_line(empty_site, co
         "remove it or retype the text")
 
 
+@pytest.mark.parametrize("name, newline", [("Bäckerei Größe Süßwaren Grüße Straße Öfen", "\n"),
+                                           ("Пекарня Иванова и сыновья", "\n"),
+                                           ("Acme", "\r")], ids=["umlauts", "cyrillic", "old-mac"])
+def test_a_raw_control_character_is_named_at_its_line_in_any_file(empty_site, courtside,
+                                                                   name, newline):
+    """The parser's C reader counts the position in UTF-8 bytes, so a German
+    or Russian name above the bell moved it to a later line (3:6, 4:6); and
+    a file with old Mac line ends (a CR alone, which YAML and the commands
+    read) had every one named at line 1."""
+    empty_site.write_client("acme", newline.join([f"name: {name}", "# Bell\x07 & Co",
+                                                 "projects: []", ""]))
+    result = courtside(empty_site, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "clients/acme.yaml:2:7: not valid YAML: control characters are not allowed (U+0007); "
+        "remove it or retype the text")
+
+
+@pytest.mark.parametrize("escape", ["\\uFFFF", "\\uFFFE"])
+def test_an_escaped_non_character_is_an_error_at_its_line(tmp_path, escape):
+    """Written as an escape ('"Web\\uFFFF"'), a non-character passed `check`,
+    and the build wrote an Atom feed no XML parser reads (U+FFFE and U+FFFF
+    are no XML characters; half a surrogate pair YAML refuses itself)."""
+    from courtside.loader import load_client
+
+    path = tmp_path / "acme.yaml"
+    path.write_text(f'name: Acme\nprojects:\n  - id: web\n    title: "Web{escape}"\n'
+                    "    token: ControlCharTokenAbcdef\n    milestones:\n"
+                    "      - {id: a, title: A, owner: client, due: 2026-11-20}\n", "utf-8")
+    client, _, problems = load_client(path, "Europe/Berlin")
+    assert client is None
+    assert [(p.line, p.path) for p in problems] == [(4, "projects[0].title")]
+    assert f"holds U+{escape[2:].upper()}, " in problems[0].message
+
+
 def test_a_control_character_is_an_error_at_its_line_not_a_crashed_build(tmp_path):
     # Word's line break (U+000B) pasted into a title: no page or feed (XML) can carry it.
     from courtside.loader import load_client

@@ -235,6 +235,36 @@ def test_a_refusal_is_one_line_and_leaves_the_file_untouched(empty_site, courtsi
     assert path.read_bytes() == before and path.stat().st_mtime == 1_000_000_000
 
 
+#: Refusals of an edit within one line (flow style): at that line, and at a
+#: column only where the line as it is still has the refused text there.
+REFUSED_IN_FLOW = [
+    # Column 110 was the refused date's in the edited line; in line 17 as it is, the last brace.
+    (["decide", "gamma", "shop", "2", "--approved", "--date", "2026-11-13"],
+     "courtside: clients/gamma.yaml:17: projects[0].log[1].change.decided: 2026-11-13 is before "
+     "the change was proposed (2026-11-16, the entry's date); nothing was changed\n"),
+    (["done", "gamma", "shop", "content", "--date", "2026-11-24"],
+     # (Column 64 was past the end of line 12.)
+     "courtside: clients/gamma.yaml:12: projects[0].milestones[1].done: 2026-11-24 is after "
+     "today (2026-11-23 in Europe/London); write the day it was finished, once it is; nothing "
+     "was changed\n"),
+    # A date corrected in place: its column is the old date's.
+    (["done", "gamma", "shop", "kickoff", "--date", "2026-10-19"],
+     "courtside: clients/gamma.yaml:11:64: projects[0].milestones[0].done: 2026-10-19 is before "
+     "the project's start (2026-10-20); nothing was changed\n"),
+]
+
+
+@pytest.mark.parametrize("argv, message", REFUSED_IN_FLOW,
+                         ids=[" ".join(a) for a, _ in REFUSED_IN_FLOW])
+def test_a_refusal_in_flow_style_names_a_place_the_file_has(empty_site, courtside, argv, message):
+    text = FLOW.replace("name: Gamma Ltd\n", "name: Gamma Ltd\ntimezone: Europe/London\n")
+    path = empty_site.write_client("gamma", text)
+    before = path.read_bytes()
+    result = courtside(empty_site, *argv)
+    assert (result.returncode, result.stderr) == (1, message)
+    assert path.read_bytes() == before
+
+
 def test_a_change_text_that_starts_two_requests_is_ambiguous(empty_site, courtside):
     path = empty_site.write_client("gamma", BLOCK.replace("text: Extra careers", "text: A careers"))
     before = path.read_bytes()

@@ -93,6 +93,12 @@ def test_no_temporary_file_is_left_behind(gamma):
      "the title holds a control character (U+001B"),
     (["add-project", "gamma", "app", "--title", "Delete\x7f"],
      "the title holds a control character (U+007F"),
+    # Nor a character YAML forbids that is no control character: a file
+    # `check` refused was written; a byte that is not UTF-8 in the command
+    # line (Python keeps it as a lone surrogate) ended in a traceback.
+    (["new", "delta", "--name", "Delta\ufffe"], "the name holds U+FFFE, "),
+    (["new", "delta", "--name", "Delta", "--title", "Caf\udce9"], "the title holds U+DCE9, "),
+    (["add-project", "gamma", "app", "--title", "App\uffff"], "the title holds U+FFFF, "),
 ])
 def test_empty_names_and_titles_are_refused(gamma, capsys, argv, words):
     before = gamma.read_bytes()

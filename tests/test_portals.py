@@ -170,9 +170,11 @@ projects:
       - {{id: content, title: Content, owner: client, due: 2026-11-13}}
       - {{id: launch, title: Launch, owner: studio, due: 2026-12-04}}
 """
-FINISHED_TOKENS = {"en": "FinishedShopTokenEnglish", "de": "FinishedShopTokenGerman1"}
+FINISHED_TOKENS = {"en": "FinishedShopTokenEnglish", "de": "FinishedShopTokenGerman1",
+                   "fr": "FinishedShopTokenFrench1"}
 LEFT_OPEN = {"en": "Not done (project complete)",
-             "de": "Nicht erledigt (Projekt abgeschlossen)"}
+             "de": "Nicht erledigt (Projekt abgeschlossen)",
+             "fr": "Non terminé (projet achevé)"}
 
 
 def test_steps_left_open_in_a_finished_project_are_not_done_not_upcoming(empty_site):
@@ -233,6 +235,13 @@ def test_steps_left_open_in_a_finished_project_are_not_done_not_upcoming(empty_s
         assert "expected" not in str(event["SUMMARY"])
         assert "VALARM" not in event.to_ical().decode()
     assert events["finch-en.shop.launch@courtside"].decoded("DTSTART") == dt.date(2026, 12, 4)
+    # Its state line says it with one colon, in every language ('État : Non
+    # terminé : le projet est achevé' had two).
+    for token in FINISHED_TOKENS.values():
+        for event in icalendar.Calendar.from_ical(feed(token).read_bytes()).walk("VEVENT"):
+            if str(event["STATUS"]) == "CANCELLED":
+                state = str(event["DESCRIPTION"]).splitlines()[-1]
+                assert state.count(":") == 1, state
     german = feed(FINISHED_TOKENS["de"]).read_text("utf-8")
     assert german.count("STATUS:CANCELLED") == 2 and LEFT_OPEN["de"] in german.replace("\r\n ", "")
     # Mozilla's ical.js reads them cancelled too, and so does the studio's combined feed.
@@ -240,7 +249,7 @@ def test_steps_left_open_in_a_finished_project_are_not_done_not_upcoming(empty_s
     assert {e["uid"].split(".")[2].split("@")[0]: e["status"] for e in read["events"]} == status
     combined = icalendar.Calendar.from_ical(
         (site.output / "studio" / STUDIO_TOKEN / "calendar.ics").read_bytes())
-    assert sorted(str(e["STATUS"]) for e in combined.walk("VEVENT")) == ["CANCELLED"] * 4 + ["CONFIRMED"] * 2
+    assert sorted(str(e["STATUS"]) for e in combined.walk("VEVENT")) == ["CANCELLED"] * 6 + ["CONFIRMED"] * 3
 
     # The updates feed tells the step done, and nothing of the open ones
     # (the studio's notice from the settings is there too).

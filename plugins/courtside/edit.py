@@ -394,21 +394,25 @@ def _prove(path: Path, before: str, after: str, at: KeyPath, changes: dict[str, 
                             "nothing was changed")
         # Named where it is in the file as it is: a line the edit would have
         # added is not there, so the line it would follow is named instead.
-        line, same = _line_before(before, after, errors[0].line)
-        raise EditError(f"{dataclasses.replace(errors[0], line=line, column=errors[0].column * same)}"
+        line, column = _place_before(before, after, errors[0].line, errors[0].column)
+        raise EditError(f"{dataclasses.replace(errors[0], line=line, column=column)}"
                         "; nothing was changed")
 
 
-def _line_before(before: str, after: str, line: int) -> tuple[int, bool]:
-    """The line of ``before`` that line ``line`` of ``after`` stands for, and
-    whether it is that line (or the one a line ``after`` added follows)."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+def _place_before(before: str, after: str, line: int, column: int) -> tuple[int, int]:
+    """The line of ``before`` that line ``line`` of ``after`` stands for (or
+    the one a line ``after`` added follows), and ``column`` where that line
+    still holds the same text up to it (else 0: a place it does not have)."""
+    old, new = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, first, end, new_first, new_end in matcher.get_opcodes():
         if new_first < line <= new_end:
             if tag in ("equal", "replace") and line - new_first <= end - first:
-                return first + line - new_first, True
-            return first + min(line - new_first - 1, end - first), False
-    return line, True
+                at = first + line - new_first
+                same = 0 < column <= len(old[at - 1]) and old[at - 1][:column] == new[line - 1][:column]
+                return at, column if same else 0
+            return first + min(line - new_first - 1, end - first), 0
+    return line, column
 
 
 def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:

@@ -91,12 +91,22 @@ class Document:
 #: Characters no page, feed or XML may carry: C0 controls but tab and line
 #: breaks, DEL and C1 controls (a word processor's line break is U+000B).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Nor these, which no XML or YAML file may hold either: the non-characters
+#: U+FFFE and U+FFFF (a YAML escape writes them), and lone surrogates (how
+#: Python keeps a byte of a command line that is not UTF-8).
+_NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
+#: What YAML counts as a line's end (its marks do too): a CR alone is one.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def control_character(text: str) -> str | None:
-    """Why ``text`` cannot be shown: the first control character it holds."""
+    """Why ``text`` cannot be shown: the first control character (or other
+    character no text may hold) in it."""
     found = _CONTROL.search(text)
     if found is None:
+        if (found := _NOT_TEXT.search(text)) is not None:
+            return (f"holds U+{ord(found.group()):04X}, which is no character of any text (a byte "
+                    "that is not UTF-8, or a broken copy); remove it or retype the text")
         return None
     return (f"holds a control character (U+{ord(found.group()):04X}, often pasted from a word "
             "processor); remove it or retype the text")
@@ -156,8 +166,11 @@ def read_document(text: str, file: str) -> tuple[Document | None, list[Problem]]
             reason += " (a tab: indent with spaces, not tabs)"
         return None, [Problem(file, *(_mark(mark) if mark else (1, 1)), "", f"not valid YAML: {reason}")]
     except yaml.reader.ReaderError as error:  # a character YAML forbids: at it, in one line
-        at = min(max(error.position, 0), len(text))
-        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        # Found in the text: libyaml counts the position in UTF-8 bytes. The
+        # first forbidden character is what the reader stopped at.
+        found = text.find(chr(error.character)) if isinstance(error.character, int) else -1
+        lines = _LINE_BREAK.split(text[:found if found >= 0 else min(max(error.position, 0), len(text))])
+        line, column = len(lines), len(lines[-1]) + 1
         return None, [Problem(file, line, column, "",
                               f"not valid YAML: {error.reason}"
                               + (f" (U+{error.character:04X}); remove it or retype the text"

@@ -161,8 +161,8 @@ class PortalGenerator(Generator):  # type: ignore[misc]
 
     def _build_all(self) -> list[StagedClient]:
         clients = self.options.clients_folder
-        if missing := no_folder_yet(clients):  # said, as the closing line is
-            _pelican.console().print(f"Courtside: {missing}", soft_wrap=True, markup=False,
+        if absent := no_folder_yet(clients):  # said, as the closing line is
+            _pelican.console().print(f"Courtside: {absent}", soft_wrap=True, markup=False,
                                      highlight=False)
         files, problems = client_files(clients)
         self.staging.clear()
