@@ -334,3 +334,218 @@ def test_an_agreement_without_a_version_in_the_language_is_english_through_and_t
     assert text_of(agreement) == "We answer within 1 business day; you within 21 business days."
     # The chrome around it stays Spanish.
     assert text_of(page.select_one("#agreement-heading")) != "How we work together"
+
+
+# --- a native reader's counts: 1, 2, 5, 21, 22, 25 ----------------------------------------
+#
+# Each language's client has a project late by each count and a project
+# closed with one or two of its milestones done; the studio's side is built
+# and asked in each language in turn. A sentence whose English has no plural
+# forms must not put a count beside a word that agrees with it ("quedan 1
+# día", "1 jalons sur 5 ont été terminés").
+
+TODAY = dt.date.fromtimestamp(EPOCH)
+COUNTED = (1, 2, 5, 21, 22, 25)
+COUNTED_TOKENS = {(tag, name): secrets.token_urlsafe(16) for tag in TRANSLATED
+                  for name in [f"late{n}" for n in COUNTED] + ["soon1", "soon2", "closed1of5",
+                                                              "closed2of5", "closed1of21",
+                                                              "done1", "done2", "done21"]}
+
+
+def business_days_from_today(count: int) -> dt.date:
+    """The weekday ``count`` business days after today (before it, negative);
+    these clients have no holidays, and the studio none near today."""
+    day, step = TODAY, 1 if count > 0 else -1
+    for _ in range(abs(count)):
+        day += dt.timedelta(days=step)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=step)
+    return day
+
+
+def counted_project(tag: str, name: str, status: str, milestones: str, days: int = 1) -> str:
+    return f"""
+  - id: {name}
+    title: {name}
+    token: {COUNTED_TOKENS[tag, name]}
+    status: {status}
+    agreement:
+      signed: 2026-06-01
+      terms:
+        response_days: {{studio: {days}, client: {days}}}
+        grace_days: {{studio: {days}, client: {days}}}
+        consequences: {{studio: A., client: B.}}
+        deposit: 30%
+        payment_days: {days}
+    milestones:{milestones}"""
+
+
+def counted_client(tag: str) -> str:
+    def steps(count: int, done: int) -> str:
+        return "".join(f"""
+      - {{title: Step {index}, owner: studio, due: 2026-06-{index + 1:02d}"""
+                       + (f", done: 2026-06-{index + 1:02d}}}" if index < done else "}")
+                       for index in range(count))
+    late = [counted_project(tag, f"late{n}", "active", f"""
+      - {{title: Kickoff, owner: studio, due: 2026-06-02, done: 2026-06-02}}
+      - {{title: Texts, owner: client, due: {business_days_from_today(-n)}}}""", n)
+            for n in COUNTED]
+    soon = [counted_project(tag, f"soon{n}", "active", f"""
+      - {{title: Texts, owner: client, due: 2026-06-02, done: 2026-06-02}}
+      - {{title: Design, owner: studio, due: {business_days_from_today(n)}}}""") for n in (1, 2)]
+    closed = [counted_project(tag, f"closed{done}of{count}", "done", steps(count, done))
+              for done, count in ((1, 5), (2, 5), (1, 21))]
+    finished = [counted_project(tag, f"done{count}", "done", steps(count, count))
+                for count in (1, 2, 21)]
+    return f"""\
+name: Client {tag}
+language: {tag}
+reminders: [1d]
+projects:""" + "".join(late + soon + closed + finished) + "\n"
+
+
+@pytest.fixture(scope="module")
+def counted(tmp_path_factory):
+    """The site, built, and settings for the studio in each language
+    (``pelicanconf_<tag>.py``, ``publishconf_<tag>.py``), as ``courtside
+    status --settings`` and ``courtside invite --settings`` read them."""
+    site = new_site(tmp_path_factory.mktemp("counted") / "site", examples=False)
+    for tag in TRANSLATED:
+        site.write_client(f"client-{tag}", counted_client(tag))
+        settings = site.root / "pelicanconf.py"
+        (site.root / f"pelicanconf_{tag}.py").write_text(
+            settings.read_text("utf-8")
+            + f'\nCOURTSIDE["studio"] = {{**COURTSIDE["studio"], "language": "{tag}"}}\n', "utf-8")
+        (site.root / f"publishconf_{tag}.py").write_text(
+            (site.root / "publishconf.py").read_text("utf-8").replace(
+                "from pelicanconf import", f"from pelicanconf_{tag} import"), "utf-8")
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def raw_text(soup) -> str:
+    """Visible text with runs of spaces and newlines folded, no-break spaces
+    kept (``text_of`` folds them too)."""
+    for node in soup(["script", "style"]):
+        node.decompose()
+    return re.sub(r"[ \t\r\n]+", " ", soup.get_text(" ")).strip()
+
+
+def counted_page(site, tag: str, name: str) -> str:
+    """The portal's visible text, no-break spaces kept."""
+    return raw_text(site.portal(COUNTED_TOKENS[tag, name]))
+
+
+#: "Overdue by N business days" in the schedule's table, as a native reader writes it.
+OVERDUE = {
+    "de": {1: "1 Arbeitstag überfällig", 2: "2 Arbeitstage überfällig", 5: "5 Arbeitstage überfällig",
+           21: "21 Arbeitstage überfällig", 22: "22 Arbeitstage überfällig",
+           25: "25 Arbeitstage überfällig"},
+    "ru": {1: "просрочен на 1 рабочий день", 2: "просрочен на 2 рабочих дня",
+           5: "просрочен на 5 рабочих дней", 21: "просрочен на 21 рабочий день",
+           22: "просрочен на 22 рабочих дня", 25: "просрочен на 25 рабочих дней"},
+    "fr": {1: "en retard de 1 jour ouvré", 2: "en retard de 2 jours ouvrés",
+           5: "en retard de 5 jours ouvrés", 21: "en retard de 21 jours ouvrés",
+           22: "en retard de 22 jours ouvrés", 25: "en retard de 25 jours ouvrés"},
+    "es": {1: "con 1 día hábil de retraso", 2: "con 2 días hábiles de retraso",
+           5: "con 5 días hábiles de retraso", 21: "con 21 días hábiles de retraso",
+           22: "con 22 días hábiles de retraso", 25: "con 25 días hábiles de retraso"},
+}
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_each_count_of_business_days_reads_as_a_native_writes_it(counted, tag):
+    for count, phrase in OVERDUE[tag].items():
+        text = " ".join(counted_page(counted, tag, f"late{count}").split())
+        assert phrase in text, (count, phrase)
+
+
+#: A closed project with some of its milestones done: a label and its numbers,
+#: not a plural chosen by the count of milestones and read with the count done.
+CLOSED = {
+    "de": "Das Studio hat dieses Projekt abgeschlossen; erledigte Meilensteine: {done} von {count}.",
+    "ru": "Студия закрыла этот проект; завершено этапов: {done} из {count}.",
+    "fr": "Le studio a clos ce projet\u00a0; jalons terminés\u00a0: {done} sur {count}.",
+    "es": "El estudio ha cerrado este proyecto; hitos terminados: {done} de {count}.",
+}
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_a_closed_project_counts_its_milestones_done_as_a_label(counted, tag):
+    for done, count in ((1, 5), (2, 5), (1, 21)):
+        text = counted_page(counted, tag, f"closed{done}of{count}")
+        assert CLOSED[tag].format(done=done, count=count) in text, text
+
+
+#: The studio's row for a step due in one and in two business days.
+DUE_SOON = {
+    "de": ("bald fällig: noch 1 Arbeitstag", "bald fällig: noch 2 Arbeitstage"),
+    "ru": ("срок скоро: через 1 рабочий день", "срок скоро: через 2 рабочих дня"),
+    "fr": ("échéance proche\u00a0: encore 1 jour ouvré", "échéance proche\u00a0: encore 2 jours ouvrés"),
+    "es": ("vence pronto: dentro de 1 día hábil", "vence pronto: dentro de 2 días hábiles"),
+}
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_status_says_a_step_due_soon_with_one_day_as_with_two(counted, tag):
+    result = counted.courtside("status", "--settings", f"pelicanconf_{tag}.py")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for name, phrase in zip(("soon1", "soon2"), DUE_SOON[tag], strict=True):
+        row = next(line for line in lines if f"Client {tag}" in line and f" {name} " in line)
+        assert phrase in row, row
+    # Not "quedan 1 día", "осталось 1 рабочий день".
+    assert "quedan 1 " not in result.stdout and "осталось 1 " not in result.stdout
+
+
+#: French puts a no-break space before : ; ? ! and inside « »; a plain space
+#: there lets the mark wrap onto a line of its own.
+FRENCH_LOOSE = re.compile(r"(?<=\S) [:;?!»]|« ")
+
+
+def test_french_keeps_its_no_break_spaces_on_the_page_in_the_invite_and_in_status(counted):
+    page = counted_page(counted, "fr", "late2")
+    assert FRENCH_LOOSE.findall(page) == [], FRENCH_LOOSE.findall(page)
+    invite = counted.courtside("invite", "--settings", "publishconf_fr.py", "client-fr", "late2",
+                               env={"SITEURL": "https://portals.example"})
+    assert invite.returncode == 0, invite.stderr
+    assert "Voici la page de votre projet «\u00a0late2\u00a0»\u00a0:" in invite.stdout
+    assert "Des questions\u00a0? " in invite.stdout and "Lien\u00a0: https://" in invite.stdout
+    assert FRENCH_LOOSE.findall(invite.stdout) == [], invite.stdout
+    status = counted.courtside("status", "--settings", "pelicanconf_fr.py")
+    counts = status.stdout.splitlines()[-1]
+    assert counts == ("56 portails pour 4 clients\u00a0; 24 en attente des clients "
+                      "(0 hors délai de grâce), 8 en attente du studio (0 en retard)"), counts
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_a_sentence_ending_in_a_date_ends_in_one_full_stop(counted, tag):
+    # A Russian date ends in its own full stop ("2026 г."): the page, the feed
+    # and its reminders ("срок — пт, 20 нояб. 2026 г.") say it once.
+    for name in ("done1", "done2", "done21", "late1"):
+        folder = counted.output / "p" / COUNTED_TOKENS[tag, name]
+        page = counted_page(counted, tag, name)
+        feed = re.sub(r"\r\n[ \t]", "", (folder / "calendar.ics").read_text("utf-8"))
+        assert not re.search(r"(?<!\.)\.\.(?!\.)", page + feed), name
+    if tag == "ru":
+        one = words_of("ru").long_date(dt.date(2026, 6, 1))
+        assert f"Единственный этап завершён {one} " in counted_page(counted, "ru", "done1")
+
+
+#: The agreement's payment term with one day and with several, in the
+#: language's cases: not "innerhalb von 1 Kalendertagen".
+PAYMENT = {
+    "de": ("Zahlungsziel für Rechnungen: 1 Kalendertag ab Rechnungsdatum.",
+           "Zahlungsziel für Rechnungen: 21 Kalendertage ab Rechnungsdatum."),
+    "ru": ("Срок оплаты счёта — 1 календарный день", "Срок оплаты счёта — 21 календарный день"),
+    "fr": ("payables sous 1 jour calendaire", "payables sous 21 jours calendaires"),
+    "es": ("en un plazo de 1 día natural", "en un plazo de 21 días naturales"),
+}
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_the_agreements_payment_term_agrees_with_its_count(counted, tag):
+    for name, phrase in zip(("late1", "late21"), PAYMENT[tag], strict=True):
+        text = " ".join(counted_page(counted, tag, name).split())
+        assert phrase in text, (name, phrase)

@@ -25,7 +25,7 @@ from icalendar import Parameters, vDuration, vUri
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
 
-from .i18n import isolated
+from .i18n import isolated, one_stop
 from .model import Milestone
 from .portal import Portal, ScheduleRow, calendar_name, is_absolute
 from .recorded import first_agreed
@@ -229,9 +229,9 @@ def _alarms(portal: Portal, milestone: Milestone, day: dt.date) -> bytes:
     (``day``), with its properties in icalendar's order."""
     words = portal.words
     sentence = words.language.gettext("Your step %(step)s of %(project)s is due %(date)s.")
-    text = escaped_text(sentence % {
+    text = escaped_text(one_stop(sentence % {
         "step": words.quoted(milestone.title), "project": words.quoted(portal.project.title),
-        "date": _when(portal, milestone, day)})
+        "date": _when(portal, milestone, day)}))
     return b"".join(
         _BEGIN_ALARM + serialize_lines([("ACTION", "DISPLAY"), ("DESCRIPTION", text),
                                         ("TRIGGER", vDuration(-reminder.lead))]) + _END_ALARM

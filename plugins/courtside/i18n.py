@@ -118,6 +118,12 @@ def isolated(text: _Text) -> _Text:
     return FSI + text + PDI  # type: ignore[return-value]  # str + Markup is Markup
 
 
+def one_stop(text: str) -> str:
+    """A sentence whose last value ends in its own full stop ("2026 г.", a
+    term's sentence) ends in one."""
+    return text[:-1] if text.endswith("..") else text
+
+
 def _balanced(text: str) -> str:
     """``text`` fit to be put between FSI and PDI: a PDI of its own with no
     isolate open before it (it would end the one around ``text`` early) left

@@ -14,7 +14,7 @@ from typing import Any
 
 from .filters import Words
 from .history import AGREEMENT_TEXTS, Due, Edit, MilestoneHistory, ProjectHistory, TermKey
-from .i18n import isolated
+from .i18n import isolated, one_stop
 from .model import PARTIES, Party
 
 #: The terms the shipped agreement names, each said for a party or on its own.
@@ -110,7 +110,7 @@ def term_change(key: TermKey, edit: Edit[Any], words: Words,
 
 def changed_after_signing(day: dt.date, changes: list[str], words: Words) -> str:
     """The agreement's notice: ``Changed after signing on Tue 17 Nov 2026: …``."""
-    return _one_stop(words.language.gettext("Changed after signing on %(date)s: %(changes)s.") % {
+    return one_stop(words.language.gettext("Changed after signing on %(date)s: %(changes)s.") % {
         "date": words.long_date(day), "changes": words.listed(changes)})
 
 
@@ -138,12 +138,6 @@ def _signing_text(edit: Edit[dt.date | None], words: Words) -> str:
         return _("The agreement's date was set again, to %(new)s.") % {"new": words.long_date(edit.new)}
     return _("The agreement's date changed from %(old)s to %(new)s.") % {
         "old": words.long_date(edit.old), "new": words.long_date(edit.new)}
-
-
-def _one_stop(text: str) -> str:
-    """A sentence whose last value ends in its own full stop ("2026 г.", a
-    term's sentence) ends in one."""
-    return text[:-1] if text.endswith("..") else text
 
 
 def recorded_entries(history: ProjectHistory, words: Words,
@@ -186,7 +180,7 @@ def recorded_entries(history: ProjectHistory, words: Words,
             entries.append(Recorded(done.day, text, f"done/{milestone.id}/{done.day}/{done.new}"))
         if milestone.removed is not None:
             entries.append(_removed(milestone, milestone.removed, step, words))
-    return [replace(entry, text=_one_stop(entry.text)) for entry in entries]
+    return [replace(entry, text=one_stop(entry.text)) for entry in entries]
 
 
 def _removed(milestone: MilestoneHistory, day: dt.date, step: str, words: Words) -> Recorded:

@@ -235,14 +235,20 @@ class Counts:
         line = ngettext(
             "%(portals)s for %(num)d client", "%(portals)s for %(num)d clients", self.clients,
         ) % {"portals": portals, "num": self.clients}
-        line += "; " + _("%(clients)d waiting on clients (%(past_grace)d past grace), "
+        parts = [line, _("%(clients)d waiting on clients (%(past_grace)d past grace), "
                          "%(studio)d waiting on the studio (%(overdue)d overdue)") % {
             "clients": self.waiting_on_clients, "past_grace": self.clients_past_grace,
-            "studio": self.waiting_on_studio, "overdue": self.studio_overdue}
+            "studio": self.waiting_on_studio, "overdue": self.studio_overdue}]
         if self.decisions:
-            line += "; " + ngettext("%(num)d decision waiting on clients",
-                                    "%(num)d decisions waiting on clients",
-                                    self.decisions) % {"num": self.decisions}
+            parts.append(ngettext("%(num)d decision waiting on clients",
+                                  "%(num)d decisions waiting on clients",
+                                  self.decisions) % {"num": self.decisions})
+        # TRANSLATORS: the studio's counts line, one part after the other:
+        # "4 portals for 3 clients; 2 waiting on clients (…); 1 decision …".
+        joined = _("%(before)s; %(after)s")
+        line = parts[0]
+        for part in parts[1:]:
+            line = joined % {"before": line, "after": part}
         return "Courtside: " + line
 
 
