@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import tomllib
 import urllib.error
@@ -418,3 +420,81 @@ def test_the_preview_names_the_files_a_studio_changed_not_their_temporary_copies
     assert changed_names(["clients/b.yaml", "clients/a.yaml"]) == ["a.yaml", "b.yaml"]
     # A hidden file of the studio's own is still named when it is all that changed.
     assert changed_names(["content/.htaccess"]) == [".htaccess"]
+
+
+def start_serve(root: Path, log: Path) -> tuple[subprocess.Popen, int]:
+    """``courtside serve`` in its own process group (as a terminal runs it:
+    Ctrl-C reaches serve and the build it runs), printing into ``log``."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "courtside.cli", "serve", "--port", str(port)], cwd=root,
+        stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)})
+    return process, port
+
+
+def ctrl_c(process: subprocess.Popen, log: Path) -> str:
+    """Ctrl-C in serve's terminal; what serve printed, once it has ended."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError(f"serve did not end on Ctrl-C; it printed:\n{log.read_text()}") from None
+    return log.read_text()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.mark.e2e
+def test_ctrl_c_ends_a_waiting_preview_as_the_failure_table_says(site, tmp_path):
+    # The usual Ctrl-C: serve waiting for the next edit. It used to end with
+    # watchfiles' own "KeyboardInterrupt caught, stopping watch" and exit 0.
+    log = tmp_path / "serve.log"
+    process, port = start_serve(site.root, log)
+    wait_for(lambda: "Courtside: serving" in log.read_text() or process.poll() is not None,
+             timeout=30, log=log)
+    printed = ctrl_c(process, log)
+    assert process.returncode == 130, printed
+    assert printed.rstrip().endswith("courtside: interrupted") and "KeyboardInterrupt" not in printed
+    assert port_is_free(port)
+
+
+@pytest.mark.e2e
+def test_ctrl_c_during_a_build_waits_for_the_build_to_end_itself(tmp_path):
+    # serve used to kill its build (subprocess.run) a quarter of a second
+    # after Ctrl-C, wherever it was: half-way through moving pages in, with
+    # its staging folder left beside the output. A build that takes a second
+    # to end on an interrupt (a settings file is Python, run by the build)
+    # shows whether serve lets it.
+    import threading
+
+    from courtside import preview
+
+    settings = tmp_path / "pelicanconf.py"
+    settings.write_text(textwrap.dedent("""\
+        import pathlib, signal, sys, time
+        here = pathlib.Path(__file__).parent
+        def end(number, frame):
+            time.sleep(1)
+            (here / "ended").write_text("on its own")
+            sys.exit(130)
+        signal.signal(signal.SIGINT, end)
+        (here / "started").write_text("")
+        time.sleep(15)
+    """))
+
+    def ctrl_c_once_started():
+        wait_for(lambda: (tmp_path / "started").exists(), timeout=15)
+        os.kill(os.getpid(), signal.SIGINT)  # serve alone: the build hears it from serve
+    threading.Thread(target=ctrl_c_once_started, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        preview.build(settings)
+    assert (tmp_path / "ended").read_text() == "on its own"
