@@ -443,6 +443,25 @@ def test_a_rebuild_replaces_a_static_file_in_one_step_and_leaves_an_unchanged_on
     assert logo.read_bytes() == source.read_bytes()
 
 
+
+@pytest.mark.e2e
+def test_the_preview_builds_a_milestone_marked_done_just_after_midnight_in_india(site):
+    # The preview's moment was the hour, in UTC: India's day begins on the
+    # half hour, so for its first half hour the preview built the day before,
+    # and refused the milestone `courtside done` had just marked today.
+    from courtside import preview
+
+    acme = site.clients / "acme.yaml"
+    acme.write_text(acme.read_text("utf-8").replace("timezone: Europe/Berlin",
+                                                        "timezone: Asia/Kolkata"), "utf-8")
+    now = EPOCH + 6 * 3600 + 40 * 60  # 18:40 UTC: 00:10 on 24 November in India
+    marked = site.courtside("done", "acme", "website-redesign", "content", epoch=now)
+    assert marked.returncode == 0 and "on 2026-11-24" in marked.stdout, marked.stderr
+    built = site.build(epoch=preview.moment(now))
+    assert built.returncode == 0, built.stderr
+    assert "2026-11-24" in site.portal_file(TOKEN).read_text("utf-8")
+
+
 def start_serve(root: Path, log: Path) -> tuple[subprocess.Popen, int]:
     """``courtside serve`` in its own process group (as a terminal runs it:
     Ctrl-C reaches serve and the build it runs), printing into ``log``."""

@@ -72,14 +72,27 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+#: A preview's moment is fixed to a quarter of an hour: every time zone's
+#: midnight falls on one (India's on the half hour, Nepal's on a quarter
+#: past), so "today" stays right everywhere, as it would not with the hour
+#: (India's first half hour of a day would be built as the day before, and a
+#: milestone `courtside done` had just marked would be "after today").
+MOMENT_STEP = 15 * 60
+
+
+def moment(now: float) -> int:
+    """The build moment of a preview at ``now`` (seconds since the epoch)."""
+    return int(now) // MOMENT_STEP * MOMENT_STEP
+
+
 def build(settings_file: Path) -> bool:
     """One ``pelican`` build; its messages go straight to the terminal.
 
     Unless ``SOURCE_DATE_EPOCH`` is set, the build's moment is the current
-    hour: "today" stays right, and rebuilds within the hour reuse the pages of
+    quarter of an hour (``moment``): rebuilds within it reuse the pages of
     every client file that did not change (the cache keys on the moment)."""
     env = dict(os.environ)
-    env.setdefault("SOURCE_DATE_EPOCH", str(int(time.time()) // 3600 * 3600))
+    env.setdefault("SOURCE_DATE_EPOCH", str(moment(time.time())))
     process = subprocess.Popen([sys.executable, "-m", "pelican", "-s", str(settings_file)],
                                cwd=settings_file.parent, env=env)
     try:
