@@ -538,3 +538,33 @@ def test_ctrl_c_during_a_build_waits_for_the_build_to_end_itself(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         preview.build(settings)
     assert (tmp_path / "ended").read_text() == "on its own"
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_a_reload_at_360px_shows_the_last_edit_styled(site, tmp_path, browser):
+    log = tmp_path / "serve.log"
+    process, port = start_serve(site.root, log)
+    url = f"http://127.0.0.1:{port}/p/{TOKEN}/"
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        wait_for(lambda: "Courtside: serving" in log.read_text() or process.poll() is not None,
+                 timeout=30, log=log)
+        page = context.new_page()
+        page.goto(url)
+        assert page.locator("h1").inner_text() == "Website redesign"
+        acme = site.clients / "acme.yaml"
+        text = acme.read_text("utf-8")
+        for number in range(20):  # an editor's autosave
+            acme.write_text(text.replace("title: Website redesign", f"title: Relaunch {number}"),
+                            "utf-8")
+            time.sleep(0.05)
+        wait_for(lambda: "<h1>Relaunch 19</h1>" in (fetch(url) or ""), timeout=20, log=log)
+        page.reload()
+        assert page.locator("h1").inner_text() == "Relaunch 19"
+        # Styled: the stylesheet arrived whole (the theme's width, not the browser's 8px margin).
+        assert page.evaluate("getComputedStyle(document.body).margin") != "8px"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+        ctrl_c(process, log)
