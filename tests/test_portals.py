@@ -176,6 +176,10 @@ LEFT_OPEN = {"en": "Not done (project complete)",
              "de": "Nicht erledigt (Projekt abgeschlossen)",
              "fr": "Non terminé (projet achevé)"}
 
+LEGEND = {"en": "filled: done · hollow: not done · dashed line: today",
+          "de": "gefüllt: erledigt · leer: nicht erledigt · gestrichelte Linie: heute",
+          "fr": "plein : terminé · vide : non terminé · ligne pointillée : aujourd’hui"}  # spaces as text_of gives them
+
 
 def test_steps_left_open_in_a_finished_project_are_not_done_not_upcoming(empty_site):
     # The shop is marked done with Content (past due) and Launch (still
@@ -220,6 +224,8 @@ def test_steps_left_open_in_a_finished_project_are_not_done_not_upcoming(empty_s
             assert [m.title.get_text() if m.title else None for m in marks] == [
                 None, LEFT_OPEN[language], LEFT_OPEN[language]]
             assert LEFT_OPEN[language] in timeline.select_one("desc").get_text()
+        # The legend says what a hollow mark is here: not "to do".
+        assert text_of(page.select(".legend span")[-1]) == LEGEND[language]
 
     # The feed: the open steps are cancelled, on their agreed days, and say why.
     events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(

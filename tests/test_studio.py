@@ -6,10 +6,13 @@ settings' checks in-process through ``cli.main``."""
 from __future__ import annotations
 
 import json
+import re
+import sys
 
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
+from rich.cells import cell_len
 
 from helpers import EXAMPLE_TOKENS, REPO, STUDIO_TOKEN, assert_no_leaks, text_of
 
@@ -296,9 +299,10 @@ def test_the_studios_side_speaks_the_studios_language(site):
     in_german(site)
     result = site.build()
     assert result.returncode == 0, result.stderr
-    assert ("Courtside: 6 Portale für 3 Kunden; 2 warten auf Kunden (1 nach Ablauf der "
-            "Kulanzfrist), 2 warten auf das Studio (1 überfällig); 1 Entscheidung wartet auf "
-            "Kunden") in result.stdout.splitlines()
+    # Counted as a label's number, so that one reads as well as two: not "1 warten".
+    assert ("Courtside: 6 Portale für 3 Kunden; warten auf Kunden: 2 (nach Ablauf der "
+            "Kulanzfrist: 1), warten auf das Studio: 2 (überfällig: 1); 1 Entscheidung wartet "
+            "auf Kunden") in result.stdout.splitlines()
     dashboard = site.output / "studio" / STUDIO_TOKEN / "index.html"
     page = BeautifulSoup(dashboard.read_text("utf-8"), "html.parser")
     assert page.html["lang"] == "de"
@@ -360,3 +364,99 @@ def test_a_studio_html_copied_before_rows_were_rendered_apart_gets_a_clear_error
     assert "studio_row.html" in said and "nothing was published" in " ".join(said.split())
     assert "Traceback" not in said
     assert not list(site.output.glob("p/*/index.html"))
+
+
+# --- in a terminal ------------------------------------------------------------------------------
+
+#: Each project as `status` shows it, most urgent first: client, title, due
+#: state, and the current step with its due date.
+SHOWN = [
+    ("Acme Corp", "Website redesign", "overdue by 8 business days, past grace",
+     "Content and brand assets (6 Nov → 10 Nov)"),
+    ("Harbor & Finch Ltd", "Office signage", "overdue by 2 business days", "Sign drafts (19 Nov)"),
+    ("Bäckerei Müller & Söhne", "Newsletter „Frisch aus dem Ofen“", "due soon: 2 business days left",
+     "Review call (25 Nov)"),
+    ("Bäckerei Müller & Söhne", "Online-Shop für das Brötchen-Abo", "on time",
+     "Zahlungsanbieter einrichten (4 Dec)"),
+    ("Harbor & Finch Ltd", "Annual report 2026", "paused", "Final figures from finance (16 Oct)"),
+    ("Harbor & Finch Ltd", "Podcast website", "complete", None),
+]
+TABLE_HEADER = ["Client", "Project", "Ball", "Waiting", "Current", "step", "State", "Next",
+                "Expected", "end", "Decisions", "Moved"]
+
+
+def at_a_terminal(site, courtside, monkeypatch, columns: int, *argv: str) -> list[str]:
+    """``courtside status`` at a terminal this many columns wide: its lines, without colours."""
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    result = courtside(site, "status", *argv, env={"COLUMNS": str(columns)})
+    assert result.returncode == 0, result.stderr
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()
+
+
+@pytest.mark.parametrize("columns", [60, 40])
+def test_status_in_a_narrow_terminal_shows_one_block_per_project(site, courtside, monkeypatch, columns):
+    # The table cut its cells into slices of 4 to 6 characters there, and
+    # its headers mid-word ("Clien", "t").
+    lines = at_a_terminal(site, courtside, monkeypatch, columns)
+    assert max(cell_len(line) for line in lines) <= columns
+    assert lines[0] == "Acme Corp · Website redesign"
+    assert lines[1:3] == ["  Ball: Acme Corp", "  Waiting: 13"]
+    assert not any(line.split()[:2] == TABLE_HEADER[:2] for line in lines)
+    blocks = "\n".join(lines).split("\n\n")
+    assert len(blocks) == len(SHOWN) + 1  # and the closing counts
+    for block, (client, title, state, current) in zip(blocks, SHOWN, strict=False):
+        # A line that wraps goes on further in; read as one text, nothing is cut.
+        text = " ".join(block.split())
+        assert text.startswith(f"{client} · {title} ")
+        assert f" State: {state}" in text
+        assert current is None or f" Current step: {current}" in text
+        # The heading, then only indented lines: each block's label lines.
+        indented = [line.startswith("  ") for line in block.splitlines()]
+        assert indented[0] is False and sorted(indented) == indented
+    assert " Next: Build and first review (4 Dec) " in " ".join(blocks[0].split()) + " "
+    assert " Expected end: 28 Dec 2026 (+11) Decisions: 1" in " ".join(blocks[0].split())
+    assert "Moved:" not in blocks[0]  # nothing to show: no line, where the table says "—"
+    assert " ".join(blocks[-1].split()) == (
+        "6 portals for 3 clients; 2 waiting on clients (1 past grace), 2 waiting on the studio "
+        "(1 overdue); 1 decision waiting on clients")
+
+
+def test_status_in_a_narrow_terminal_speaks_the_studios_language(site, courtside, monkeypatch):
+    in_german(site)
+    lines = at_a_terminal(site, courtside, monkeypatch, 60, "--client", "acme")
+    assert max(cell_len(line) for line in lines) <= 60
+    text = " ".join(" ".join(lines).split())
+    assert text.startswith("Acme Corp · Website redesign Am Zug: Acme Corp Wartezeit: 13 ")
+    assert " Status: 8 Arbeitstage überfällig, Kulanzfrist abgelaufen " in text
+    assert " Voraussichtliches Ende: 28. Dez. 2026 (+11) " in text
+    assert text.endswith(" Entscheidungen: 1 1 Portal für 1 Kunden; warten auf Kunden: 1 (nach Ablauf "
+                         "der Kulanzfrist: 1), warten auf das Studio: 0 (überfällig: 0); 1 Entscheidung "
+                         "wartet auf Kunden")
+
+
+@pytest.mark.parametrize("columns, table", [(120, True), (103, True), (102, False)])
+def test_status_keeps_its_table_where_every_header_and_date_fits(site, courtside, monkeypatch,
+                                                                 columns, table):
+    """103 columns, measured: the narrowest terminal at which the examples'
+    table breaks no header ("Decisions") and no date mid-word."""
+    lines = at_a_terminal(site, courtside, monkeypatch, columns)
+    assert max(cell_len(line) for line in lines) <= columns
+    if not table:
+        assert lines[0] == "Acme Corp · Website redesign"
+        return
+    first = next(index for index, line in enumerate(lines) if line.startswith("Acme Corp"))
+    # Every header whole ("Current" above "step" where the column wraps).
+    assert sorted(word for line in lines[:first] for word in line.split()) == sorted(TABLE_HEADER)
+    # Its dates wrap between words, never inside one: as many whole months as piped.
+    def months(lines: list[str]) -> list[str]:
+        return sorted(word for line in lines for word in line.replace("(", " ").split()
+                      if word.rstrip(")") in ("Oct", "Nov", "Dec"))
+    assert months(lines) == months(courtside(site, "status").stdout.splitlines())
+
+
+def test_status_piped_has_no_trailing_spaces(site, courtside):
+    lines = courtside(site, "status").stdout.splitlines()
+    assert lines[0].split() == TABLE_HEADER
+    assert all(line == line.rstrip() for line in lines)
+    # The cells still line up: each column starts where its header does.
+    assert lines[1].index("13") == lines[0].index("Waiting")

@@ -12,12 +12,12 @@ import sys
 import traceback
 from collections.abc import Callable, Sized
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from courtside_command import INTERRUPTED
 
 from . import edit, studio_init
-from .filters import words_of
+from .filters import Words, words_of
 from .gitlog import HistoryUnreadable, client_history
 from .history import NO_HISTORY
 from .i18n import BIDI_CONTROLS, FSI, PDI, isolated
@@ -39,6 +39,9 @@ from .rules import local_today, party_calendars, project_state
 from .settings import CALENDAR_FILE, CourtsideSettings, checked_build_moment, courtside_settings
 from .studio import StudioRow, counts, matches, none_matching, ranked
 from .tokens import new_token
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEFAULT_SETTINGS = "pelicanconf.py"
 #: Control characters (escape sequences start with one) and the bidirectional
@@ -454,47 +457,139 @@ def status(args: argparse.Namespace) -> int:
         print(_terminal(none_matching(words, owner=args.owner, overdue=args.overdue,
                                       client=args.client)))
         return 0
+    return _show_status(rows, words)
+
+
+#: The due state's colours in ``status``; "dim" for paused and complete projects.
+_COLOURS = {"past_grace": "bold red", "overdue": "red", "due_soon": "yellow", "on_time": "green"}
+
+
+def _show_status(rows: list[StudioRow], words: Words) -> int:
+    """``status``'s table: on a terminal in colour, or one block per project
+    where it is too narrow for the table; when piped, plain and unwrapped."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
-    def shown(text: str) -> str:
-        # Client text is shown, never obeyed: rich would read "[bold]" as
-        # markup, and a terminal an escape sequence as a command.
-        return escape(_terminal(text))
-
-    colours = {"past_grace": "bold red", "overdue": "red", "due_soon": "yellow", "on_time": "green"}
-    table = Table(box=None, header_style="bold", pad_edge=False)
     _ = words.language.gettext
-    for column in (_("Client"), _("Project"), _("Ball"), _("Waiting"), _("Current step"),
-                   _("State"), _("Next"), _("Expected end"), _("Decisions"), _("Moved")):
-        table.add_column(column, overflow="fold")
+    headers = (_("Client"), _("Project"), _("Ball"), _("Waiting"), _("Current step"),
+               _("State"), _("Next"), _("Expected end"), _("Decisions"), _("Moved"))
+    shown = [_status_cells(row, words) for row in rows]
+    # Client text goes in as Text, never as markup: rich would read "[bold]" as
+    # markup (and ``_terminal`` keeps a terminal from obeying an escape sequence).
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row, (cells, _dates) in zip(rows, shown, strict=True):
+        # The state's colour on its words, not on the spaces that pad them.
+        table.add_row(*(Text.assemble((cell, _COLOURS.get(row.due_kind, "dim") if column == _STATE else ""))
+                        for column, cell in enumerate(cells)))
+    summary = counts(rows).summary(words).removeprefix("Courtside: ")
+    if not sys.stdout.isatty():
+        # Plain, unwrapped lines when piped into a file or grep, without the
+        # spaces that pad each cell to its column's width.
+        console = Console(width=240, no_color=True)
+        with console.capture() as captured:
+            console.print(table)
+        print("\n".join(line.rstrip() for line in captured.get().splitlines()))
+        print(summary)
+        return 0
+    console = Console()
+    # rich exits 1 when the reader goes away; every command ends quietly with 0 there.
+    # (rich calls this method for that moment; replacing it on the instance is the hook.)
+    console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
+    whole = [[header] for header in headers]  # what must not break mid-word, by column
+    for _cells, dates in shown:
+        for column, date in dates:
+            whole[column].append(date)
+    if console.width >= _table_width(list(zip(headers, *(cells for cells, _ in shown), strict=True)),
+                                     whole):
+        console.print(table)
+    else:
+        _print_blocks(console, headers, rows, [cells for cells, _dates in shown], words)
+        console.print()
+    console.print(summary, style="dim")
+    return 0
 
-    def step_text(step: Milestone | None, moved: dt.date | None = None) -> str:
+
+def _print_blocks(console: Console, headers: tuple[str, ...], rows: list[StudioRow],
+                  shown: list[list[str]], words: Words) -> None:
+    """``status`` too narrow for its table: one block per project, in the same
+    order and words, each column's cell after its header."""
+    from rich.text import Text
+
+    for number, (row, cells) in enumerate(zip(rows, shown, strict=True)):
+        if number:
+            console.print()
+        title = cells[1] if row.project.draft else isolated(cells[1])  # a draft's has its own
+        console.print(Text(f"{isolated(cells[0])} · {title}", style="bold"))
+        for column in range(2, len(headers)):
+            if cells[column] == "—":
+                continue
+            value = isolated(cells[column]) if column == _BALL else cells[column]
+            # TRANSLATORS: a line of `courtside status` in a narrow terminal: a header, then its text.
+            line = Text(words.language.gettext("%(label)s: %(text)s") % {
+                "label": headers[column], "text": value},
+                style=_COLOURS.get(row.due_kind, "dim") if column == _STATE else "")
+            # Indented, and a line that wraps further in, so that each label stands out.
+            for wrapped, part in enumerate(line.wrap(console, max(console.width - 4, 1),
+                                                     overflow="fold")):
+                part.rstrip()
+                console.print(Text("    " if wrapped else "  ") + part)
+
+
+#: Columns of ``status``: a party's name, the current step, the due state, the next step, the end.
+_BALL, _CURRENT, _STATE, _NEXT, _END = 2, 4, 5, 6, 7
+
+
+def _status_cells(row: StudioRow, words: Words) -> tuple[list[str], list[tuple[int, str]]]:
+    """A project's line of ``status``: its cells as plain text, one per column
+    (client text shown, never obeyed), and the dates in them by column."""
+    dates: list[tuple[int, str]] = []
+
+    def step_text(column: int, step: Milestone | None, moved: dt.date | None = None) -> str:
         if step is None:
             return "—"
         # A current step others' delays moved: from its agreed date to the one it is counted against.
         when = words.short_date(step.due) + (f" → {words.short_date(moved)}" if moved else "")
-        return shown(f"{isolated(step.title)} ({when})")
-    for row in rows:
-        end = row.expected_end
-        table.add_row(
-            shown(row.client.name), shown(row.title), shown(row.ball_name or "—"),
-            str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
-            step_text(row.state.current, row.moved_due),
-            f"[{colours.get(row.due_kind, 'dim')}]{shown(row.due_text)}[/]",
-            step_text(row.next_milestone),
-            (words.short_date(end, year=True)
-             + (f" ({row.end_slip_days:+d})" if row.end_slip_days else "")) if end else "—",
-            str(row.open_changes or "—"), str(row.moved_recently or "—"))
-    # Colours on a terminal; plain, unwrapped lines when piped into a file or grep.
-    console = Console() if sys.stdout.isatty() else Console(width=240, no_color=True)
-    # rich exits 1 when the reader goes away; every command ends quietly with 0 there.
-    # (rich calls this method for that moment; replacing it on the instance is the hook.)
-    console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
-    console.print(table)
-    console.print(counts(rows).summary(words).removeprefix("Courtside: "), style="dim")
-    return 0
+        dates.append((column, when))
+        return _terminal(f"{isolated(step.title)} ({when})")
+
+    end = row.expected_end
+    if end:
+        dates.append((_END, words.short_date(end, year=True)))
+    cells = [
+        _terminal(row.client.name), _terminal(row.title), _terminal(row.ball_name or "—"),
+        str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
+        step_text(_CURRENT, row.state.current, row.moved_due), _terminal(row.due_text),
+        step_text(_NEXT, row.next_milestone),
+        (words.short_date(end, year=True)
+         + (f" ({row.end_slip_days:+d})" if row.end_slip_days else "")) if end else "—",
+        str(row.open_changes or "—"), str(row.moved_recently or "—")]
+    return cells, dates
+
+
+def _table_width(columns: list[tuple[str, ...]], whole: list[list[str]]) -> int:
+    """How wide a terminal the ``status`` table needs to keep every word of
+    ``whole[i]`` (column i's header and dates) unbroken. Too narrow a table
+    narrows its widest columns first, down to one width, before it breaks
+    words (rich's ``Table._collapse_widths``); so it needs that width to hold
+    the longest such word with its column's padding (a space on either side
+    between columns, none at the edges), and every narrower column as it is.
+    Exact when the columns end at one width; where rich leaves some a cell
+    wider than others, a few cells more than it needs, never fewer."""
+    from rich.cells import cell_len
+
+    last = len(columns) - 1
+
+    def padding(index: int) -> int:
+        return (index > 0) + (index < last)
+
+    level = max(cell_len(word) + padding(index)
+                for index, texts in enumerate(whole) for text in texts for word in text.split())
+    return sum(min(max(cell_len(line) for cell in cells for line in cell.splitlines() or [""])
+                   + padding(index), level)
+               for index, cells in enumerate(columns))
 
 
 def _reader_gone() -> None:
