@@ -126,3 +126,19 @@ def test_a_later_generator_sees_the_files_written_for_pelicans_pages(tmp_path):
     PagesGenerator(**common).generate_context()
     later = Generator(**common)
     assert _pelican.page_files(later) == {"index.html", "pages/gone.html"}
+
+
+
+def test_pelican_copies_each_static_file_through_its_copy_file(tmp_path, monkeypatch):
+    # The theme's files and content/'s static files go through
+    # pelican.utils.copy, which looks copy_file up each time it copies one:
+    # what copy_files_in_one_step replaces.
+    from pelican import utils
+
+    copied = []
+    monkeypatch.setattr(utils, "copy_file", lambda source, destination: copied.append(
+        (Path(source).name, Path(destination).relative_to(tmp_path).as_posix())))
+    (tmp_path / "theme" / "static" / "css").mkdir(parents=True)
+    (tmp_path / "theme" / "static" / "css" / "site.css").write_text("p {}")
+    utils.copy(str(tmp_path / "theme" / "static"), str(tmp_path / "output" / "theme"))
+    assert copied == [("site.css", "output/theme/css/site.css")]

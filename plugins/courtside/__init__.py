@@ -77,6 +77,7 @@ _QUIET = QuietCourtsideErrors()
 def register() -> None:
     _publication.catch_interrupts()  # as early as a plugin can
     _pelican.filter_fatal_log(_QUIET)
+    _pelican.copy_files_in_one_step()  # a preview's reader never gets a half-copied file
     signals.initialized.connect(check_settings)
     signals.initialized.connect(fork_workers)  # before the output folder's lock is taken
     signals.initialized.connect(start_publication)

@@ -11,6 +11,7 @@ longer holds.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,3 +88,34 @@ def importable_in_workers() -> None:
     package_parent = str(Path(__file__).resolve().parents[1])
     if sys.path[:1] != [package_parent]:
         sys.path.insert(0, package_parent)
+
+
+def copy_files_in_one_step() -> None:
+    """Pelican copies the theme's files and content/'s static files (the
+    logo) into the output folder at every build, with ``shutil.copyfile``
+    (in ``pelican.utils.copy_file``, which ``pelican.utils.copy`` looks up
+    each time it copies a file): a file already there is emptied, then
+    written. A page the preview serves during a rebuild would get an empty
+    stylesheet. A file already there is replaced in one step instead, and
+    left alone when it is the same; a new one (a production build's fresh
+    folder holds nothing yet) is still Pelican's to copy, as is any file the
+    one step cannot write (Pelican's warning then says so)."""
+    from pelican import utils
+
+    from .files import replace_if_changed
+
+    pelicans = utils.copy_file
+    if getattr(pelicans, "courtside", False):  # already in place (one process, several runs)
+        return
+
+    def copy_file(source: str, destination: str) -> None:
+        if not os.path.isfile(destination):
+            pelicans(source, destination)
+            return
+        try:
+            replace_if_changed(Path(destination), Path(source).read_bytes())
+        except OSError:
+            pelicans(source, destination)
+
+    copy_file.courtside = True  # type: ignore[attr-defined]
+    utils.copy_file = copy_file

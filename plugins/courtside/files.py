@@ -76,6 +76,19 @@ def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> Non
     _fsync_folder(target.parent)
 
 
+def replace_if_changed(path: Path, data: bytes) -> None:
+    """Make ``path`` hold ``data``: in one step (a server reading it
+    meanwhile gets the old file or the new), and not at all when it holds
+    exactly that already (a rebuild writes most files the same again)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, data)
+
+
 def real_path(path: Path | str) -> Path:
     """``path`` absolute, every symbolic link followed: ``Path.resolve()``
     without its RuntimeError for a link that leads back to itself (Python

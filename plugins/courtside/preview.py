@@ -15,6 +15,7 @@ import functools
 import http.server
 import io
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -71,19 +72,43 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+#: A preview's moment is fixed to a quarter of an hour: every time zone's
+#: midnight falls on one (India's on the half hour, Nepal's on a quarter
+#: past), so "today" stays right everywhere, as it would not with the hour
+#: (India's first half hour of a day would be built as the day before, and a
+#: milestone `courtside done` had just marked would be "after today").
+MOMENT_STEP = 15 * 60
+
+
+def moment(now: float) -> int:
+    """The build moment of a preview at ``now`` (seconds since the epoch)."""
+    return int(now) // MOMENT_STEP * MOMENT_STEP
+
+
 def build(settings_file: Path) -> bool:
     """One ``pelican`` build; its messages go straight to the terminal.
 
     Unless ``SOURCE_DATE_EPOCH`` is set, the build's moment is the current
-    hour: "today" stays right, and rebuilds within the hour reuse the pages of
+    quarter of an hour (``moment``): rebuilds within it reuse the pages of
     every client file that did not change (the cache keys on the moment)."""
     env = dict(os.environ)
-    env.setdefault("SOURCE_DATE_EPOCH", str(int(time.time()) // 3600 * 3600))
-    result = subprocess.run([sys.executable, "-m", "pelican", "-s", str(settings_file)],
-                            cwd=settings_file.parent, env=env)
-    if result.returncode != 0:
+    env.setdefault("SOURCE_DATE_EPOCH", str(moment(time.time())))
+    process = subprocess.Popen([sys.executable, "-m", "pelican", "-s", str(settings_file)],
+                               cwd=settings_file.parent, env=env)
+    try:
+        returncode = process.wait()
+    except KeyboardInterrupt:
+        # Not ``subprocess.run``: it kills the build a quarter of a second
+        # after Ctrl-C, half-way through moving pages in, with its staging
+        # folder left behind. The build ends itself on an interrupt (the
+        # terminal sent it one too; this one is for a ``kill`` of serve
+        # alone), leaving the output whole; serve exits once it has.
+        process.send_signal(signal.SIGINT)
+        process.wait()
+        raise
+    if returncode != 0:
         print("Courtside: the build failed; still serving the last good build.", flush=True)
-    return result.returncode == 0
+    return returncode == 0
 
 
 #: How long the watcher waits for a change before it yields a quiet moment (ms).
@@ -114,7 +139,7 @@ def _changes(watched: list[Path], stop: threading.Event | None
         identities = [_identity(path) for path in watched]
         roots = {os.path.abspath(path) for path in watched}
         with contextlib.closing(watch(*[path for path in watched if path.exists()],
-                                      stop_event=stop, raise_interrupt=False,
+                                      stop_event=stop, raise_interrupt=True,
                                       yield_on_timeout=True, rust_timeout=WAKE_MS)) as changes_seen:
             for changes in changes_seen:
                 now = [_identity(path) for path in watched]

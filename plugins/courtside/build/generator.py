@@ -31,7 +31,7 @@ from rich.progress import track
 
 from .. import _pelican
 from ..calendar import studio_calendar
-from ..files import write_atomically
+from ..files import replace_if_changed
 from ..filters import words_of
 from ..gitlog import HistoryIndex, HistoryUnreadable
 from ..i18n import isolated
@@ -377,11 +377,4 @@ class PortalGenerator(Generator):  # type: ignore[misc]
         """A server reading the file meanwhile gets the old one or the new.
         A file that is already as written is left alone (a rebuild writes
         the same front page, 404 page and headers again)."""
-        target = Path(self.output_path, relative_path)
-        try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, data)
+        replace_if_changed(Path(self.output_path, relative_path), data)
