@@ -469,8 +469,15 @@ def start_serve(root: Path, log: Path) -> tuple[subprocess.Popen, int]:
     process = subprocess.Popen(
         [sys.executable, "-m", "courtside.cli", "serve", "--port", str(port)], cwd=root,
         stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)})
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}, preexec_fn=as_a_shell_starts_it)
     return process, port
+
+
+def as_a_shell_starts_it() -> None:
+    """A terminal's command starts with Ctrl-C neither held nor ignored,
+    whatever an in-process build earlier in this test process left behind."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def ctrl_c(process: subprocess.Popen, log: Path) -> str:
@@ -535,8 +542,14 @@ def test_ctrl_c_during_a_build_waits_for_the_build_to_end_itself(tmp_path):
         wait_for(lambda: (tmp_path / "started").exists(), timeout=15)
         os.kill(os.getpid(), signal.SIGINT)  # serve alone: the build hears it from serve
     threading.Thread(target=ctrl_c_once_started, daemon=True).start()
-    with pytest.raises(KeyboardInterrupt):
-        preview.build(settings)
+    # Python's own Ctrl-C, as serve has it: an in-process build earlier in this
+    # test process installed the build's handler, which exits instead.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            preview.build(settings)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert (tmp_path / "ended").read_text() == "on its own"
 
 
