@@ -444,6 +444,35 @@ def test_the_preview_sees_a_clients_folder_removed_and_made_again(tmp_path, monk
     assert not serving.is_alive()
 
 
+def test_the_preview_stops_trying_again_when_the_other_build_does_not_end(tmp_path, monkeypatch,
+                                                                          capsys):
+    import threading
+
+    from courtside import preview
+
+    (tmp_path / "pelicanconf.py").write_text("")
+    (tmp_path / "clients").mkdir()
+    builds: list[str] = []
+    monkeypatch.setattr(preview, "build", lambda settings_file: builds.append("built")
+                        or preview.Result(ok=False, busy=True, line="another build is writing"))
+    monkeypatch.setattr(preview, "output_busy", lambda output: True)
+    monkeypatch.setattr(preview, "RETRY_EVERY", 0.1)
+    monkeypatch.setattr(preview, "RETRY_FOR", 1.0)
+    stop = threading.Event()
+    serving = threading.Thread(target=preview.serve, args=(tmp_path / "pelicanconf.py",
+                                                           tmp_path / "output",
+                                                           [tmp_path / "clients"]),
+                               kwargs={"bind": "127.0.0.1", "port": 0, "stop": stop})
+    serving.start()
+    try:
+        wait_for(lambda: "not trying again until the next change" in capsys.readouterr().out
+                 or None, timeout=10)
+        assert builds == ["built"]  # the lock was still held at every look: no build was started
+    finally:
+        stop.set()
+        serving.join(timeout=10)
+
+
 def test_the_preview_names_the_files_a_studio_changed_not_their_temporary_copies():
     from courtside.preview import changed_names
 
