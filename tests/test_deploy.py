@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -367,6 +368,38 @@ def test_the_preview_answers_an_impossible_address_plainly(preview_server, capfd
     assert status_and_body(preview_server + "/p/secret-token/") == (200, "portal")
 
 
+def test_while_the_last_build_failed_every_page_says_so_and_nothing_else_changes(tmp_path):
+    import functools
+
+    from courtside.preview import STALE, Result, Staleness, _Handler
+
+    (tmp_path / "p" / "secret-token").mkdir(parents=True)
+    page = "<!doctype html><html><head><title>t</title></head><body class=x><h1>portal</h1></body></html>"
+    (tmp_path / "p" / "secret-token" / "index.html").write_text(page)
+    (tmp_path / "p" / "secret-token" / "calendar.ics").write_text("BEGIN:VCALENDAR\r\n")
+    (tmp_path / "404.html").write_text("<body><h1>Not here</h1></body>")
+    staleness = Staleness()
+    token = "Zq8mT2vLx4Rb7NcY1pWk3s"
+    with served(tmp_path, functools.partial(_Handler, staleness=staleness)) as url:
+        assert status_and_body(url + "/p/secret-token/") == (200, page)
+        staleness.record(Result(ok=False, line=f"clients/a.yaml:3:5: token: '{token}<x>' is taken"))
+        with urllib.request.urlopen(url + "/p/secret-token/", timeout=5) as response:
+            body = response.read().decode()
+            assert response.headers["Cache-Control"] == "no-store"
+            assert int(response.headers["Content-Length"]) == len(body.encode())
+        assert body.startswith("<!doctype html><html><head><title>t</title></head><body class=x><p ")
+        assert body.endswith("<h1>portal</h1></body></html>")
+        assert STALE in body and "clients/a.yaml:3:5: token: &#x27;…&lt;x&gt;&#x27; is taken" in body
+        assert token not in body
+        assert status_and_body(url + "/p/secret-token/calendar.ics") == (200, "BEGIN:VCALENDAR\r\n")
+        status, missing = status_and_body(url + "/nothing-here")
+        assert status == 404 and STALE in missing and missing.endswith("<h1>Not here</h1></body>")
+        assert status_and_body(url + "/p/secret-token")[0] == 200  # the redirect, then the page
+        staleness.record(Result(ok=True))
+        assert status_and_body(url + "/p/secret-token/index.html") == (200, page)
+    assert (tmp_path / "p" / "secret-token" / "index.html").read_text() == page
+
+
 def test_serve_refuses_a_port_that_does_not_exist(capsys):
     from courtside.cli import main
 
@@ -388,7 +421,8 @@ def test_the_preview_sees_a_clients_folder_removed_and_made_again(tmp_path, monk
     content.mkdir()
     (site / "pelicanconf.py").write_text("")
     builds: list[str] = []
-    monkeypatch.setattr(preview, "build", lambda settings_file: builds.append("built") or True)
+    monkeypatch.setattr(preview, "build",
+                        lambda settings_file: builds.append("built") or preview.Result(ok=True))
     stop = threading.Event()
     serving = threading.Thread(target=preview.serve, args=(site / "pelicanconf.py", site / "output",
                                                            [clients, content, site / "pelicanconf.py"]),
@@ -408,6 +442,35 @@ def test_the_preview_sees_a_clients_folder_removed_and_made_again(tmp_path, monk
         stop.set()
         serving.join(timeout=10)
     assert not serving.is_alive()
+
+
+def test_the_preview_stops_trying_again_when_the_other_build_does_not_end(tmp_path, monkeypatch,
+                                                                          capsys):
+    import threading
+
+    from courtside import preview
+
+    (tmp_path / "pelicanconf.py").write_text("")
+    (tmp_path / "clients").mkdir()
+    builds: list[str] = []
+    monkeypatch.setattr(preview, "build", lambda settings_file: builds.append("built")
+                        or preview.Result(ok=False, busy=True, line="another build is writing"))
+    monkeypatch.setattr(preview, "output_busy", lambda output: True)
+    monkeypatch.setattr(preview, "RETRY_EVERY", 0.1)
+    monkeypatch.setattr(preview, "RETRY_FOR", 1.0)
+    stop = threading.Event()
+    serving = threading.Thread(target=preview.serve, args=(tmp_path / "pelicanconf.py",
+                                                           tmp_path / "output",
+                                                           [tmp_path / "clients"]),
+                               kwargs={"bind": "127.0.0.1", "port": 0, "stop": stop})
+    serving.start()
+    try:
+        wait_for(lambda: "not trying again until the next change" in capsys.readouterr().out
+                 or None, timeout=10)
+        assert builds == ["built"]  # the lock was still held at every look: no build was started
+    finally:
+        stop.set()
+        serving.join(timeout=10)
 
 
 def test_the_preview_names_the_files_a_studio_changed_not_their_temporary_copies():
@@ -551,6 +614,75 @@ def test_ctrl_c_during_a_build_waits_for_the_build_to_end_itself(tmp_path):
     finally:
         signal.signal(signal.SIGINT, previous)
     assert (tmp_path / "ended").read_text() == "on its own"
+
+
+@contextlib.contextmanager
+def previewing(site, tmp_path):
+    """``courtside serve`` on ``site``, once it serves: the portal's address
+    and the file serve prints into; Ctrl-C at the end."""
+    log = tmp_path / "serve.log"
+    process, port = start_serve(site.root, log)
+    try:
+        wait_for(lambda: "Courtside: serving" in log.read_text() or process.poll() is not None,
+                 timeout=30, log=log)
+        assert process.poll() is None, log.read_text()
+        yield f"http://127.0.0.1:{port}/p/{TOKEN}/", log
+    finally:
+        ctrl_c(process, log)
+
+
+def stale(page: str | None) -> bool:
+    from courtside.preview import STALE
+
+    return page is not None and STALE in page
+
+
+def relaunched(url: str, log: Path) -> None:
+    """Wait for the portal to show the new title, without the banner (the
+    new page is served a moment before its build has ended and serve knows
+    it succeeded)."""
+    wait_for(lambda: (page := fetch(url)) and "<h1>Website relaunch</h1>" in page
+             and not stale(page), timeout=20, log=log)
+
+
+@pytest.mark.e2e
+def test_a_preview_whose_last_build_failed_says_so_on_every_page_until_one_succeeds(site, tmp_path):
+    acme = site.clients / "acme.yaml"
+    good = acme.read_text("utf-8")
+    with previewing(site, tmp_path) as (url, log):
+        assert not stale(fetch(url))
+        acme.write_text(good.replace("due: 2026-11-06", "due: 2026-11-36"), "utf-8")
+        page = wait_for(lambda: (page := fetch(url)) and stale(page) and page, timeout=20, log=log)
+        assert "<h1>Website redesign</h1>" in page  # the last good build
+        banner = page[page.index("<body"):page.index("<h1>")]
+        assert re.search(r"clients/acme\.yaml:\d+:\d+: projects\[0\]\.milestones\[2\]\.due", banner)
+        assert TOKEN not in banner
+        assert not stale(fetch(url + "calendar.ics"))
+        assert not stale(site.portal_file(TOKEN).read_text("utf-8"))  # served so, not written so
+        acme.write_text(good.replace("title: Website redesign", "title: Website relaunch"), "utf-8")
+        relaunched(url, log)
+
+
+@pytest.mark.e2e
+def test_a_rebuild_refused_by_another_build_happens_once_that_build_ends(site, tmp_path):
+    from courtside import files
+    from courtside.build.publishing import output_lock
+
+    acme = site.clients / "acme.yaml"
+    with previewing(site, tmp_path) as (url, log):
+        # Held as a build holds it (Publication._lock): `make html` in another terminal.
+        lock = files.hold_lock(output_lock(files.real_path(site.output)))
+        try:
+            acme.write_text(acme.read_text("utf-8").replace("title: Website redesign",
+                                                            "title: Website relaunch"), "utf-8")
+            wait_for(lambda: "building again once it has finished" in log.read_text(),
+                     timeout=20, log=log)
+            time.sleep(1.5)  # a retry or two, still refused
+            assert "<h1>Website redesign</h1>" in fetch(url)
+        finally:
+            os.close(lock)
+        relaunched(url, log)
+        assert log.read_text().count("changed; rebuilding") == 1  # no other edit
 
 
 @pytest.mark.browser

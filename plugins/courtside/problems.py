@@ -7,6 +7,8 @@ before it gives up, so the studio can fix everything in one go.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import sys
@@ -84,6 +86,26 @@ class CourtsideError(Exception):
         super().__init__("\n".join(lines))
 
 
+class OutputBusy(CourtsideError):
+    """Another build is writing the same output folder: nothing is wrong
+    with the input, and the same build a moment later may succeed."""
+
+
+#: ``courtside serve`` names a file in this environment variable for each
+#: build it runs: a build that fails says there, as JSON, its first problem
+#: line and whether another build held the output folder, so that serve
+#: need not read the build's log.
+FAILURE_NOTE = "COURTSIDE_FAILURE_NOTE"
+
+
+def note_failure(line: str, *, busy: bool = False) -> None:
+    """Write the failure note, if the build's runner asked for one."""
+    where = os.environ.get(FAILURE_NOTE)
+    if where:
+        with contextlib.suppress(OSError):
+            Path(where).write_text(json.dumps({"line": line, "busy": busy}), "utf-8")
+
+
 def _without_tokens(path: str) -> str:
     """``path`` with the token of a private page left out: a build's log is
     read by more people than the client (CI logs)."""
@@ -116,6 +138,9 @@ class QuietCourtsideErrors(logging.Filter):
         if exc_info and isinstance(exc_info[1], CourtsideError):
             # One unwrapped line per problem, then the summary in the log.
             report(exc_info[1].problems)
+            errors = [p for p in exc_info[1].problems if p.severity == "error"] or exc_info[1].problems
+            note_failure(str(errors[0]) if errors else exc_info[1].summary,
+                         busy=isinstance(exc_info[1], OutputBusy))
             record.msg, record.args = "%s", (exc_info[1].summary,)
             record.exc_info = None
             record.exc_text = None
@@ -124,6 +149,7 @@ class QuietCourtsideErrors(logging.Filter):
             # written): one line naming the path, and the command's exit code
             # for it, which Pelican reads from the exception.
             record.msg, record.args = "%s", (system_error(exc_info[1]),)
+            note_failure(system_error(exc_info[1]))
             record.exc_info = None
             record.exc_text = None
             _pelican.set_exit_code(exc_info[1], EXIT_SYSTEM)

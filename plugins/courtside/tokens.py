@@ -15,6 +15,12 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 MIN_DISTINCT_CHARACTERS = 12
 
 
+def masked(text: str) -> str:
+    """``text`` with every run of characters that could be a token shown as
+    "…": for text that leaves its page (a message about a problem)."""
+    return re.sub(r"[A-Za-z0-9_-]{22,}", "…", text)
+
+
 def new_token() -> str:
     """A fresh token that starts with a letter, so YAML can never read it as
     a number or a list item: 21 random characters and a letter, 131 bits."""

@@ -154,6 +154,14 @@ def _replace_contents(fresh: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def output_lock(output: Path) -> Path:
+    """The file a build holds locked while it writes ``output`` (a real
+    path). In the system's temporary folder: builds that could collide run
+    on one machine, and the site's folders stay as the studio left them."""
+    name = hashlib.sha256(os.fsencode(output)).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"courtside-output-{name}.lock"
+
+
 class PelicanRun(Protocol):
     """What Courtside reads and sets of Pelican's ``Pelican`` object, which
     its signals pass (Pelican ships no types)."""
@@ -208,18 +216,14 @@ class Publication:
         staged pages and publish a mix: the second one is refused. The lock
         is the process's until it ends (Pelican's autoreload builds again in
         the same process, under the same lock)."""
-        from ..problems import CourtsideError
+        from ..problems import OutputBusy
 
         if output in self._locks:
             return
-        # In the system's temporary folder: builds that could collide run
-        # on one machine, and the site's folders stay as the studio left them.
-        name = hashlib.sha256(os.fsencode(output)).hexdigest()[:16]
         try:
-            self._locks[output] = files.hold_lock(
-                Path(tempfile.gettempdir()) / f"courtside-output-{name}.lock")
+            self._locks[output] = files.hold_lock(output_lock(output))
         except files.Busy:
-            raise CourtsideError([], (
+            raise OutputBusy([], (
                 f"Courtside: another build is writing {output} right now; nothing was built "
                 "(build again when it has finished)")) from None
 
