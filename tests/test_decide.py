@@ -291,7 +291,20 @@ def test_an_invalid_file_is_not_edited(empty_site, courtside):
     path = empty_site.write_client("gamma", text)
     result = courtside(empty_site, "done", "gamma", "shop", "content")
     assert result.returncode == 1
-    assert "clients/gamma.yaml has errors; fix it first (courtside check)" in result.stderr
+    # Named at its line, as check names it, not only "has errors".
+    assert result.stderr == (
+        "courtside: clients/gamma.yaml:13:5: projects[0].colour: unknown key (allowed here: "
+        "agreement, calendar, id, language, log, milestones, notices, password_env, paused_reason, "
+        "reminders, start, status, title, token); fix it first (courtside check), nothing was "
+        "changed\n")
+    assert path.read_text("utf-8") == text
+    # Two mistakes: the first is named, and check lists the rest.
+    text = text.replace("    colour: red\n", "    colour: red\n    size: big\n")
+    path.write_text(text, "utf-8")
+    result = courtside(empty_site, "done", "gamma", "shop", "content")
+    assert result.returncode == 1 and result.stderr.startswith(
+        "courtside: clients/gamma.yaml:13:5: projects[0].colour: unknown key")
+    assert result.stderr.endswith("; fix it first (1 more, courtside check), nothing was changed\n")
     assert path.read_text("utf-8") == text
 
 

@@ -389,9 +389,9 @@ def _prove(path: Path, before: str, after: str, at: KeyPath, changes: dict[str, 
         raise _cannot_keep(path, command)
     errors = check(path, after)
     if errors:
-        if check(path, before):
-            raise EditError(f"{display_path(path)} has errors; fix it first (courtside check), "
-                            "nothing was changed")
+        if found := check(path, before):  # its first, where check names it; check lists them all
+            more = f"{len(found) - 1} more, " if len(found) > 1 else ""
+            raise EditError(f"{found[0]}; fix it first ({more}courtside check), nothing was changed")
         # Named where it is in the file as it is: a line the edit would have
         # added is not there, so the line it would follow is named instead.
         line, column = _place_before(before, after, errors[0].line, errors[0].column)
