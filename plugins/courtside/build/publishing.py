@@ -180,6 +180,8 @@ class Publication:
         self.signal: int | None = None
         self.published = False
         self._catching = False
+        #: An interrupt Python could not raise is sent again (``_unraisable``).
+        self._again = False
         self._locks: dict[Path, int] = {}
 
     def start(self, pelican: PelicanRun) -> None:
@@ -244,7 +246,24 @@ class Publication:
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, self._interrupted)
         atexit.register(self._exit)
+        sys.unraisablehook = functools.partial(self._unraisable, sys.unraisablehook)
         self._catching = True
+
+    def _unraisable(self, previous: Callable[[Any], object], unraisable: Any) -> None:
+        """An interrupt that landed where Python cannot raise (a weak
+        reference's callback inside an import, a ``__del__``) is taken again
+        at the next place it can be: without this, Python printed its
+        traceback ("Exception ignored in …") and the build went on to the
+        end, publishing nothing, and exited 0."""
+        if unraisable.exc_type is SystemExit and self.signal is not None:
+            number, self._again = self.signal, True
+            # Sent again a moment later, from another thread, once this hook has
+            # returned: raised in it, it would be lost the same way.
+            again = threading.Timer(0.05, signal.pthread_kill, (threading.main_thread().ident, number))
+            again.daemon = True
+            again.start()
+            return
+        previous(unraisable)
 
     def _interrupted(self, number: int, frame: FrameType | None) -> None:
         # SystemExit, not KeyboardInterrupt: Pelican catches the latter and
@@ -253,9 +272,9 @@ class Publication:
         if _holding:
             _held.append(number)
             return
-        if self.signal is not None:  # already on the way out: once is enough
+        if self.signal is not None and not self._again:  # already on the way out: once is enough
             return
-        self.signal = number
+        self.signal, self._again = number, False
         raise SystemExit(128 + number)
 
     def _exit(self) -> None:
