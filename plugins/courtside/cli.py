@@ -555,16 +555,15 @@ def _status_cells(row: StudioRow, words: Words) -> tuple[list[str], list[tuple[i
         dates.append((column, when))
         return _terminal(f"{isolated(step.title)} ({when})")
 
-    end = row.expected_end
+    end = words.short_date(row.expected_end, year=True) if row.expected_end else None
     if end:
-        dates.append((_END, words.short_date(end, year=True)))
+        dates.append((_END, end))
     cells = [
         _terminal(row.client.name), _terminal(row.title), _terminal(row.ball_name or "—"),
         str(row.state.waiting_days) if row.state.waiting_days is not None else "—",
         step_text(_CURRENT, row.state.current, row.moved_due), _terminal(row.due_text),
         step_text(_NEXT, row.next_milestone),
-        (words.short_date(end, year=True)
-         + (f" ({row.end_slip_days:+d})" if row.end_slip_days else "")) if end else "—",
+        (end + (f" ({row.end_slip_days:+d})" if row.end_slip_days else "")) if end else "—",
         str(row.open_changes or "—"), str(row.moved_recently or "—")]
     return cells, dates
 

@@ -98,9 +98,10 @@ def _parse(path: Path, text: str) -> tuple[YAML, CommentedMap]:
         # YAML allows a tab where it separates (`due:<tab>2026-…`, `…<tab># note`);
         # ruamel.yaml does not. A space in its place keeps every line and column,
         # which is all the edits take from it: they splice into the text as written.
+        spaced = text.replace("\t", " ")
         try:
-            yaml = _round_trip(text.replace("\t", " "))
-            data = yaml.load(text.replace("\t", " "))
+            yaml = _round_trip(spaced)
+            data = yaml.load(spaced)
         except YAMLError:
             mark = getattr(error, "problem_mark", None)
             where = f"{display_path(path)}:{mark.line + 1}:{mark.column + 1}" if mark else display_path(path)

@@ -8,8 +8,12 @@ import secrets
 
 #: 16 random bytes: 128 bits, 22 URL-safe characters.
 TOKEN_BYTES = 16
+#: A token's characters: URL-safe base64.
+_TOKEN_CHARACTER = "[A-Za-z0-9_-]"
 #: At most 64: a token is a folder name, which every file system must take.
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+TOKEN_PATTERN = re.compile(_TOKEN_CHARACTER + "{22,64}")
+#: A run of token characters long enough to be one, however long it goes on.
+_TOKEN_LIKE = re.compile(_TOKEN_CHARACTER + "{22,}")
 #: A random 22-character token has about 19 different characters; fewer
 #: than this means someone typed it.
 MIN_DISTINCT_CHARACTERS = 12
@@ -18,7 +22,7 @@ MIN_DISTINCT_CHARACTERS = 12
 def masked(text: str) -> str:
     """``text`` with every run of characters that could be a token shown as
     "…": for text that leaves its page (a message about a problem)."""
-    return re.sub(r"[A-Za-z0-9_-]{22,}", "…", text)
+    return _TOKEN_LIKE.sub("…", text)
 
 
 def new_token() -> str:

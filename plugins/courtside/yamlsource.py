@@ -102,14 +102,13 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 def control_character(text: str) -> str | None:
     """Why ``text`` cannot be shown: the first control character (or other
     character no text may hold) in it."""
-    found = _CONTROL.search(text)
-    if found is None:
-        if (found := _NOT_TEXT.search(text)) is not None:
-            return (f"holds U+{ord(found.group()):04X}, which is no character of any text (a byte "
-                    "that is not UTF-8, or a broken copy); remove it or retype the text")
-        return None
-    return (f"holds a control character (U+{ord(found.group()):04X}, often pasted from a word "
-            "processor); remove it or retype the text")
+    if (found := _CONTROL.search(text)) is not None:
+        return (f"holds a control character (U+{ord(found.group()):04X}, often pasted from a word "
+                "processor); remove it or retype the text")
+    if (found := _NOT_TEXT.search(text)) is not None:
+        return (f"holds U+{ord(found.group()):04X}, which is no character of any text (a byte "
+                "that is not UTF-8, or a broken copy); remove it or retype the text")
+    return None
 
 
 def format_path(path: KeyPath) -> str:
