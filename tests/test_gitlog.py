@@ -232,6 +232,30 @@ def test_a_merge_is_dated_when_it_reached_the_built_branch(repo):
                                      ("2026-06-05", repo.blob("HEAD", "clients/a.yaml"))]
 
 
+def test_a_saved_index_of_a_branch_merged_since_reads_the_published_line_again(repo, tmp_path):
+    """A build of a branch (its saved index kept in the site's cache folder),
+    then of the branch it was merged into: the branch's own commits were never
+    published, so the versions are those a build without the saved index
+    reads, the merge's day and not the branch's."""
+    saved = tmp_path / "cache" / "index.json"
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-06-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.git("checkout", "-q", "-b", "edit")
+    repo.commit("2026-06-02T10:00:00+00:00", {"clients/a.yaml": "draft\n"})
+    repo.commit("2026-06-03T10:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    assert read_index(repo.root / "clients", "UTC", saved) is not None  # the branch, previewed
+    repo.git("checkout", "-q", "secret-branch")
+    repo.commit("2026-06-04T10:00:00+00:00", {"clients/b.yaml": "b\n"})
+    repo.git("merge", "-q", "--no-ff", "-m", "SECRET-MESSAGE merge", "edit", when="2026-06-05T10:00:00+00:00")
+    fresh = read_index(repo.root / "clients", "UTC")
+    assert versions(fresh, path) == [("2026-06-01", repo.blob("HEAD~1", "clients/a.yaml")),
+                                     ("2026-06-05", repo.blob("HEAD", "clients/a.yaml"))]
+    assert read_index(repo.root / "clients", "UTC", saved) == fresh
+    # And a commit on the published line since is read from the saved index as before.
+    repo.commit("2026-06-06T10:00:00+00:00", {"clients/a.yaml": "v3\n"})
+    assert read_index(repo.root / "clients", "UTC", saved) == read_index(repo.root / "clients", "UTC")
+
+
 def test_the_working_tree_is_todays_version_only_when_it_differs(repo):
     path = repo.root / "clients" / "a.yaml"
     repo.commit("2026-07-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})

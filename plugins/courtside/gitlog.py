@@ -342,11 +342,23 @@ def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Chan
             and max(timestamps, default=_LAST_TIME) <= _LAST_TIME
             and _are_ids(blobs, deletions=True)):
         return None
-    if was != head:
-        ancestor = _run(folder, "merge-base", "--is-ancestor", was, head)
-        if ancestor is None or ancestor.returncode != 0:
-            return None
+    if was != head and not _on_the_published_line(folder, was, head):
+        return None
     return was, list(zip(timestamps, paths, blobs, renamed, strict=True))
+
+
+def _on_the_published_line(folder: Path, was: str, head: str) -> bool:
+    """Whether the commit ``was`` is on ``head``'s first-parent line: the
+    changes saved up to it are then the first of the line's. Being an
+    ancestor is not enough: a branch built once (its commits dated on their
+    own days) and merged since was published on the merge's day. Told by
+    the oldest commit the line has since ``was``: its first parent is ``was``."""
+    listed = _run(folder, "rev-list", "--first-parent", "--parents", f"{was}..{head}")
+    if listed is None or listed.returncode != 0:
+        return False
+    lines = listed.stdout.split(b"\n")
+    oldest = next((line.split() for line in reversed(lines) if line.strip()), [])
+    return len(oldest) > 1 and oldest[1] == was.encode("ascii")
 
 
 def _read_saved(saved: Path, folder: Path) -> dict[str, Any] | None:
