@@ -256,6 +256,20 @@ def test_a_saved_index_of_a_branch_merged_since_reads_the_published_line_again(r
     assert read_index(repo.root / "clients", "UTC", saved) == read_index(repo.root / "clients", "UTC")
 
 
+def test_a_commit_dated_beyond_the_year_9999_is_dated_on_the_last_day_there_is(repo):
+    """Git keeps any committer time a clock gives it; one past what a date
+    can hold is a clock far ahead like any other, not a build that stops."""
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-06-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("@253402300800 +0000", {"clients/a.yaml": "v2\n"})  # 1 January 10000
+    repo.commit("@99999999999999 +0000", {"clients/a.yaml": "v3\n"})
+    repo.commit("2026-06-02T10:00:00+00:00", {"clients/a.yaml": "v4\n"})
+    for zone in ("UTC", "Asia/Kathmandu", "America/Los_Angeles"):
+        dated = versions(read_index(repo.root / "clients", zone), path)
+        assert [day[:8] for day, _ in dated] == ["2026-06-", "9999-12-", "2026-06-"], zone
+        assert [day for day, _ in dated][::2] == ["2026-06-01", "2026-06-02"]
+
+
 def test_the_working_tree_is_todays_version_only_when_it_differs(repo):
     path = repo.root / "clients" / "a.yaml"
     repo.commit("2026-07-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})

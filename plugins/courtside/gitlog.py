@@ -529,8 +529,8 @@ def parse_raw_log(output: bytes) -> Iterator[Change]:
             path = next(tokens, "")
             if commits:
                 commits[-1][1].append((field, path, renamed))
-        elif field:
-            commits.append((int(field), []))
+        elif field:  # a time no date can hold (a clock far ahead) is the last there is
+            commits.append((min(max(int(field), _FIRST_TIME), _LAST_TIME), []))
     for timestamp, raw_lines in reversed(commits):
         for line, path, renamed in raw_lines:
             _old_mode, new_mode, _old_blob, new_blob, status = line[1:].split(" ", 4)
