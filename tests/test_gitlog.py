@@ -232,6 +232,26 @@ def test_a_merge_is_dated_when_it_reached_the_built_branch(repo):
                                      ("2026-06-05", repo.blob("HEAD", "clients/a.yaml"))]
 
 
+def test_a_repository_named_by_paths_relative_to_where_the_build_starts_is_read(repo, monkeypatch):
+    """``GIT_DIR=.git GIT_WORK_TREE=. make html`` names the repository from
+    the site's folder, as git reads it there: the history is the same as
+    without them, not missing because git runs in the clients folder."""
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-06-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("2026-06-02T10:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    plain = read_index(repo.root / "clients", "UTC")
+    assert [day for day, _ in versions(plain, path)] == ["2026-06-01", "2026-06-02"]
+    monkeypatch.chdir(repo.root)
+    for variables in ({"GIT_DIR": ".git", "GIT_WORK_TREE": "."},
+                      {"GIT_DIR": "./.git", "GIT_WORK_TREE": ".", "GIT_INDEX_FILE": ".git/index"}):
+        with monkeypatch.context() as env:
+            for name, value in variables.items():
+                env.setenv(name, value)
+            assert read_index(Path("clients"), "UTC") == plain, variables
+            assert blob_texts(repo.root, [versions(plain, path)[0][1]]) == ["v1\n"]
+            gitlog.close_readers()
+
+
 def test_a_saved_index_of_a_branch_merged_since_reads_the_published_line_again(repo, tmp_path):
     """A build of a branch (its saved index kept in the site's cache folder),
     then of the branch it was merged into: the branch's own commits were never

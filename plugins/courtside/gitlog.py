@@ -77,6 +77,9 @@ CONFIG = ("core.quotepath=off", "log.showSignature=false", "log.follow=false", "
           # git's default cache of 96 MB per process held three times what the
           # reading needs, in every worker's `cat-file` and every `log`.
           "core.deltaBaseCacheLimit=16m")
+#: Environment variables that name a repository's parts by a path, perhaps relative.
+PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE",
+                  "GIT_OBJECT_DIRECTORY")
 #: Environment variables that would change how a pathspec is matched.
 PATHSPEC_VARIABLES = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS",
                       "GIT_ICASE_PATHSPECS")
@@ -184,6 +187,11 @@ def _environment() -> dict[str, str]:
     """The caller's environment (it may name the repository: GIT_DIR), with no
     prompt, no pager, untranslated messages and pathspecs as written."""
     environment = {name: value for name, value in os.environ.items() if name not in PATHSPEC_VARIABLES}
+    # Git reads these from the folder it starts in, which is the clients
+    # folder (-C), not the one the caller named them from.
+    for name in PATH_VARIABLES:
+        if environment.get(name) and not os.path.isabs(environment[name]):
+            environment[name] = os.path.abspath(environment[name])
     environment.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat", LC_ALL="C")
     return environment
 
