@@ -391,8 +391,10 @@ def _are_ids(blobs: list[Any], *, deletions: bool) -> bool:
         and not "".join(blobs).encode("ascii", "replace").translate(None, _HEX_DIGITS)
 
 
-#: Changes when what is saved changes shape.
-_SAVED_VERSION = 4
+#: Changes when what is saved changes shape, or what was saved may be wrong:
+#: 5 since a branch's build, merged since, could leave its commits in the
+#: changes of the line it was merged into (``_on_the_published_line``).
+_SAVED_VERSION = 5
 #: A commit's or blob's id: SHA-1 or SHA-256, in hex.
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 #: Deleted from the ids joined, nothing is left (five times as fast as a regular expression).
