@@ -232,6 +232,64 @@ def test_a_merge_is_dated_when_it_reached_the_built_branch(repo):
                                      ("2026-06-05", repo.blob("HEAD", "clients/a.yaml"))]
 
 
+def test_a_repository_named_by_paths_relative_to_where_the_build_starts_is_read(repo, monkeypatch):
+    """``GIT_DIR=.git GIT_WORK_TREE=. make html`` names the repository from
+    the site's folder, as git reads it there: the history is the same as
+    without them, not missing because git runs in the clients folder."""
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-06-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("2026-06-02T10:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    plain = read_index(repo.root / "clients", "UTC")
+    assert [day for day, _ in versions(plain, path)] == ["2026-06-01", "2026-06-02"]
+    monkeypatch.chdir(repo.root)
+    for variables in ({"GIT_DIR": ".git", "GIT_WORK_TREE": "."},
+                      {"GIT_DIR": "./.git", "GIT_WORK_TREE": ".", "GIT_INDEX_FILE": ".git/index"}):
+        with monkeypatch.context() as env:
+            for name, value in variables.items():
+                env.setenv(name, value)
+            assert read_index(Path("clients"), "UTC") == plain, variables
+            assert blob_texts(repo.root, [versions(plain, path)[0][1]]) == ["v1\n"]
+            gitlog.close_readers()
+
+
+def test_a_saved_index_of_a_branch_merged_since_reads_the_published_line_again(repo, tmp_path):
+    """A build of a branch (its saved index kept in the site's cache folder),
+    then of the branch it was merged into: the branch's own commits were never
+    published, so the versions are those a build without the saved index
+    reads, the merge's day and not the branch's."""
+    saved = tmp_path / "cache" / "index.json"
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-06-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.git("checkout", "-q", "-b", "edit")
+    repo.commit("2026-06-02T10:00:00+00:00", {"clients/a.yaml": "draft\n"})
+    repo.commit("2026-06-03T10:00:00+00:00", {"clients/a.yaml": "v2\n"})
+    assert read_index(repo.root / "clients", "UTC", saved) is not None  # the branch, previewed
+    repo.git("checkout", "-q", "secret-branch")
+    repo.commit("2026-06-04T10:00:00+00:00", {"clients/b.yaml": "b\n"})
+    repo.git("merge", "-q", "--no-ff", "-m", "SECRET-MESSAGE merge", "edit", when="2026-06-05T10:00:00+00:00")
+    fresh = read_index(repo.root / "clients", "UTC")
+    assert versions(fresh, path) == [("2026-06-01", repo.blob("HEAD~1", "clients/a.yaml")),
+                                     ("2026-06-05", repo.blob("HEAD", "clients/a.yaml"))]
+    assert read_index(repo.root / "clients", "UTC", saved) == fresh
+    # And a commit on the published line since is read from the saved index as before.
+    repo.commit("2026-06-06T10:00:00+00:00", {"clients/a.yaml": "v3\n"})
+    assert read_index(repo.root / "clients", "UTC", saved) == read_index(repo.root / "clients", "UTC")
+
+
+def test_a_commit_dated_beyond_the_year_9999_is_dated_on_the_last_day_there_is(repo):
+    """Git keeps any committer time a clock gives it; one past what a date
+    can hold is a clock far ahead like any other, not a build that stops."""
+    path = repo.root / "clients" / "a.yaml"
+    repo.commit("2026-06-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})
+    repo.commit("@253402300800 +0000", {"clients/a.yaml": "v2\n"})  # 1 January 10000
+    repo.commit("@99999999999999 +0000", {"clients/a.yaml": "v3\n"})
+    repo.commit("2026-06-02T10:00:00+00:00", {"clients/a.yaml": "v4\n"})
+    for zone in ("UTC", "Asia/Kathmandu", "America/Los_Angeles"):
+        dated = versions(read_index(repo.root / "clients", zone), path)
+        assert [day[:8] for day, _ in dated] == ["2026-06-", "9999-12-", "2026-06-"], zone
+        assert [day for day, _ in dated][::2] == ["2026-06-01", "2026-06-02"]
+
+
 def test_the_working_tree_is_todays_version_only_when_it_differs(repo):
     path = repo.root / "clients" / "a.yaml"
     repo.commit("2026-07-01T10:00:00+00:00", {"clients/a.yaml": "v1\n"})

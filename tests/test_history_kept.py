@@ -129,6 +129,29 @@ def test_a_rewritten_history_is_shown_as_it_is_now(tmp_path):
     assert moves(site)[-1] == "Wed 11 Nov 2026: Fri 27 Nov 2026 → Fri 20 Nov 2026"
 
 
+def test_a_branch_previewed_then_merged_shows_the_day_it_was_merged_as_a_fresh_clone_does(tmp_path):
+    """The studio builds a branch on its machine (its commits each on their
+    day), then merges it: the portal shows the move on the merge's day, as a
+    deploy from a fresh clone does, not the branch's unpublished steps."""
+    site = committed_site(tmp_path)
+    git(site, "checkout", "-q", "-b", "BRANCH-MARKER-edit")
+    for day, due in (("2026-11-12", "2026-11-25"), ("2026-11-13", "2026-11-27")):
+        site.write_client("acme", acme(due=due, grace=5, title="Texts and images", launch=False))
+        git(site, "commit", "-qam", "MESSAGE-MARKER", day=day)
+    assert site.build().returncode == 0
+    assert moves(site)[-2:] == ["Thu 12 Nov 2026: Fri 20 Nov 2026 → Wed 25 Nov 2026",
+                                "Fri 13 Nov 2026: Wed 25 Nov 2026 → Fri 27 Nov 2026"]
+    git(site, "checkout", "-q", "BRANCH-MARKER")
+    git(site, "merge", "-q", "--no-ff", "-m", "MESSAGE-MARKER", "BRANCH-MARKER-edit", day="2026-11-16")
+    assert site.build().returncode == 0  # with everything the branch's build kept
+    assert moves(site)[-1] == "Mon 16 Nov 2026: Fri 20 Nov 2026 → Fri 27 Nov 2026"
+    merged = tree(site.output)
+    shutil.rmtree(site.root / "cache")
+    shutil.rmtree(site.output)
+    assert site.build().returncode == 0
+    assert tree(site.output) == merged
+
+
 def test_an_uncommitted_edit_is_the_days_own_and_a_clean_checkout_is_kept_every_day(tmp_path):
     site = committed_site(tmp_path)
     committed = (site.clients / "acme.yaml").read_text("utf-8")

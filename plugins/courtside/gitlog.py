@@ -77,6 +77,9 @@ CONFIG = ("core.quotepath=off", "log.showSignature=false", "log.follow=false", "
           # git's default cache of 96 MB per process held three times what the
           # reading needs, in every worker's `cat-file` and every `log`.
           "core.deltaBaseCacheLimit=16m")
+#: Environment variables that name a repository's parts by a path, perhaps relative.
+PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE",
+                  "GIT_OBJECT_DIRECTORY")
 #: Environment variables that would change how a pathspec is matched.
 PATHSPEC_VARIABLES = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS",
                       "GIT_ICASE_PATHSPECS")
@@ -184,6 +187,11 @@ def _environment() -> dict[str, str]:
     """The caller's environment (it may name the repository: GIT_DIR), with no
     prompt, no pager, untranslated messages and pathspecs as written."""
     environment = {name: value for name, value in os.environ.items() if name not in PATHSPEC_VARIABLES}
+    # Git reads these from the folder it starts in, which is the clients
+    # folder (-C), not the one the caller named them from.
+    for name in PATH_VARIABLES:
+        if environment.get(name) and not os.path.isabs(environment[name]):
+            environment[name] = os.path.abspath(environment[name])
     environment.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat", LC_ALL="C")
     return environment
 
@@ -342,11 +350,23 @@ def _saved_changes(saved: Path, folder: Path, head: str) -> tuple[str, list[Chan
             and max(timestamps, default=_LAST_TIME) <= _LAST_TIME
             and _are_ids(blobs, deletions=True)):
         return None
-    if was != head:
-        ancestor = _run(folder, "merge-base", "--is-ancestor", was, head)
-        if ancestor is None or ancestor.returncode != 0:
-            return None
+    if was != head and not _on_the_published_line(folder, was, head):
+        return None
     return was, list(zip(timestamps, paths, blobs, renamed, strict=True))
+
+
+def _on_the_published_line(folder: Path, was: str, head: str) -> bool:
+    """Whether the commit ``was`` is on ``head``'s first-parent line: the
+    changes saved up to it are then the first of the line's. Being an
+    ancestor is not enough: a branch built once (its commits dated on their
+    own days) and merged since was published on the merge's day. Told by
+    the oldest commit the line has since ``was``: its first parent is ``was``."""
+    listed = _run(folder, "rev-list", "--first-parent", "--parents", f"{was}..{head}")
+    if listed is None or listed.returncode != 0:
+        return False
+    lines = listed.stdout.split(b"\n")
+    oldest = next((line.split() for line in reversed(lines) if line.strip()), [])
+    return len(oldest) > 1 and oldest[1] == was.encode("ascii")
 
 
 def _read_saved(saved: Path, folder: Path) -> dict[str, Any] | None:
@@ -371,8 +391,10 @@ def _are_ids(blobs: list[Any], *, deletions: bool) -> bool:
         and not "".join(blobs).encode("ascii", "replace").translate(None, _HEX_DIGITS)
 
 
-#: Changes when what is saved changes shape.
-_SAVED_VERSION = 4
+#: Changes when what is saved changes shape, or what was saved may be wrong:
+#: 5 since a branch's build, merged since, could leave its commits in the
+#: changes of the line it was merged into (``_on_the_published_line``).
+_SAVED_VERSION = 5
 #: A commit's or blob's id: SHA-1 or SHA-256, in hex.
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 #: Deleted from the ids joined, nothing is left (five times as fast as a regular expression).
@@ -517,8 +539,8 @@ def parse_raw_log(output: bytes) -> Iterator[Change]:
             path = next(tokens, "")
             if commits:
                 commits[-1][1].append((field, path, renamed))
-        elif field:
-            commits.append((int(field), []))
+        elif field:  # a time no date can hold (a clock far ahead) is the last there is
+            commits.append((min(max(int(field), _FIRST_TIME), _LAST_TIME), []))
     for timestamp, raw_lines in reversed(commits):
         for line, path, renamed in raw_lines:
             _old_mode, new_mode, _old_blob, new_blob, status = line[1:].split(" ", 4)
