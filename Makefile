@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PELICAN_OPTS ?=
 PORT ?= 8000
 
-.PHONY: html publish host-build whole-history serve check test test-fast lint types lock messages clean rsync_upload s3_upload system-packages
+.PHONY: html example-history publish host-build whole-history serve check test test-fast lint types lock messages clean rsync_upload s3_upload system-packages
 
 # Deploy targets (see "Deploying" in the README).
 SSH_HOST ?=
@@ -53,6 +53,12 @@ $(BIN)/courtside: $(DEV)
 
 html: $(RUNTIME)
 	$(BIN)/pelican -s pelicanconf.py $(PELICAN_OPTS)
+
+# The sample site with a short scripted history of Acme's client file, built in
+# a throwaway repository (cache/example-history): a fresh copy of this
+# repository has no history of its own to show (see History in the README).
+example-history: $(RUNTIME)
+	$(BIN)/python scripts/example_history.py
 
 # Production build: needs SITEURL in the environment; any warning is fatal.
 publish: $(RUNTIME)

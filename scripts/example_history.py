@@ -1,0 +1,182 @@
+"""The sample site with a short history: ``make example-history``.
+
+A portal's history comes from the git history of ``clients/``, and a fresh
+copy of this repository cannot be relied on for one: a copy made from a
+template or a tarball has none, a shallow clone a cut one, and a clone's
+own commits are the development of the examples, not a studio's work with a
+client. So this replays a small scripted history of one example client,
+Acme's ``clients/acme.yaml``, into a throwaway repository and builds the
+sample site there, always the same way:
+
+- Fri 16 Oct 2026: the proposal, with a content workshop, no signature yet,
+  and 10 business days of grace for the client;
+- Tue 20 Oct: the agreement signed;
+- Thu 22 Oct: the kickoff done;
+- Wed 28 Oct: the workshop dropped, the content due a week later, the build
+  moved with it;
+- Tue 3 Nov: the design concepts done;
+- Tue 10 Nov: the client's grace period 10 → 5 business days (after
+  signing), the build moved again;
+- Fri 20 Nov: the file as shipped.
+
+The older versions are made from the shipped file by replacing exact
+lines, so they follow it; when the file no longer has one of those lines
+(a studio edited or removed the example), this says so and builds nothing.
+The studio's own repository, clients and output are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+#: Marks a folder as this script's, which it may empty and write again.
+MARK = ".courtside-example-history"
+CLIENT = "acme.yaml"
+
+WORKSHOP = """\
+      - id: workshop
+        title: Content workshop
+        owner: studio
+        due: 2026-10-27
+"""
+
+#: The day the shipped file is committed, and the day of the version before
+#: it: the shipped file without its ``notices:`` (the preview site's move,
+#: the last thing added).
+SHIPPED_DAY, BEFORE_NOTICES_DAY = "2026-11-20", "2026-11-10"
+#: Each version before that, newest first: its day, and the replacements that
+#: turn the version after it into it (each text found exactly once).
+OLDER: list[tuple[str, list[tuple[str, str]]]] = [
+    ("2026-11-03", [("        grace_days: {studio: 5, client: 5}\n",
+                     "        grace_days: {studio: 5, client: 10}\n"),
+                    ("        due: 2026-12-04\n", "        due: 2026-11-27\n")]),
+    ("2026-10-28", [("        due: 2026-10-30\n        done: 2026-11-03\n",
+                     "        due: 2026-10-30\n")]),
+    ("2026-10-22", [("      - id: content\n", WORKSHOP + "      - id: content\n"),
+                    ("        due: 2026-11-06\n", "        due: 2026-10-30\n"),
+                    ("        due: 2026-11-27\n", "        due: 2026-11-20\n")]),
+    ("2026-10-20", [("        due: 2026-10-22\n        done: 2026-10-22\n",
+                     "        due: 2026-10-22\n")]),
+    ("2026-10-16", [("      signed: 2026-10-20\n", "")]),
+]
+
+
+class DoesNotFit(Exception):
+    """The client file is not the shipped example the history was written for."""
+
+
+def _notices(text: str) -> str:
+    """The shipped file's ``notices:`` block (the preview site's move, added
+    last), to be taken out of the versions before it."""
+    start = text.find("    notices:")
+    end = text.find("    log:", start)
+    if start < 0 or end < 0:
+        raise DoesNotFit("its 'notices:' block, followed by 'log:'")
+    return text[start:end]
+
+
+def versions(shipped: str) -> list[tuple[str, str]]:
+    """Every version of Acme's file, oldest first, as (day, text), the
+    shipped text last. Raises ``DoesNotFit``."""
+    text = shipped.replace(_notices(shipped), "", 1)
+    made = [(SHIPPED_DAY, shipped), (BEFORE_NOTICES_DAY, text)]
+    for day, edits in OLDER:
+        for old, new in edits:
+            if text.count(old) != 1:
+                raise DoesNotFit(repr(old.strip().splitlines()[0]))
+            text = text.replace(old, new)
+        made.append((day, text))
+    return made[::-1]
+
+
+def _git(folder: Path, *args: str, day: str | None = None) -> None:
+    """git in ``folder``, with nothing of the user's configuration (no hooks,
+    no signing) and a fixed author; a commit dated at noon, Berlin time."""
+    environ = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+               "GIT_AUTHOR_NAME": "Example Studio", "GIT_AUTHOR_EMAIL": "studio@example.invalid",
+               "GIT_COMMITTER_NAME": "Example Studio", "GIT_COMMITTER_EMAIL": "studio@example.invalid"}
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"):
+        environ.pop(name, None)
+    if day:
+        environ["GIT_AUTHOR_DATE"] = environ["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+01:00"
+    subprocess.run(["git", "-C", str(folder), *args], env=environ, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _throwaway(folder: Path) -> None:
+    """``folder`` empty and marked as this script's; one that holds
+    anything else is refused, never emptied."""
+    if folder.exists():
+        if not (folder / MARK).is_file():
+            raise SystemExit(f"example-history: {folder} exists and is not one this script made; "
+                             "choose another folder (--into)")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / MARK).write_text("made by scripts/example_history.py; removed by its next run\n", "utf-8")
+
+
+def make_site(site: Path, folder: Path) -> Path:
+    """The sample site at ``site`` (its settings, content and client files)
+    in ``folder``, a new repository with Acme's scripted history; the
+    theme and plugins are the repository's own. Returns Acme's client file."""
+    try:
+        shipped = (site / "clients" / CLIENT).read_text("utf-8")
+    except FileNotFoundError:
+        raise SystemExit(f"example-history: {site / 'clients' / CLIENT} is not there (courtside init "
+                         "removes the examples): the scripted history is of that example") from None
+    try:
+        history = versions(shipped)
+    except DoesNotFit as error:
+        raise SystemExit(f"example-history: {site / 'clients' / CLIENT} is no longer the shipped "
+                         f"example (no line {error}): the scripted history is of that file") from None
+    _throwaway(folder)
+    shutil.copytree(site / "content", folder / "content")
+    shutil.copytree(site / "clients", folder / "clients")
+    for name in ("pelicanconf.py", "publishconf.py"):
+        if (site / name).is_file():
+            shutil.copy2(site / name, folder / name)
+    for name in ("theme", "plugins"):
+        (folder / name).symlink_to(REPOSITORY / name, target_is_directory=True)
+    (folder / ".gitignore").write_text("/output/\n/cache/\n/theme\n/plugins\n" + MARK + "\n", "utf-8")
+    _git(folder, "init", "-q")
+    client = folder / "clients" / CLIENT
+    for number, (day, text) in enumerate(history):
+        client.write_text(text, "utf-8")
+        _git(folder, "add", "-A" if number == 0 else str(client))
+        _git(folder, "commit", "-q", "--no-verify", "-m", f"Acme, {day}", day=day)
+    return client
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="example_history.py",
+        description="Build the sample site with a short scripted history of Acme's client file, "
+                    "in a throwaway repository.")
+    parser.add_argument("--site", type=Path, default=REPOSITORY,
+                        help="the site whose settings, content and clients to copy (default: this "
+                             "repository)")
+    parser.add_argument("--into", type=Path, default=REPOSITORY / "cache" / "example-history",
+                        help="the throwaway repository (default: cache/example-history)")
+    options = parser.parse_args(argv)
+    folder = options.into.resolve()
+    client = make_site(options.site.resolve(), folder)
+    built = subprocess.run([sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-q"],
+                           cwd=folder, check=False)
+    if built.returncode != 0:
+        return built.returncode
+    token = next(line.split(":", 1)[1].strip() for line in client.read_text("utf-8").splitlines()
+                 if line.strip().startswith("token:"))
+    page = folder / "output" / "p" / token / "index.html"
+    shown = os.path.relpath(page) if page.is_relative_to(Path.cwd()) else str(page)
+    print(f"The sample site with Acme's scripted history: open {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
