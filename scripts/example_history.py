@@ -130,6 +130,8 @@ def make_site(site: Path, folder: Path) -> Path:
     except FileNotFoundError:
         raise SystemExit(f"example-history: {site / 'clients' / CLIENT} is not there (courtside init "
                          "removes the examples): the scripted history is of that example") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(f"example-history: {site / 'clients' / CLIENT}: {error}") from None
     try:
         history = versions(shipped)
     except DoesNotFit as error:
@@ -165,9 +167,25 @@ def main(argv: list[str] | None = None) -> int:
                         help="the throwaway repository (default: cache/example-history)")
     options = parser.parse_args(argv)
     folder = options.into.resolve()
-    client = make_site(options.site.resolve(), folder)
-    built = subprocess.run([sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-q"],
-                           cwd=folder, check=False)
+    try:
+        client = make_site(options.site.resolve(), folder)
+    except KeyboardInterrupt:
+        print("example-history: interrupted", file=sys.stderr)
+        return 130
+    except subprocess.CalledProcessError as error:
+        said = error.stderr.decode("utf-8", "replace").strip() if error.stderr else ""
+        print(f"example-history: git {error.cmd[3]} failed in {folder}: {said}", file=sys.stderr)
+        return 1
+    except OSError as error:  # no git, or a folder that cannot be written
+        said = "git is needed to make the throwaway repository, and is not on the PATH" \
+            if isinstance(error, FileNotFoundError) and error.filename == "git" else str(error)
+        print(f"example-history: {said}", file=sys.stderr)
+        return 1
+    try:
+        built = subprocess.run([sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-q"],
+                               cwd=folder, check=False)
+    except KeyboardInterrupt:  # the build says so itself
+        return 130
     if built.returncode != 0:
         return built.returncode
     token = next(line.split(":", 1)[1].strip() for line in client.read_text("utf-8").splitlines()

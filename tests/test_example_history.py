@@ -21,8 +21,8 @@ ACME = EXAMPLE_TOKENS[("acme", "website-redesign")]
 SCRIPT = REPO / "scripts" / "example_history.py"
 
 
-def run(*argv: str) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}
+def run(*argv: str, path: str | None = None) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH), **({"PATH": path} if path else {})}
     return subprocess.run([sys.executable, str(SCRIPT), *argv], env=environ, capture_output=True,
                           text=True, check=False)
 
@@ -97,3 +97,10 @@ def test_a_folder_it_did_not_make_is_never_emptied(tmp_path):
     assert result.returncode == 1
     assert "is not one this script made" in result.stderr
     assert (mine / "notes.txt").read_text("utf-8") == "keep me"
+
+
+def test_without_git_it_says_what_is_missing_in_one_line(tmp_path):
+    result = run("--site", str(EXAMPLE_SITE), "--into", str(tmp_path / "history"), path=str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == ("example-history: git is needed to make the throwaway repository, "
+                             "and is not on the PATH\n")
