@@ -341,11 +341,15 @@ def test_another_agreement_template_after_signing_is_a_change(tmp_path):
     assert "strict-terms" not in site.portal_file(TOKEN).read_text("utf-8")
 
 
-@pytest.mark.parametrize(("language", "entry"), [
-    ("fr", "Échéance de « Content » déplacée du ven. 20 nov. 2026 au ven. 13 nov. 2026."),
-    ("es", "Fecha límite de «Content» movida del vie, 20 nov 2026 al vie, 13 nov 2026."),
+@pytest.mark.parametrize(("language", "entry", "summary"), [
+    # The French date moved is "l'échéance", as the column and the trail say:
+    # beside it, "déplacée", "convenue" (it was "déplacé une fois, convenu").
+    ("fr", "Échéance de « Content » déplacée du ven. 20 nov. 2026 au ven. 13 nov. 2026.",
+     "déplacée une fois, convenue à l’origine pour le ven. 20 nov. 2026"),
+    ("es", "Fecha límite de «Content» movida del vie, 20 nov 2026 al vie, 13 nov 2026.",
+     "movido una vez, acordado inicialmente para el vie, 20 nov 2026"),  # "Vence: … (acordado)"
 ])
-def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, language, entry):
+def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, language, entry, summary):
     site = new_site(tmp_path / "site", examples=False)
     git(site, "init", "-q", "-b", "main")
     for day, due in [("2026-10-01", "2026-11-20"), ("2026-10-20", "2026-11-13")]:
@@ -355,6 +359,7 @@ def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, langua
     assert site.build().returncode == 0
     recorded = [text_of(li.select("p")[-1]) for li in site.portal(TOKEN).select("ol.trail li.trail--recorded")]
     assert recorded == [entry]
+    assert text_of(site.portal(TOKEN).select_one("details.moves summary")) == summary
 
 
 @pytest.mark.browser
