@@ -11,8 +11,9 @@ import sys
 
 import icalendar
 import pytest
+from bs4 import BeautifulSoup
 
-from helpers import new_site, served, text_of, tree
+from helpers import STUDIO_TOKEN, new_site, served, text_of, tree
 
 pytestmark = pytest.mark.e2e
 
@@ -340,11 +341,15 @@ def test_another_agreement_template_after_signing_is_a_change(tmp_path):
     assert "strict-terms" not in site.portal_file(TOKEN).read_text("utf-8")
 
 
-@pytest.mark.parametrize(("language", "entry"), [
-    ("fr", "Échéance de « Content » déplacée du ven. 20 nov. 2026 au ven. 13 nov. 2026."),
-    ("es", "Fecha límite de «Content» movida del vie, 20 nov 2026 al vie, 13 nov 2026."),
+@pytest.mark.parametrize(("language", "entry", "summary"), [
+    # The French date moved is "l'échéance", as the column and the trail say:
+    # beside it, "déplacée", "convenue" (it was "déplacé une fois, convenu").
+    ("fr", "Échéance de « Content » déplacée du ven. 20 nov. 2026 au ven. 13 nov. 2026.",
+     "déplacée une fois, convenue à l’origine pour le ven. 20 nov. 2026"),
+    ("es", "Fecha límite de «Content» movida del vie, 20 nov 2026 al vie, 13 nov 2026.",
+     "movido una vez, acordado inicialmente para el vie, 20 nov 2026"),  # "Vence: … (acordado)"
 ])
-def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, language, entry):
+def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, language, entry, summary):
     site = new_site(tmp_path / "site", examples=False)
     git(site, "init", "-q", "-b", "main")
     for day, due in [("2026-10-01", "2026-11-20"), ("2026-10-20", "2026-11-13")]:
@@ -354,6 +359,7 @@ def test_a_due_date_brought_forward_is_not_said_to_be_postponed(tmp_path, langua
     assert site.build().returncode == 0
     recorded = [text_of(li.select("p")[-1]) for li in site.portal(TOKEN).select("ol.trail li.trail--recorded")]
     assert recorded == [entry]
+    assert text_of(site.portal(TOKEN).select_one("details.moves summary")) == summary
 
 
 @pytest.mark.browser
@@ -465,3 +471,25 @@ def test_a_step_removed_and_put_back_says_both(tmp_path):
          "Due date of “Launch” moved from Fri 18 Dec 2026 to Fri 15 Jan 2027."),
         ("Mon 5 Oct 2026 · recorded automatically", "“Launch” was removed from the schedule."),
     ]
+
+
+def test_the_dashboard_counts_moves_of_a_date_as_moves_not_as_dates(tmp_path):
+    """One step moved three times in the last 30 days (and back where it was
+    agreed) is not "3 due dates moved": the studio would look for three
+    slipped steps. The count is of moves, and says so; the terminal's column
+    counts the same."""
+    site = commits(tmp_path, ("2026-10-01", {"acme": acme()}),
+                   ("2026-11-02", {"acme": acme(due="2026-11-13")}),
+                   ("2026-11-05", {"acme": acme(due="2026-11-20")}),
+                   ("2026-11-09", {"acme": acme(due="2026-11-06")}))
+    dashboard = BeautifulSoup((site.output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8"),
+                              "html.parser")
+    notes = [text_of(note) for note in dashboard.select("tbody tr .note")]
+    assert "due dates moved 3 times in the last 30 days" in notes, notes
+    assert not any("3 due dates" in note for note in notes)
+    once = commits(tmp_path / "once", ("2026-10-01", {"acme": acme()}),
+                   ("2026-11-02", {"acme": acme(due="2026-11-13")}))
+    dashboard = BeautifulSoup((once.output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8"),
+                              "html.parser")
+    assert "a due date moved once in the last 30 days" in [
+        text_of(note) for note in dashboard.select("tbody tr .note")]

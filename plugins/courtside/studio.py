@@ -30,16 +30,18 @@ class StudioRow:
     studio_name: str
     #: The studio's language (``COURTSIDE.studio.language``), which its side speaks.
     words: Words = field(default=SOURCE_WORDS, compare=False, repr=False)
-    #: Due dates moved in the last 30 days, from the client file's history.
+    #: Moves of due dates in the last 30 days, from the client file's history.
     moved_recently: int = 0
 
     @property
     def moved_text(self) -> str | None:
-        """``2 due dates moved in the last 30 days``: the studio's own slippage."""
+        """``due dates moved 3 times in the last 30 days``: the studio's own
+        slippage, counted in moves as the portal counts them ("moved 3
+        times"); one step moved three times is not three dates."""
         if not self.moved_recently:
             return None
         return self.words.language.ngettext(
-            "%(num)d due date moved in the last 30 days", "%(num)d due dates moved in the last 30 days",
+            "a due date moved once in the last 30 days", "due dates moved %(num)d times in the last 30 days",
             self.moved_recently) % {"num": self.moved_recently}
 
     @property
