@@ -77,6 +77,24 @@ def test_no_sideways_scrolling_and_the_ball_in_court_comes_first(browser, base_u
     assert requests and all(url.startswith(base_url + "/") for url in requests), requests
 
 
+@pytest.mark.parametrize("width", [641, 700, 768, 896, 960])
+def test_no_sideways_scrolling_on_a_tablet(browser, base_url, width):
+    """Between a phone's cards and the page's full width (a tablet, a
+    narrow window) the schedule's dates, three of them with a forecast, must
+    still fit in German and Russian."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.clock.install(time=BUILD_DAY)
+    overflowing = []
+    for key in sorted(PORTALS):
+        page.goto(portal_url(base_url, key), wait_until="networkidle")
+        scroll, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > window:
+            overflowing.append(f"{'/'.join(key)}: {scroll}px in {window}px")
+    context.close()
+    assert overflowing == []
+
+
 def test_days_later_the_page_counts_to_the_viewers_today(browser, base_url):
     # Built on Mon 23 Nov 2026; opened on Mon 30 Nov 2026, five business days on.
     context = browser.new_context()
