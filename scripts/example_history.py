@@ -34,6 +34,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from courtside.gitlog import PATH_VARIABLES
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 #: Marks a folder as this script's, which it may empty and write again.
 MARK = ".courtside-example-history"
@@ -77,7 +79,7 @@ def _notices(text: str) -> str:
     start = text.find("    notices:")
     end = text.find("    log:", start)
     if start < 0 or end < 0:
-        raise DoesNotFit("its 'notices:' block, followed by 'log:'")
+        raise DoesNotFit("no 'notices:' block followed by 'log:'")
     return text[start:end]
 
 
@@ -89,7 +91,7 @@ def versions(shipped: str) -> list[tuple[str, str]]:
     for day, edits in OLDER:
         for old, new in edits:
             if text.count(old) != 1:
-                raise DoesNotFit(repr(old.strip().splitlines()[0]))
+                raise DoesNotFit(f"no line {old.strip().splitlines()[0]!r}")
             text = text.replace(old, new)
         made.append((day, text))
     return made[::-1]
@@ -97,11 +99,12 @@ def versions(shipped: str) -> list[tuple[str, str]]:
 
 def _git(folder: Path, *args: str, day: str | None = None) -> None:
     """git in ``folder``, with nothing of the user's configuration (no hooks,
-    no signing) and a fixed author; a commit dated at noon, Berlin time."""
+    no signing, no repository named by the caller's environment) and a fixed
+    author; a commit dated at noon, UTC+1."""
     environ = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
                "GIT_AUTHOR_NAME": "Example Studio", "GIT_AUTHOR_EMAIL": "studio@example.invalid",
                "GIT_COMMITTER_NAME": "Example Studio", "GIT_COMMITTER_EMAIL": "studio@example.invalid"}
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"):
+    for name in PATH_VARIABLES:
         environ.pop(name, None)
     if day:
         environ["GIT_AUTHOR_DATE"] = environ["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+01:00"
@@ -136,7 +139,7 @@ def make_site(site: Path, folder: Path) -> Path:
         history = versions(shipped)
     except DoesNotFit as error:
         raise SystemExit(f"example-history: {site / 'clients' / CLIENT} is no longer the shipped "
-                         f"example (no line {error}): the scripted history is of that file") from None
+                         f"example ({error}): the scripted history is of that file") from None
     _throwaway(folder)
     shutil.copytree(site / "content", folder / "content")
     shutil.copytree(site / "clients", folder / "clients")
