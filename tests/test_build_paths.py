@@ -286,6 +286,39 @@ def test_a_build_that_stops_on_a_mistake_leaves_the_process_as_it_found_it(tmp_p
     assert site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"]).is_file()
 
 
+def test_a_file_saved_while_it_is_built_is_built_again_by_the_next_build(tmp_path, monkeypatch):
+    """An editor saves again while the build is rendering the file (serve's
+    rebuilds, an autosave every keystroke): the pages made from what was
+    read must not be kept as the pages of what is there now, or the next
+    build serves them and the last edit never shows."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from courtside.build import cache
+
+    site = new_site(tmp_path / "site")
+    configure(site, workers=1)
+    monkeypatch.chdir(site.root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    acme = site.clients / "acme.yaml"
+    edited = acme.read_text("utf-8").replace("title: Website redesign", "title: Relaunch")
+    build_client = cache.build_client
+
+    def saved_meanwhile(path, context):
+        rendered = build_client(path, context)
+        if path.name == "acme.yaml":
+            acme.write_text(edited, "utf-8")
+        return rendered
+
+    monkeypatch.setattr(cache, "build_client", saved_meanwhile)
+    Pelican(read_settings("pelicanconf.py")).run()
+    page = site.portal_file(EXAMPLE_TOKENS["acme", "website-redesign"])
+    assert "<h1>Website redesign</h1>" in page.read_text("utf-8")  # as it was read
+    monkeypatch.setattr(cache, "build_client", build_client)
+    Pelican(read_settings("pelicanconf.py")).run()
+    assert "<h1>Relaunch</h1>" in page.read_text("utf-8")
+
+
 @pytest.mark.parametrize("settings", ["pelicanconf.py", "publishconf.py"])
 @pytest.mark.parametrize("loop", [["output"], ["output", "output.other"]],
                          ids=["one link", "two links"])

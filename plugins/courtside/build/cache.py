@@ -93,10 +93,15 @@ class BuildCache:
         self.context_key = context_key(context)
         self.used: set[str] = set()
 
-    def key(self, path: Path, history: HistoryIndex | None) -> str:
-        """The file's text, its history and everything else it is rendered with."""
+    def key(self, path: Path, history: HistoryIndex | None, text: str | None = None) -> str:
+        """The file's text (``text``, as a build read it, or else as the file
+        holds it now, read as the loader reads it), its history and
+        everything else it is rendered with."""
+        if text is None:
+            text = path.read_bytes().decode("utf-8-sig", "surrogateescape")
         versions = history_key(history, path).encode()
-        return hashlib.sha256(self.context_key.encode() + path.read_bytes() + versions).hexdigest()
+        return hashlib.sha256(self.context_key.encode() + text.encode("utf-8", "surrogateescape")
+                              + versions).hexdigest()
 
     def get(self, path: Path, history: HistoryIndex | None) -> StagedClient | None:
         key = self.key(path, history)
@@ -128,10 +133,10 @@ class BuildCache:
                 gc.enable()
         return found
 
-    def put(self, build: StagedClient, history: HistoryIndex | None) -> None:
-        """Store ``build`` (as staged: its files as hashes); safe to call
-        from a worker."""
-        key = self.key(build.path, history)
+    def put(self, build: StagedClient, history: HistoryIndex | None, text: str) -> None:
+        """Store ``build`` (as staged: its files as hashes), made from the
+        file's ``text``; safe to call from a worker."""
+        key = self.key(build.path, history, text)
         self.used.add(key)
         write_cache_file(self.folder / (key + SUFFIX), pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -310,9 +315,9 @@ def build_and_store(path: Path, context: BuildContext, staging: Staging,
     build = staging.write(rendered)
     # A portal with a password is never stored: its page depends on a secret
     # that must not leave a trace in the cache.
-    if cache is not None and not rendered.history_failed \
+    if cache is not None and rendered.text is not None and not rendered.history_failed \
             and not any(p.project.password_env for p in rendered.projects):
-        cache.put(build, context.history)
+        cache.put(build, context.history, rendered.text)
     return build
 
 

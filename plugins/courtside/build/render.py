@@ -150,6 +150,10 @@ class RenderedClient(ClientBuild[RenderedProject]):
     #: Built without its history, which git could not give: not for the
     #: build cache, which would serve it so once the repository is whole.
     history_failed: bool = False
+    #: The file's text as the loader read it (None when it did not load):
+    #: the build cache keeps the pages under it, not under what the file
+    #: holds by the time they are stored (an editor may have saved again).
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -445,4 +449,4 @@ def build_client(path: Path, context: BuildContext) -> RenderedClient:
         projects.append(RenderedProject(folder, studio_events, row.kept(html), project, state,
                                         files=files))
     return RenderedClient(path, tuple(problems), portfolio.token_sites, tuple(projects), kept_as,
-                          client, history_failed)
+                          client, history_failed, portfolio.documents[client.id].text)
