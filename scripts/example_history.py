@@ -97,15 +97,20 @@ def versions(shipped: str) -> list[tuple[str, str]]:
     return made[::-1]
 
 
+def _without_callers_repository() -> dict[str, str]:
+    """The environment less the variables that name a repository by its
+    path (a git hook or ``git rebase --exec`` sets GIT_DIR): the git here
+    and the build must both find the throwaway repository."""
+    return {name: value for name, value in os.environ.items() if name not in PATH_VARIABLES}
+
+
 def _git(folder: Path, *args: str, day: str | None = None) -> None:
     """git in ``folder``, with nothing of the user's configuration (no hooks,
     no signing, no repository named by the caller's environment) and a fixed
     author; a commit dated at noon, UTC+1."""
-    environ = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    environ = {**_without_callers_repository(), "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
                "GIT_AUTHOR_NAME": "Example Studio", "GIT_AUTHOR_EMAIL": "studio@example.invalid",
                "GIT_COMMITTER_NAME": "Example Studio", "GIT_COMMITTER_EMAIL": "studio@example.invalid"}
-    for name in PATH_VARIABLES:
-        environ.pop(name, None)
     if day:
         environ["GIT_AUTHOR_DATE"] = environ["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+01:00"
     subprocess.run(["git", "-C", str(folder), *args], env=environ, check=True,
@@ -186,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         built = subprocess.run([sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-q"],
-                               cwd=folder, check=False)
+                               cwd=folder, env=_without_callers_repository(), check=False)
     except KeyboardInterrupt:  # the build says so itself
         return 130
     if built.returncode != 0:
