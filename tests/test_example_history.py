@@ -81,6 +81,23 @@ def test_a_repository_named_by_the_caller_is_not_the_one_built(built, tmp_path):
     assert tree(again / "output") == tree(folder / "output")
 
 
+def test_two_runs_at_once_make_one_whole_site(built, tmp_path):
+    # Before: each emptied the folder under the other, and git or the build
+    # failed with a traceback, or both did and left a broken repository.
+    folder, _ = built
+    again = tmp_path / "history"
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}
+    runs = [subprocess.Popen([sys.executable, str(SCRIPT), "--site", str(EXAMPLE_SITE), "--into", str(again)],
+                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    ended = [(run.wait(), run.stderr.read()) for run in runs]
+    assert any(code == 0 for code, _ in ended)
+    for code, said in ended:
+        assert code == 0 or said == (f"example-history: another run is making {again}; "
+                                     "open its page when it is done\n")
+    assert tree(again / "output") == tree(folder / "output")
+
+
 def test_a_second_run_makes_the_same_site_again(built, tmp_path):
     folder, _ = built
     again = tmp_path / "history"
