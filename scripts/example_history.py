@@ -28,12 +28,15 @@ The studio's own repository, clients and output are never touched.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+from courtside import files
 from courtside.gitlog import PATH_VARIABLES
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -97,15 +100,20 @@ def versions(shipped: str) -> list[tuple[str, str]]:
     return made[::-1]
 
 
+def _without_callers_repository() -> dict[str, str]:
+    """The environment less the variables that name a repository by its
+    path (a git hook or ``git rebase --exec`` sets GIT_DIR): the git here
+    and the build must both find the throwaway repository."""
+    return {name: value for name, value in os.environ.items() if name not in PATH_VARIABLES}
+
+
 def _git(folder: Path, *args: str, day: str | None = None) -> None:
     """git in ``folder``, with nothing of the user's configuration (no hooks,
     no signing, no repository named by the caller's environment) and a fixed
     author; a commit dated at noon, UTC+1."""
-    environ = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    environ = {**_without_callers_repository(), "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
                "GIT_AUTHOR_NAME": "Example Studio", "GIT_AUTHOR_EMAIL": "studio@example.invalid",
                "GIT_COMMITTER_NAME": "Example Studio", "GIT_COMMITTER_EMAIL": "studio@example.invalid"}
-    for name in PATH_VARIABLES:
-        environ.pop(name, None)
     if day:
         environ["GIT_AUTHOR_DATE"] = environ["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+01:00"
     subprocess.run(["git", "-C", str(folder), *args], env=environ, check=True,
@@ -158,6 +166,15 @@ def make_site(site: Path, folder: Path) -> Path:
     return client
 
 
+def _lock(folder: Path) -> Path:
+    """The file a run holds locked while it makes ``folder``: two runs at
+    once would each empty the folder under the other. In the system's
+    temporary folder, as the build's own lock, so that none is left beside
+    the folder."""
+    name = hashlib.sha256(os.fsencode(folder)).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"courtside-example-history-{name}.lock"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="example_history.py",
@@ -171,7 +188,21 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     folder = options.into.resolve()
     try:
-        client = make_site(options.site.resolve(), folder)
+        lock = files.hold_lock(_lock(folder))
+    except files.Busy:
+        print(f"example-history: another run is making {folder}; open its page when it is done",
+              file=sys.stderr)
+        return 1
+    try:
+        return _run(options.site.resolve(), folder)
+    finally:
+        os.close(lock)
+
+
+def _run(site: Path, folder: Path) -> int:
+    """Make the site in ``folder`` and build it, under the lock."""
+    try:
+        client = make_site(site, folder)
     except KeyboardInterrupt:
         print("example-history: interrupted", file=sys.stderr)
         return 130
@@ -186,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         built = subprocess.run([sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-q"],
-                               cwd=folder, check=False)
+                               cwd=folder, env=_without_callers_repository(), check=False)
     except KeyboardInterrupt:  # the build says so itself
         return 130
     if built.returncode != 0:

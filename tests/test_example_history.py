@@ -21,8 +21,8 @@ ACME = EXAMPLE_TOKENS[("acme", "website-redesign")]
 SCRIPT = REPO / "scripts" / "example_history.py"
 
 
-def run(*argv: str, path: str | None = None) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH), **({"PATH": path} if path else {})}
+def run(*argv: str, path: str | None = None, **more: str) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH), **({"PATH": path} if path else {}), **more}
     return subprocess.run([sys.executable, str(SCRIPT), *argv], env=environ, capture_output=True,
                           text=True, check=False)
 
@@ -68,6 +68,34 @@ def test_the_feed_says_when_a_moved_date_was_first_agreed(built):
     descriptions = {str(e["SUMMARY"]): str(e["DESCRIPTION"]) for e in feed.walk("VEVENT")}
     build = next(text for summary, text in descriptions.items() if "Build and first review" in summary)
     assert "First agreed: Fri 20 Nov 2026" in build
+
+
+def test_a_repository_named_by_the_caller_is_not_the_one_built(built, tmp_path):
+    # As in a git hook or `git rebase --exec`, which set GIT_DIR: the build
+    # must read the throwaway repository's history, not the caller's.
+    folder, _ = built
+    again = tmp_path / "history"
+    result = run("--site", str(EXAMPLE_SITE), "--into", str(again),
+                 GIT_DIR=str(REPO / ".git"), GIT_WORK_TREE=str(REPO))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tree(again / "output") == tree(folder / "output")
+
+
+def test_two_runs_at_once_make_one_whole_site(built, tmp_path):
+    # Before: each emptied the folder under the other, and git or the build
+    # failed with a traceback, or both did and left a broken repository.
+    folder, _ = built
+    again = tmp_path / "history"
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}
+    runs = [subprocess.Popen([sys.executable, str(SCRIPT), "--site", str(EXAMPLE_SITE), "--into", str(again)],
+                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    ended = [(run.wait(), run.stderr.read()) for run in runs]
+    assert any(code == 0 for code, _ in ended)
+    for code, said in ended:
+        assert code == 0 or said == (f"example-history: another run is making {again}; "
+                                     "open its page when it is done\n")
+    assert tree(again / "output") == tree(folder / "output")
 
 
 def test_a_second_run_makes_the_same_site_again(built, tmp_path):
