@@ -28,15 +28,14 @@ The studio's own repository, clients and output are never touched.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from courtside import files
+from courtside.build.publishing import output_lock
 from courtside.gitlog import PATH_VARIABLES
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -166,15 +165,6 @@ def make_site(site: Path, folder: Path) -> Path:
     return client
 
 
-def _lock(folder: Path) -> Path:
-    """The file a run holds locked while it makes ``folder``: two runs at
-    once would each empty the folder under the other. In the system's
-    temporary folder, as the build's own lock, so that none is left beside
-    the folder."""
-    name = hashlib.sha256(os.fsencode(folder)).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"courtside-example-history-{name}.lock"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="example_history.py",
@@ -188,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     folder = options.into.resolve()
     try:
-        lock = files.hold_lock(_lock(folder))
+        # The throwaway folder is this run's output: held as a build holds its own.
+        lock = files.hold_lock(output_lock(folder))
     except files.Busy:
         print(f"example-history: another run is making {folder}; open its page when it is done",
               file=sys.stderr)
