@@ -77,20 +77,24 @@ def test_no_sideways_scrolling_and_the_ball_in_court_comes_first(browser, base_u
     assert requests and all(url.startswith(base_url + "/") for url in requests), requests
 
 
-@pytest.mark.parametrize("width", [641, 700, 768, 896, 960])
+@pytest.mark.parametrize("width", [641, 700, 768, 896, 897, 925, 960, 961])
 def test_no_sideways_scrolling_on_a_tablet(browser, base_url, width):
     """Between a phone's cards and the page's full width (a tablet, a
     narrow window) the schedule's dates, three of them with a forecast, must
-    still fit in German and Russian."""
+    still fit in German and Russian, and the studio's dashboard too."""
+    from helpers import STUDIO_TOKEN
+
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.clock.install(time=BUILD_DAY)
     overflowing = []
-    for key in sorted(PORTALS):
-        page.goto(portal_url(base_url, key), wait_until="networkidle")
+    pages = {"/".join(key): portal_url(base_url, key) for key in sorted(PORTALS)}
+    pages["dashboard"] = f"{base_url}/studio/{STUDIO_TOKEN}/"
+    for name, url in pages.items():
+        page.goto(url, wait_until="networkidle")
         scroll, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         if scroll > window:
-            overflowing.append(f"{'/'.join(key)}: {scroll}px in {window}px")
+            overflowing.append(f"{name}: {scroll}px in {window}px")
     context.close()
     assert overflowing == []
 
