@@ -21,9 +21,20 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
 def main() -> int:
+    # Ctrl-C while the package loads is held until it has loaded, not raised
+    # where it lands: Python wraps a KeyboardInterrupt raised inside a class
+    # body's ``__set_name__`` in a RuntimeError, and one inside an import
+    # lock's weak-reference callback is printed as "Exception ignored" and
+    # lost. Loading takes under a second, so holding it is not felt.
+    interrupts: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupts.append(signum))
     try:
-        from courtside.cli import main as command
-
+        try:
+            from courtside.cli import main as command
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupts:
+            raise KeyboardInterrupt
         return command()
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from courtside import cli
 from helpers import EPOCH, REPO, interrupted_build, new_site, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -284,3 +285,80 @@ print("went on")
     assert (result.returncode, result.stdout) == (130, ""), result
     assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
     assert result.stderr == "Courtside: interrupted; nothing was published, the output folder is as it was\n"
+
+
+#: A class body whose attribute's ``__set_name__`` is where Ctrl-C lands, as
+#: it did in CI while ``yamlsource.Document`` (a dataclass) was defined: Python
+#: 3.11 wraps the KeyboardInterrupt in a RuntimeError.
+CTRL_C_IN_A_CLASS_BODY = """
+import signal
+
+class Landing:
+    def __set_name__(self, owner, name):
+        signal.raise_signal(signal.SIGINT)
+
+class Loading:
+    field = Landing()
+"""
+
+
+def test_ctrl_c_landing_in_a_class_body_as_the_command_loads_ends_it_as_any_interrupt(tmp_path):
+    """Ctrl-C while the installed command loads, landing in a class body:
+    Python's traceback, "RuntimeError: Error calling __set_name__", where the
+    README promises `courtside: interrupted` and exit 130 (1 CI run in 10)."""
+    loading = tmp_path / "courtside"
+    loading.mkdir()
+    (loading / "__init__.py").write_text("")
+    (loading / "cli.py").write_text(CTRL_C_IN_A_CLASS_BODY + "\ndef main():\n    return 0\n")
+    program = (f"import sys; sys.path[:0] = [{str(tmp_path)!r}, {str(REPO / 'plugins')!r}]\n"
+               "from courtside_command import main\nsys.exit(main())\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                            timeout=60)
+    assert (result.returncode, result.stderr) == (130, "courtside: interrupted\n"), result
+
+
+def test_ctrl_c_landing_in_a_library_a_command_loads_as_it_runs_ends_it_as_any_interrupt(
+        site, monkeypatch, capsys):
+    """The same Ctrl-C once the command runs and loads a library lazily (the
+    holidays package, as `status` checks a region): the traceback of a
+    RuntimeError, where `courtside: interrupted` and 130 were due."""
+    def status_loading_a_library(args):
+        exec(CTRL_C_IN_A_CLASS_BODY, {})
+        return 0
+
+    monkeypatch.chdir(site.root)
+    monkeypatch.setattr(cli, "status", status_loading_a_library)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        code = cli.main(["status"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert (code, capsys.readouterr().err) == (130, "courtside: interrupted\n")
+
+
+@pytest.mark.e2e
+def test_ctrl_c_landing_in_a_class_body_during_a_build_ends_it_as_any_interrupt(site):
+    """A production build interrupted while a library it loads defines a
+    class: Python wrapped the interrupt in a RuntimeError, which Pelican
+    logged as "CRITICAL: RuntimeError: Error calling __set_name__" and ended
+    with 1, where an interrupted build says so and ends with 130."""
+    site.build("publishconf.py", env={"SITEURL": SITEURL}).check_returncode()
+    before = tree(site.output)
+    extra = site.root / "extra"
+    extra.mkdir()
+    (extra / "loads_a_library.py").write_text(
+        "from pelican import signals\n\n"
+        "def load(generators):\n"
+        f"    exec({CTRL_C_IN_A_CLASS_BODY!r}, {{}})\n\n"
+        "def register():\n"
+        "    signals.all_generators_finalized.connect(load)\n")
+    (site.root / "interruptedconf.py").write_text(
+        "from publishconf import *\n\n"
+        "PLUGIN_PATHS = [*PLUGIN_PATHS, 'extra']\nPLUGINS = [*PLUGINS, 'loads_a_library']\n")
+    result = site.build("interruptedconf.py", env={"SITEURL": SITEURL})
+    assert result.returncode == 130, result.stderr
+    assert "Error" not in result.stdout + result.stderr, result
+    assert "Traceback" not in result.stdout + result.stderr, result
+    assert result.stderr.endswith(
+        "Courtside: interrupted; nothing was published, the output folder is as it was\n")
+    assert tree(site.output) == before

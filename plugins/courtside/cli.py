@@ -32,6 +32,7 @@ from .problems import (
     CourtsideError,
     Problem,
     display_path,
+    interrupt_behind,
     report,
     system_error,
 )
@@ -845,10 +846,6 @@ def main(argv: list[str] | None = None) -> int:
     except edit.EditError as error:
         print(_terminal(f"courtside: {error}"), file=sys.stderr)
         return EXIT_PROBLEMS
-    except KeyboardInterrupt:
-        # Edits are written in one step: an interrupt leaves the old file.
-        print(INTERRUPTED, file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`courtside links | head -1`): nothing more to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -856,6 +853,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"courtside: {system_error(error)}", file=sys.stderr)
         return EXIT_SYSTEM
+    except (KeyboardInterrupt, Exception) as error:
+        if interrupt_behind(error) is None:
+            raise
+        # Edits are written in one step: an interrupt leaves the old file.
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

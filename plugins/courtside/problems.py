@@ -69,6 +69,21 @@ def report(problems: Iterable[Problem], stream: TextIO | None = None) -> None:
 EXIT_PROBLEMS, EXIT_SYSTEM, EXIT_INTERRUPTED = 1, 3, 130
 
 
+def interrupt_behind(error: BaseException) -> KeyboardInterrupt | SystemExit | None:
+    """The interrupt that ``error`` is, or that Python raised it because of:
+    Ctrl-C (a KeyboardInterrupt; a build's signal handler raises SystemExit)
+    landing in a class body's ``__set_name__``, as a library loads lazily,
+    comes out as a RuntimeError caused by it."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, (KeyboardInterrupt, SystemExit)):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 class CourtsideError(Exception):
     """The studio's input is wrong; the message says where and why.
 
@@ -153,4 +168,10 @@ class QuietCourtsideErrors(logging.Filter):
             record.exc_info = None
             record.exc_text = None
             _pelican.set_exit_code(exc_info[1], EXIT_SYSTEM)
+        elif exc_info and exc_info[1] is not None and isinstance(
+                stop := interrupt_behind(exc_info[1]), SystemExit):
+            # An interrupt Python wrapped in another error: the build says it
+            # was interrupted (at exit) and ends with the interrupt's code.
+            _pelican.set_exit_code(exc_info[1], stop.code if isinstance(stop.code, int) else 1)
+            return False
         return True
