@@ -39,3 +39,7 @@ def main() -> int:
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        # The command has ended and said how: Ctrl-C as Python exits would
+        # end the process by the signal instead, its exit code lost.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

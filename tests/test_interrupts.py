@@ -362,3 +362,25 @@ def test_ctrl_c_landing_in_a_class_body_during_a_build_ends_it_as_any_interrupt(
     assert result.stderr.endswith(
         "Courtside: interrupted; nothing was published, the output folder is as it was\n")
     assert tree(site.output) == before
+
+
+def test_ctrl_c_as_a_finished_command_exits_keeps_its_exit_code(tmp_path):
+    """Ctrl-C pressed as a command ends, once it has said what it had to:
+    Python ended the process by the signal (exit -2 to the shell), the
+    command's own exit code lost (1 in 6 of Ctrl-Cs in a command's last
+    moments)."""
+    finished = tmp_path / "courtside"
+    finished.mkdir()
+    (finished / "__init__.py").write_text("")
+    (finished / "cli.py").write_text(
+        "import atexit, signal\n\n"
+        "def main():\n"
+        "    atexit.register(signal.raise_signal, signal.SIGINT)  # as Python exits\n"
+        "    print('1 error in the client files')\n"
+        "    return 1\n")
+    program = (f"import sys; sys.path[:0] = [{str(tmp_path)!r}, {str(REPO / 'plugins')!r}]\n"
+               "from courtside_command import main\nsys.exit(main())\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                            timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "1 error in the client files\n", ""), result
