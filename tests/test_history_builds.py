@@ -493,3 +493,19 @@ def test_the_dashboard_counts_moves_of_a_date_as_moves_not_as_dates(tmp_path):
                               "html.parser")
     assert "a due date moved once in the last 30 days" in [
         text_of(note) for note in dashboard.select("tbody tr .note")]
+
+
+def test_a_client_file_renamed_with_git_mv_keeps_its_history_in_the_preview(tmp_path):
+    """`git mv` of a client file, not committed yet: the preview showed the
+    portal with no history at all (no moves, no trail), where the push
+    publishes all of it."""
+    site = committed_site(tmp_path)
+    git(site, "mv", "clients/acme.yaml", "clients/acme-corp.yaml")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.portal(TOKEN)
+    assert text_of(page.select_one("details.moves summary")) == "moved 2 times, first agreed Fri 6 Nov 2026"
+    preview = site.portal_file(TOKEN).read_bytes()
+    git(site, "commit", "-q", "-m", "renamed", day="2026-11-12")
+    assert site.build().returncode == 0
+    assert site.portal_file(TOKEN).read_bytes() == preview

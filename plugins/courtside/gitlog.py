@@ -243,6 +243,7 @@ def read_index(clients_folder: Path, zone: str, saved: Path | None = None) -> Hi
     files = _saved_versions(dated, folder, inside, head, zone) if dated else None
     if files is None:  # something committed since the last build, or another time zone
         files = _dated_changes(folder, inside, head, zone, saved, dated)
+    files = _with_staged_renames(files, folder, inside)
     return HistoryIndex(root=root, files=DatedFiles(
         {os.path.join(root, path): columns for path, columns in files.items()}), shallow=shallow)
 
@@ -508,6 +509,29 @@ def _refusal(stderr: bytes) -> str:
         return "git failed"
     remedy = next((line for line in lines[1:] if line.startswith("git config ")), None)
     return f"{lines[0]} (`{remedy}` lets it read it)" if remedy else lines[0]
+
+
+def _with_staged_renames(files: dict[str, tuple[list[int], list[str]]], folder: Path, inside: str
+                         ) -> dict[str, tuple[list[int], list[str]]]:
+    """``files``, with a client file renamed by ``git mv`` and not committed
+    yet under its new name, with the versions of the name it had: the
+    preview shows the history the next push keeps (a rename git finds when
+    it is committed). Renames git has not been told of (``mv`` alone) are
+    a deleted file and a new one until they are added."""
+    staged = _run(folder, "diff", "--cached", "--find-renames", "--name-status", "-z", "--no-ext-diff",
+                  "--no-color", f"--relative={inside}" if inside else "--no-relative", "HEAD")
+    if staged is None or staged.returncode != 0 or not staged.stdout:
+        return files
+    renamed: dict[str, tuple[list[int], list[str]]] = {}
+    tokens = iter(staged.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    for status in tokens:
+        # A rename or copy (R or C, with its similarity) names the old path, then the new.
+        old = next(tokens, "") if status[:1] in ("R", "C") else ""
+        path = next(tokens, "")
+        if status[:1] == "R" and _is_client_file(path) and inside + path not in files \
+                and inside + old in files:
+            renamed[inside + path] = files[inside + old]
+    return {**files, **renamed} if renamed else files
 
 
 def _is_client_file(path: str) -> bool:
