@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from courtside_command import INTERRUPTED
 
-from . import edit, studio_init
+from . import edit, interrupts, studio_init
 from .filters import Words, words_of
 from .gitlog import HistoryUnreadable, client_history
 from .history import NO_HISTORY
@@ -838,7 +838,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run  # each command's function (set_defaults)
     try:
-        return run(args)
+        with interrupts.command():
+            return run(args)
     except CourtsideError as error:
         report(error.problems)
         print(error.summary, file=sys.stderr)

@@ -35,7 +35,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import files
+from . import files, interrupts
 from .i18n import SOURCE, language
 from .loader import CLIENT_ID, CLIENT_SUFFIX, not_a_file, not_a_folder, slugify
 from .problems import Problem, display_path
@@ -150,6 +150,7 @@ def missing_client(path: Path) -> EditError:
 def _replace(path: Path, text: str, newline: str) -> None:
     """Write ``text`` (``\n`` line ends) to ``path`` in one step, with the
     file's own line ending."""
+    interrupts.finish_uninterrupted()
     files.write_atomically(path, text.replace("\n", newline).encode("utf-8"))
 
 
@@ -626,6 +627,7 @@ def new_client(folder: Path, client_id: str, name: str, *, project_id: str, titl
     if why := not_a_folder(folder):
         raise EditError(f"{display_path(folder)}: {why}")
     folder.mkdir(parents=True, exist_ok=True)
+    interrupts.finish_uninterrupted()
     try:
         files.write_atomically(path, text.encode("utf-8"), exclusive=True)
     except FileExistsError:

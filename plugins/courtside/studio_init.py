@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from . import files
+from . import files, interrupts
 from .agreement import template_language
 from .i18n import SOURCE, base_language, language_problem
 from .problems import CourtsideError, display_path
@@ -494,6 +494,7 @@ def carry_out(plan: Plan) -> None:
         files.write_atomically(target, source.read_bytes())
     for path in plan.removals:
         path.unlink(missing_ok=True)
+    interrupts.finish_uninterrupted()
     files.write_atomically(plan.settings_file, plan.settings_text.encode("utf-8"))
 
 

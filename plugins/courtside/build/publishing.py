@@ -34,7 +34,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .. import _pelican, files
+from .. import _pelican, files, interrupts
 
 if TYPE_CHECKING:
     from .staging import Staging
@@ -256,12 +256,8 @@ class Publication:
         traceback ("Exception ignored in …") and the build went on to the
         end, publishing nothing, and exited 0."""
         if unraisable.exc_type is SystemExit and self.signal is not None:
-            number, self._again = self.signal, True
-            # Sent again a moment later, from another thread, once this hook has
-            # returned: raised in it, it would be lost the same way.
-            again = threading.Timer(0.05, signal.pthread_kill, (threading.main_thread().ident, number))
-            again.daemon = True
-            again.start()
+            self._again = True
+            interrupts.send_again(self.signal)
             return
         previous(unraisable)
 
