@@ -37,6 +37,8 @@ from pathlib import Path
 from courtside import files
 from courtside.build.publishing import output_lock
 from courtside.gitlog import PATH_VARIABLES
+from courtside.loader import load_client
+from courtside.settings import PORTALS_FOLDER
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 #: Marks a folder as this script's, which it may empty and write again.
@@ -213,9 +215,10 @@ def _run(site: Path, folder: Path) -> int:
         return 130
     if built.returncode != 0:
         return built.returncode
-    token = next(line.split(":", 1)[1].strip() for line in client.read_text("utf-8").splitlines()
-                 if line.strip().startswith("token:"))
-    page = folder / "output" / "p" / token / "index.html"
+    # Read as the build read it: Acme's one project, at its portal's address.
+    acme, _document, _problems = load_client(client, "UTC")
+    assert acme is not None, "the build loaded it"
+    page = folder / "output" / PORTALS_FOLDER / acme.projects[0].token / "index.html"
     shown = os.path.relpath(page) if page.is_relative_to(Path.cwd()) else str(page)
     print(f"The sample site with Acme's scripted history: open {shown}")
     return 0
