@@ -302,18 +302,24 @@ class Loading:
 """
 
 
+def installed_command_with(tmp_path: Path, cli_source: str) -> subprocess.CompletedProcess:
+    """The installed command's ``main`` (courtside_command.py) run with a
+    ``courtside.cli`` of ``cli_source`` in place of Courtside's own."""
+    package = tmp_path / "courtside"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "cli.py").write_text(cli_source)
+    program = (f"import sys; sys.path[:0] = [{str(tmp_path)!r}, {str(REPO / 'plugins')!r}]\n"
+               "from courtside_command import main\nsys.exit(main())\n")
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=60)
+
+
 def test_ctrl_c_landing_in_a_class_body_as_the_command_loads_ends_it_as_any_interrupt(tmp_path):
     """Ctrl-C while the installed command loads, landing in a class body:
     Python's traceback, "RuntimeError: Error calling __set_name__", where the
     README promises `courtside: interrupted` and exit 130 (1 CI run in 10)."""
-    loading = tmp_path / "courtside"
-    loading.mkdir()
-    (loading / "__init__.py").write_text("")
-    (loading / "cli.py").write_text(CTRL_C_IN_A_CLASS_BODY + "\ndef main():\n    return 0\n")
-    program = (f"import sys; sys.path[:0] = [{str(tmp_path)!r}, {str(REPO / 'plugins')!r}]\n"
-               "from courtside_command import main\nsys.exit(main())\n")
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                            timeout=60)
+    result = installed_command_with(tmp_path, CTRL_C_IN_A_CLASS_BODY + "\ndef main():\n    return 0\n")
     assert (result.returncode, result.stderr) == (130, "courtside: interrupted\n"), result
 
 
@@ -375,19 +381,12 @@ def test_ctrl_c_as_a_finished_command_exits_keeps_its_exit_code(tmp_path):
     Python ended the process by the signal (exit -2 to the shell), the
     command's own exit code lost (1 in 6 of Ctrl-Cs in a command's last
     moments)."""
-    finished = tmp_path / "courtside"
-    finished.mkdir()
-    (finished / "__init__.py").write_text("")
-    (finished / "cli.py").write_text(
+    result = installed_command_with(tmp_path, (
         "import atexit, signal\n\n"
         "def main():\n"
         "    atexit.register(signal.raise_signal, signal.SIGINT)  # as Python exits\n"
         "    print('1 error in the client files')\n"
-        "    return 1\n")
-    program = (f"import sys; sys.path[:0] = [{str(tmp_path)!r}, {str(REPO / 'plugins')!r}]\n"
-               "from courtside_command import main\nsys.exit(main())\n")
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                            timeout=60)
+        "    return 1\n"))
     assert (result.returncode, result.stdout, result.stderr) == (
         1, "1 error in the client files\n", ""), result
 
