@@ -473,6 +473,13 @@ def test_a_step_removed_and_put_back_says_both(tmp_path):
     ]
 
 
+def dashboard_notes(site) -> list[str]:
+    """The notes in the rows of the studio's dashboard the site built."""
+    dashboard = BeautifulSoup((site.output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8"),
+                              "html.parser")
+    return [text_of(note) for note in dashboard.select("tbody tr .note")]
+
+
 def test_the_dashboard_counts_moves_of_a_date_as_moves_not_as_dates(tmp_path):
     """One step moved three times in the last 30 days (and back where it was
     agreed) is not "3 due dates moved": the studio would look for three
@@ -482,17 +489,12 @@ def test_the_dashboard_counts_moves_of_a_date_as_moves_not_as_dates(tmp_path):
                    ("2026-11-02", {"acme": acme(due="2026-11-13")}),
                    ("2026-11-05", {"acme": acme(due="2026-11-20")}),
                    ("2026-11-09", {"acme": acme(due="2026-11-06")}))
-    dashboard = BeautifulSoup((site.output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8"),
-                              "html.parser")
-    notes = [text_of(note) for note in dashboard.select("tbody tr .note")]
+    notes = dashboard_notes(site)
     assert "due dates moved 3 times in the last 30 days" in notes, notes
     assert not any("3 due dates" in note for note in notes)
     once = commits(tmp_path / "once", ("2026-10-01", {"acme": acme()}),
                    ("2026-11-02", {"acme": acme(due="2026-11-13")}))
-    dashboard = BeautifulSoup((once.output / "studio" / STUDIO_TOKEN / "index.html").read_text("utf-8"),
-                              "html.parser")
-    assert "a due date moved once in the last 30 days" in [
-        text_of(note) for note in dashboard.select("tbody tr .note")]
+    assert "a due date moved once in the last 30 days" in dashboard_notes(once)
 
 
 def test_a_client_file_renamed_with_git_mv_keeps_its_history_in_the_preview(tmp_path):
